@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+import {readFileSync} from 'node:fs';
+import {Command, CommanderError, Option} from 'commander';
+import {exitCodes, WizardError} from './errors.js';
+
+/*
+ * Only argument parsing lives here. Each command is a module under commands/, imported lazily so that
+ * `certs` does not pay for loading Ink and `inspect` does not pay for execa.
+ */
+
+const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+type Handler = () => Promise<number>;
+
+function buildProgram(run: (handler: Handler) => void): Command {
+	const program = new Command('mtls-wizard')
+		.exitOverride()
+		.configureOutput({outputError() {}})
+		.description(
+			'Set up mutual TLS between an agent and its server, end to end, and prove it works.\n' +
+				'Without a command, opens the interactive wizard (needs a terminal).',
+		)
+		.version(packageJson.version, '-v, --version')
+		.showSuggestionAfterError()
+		.action(() => {
+			run(async () => (await import('./commands/wizard.js')).wizardCommand());
+		});
+
+	program
+		.command('recipes')
+		.description('list recipes, their targets and questions')
+		.option('--json', 'print JSON')
+		.action(options => {
+			run(async () => (await import('./commands/recipes.js')).recipesCommand(options));
+		});
+
+	const runCommand = program
+		.command('run')
+		.description('run a recipe headlessly (or print or export its plan)')
+		.argument('<recipe>', 'recipe id (see: mtls-wizard recipes)')
+		.requiredOption('--target <target>', 'helm, kubectl, docker, swarm or bundle')
+		.option('--answers <file>', 'YAML or JSON file of answers')
+		.option('--set <key=value>', 'an answer (repeatable)', collect)
+		.option('--out <dir>', 'where certificates and generated files go')
+		.option('--context <name>', 'kube context for kubectl and helm')
+		.option('--yes', 'do not ask for confirmation')
+		.option('--json', 'print one JSON event per line')
+		.addOption(new Option('--dry-run', 'print the plan and change nothing').conflicts('export'))
+		.option('--export <dir>', 'write a bundle (certificates, values, manifests, apply.sh) and run nothing');
+	runCommand.action((recipe: string, options) => {
+		run(async () => (await import('./commands/run.js')).runCommand(recipe, options));
+	});
+
+	program
+		.command('resume')
+		.description('continue a saved session (the latest unfinished one without ID)')
+		.argument('[id]', 'session id (see: mtls-wizard sessions)')
+		.option('--json', 'print one JSON event per line')
+		.action((id: string | undefined, options) => {
+			run(async () => (await import('./commands/resume.js')).resumeCommand(id, options));
+		});
+
+	program
+		.command('sessions')
+		.description('list saved sessions')
+		.option('--json', 'print JSON')
+		.action(options => {
+			run(async () => (await import('./commands/sessions.js')).sessionsCommand(options));
+		});
+
+	program
+		.command('certs')
+		.description('issue a CA, a server certificate and client certificates')
+		.requiredOption('--out <dir>', 'directory to write into (created 0700)')
+		.option('--server-dns <name>', 'DNS name in the server certificate (repeatable; the first is the CN)', collect)
+		.option('--server-ip <ip>', 'IP address in the server certificate (repeatable)', collect)
+		.option('--client-cn <cn>', 'client certificate common name (repeatable)', collect)
+		.option('--days <n>', 'validity of the server and client certificates in days', '825')
+		.option('--ca-days <n>', 'validity of a generated CA in days', '3650')
+		.option('--key-size <bits>', '2048, 3072 or 4096', '2048')
+		.option('--ca-cert <file>', 'use this CA certificate (with --ca-key)')
+		.option('--ca-key <file>', 'use this CA key (with --ca-cert); a passphrase comes from MTLS_WIZARD_CA_KEY_PASSPHRASE')
+		.option('--force', 'replace existing keys in --out')
+		.option('--json', 'print JSON')
+		.action(options => {
+			run(async () => (await import('./commands/certs.js')).certsCommand(options));
+		});
+
+	program
+		.command('inspect')
+		.description('show subject, issuer, SANs, usages, validity, key and fingerprint; check the chain')
+		.argument('<file...>', 'PEM certificate files')
+		.option('--ca <file>', 'check that each certificate chains to this CA')
+		.option('--json', 'print JSON')
+		.action((files: string[], options) => {
+			run(async () => (await import('./commands/inspect.js')).inspectCommand(files, options));
+		});
+
+	program
+		.command('verify')
+		.description('prove a certificate set with a real mutual-TLS handshake on 127.0.0.1')
+		.argument('[dir]', 'directory holding ca.crt, server.crt, server.key, client.crt, client.key')
+		.option('--ca <file>')
+		.option('--server-cert <file>')
+		.option('--server-key <file>')
+		.option('--client-cert <file>')
+		.option('--client-key <file>')
+		.option('--name <host>', 'server name the client checks (default: the first DNS SAN)')
+		.option('--json', 'print JSON')
+		.action((dir: string | undefined, options) => {
+			run(async () => (await import('./commands/verify.js')).verifyCommand(dir, options));
+		});
+
+	return program;
+}
+
+function printError(error: unknown): number {
+	if (error instanceof WizardError) {
+		process.stderr.write(`mtls-wizard: ${error.message}\n`);
+		return error.exitCode;
+	}
+
+	// An unexpected error is a bug; the stack helps only when asked for.
+	const message = error instanceof Error ? error.message : String(error);
+	process.stderr.write(`mtls-wizard: unexpected error: ${message}\n`);
+	if (process.env['MTLS_WIZARD_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+	return exitCodes.stepFailed;
+}
+
+async function main(argv: string[]): Promise<number> {
+	let handler: Handler | undefined;
+	const program = buildProgram(h => {
+		handler = h;
+	});
+	try {
+		await program.parseAsync(argv);
+	} catch (error) {
+		if (!(error instanceof CommanderError)) throw error;
+		if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+			return exitCodes.ok;
+		}
+
+		const command = argv.slice(2).find(a => !a.startsWith('-')) ?? '';
+		const known = program.commands.some(c => c.name() === command);
+		const message =
+			!known && error.code === 'commander.excessArguments'
+				? `unknown command '${command}'`
+				: error.message.replace(/^error: /, '').replace(/\.$/, '');
+		const help = known ? `mtls-wizard ${command} --help` : 'mtls-wizard --help';
+		process.stderr.write(`mtls-wizard: ${message}. See: ${help}\n`);
+		return exitCodes.usage;
+	}
+
+	if (!handler) return exitCodes.ok;
+	try {
+		return await handler();
+	} catch (error) {
+		return printError(error);
+	}
+}
+
+process.exit(await main(process.argv));

@@ -1,0 +1,225 @@
+/**
+ * A Plan is a value: the planner builds it from (recipe, target, answers) without I/O; dry-run prints it,
+ * export writes it, the engine executes it, tests assert on it. Every step has an id that is stable
+ * across runs of the same recipe and target, because saved sessions record progress by step id.
+ *
+ * Secrets never appear in a plan. Where a step needs a secret answer (a token, a key passphrase) it holds
+ * a SecretRef, resolved by the engine from answers kept in memory only.
+ */
+
+export type TargetId = 'helm' | 'kubectl' | 'docker' | 'swarm' | 'bundle';
+
+export type SecretRef = {secret: string};
+
+/** A value that may be a secret answer, resolved only when the step runs. */
+export type MaybeSecret = string | SecretRef;
+
+/** A JSON tree whose leaves may be secret references (helm values, generated config). */
+export type ValueTree = {[key: string]: ValueTree | ValueTree[] | MaybeSecret | number | boolean | null};
+
+export type KeySize = 2048 | 3072 | 4096;
+
+export type CaSource =
+	| {mode: 'generate'; commonName: string; days: number; keySize: KeySize}
+	| {mode: 'import'; certPath: string; keyPath: string; passphrase?: SecretRef};
+
+export type LeafRole = 'server' | 'client' | 'server-client';
+
+export type LeafSpec = {
+	/** Names the files: <dir>/<id>.crt and <dir>/<id>.key. */
+	id: string;
+	role: LeafRole;
+	commonName: string;
+	dnsNames: string[];
+	ipAddresses: string[];
+	days: number;
+	keySize: KeySize;
+	/** Encrypted PKCS#8 with this passphrase; unencrypted PKCS#8 otherwise. */
+	keyPassphrase?: SecretRef;
+};
+
+export type KubeTarget = {
+	namespace: string;
+	/** kubectl/helm --context; KUBECONFIG comes from the environment as the tools read it. */
+	context?: string;
+};
+
+export type LogSource =
+	| {kind: 'docker-container'; container: string}
+	| {kind: 'docker-service'; service: string}
+	| ({kind: 'kubectl'; resource: string; container?: string} & KubeTarget);
+
+export type LogPattern = {
+	/** A JavaScript regular expression source, matched against each line with colour codes stripped. */
+	pattern: string;
+	/** Plain words: what seeing this line means. */
+	description: string;
+};
+
+export type FailurePattern = {pattern: string; hint: string};
+
+export type FileToWrite = {
+	path: string;
+	/** Text with SecretRefs resolved at run time; secret-bearing files are written 0600. */
+	contents: string | {yaml: ValueTree} | {envFile: Record<string, MaybeSecret>};
+	mode: number;
+};
+
+type StepBase = {
+	/** Stable across runs: sessions record progress by id. */
+	id: string;
+	/** One line, shown in the step list. */
+	title: string;
+};
+
+export type IssueCertificatesStep = StepBase & {
+	kind: 'issue-certificates';
+	/** A 0700 directory; keys 0600 inside it. */
+	dir: string;
+	ca: CaSource;
+	leaves: LeafSpec[];
+};
+
+export type VerifyHandshakeStep = StepBase & {
+	kind: 'verify-handshake';
+	dir: string;
+	server: string;
+	client: string;
+	/** The name the client checks against the server certificate. */
+	serverName: string;
+};
+
+export type WriteFilesStep = StepBase & {kind: 'write-files'; files: FileToWrite[]};
+
+export type KubeSecretStep = StepBase &
+	KubeTarget & {
+		kind: 'kube-secret';
+		name: string;
+		type: 'generic' | 'tls';
+		/** Secret data key → file on disk; values reach kubectl as files, never in argv. */
+		files: Array<{key: string; path: string}>;
+		createNamespace: boolean;
+	};
+
+export type HelmReleaseStep = StepBase &
+	KubeTarget & {
+		kind: 'helm-release';
+		release: string;
+		/** A repo chart reference (repo/chart), an OCI or https URL, or a local chart directory or .tgz. */
+		chart: string;
+		repo?: {name: string; url: string};
+		version?: string;
+		valuesFile: string;
+		createNamespace: boolean;
+		waitSeconds: number;
+	};
+
+export type ManifestPatch = {
+	/** A JSON pointer-like path into the first document of the given kind and name. */
+	kind: string;
+	name?: string;
+	description: string;
+	op: 'merge-env' | 'add-volume' | 'add-volume-mount' | 'set' | 'merge-config-yaml';
+	path: string;
+	value: ValueTree | ValueTree[] | string;
+};
+
+export type KubectlApplyStep = StepBase &
+	KubeTarget & {
+		kind: 'kubectl-apply';
+		/** The manifest applied; for patch-based recipes, the patched copy written by the step. */
+		manifest: string;
+		/** When set, the step reads this user file, applies the patches and writes `manifest` first. */
+		patchFrom?: {source: string; patches: ManifestPatch[]};
+		rolloutResource?: string;
+		waitSeconds: number;
+	};
+
+export type Mount = {source: string; target: string; readOnly: boolean};
+
+export type DockerRunStep = StepBase & {
+	kind: 'docker-run';
+	container: string;
+	image: string;
+	network: 'host' | 'none';
+	mounts: Mount[];
+	env: Record<string, string>;
+	/** Secret env vars go through a 0600 --env-file, never argv. */
+	secretEnv: Record<string, SecretRef>;
+	envFile?: string;
+	user?: string;
+	args: string[];
+};
+
+export type DockerSecretStep = StepBase & {kind: 'docker-secret'; name: string; file: string};
+
+export type SwarmServiceStep = StepBase & {
+	kind: 'swarm-service';
+	service: string;
+	image: string;
+	network: 'host' | 'none';
+	secrets: Array<{source: string; target: string}>;
+	env: Record<string, string>;
+	secretEnv: Record<string, SecretRef>;
+	args: string[];
+	replicas: number;
+};
+
+export type WaitForLogStep = StepBase & {
+	kind: 'wait-for-log';
+	source: LogSource;
+	success: LogPattern[];
+	failures: FailurePattern[];
+	timeoutSeconds: number;
+	/** Shown with the last log lines when the success line never came. */
+	timeoutHints: string[];
+};
+
+export type TlsProbeStep = StepBase & {
+	kind: 'tls-probe';
+	host: string;
+	port: number;
+	serverName: string;
+	caFile: string;
+	clientCertFile: string;
+	clientKeyFile: string;
+	/** A request path proving the application answered over mutual TLS (HTTP GET), or none for a bare handshake. */
+	httpPath?: string;
+	timeoutSeconds: number;
+	failureHints: FailurePattern[];
+};
+
+export type ManualStep = StepBase & {
+	kind: 'manual';
+	/** Exact instructions for what a person must do elsewhere; shown in the summary. */
+	instructions: string[];
+};
+
+export type Step =
+	| IssueCertificatesStep
+	| VerifyHandshakeStep
+	| WriteFilesStep
+	| KubeSecretStep
+	| HelmReleaseStep
+	| KubectlApplyStep
+	| DockerRunStep
+	| DockerSecretStep
+	| SwarmServiceStep
+	| WaitForLogStep
+	| TlsProbeStep
+	| ManualStep;
+
+export type StepKind = Step['kind'];
+
+export type Plan = {
+	recipe: string;
+	/** SHA-256 of the recipe file: a session saved under another digest is stale. */
+	recipeDigest: string;
+	target: TargetId;
+	/** Non-secret answers only. */
+	answers: Record<string, string | number | boolean>;
+	/** Ids of answers that are secret: asked again on resume, never saved. */
+	secretAnswers: string[];
+	outDir: string;
+	steps: Step[];
+};

@@ -1,0 +1,25 @@
+import {execFile} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
+
+export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+export type CliResult = {exitCode: number; stdout: string; stderr: string};
+
+/** Runs the built CLI (npm test builds it first) the way a user would: no shell, plain argv. */
+export async function runCli(
+	args: string[],
+	options: {env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number} = {},
+): Promise<CliResult> {
+	return new Promise(resolve => {
+		const child = execFile(
+			process.execPath,
+			[cliPath, ...args],
+			{env: {...process.env, NO_COLOR: '1', ...options.env}, cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024},
+			(error, stdout, stderr) => {
+				const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+				resolve({exitCode, stdout, stderr});
+			},
+		);
+		child.stdin?.end(options.input ?? '');
+	});
+}
