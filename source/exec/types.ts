@@ -1,0 +1,24 @@
+/**
+ * A command as data: dry-run prints it, export writes it into apply.sh, the exec layer runs it.
+ * There is never a shell: `file` is looked up on PATH and `args` are passed as they are.
+ */
+export type CommandSpec = {
+	file: 'kubectl' | 'helm' | 'docker';
+	args: string[];
+	/** Fed to the command's stdin; secret material travels this way or as files, never in argv. */
+	inputFile?: string;
+	/** Exit codes that mean "fine" besides 0 (e.g. a delete of something already gone). */
+	okExitCodes?: number[];
+	/** Plain words shown in dry-run and export above the command. */
+	note?: string;
+};
+
+export type CommandResult = {
+	exitCode: number;
+	stdout: string;
+	stderr: string;
+	/** The command shell-quoted for display; it never contains secrets because argv never does. */
+	display: string;
+};
+
+export type OutputLine = {line: string; stream: 'stdout' | 'stderr'};

@@ -1,0 +1,32 @@
+/**
+ * One module per step kind implements StepRunner. `commands` is pure: it is what dry-run prints and export
+ * writes into apply.sh, and what `run` executes, so the three never drift apart.
+ */
+import type {CommandSpec, CommandResult, OutputLine} from '../exec/types.js';
+import type {Step} from '../plan/types.js';
+
+export type StepContext = {
+	/** Secret answers, in memory only. */
+	secrets: Readonly<Record<string, string>>;
+	/** The environment handed to kubectl, helm and docker (KUBECONFIG, DOCKER_HOST...). */
+	env: NodeJS.ProcessEnv;
+	signal: AbortSignal;
+	/** Report a line of progress or command output to the renderers. */
+	output(line: OutputLine | {line: string; stream: 'info'}): void;
+	/** Runs one command through source/exec; rejects with StepFailedError on a non-ok exit code. */
+	run(command: CommandSpec): Promise<CommandResult>;
+};
+
+export type StepOutcome = {
+	/** One line for the summary, e.g. "secret steadybit-agent/agent-client-cert replaced". */
+	detail?: string;
+	/** Files the step produced, for the session and the summary (never their contents). */
+	files?: string[];
+};
+
+export type StepRunner<S extends Step> = {
+	kind: S['kind'];
+	/** The exact external commands this step runs, in order; empty for local steps (certificates, files, probes). */
+	commands(step: S): CommandSpec[];
+	run(step: S, context: StepContext): Promise<StepOutcome>;
+};
