@@ -7,6 +7,11 @@ export type CommandSpec = {
 	args: string[];
 	/** Fed to the command's stdin; secret material travels this way or as files, never in argv. */
 	inputFile?: string;
+	/**
+	 * stdout goes to this file (written 0600, atomically) instead of the screen: for output that carries secret
+	 * material, such as a Secret manifest rendered by `kubectl create secret --dry-run=client -o yaml`.
+	 */
+	outputFile?: string;
 	/** Exit codes that mean "fine" besides 0 (e.g. a delete of something already gone). */
 	okExitCodes?: number[];
 	/** Plain words shown in dry-run and export above the command. */

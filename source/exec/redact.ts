@@ -1,0 +1,18 @@
+export const redactedMark = '<redacted>';
+
+/**
+ * Replaces every secret value, and its base64 form (how Kubernetes Secret manifests carry it), with <redacted>.
+ * Longer values go first so a secret that contains another is hidden whole.
+ */
+export function redact(text: string, secrets: Iterable<string>): string {
+	const needles = new Set<string>();
+	for (const secret of secrets) {
+		if (secret === '') continue;
+		needles.add(secret);
+		needles.add(Buffer.from(secret).toString('base64'));
+	}
+
+	let result = text;
+	for (const needle of [...needles].sort((a, b) => b.length - a.length)) result = result.replaceAll(needle, redactedMark);
+	return result;
+}

@@ -1,0 +1,101 @@
+import {mkdtemp, readFile, stat, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import test from 'ava';
+import {InterruptedError, StepFailedError} from '../../source/errors.js';
+import {assertCommandOk, runCommand} from '../../source/exec/run-command.js';
+import type {OutputLine} from '../../source/exec/types.js';
+import {fakeToolDir} from '../support/fake-tools.js';
+
+const node = process.execPath;
+
+test('forwards each line while the command is still running', async t => {
+	const scratch = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const marker = join(scratch, 'seen-first-line');
+	// The fake prints one line, then waits for the test to have seen it before printing the next: if lines were
+	// only delivered at exit, it would give up after 20 s and exit 9.
+	const {env} = await fakeToolDir({
+		kubectl: `#!${node}
+const fs = require('node:fs');
+console.log('first');
+console.error('to stderr');
+const started = Date.now();
+const wait = setInterval(() => {
+	if (fs.existsSync(${JSON.stringify(marker)})) { clearInterval(wait); console.log('second'); process.exit(0); }
+	if (Date.now() - started > 20000) process.exit(9);
+}, 10);
+`,
+	});
+	const lines: OutputLine[] = [];
+	const result = await runCommand(
+		{file: 'kubectl', args: ['get', 'pods']},
+		{
+			env,
+			signal: new AbortController().signal,
+			onLine(line) {
+				lines.push(line);
+				if (line.line === 'first') void writeFile(marker, '');
+			},
+		},
+	);
+	t.is(result.exitCode, 0);
+	t.deepEqual(lines, [
+		{line: 'first', stream: 'stdout'},
+		{line: 'to stderr', stream: 'stderr'},
+		{line: 'second', stream: 'stdout'},
+	]);
+	t.is(result.stdout, 'first\nsecond');
+	t.is(result.stderr, 'to stderr');
+	t.is(result.display, 'kubectl get pods');
+});
+
+test('reports a non-zero exit code without throwing, and assertCommandOk turns it into a StepFailedError', async t => {
+	const {env} = await fakeToolDir({helm: '#!/bin/sh\necho "Error: release: not found" >&2\nexit 3\n'});
+	const spec = {file: 'helm' as const, args: ['status', 'my release']};
+	const result = await runCommand(spec, {env, signal: new AbortController().signal});
+	t.is(result.exitCode, 3);
+	const error = t.throws(() => assertCommandOk(spec, result), {instanceOf: StepFailedError});
+	t.is(error?.message, "helm status 'my release' exited with code 3:\nError: release: not found");
+	t.is(assertCommandOk({...spec, okExitCodes: [3]}, result), result);
+});
+
+test('feeds inputFile to stdin and writes outputFile 0600 without forwarding its lines', async t => {
+	const scratch = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const input = join(scratch, 'in.yaml');
+	await writeFile(input, 'kind: Secret\ndata: {a: czNjcjN0}\n');
+	const {env} = await fakeToolDir({kubectl: '#!/bin/sh\ncat\n'});
+	const lines: OutputLine[] = [];
+	const echoed = await runCommand({file: 'kubectl', args: ['apply', '-f', '-'], inputFile: input}, {env, signal: new AbortController().signal, onLine: l => lines.push(l)});
+	t.is(echoed.stdout, 'kind: Secret\ndata: {a: czNjcjN0}');
+
+	lines.length = 0;
+	const output = join(scratch, 'out', 'rendered.yaml');
+	const captured = await runCommand({file: 'kubectl', args: ['x'], inputFile: input, outputFile: output}, {env, signal: new AbortController().signal, onLine: l => lines.push(l)});
+	t.is(captured.exitCode, 0);
+	t.is(captured.stdout, '');
+	t.deepEqual(lines, []);
+	t.is(await readFile(output, 'utf8'), 'kind: Secret\ndata: {a: czNjcjN0}\n');
+	t.is((await stat(output)).mode & 0o777, 0o600);
+	t.is((await stat(join(scratch, 'out'))).mode & 0o777, 0o700);
+});
+
+test('a tool missing from PATH fails with the tool name and the fix', async t => {
+	const empty = await mkdtemp(join(tmpdir(), 'mtls-empty-path-'));
+	const error = await t.throwsAsync(runCommand({file: 'kubectl', args: ['version']}, {env: {PATH: empty}, signal: new AbortController().signal}), {
+		instanceOf: StepFailedError,
+	});
+	t.is(error?.message, 'kubectl was not found on PATH. Install kubectl or add it to PATH.');
+});
+
+test('aborting the signal stops the command and rejects with InterruptedError', async t => {
+	const scratch = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const pidFile = join(scratch, 'pid');
+	const {env} = await fakeToolDir({docker: `#!${node}\nrequire('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));\nconsole.log('started');\nsetInterval(() => {}, 1000);\n`});
+	const controller = new AbortController();
+	await t.throwsAsync(
+		runCommand({file: 'docker', args: ['logs', '-f', 'x']}, {env, signal: controller.signal, onLine: () => controller.abort()}),
+		{instanceOf: InterruptedError},
+	);
+	const pid = Number(await readFile(pidFile, 'utf8'));
+	t.throws(() => process.kill(pid, 0), {code: 'ESRCH'});
+});
