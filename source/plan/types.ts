@@ -98,6 +98,11 @@ export type KubeSecretStep = StepBase &
 		type: 'generic' | 'tls';
 		/** Secret data key → file on disk; values reach kubectl as files, never in argv. */
 		files: Array<{key: string; path: string}>;
+		/**
+		 * For `generic` only: the Secret's type (`kubectl create secret generic --type`), e.g. kubernetes.io/tls
+		 * for a TLS secret that also carries ca.crt, which `kubectl create secret tls` cannot make. Opaque when absent.
+		 */
+		secretType?: string;
 		createNamespace: boolean;
 	};
 
@@ -109,13 +114,25 @@ export type HelmReleaseStep = StepBase &
 		chart: string;
 		repo?: {name: string; url: string};
 		version?: string;
+		/** The user's own values files, passed with -f before `valuesFile` so the wizard's mTLS values win. */
+		extraValuesFiles?: string[];
 		valuesFile: string;
 		createNamespace: boolean;
 		waitSeconds: number;
 	};
 
+/**
+ * One edit to the first document of the given kind (and name, when set). `path` is a JSON pointer (RFC 6901,
+ * numeric segments index arrays) into that document:
+ * - merge-env: path names a container's `env` list; value is a list of {name, value}: same-name entries are
+ *   replaced, others appended (the list is created when missing).
+ * - add-volume / add-volume-mount: path names a `volumes` / `volumeMounts` list; value is one entry, replacing
+ *   an entry of the same name or appended.
+ * - set: the value at path is replaced (parents created as maps).
+ * - merge-config-yaml: path names a string holding YAML (a ConfigMap data key); value (a map) is deep-merged
+ *   into the parsed YAML, maps merged key by key, everything else replaced, and written back as YAML.
+ */
 export type ManifestPatch = {
-	/** A JSON pointer-like path into the first document of the given kind and name. */
 	kind: string;
 	name?: string;
 	description: string;
@@ -159,6 +176,8 @@ export type SwarmServiceStep = StepBase & {
 	image: string;
 	network: 'host' | 'none';
 	secrets: Array<{source: string; target: string}>;
+	/** Bind mounts (docker service create --mount type=bind); a source that is not an absolute path is a named volume. */
+	mounts?: Mount[];
 	env: Record<string, string>;
 	secretEnv: Record<string, SecretRef>;
 	args: string[];
@@ -183,6 +202,12 @@ export type TlsProbeStep = StepBase & {
 	caFile: string;
 	clientCertFile: string;
 	clientKeyFile: string;
+	/**
+	 * false when the server trusts a client CA the wizard does not hold (SAP: the Cloud Connector's SAP-issued
+	 * certificate): the probe then proves the server certificate and name only and presents no client certificate.
+	 * Absent means true.
+	 */
+	presentClientCertificate?: boolean;
 	/** A request path proving the application answered over mutual TLS (HTTP GET), or none for a bare handshake. */
 	httpPath?: string;
 	timeoutSeconds: number;

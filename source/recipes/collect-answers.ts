@@ -1,0 +1,141 @@
+/**
+ * Headless answers: recipe defaults, then the answers file (YAML or JSON), then `--set key=value`; secret
+ * answers come only from the answers file or MTLS_WIZARD_ANSWER_<ID> (never argv, which other users can read)
+ * and are returned apart from the others so they never reach a plan or a session file.
+ */
+import {readFile} from 'node:fs/promises';
+import {parse} from 'yaml';
+import {UsageError} from '../errors.js';
+import type {TargetId} from '../plan/types.js';
+import {questionsOf} from './common-questions.js';
+import type {Recipe, RecipeQuestion} from './recipe-schema.js';
+import {validateAnswer, type AnswerValue, type RawAnswer} from './validate-answer.js';
+
+export type CollectedAnswers = {
+	answers: Record<string, AnswerValue>;
+	secrets: Record<string, string>;
+};
+
+export type AnswerInput = {
+	answersFile?: string;
+	sets: string[];
+	env?: Readonly<Record<string, string | undefined>>;
+};
+
+/** MTLS_WIZARD_ANSWER_ plus the id in upper snake case: agentKeyPassphrase → MTLS_WIZARD_ANSWER_AGENT_KEY_PASSPHRASE. */
+export function secretEnvName(id: string): string {
+	return `MTLS_WIZARD_ANSWER_${id.replace(/([a-z\d])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+export function targetsOf(recipe: Recipe): TargetId[] {
+	return Object.keys(recipe.targets) as TargetId[];
+}
+
+/** The questions asked for one target: the recipe's own (limited by their `targets`) and the common PKI ones. */
+export function questionsFor(recipe: Recipe, target: TargetId): RecipeQuestion[] {
+	return questionsOf(recipe).filter(q => !q.targets || q.targets.includes(target));
+}
+
+export function checkTarget(recipe: Recipe, target: string): TargetId {
+	const targets = targetsOf(recipe);
+	if (!targets.includes(target as TargetId)) {
+		throw new UsageError(`--target: ${JSON.stringify(target)} is not a target of recipe ${recipe.id}. Use one of: ${targets.join(', ')}.`);
+	}
+
+	return target as TargetId;
+}
+
+export async function collectAnswers(recipe: Recipe, target: string, input: AnswerInput): Promise<CollectedAnswers> {
+	const targetId = checkTarget(recipe, target);
+	const questions = questionsFor(recipe, targetId);
+	const byId = new Map(questions.map(q => [q.id, q]));
+	const validKeys = () => `Valid keys for ${recipe.id} --target ${targetId}: ${questions.map(q => q.id).join(', ')}.`;
+
+	const raw = new Map<string, RawAnswer>();
+	for (const q of questions) if (q.default !== undefined) raw.set(q.id, q.default);
+
+	if (input.answersFile) {
+		for (const [key, value] of Object.entries(await readAnswersFile(input.answersFile))) {
+			if (!byId.has(key)) throw new UsageError(`--answers ${input.answersFile}: unknown key ${JSON.stringify(key)}. ${validKeys()}`);
+			if (value === null || value === undefined || value === '') raw.delete(key);
+			else raw.set(key, value);
+		}
+	}
+
+	for (const assignment of input.sets) {
+		const equals = assignment.indexOf('=');
+		if (equals <= 0) throw new UsageError(`--set ${assignment}: expected key=value, e.g. --set namespace=steadybit-agent.`);
+		const key = assignment.slice(0, equals);
+		const value = assignment.slice(equals + 1);
+		const question = byId.get(key);
+		if (!question) throw new UsageError(`--set ${key}: unknown key. ${validKeys()}`);
+		if (question.secret) {
+			throw new UsageError(`--set ${key}: is a secret and must not be on the command line. Put it in the --answers file or set ${secretEnvName(key)}.`);
+		}
+
+		if (value === '' && question.type !== 'list') raw.delete(key);
+		else raw.set(key, value);
+	}
+
+	for (const q of questions) {
+		const fromEnv = q.secret ? input.env?.[secretEnvName(q.id)] : undefined;
+		if (fromEnv !== undefined && fromEnv !== '') raw.set(q.id, fromEnv);
+	}
+
+	const answers: Record<string, AnswerValue> = {};
+	const secrets: Record<string, string> = {};
+	for (const q of questions) {
+		const value = raw.get(q.id);
+		if (value === undefined) {
+			if (q.required) throw missing(q);
+			continue;
+		}
+
+		const field = q.secret ? `${q.id} (secret)` : `--set ${q.id}`;
+		const checked = validateAnswer(q, value, field);
+		if (q.secret) secrets[q.id] = String(checked);
+		else answers[q.id] = checked;
+	}
+
+	if ((answers['caCert'] === undefined) !== (answers['caKey'] === undefined)) {
+		const absent = answers['caCert'] === undefined ? 'caCert' : 'caKey';
+		throw new UsageError(`--set ${absent}: required together with ${absent === 'caCert' ? 'caKey' : 'caCert'} (your own CA needs both its certificate and its key).`);
+	}
+
+	return {answers, secrets};
+}
+
+function missing(q: RecipeQuestion): UsageError {
+	if (q.secret) {
+		return new UsageError(`${q.id} (secret): required: ${q.prompt}. Set ${secretEnvName(q.id)} or put ${q.id} in the --answers file.`);
+	}
+
+	return new UsageError(`--set ${q.id}: required: ${q.prompt}. Pass --set ${q.id}=VALUE or put it in the --answers file.`);
+}
+
+async function readAnswersFile(file: string): Promise<Record<string, RawAnswer | null>> {
+	let text: string;
+	try {
+		text = await readFile(file, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+		throw new UsageError(`--answers: cannot read ${JSON.stringify(file)} (${code}). Give a YAML or JSON file of key: value answers.`);
+	}
+
+	let data: unknown;
+	try {
+		data = parse(text);
+	} catch (error) {
+		throw new UsageError(`--answers ${file}: not valid YAML or JSON (${(error as Error).message.split('\n')[0]}).`);
+	}
+
+	if (data === null || data === undefined) return {};
+	if (typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`--answers ${file}: expected a mapping of key: value answers.`);
+	for (const [key, value] of Object.entries(data)) {
+		const scalar = ['string', 'number', 'boolean'].includes(typeof value) || value === null;
+		const list = Array.isArray(value) && value.every(item => typeof item === 'string' || typeof item === 'number');
+		if (!scalar && !list) throw new UsageError(`--answers ${file}: ${key}: expected a single value or a list of values.`);
+	}
+
+	return data as Record<string, RawAnswer | null>;
+}

@@ -1,0 +1,64 @@
+import type {RecipeQuestion} from './recipe-schema.js';
+
+/**
+ * Certificate questions every recipe shares, added after the recipe's own: they decide how the PKI is made,
+ * which is the same for every product (DESIGN.md "Certificates").
+ */
+export const commonQuestions: RecipeQuestion[] = [
+	{
+		id: 'keySize',
+		prompt: 'RSA key size for the certificates',
+		type: 'integer',
+		choices: [2048, 3072, 4096],
+		default: 2048,
+		required: true,
+		secret: false,
+	},
+	{
+		id: 'days',
+		prompt: 'Validity of the server and client certificates, in days',
+		type: 'integer',
+		min: 1,
+		max: 3650,
+		default: 825,
+		required: true,
+		secret: false,
+	},
+	{
+		id: 'caDays',
+		prompt: 'Validity of a generated CA, in days',
+		type: 'integer',
+		min: 1,
+		max: 36_500,
+		default: 3650,
+		required: true,
+		secret: false,
+	},
+	{
+		id: 'caCert',
+		prompt: 'Your own CA certificate (PEM) to sign with, instead of generating a CA',
+		type: 'string',
+		format: 'path',
+		required: false,
+		secret: false,
+	},
+	{
+		id: 'caKey',
+		prompt: 'The private key of your own CA (PEM), with caCert',
+		type: 'string',
+		format: 'path',
+		required: false,
+		secret: false,
+	},
+	{
+		id: 'caKeyPassphrase',
+		prompt: 'Passphrase of your CA key, if it is encrypted',
+		type: 'string',
+		required: false,
+		secret: true,
+	},
+];
+
+export function questionsOf(recipe: {questions: RecipeQuestion[]}): RecipeQuestion[] {
+	return [...recipe.questions, ...commonQuestions];
+}

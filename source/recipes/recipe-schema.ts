@@ -1,0 +1,362 @@
+/**
+ * The shape of a recipe file (recipes/<id>.yaml). Recipes are data: every string may hold `{{variables}}`
+ * that the planner fills in from the answers; `{$secret: id}` marks where a secret answer goes, so the
+ * plan carries a SecretRef and never the secret itself.
+ */
+import {z} from 'zod';
+
+export const targetIds = ['helm', 'kubectl', 'docker', 'swarm', 'bundle'] as const;
+const targetId = z.enum(targetIds);
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** A template string, or a number where the step field is numeric. */
+const numberOrTemplate = z.union([z.number(), z.string()]);
+
+const condition = z
+	.object({
+		answer: z.string(),
+		equals: scalar.optional(),
+		notEquals: scalar.optional(),
+		present: z.boolean().optional(),
+	})
+	.strict();
+
+/** One condition, or a list that must all hold. */
+const when = z.union([condition, z.array(condition).min(1)]);
+
+const secretMarker = z.object({$secret: z.string()}).strict();
+
+type TreeSpec = string | number | boolean | null | {$secret: string} | TreeSpec[] | {[key: string]: TreeSpec};
+const treeSpec: z.ZodType<TreeSpec> = z.lazy(() =>
+	z.union([z.string(), z.number(), z.boolean(), z.null(), secretMarker, z.array(treeSpec), z.record(z.string(), treeSpec)]),
+);
+
+export const questionFormats = ['dns-name', 'ip-address', 'k8s-namespace', 'k8s-name', 'https-url', 'image', 'path'] as const;
+
+const question = z
+	.object({
+		/** camelCase: it is the `--set` key and, upper-snaked, the MTLS_WIZARD_ANSWER_ env suffix. */
+		id: z.string().regex(/^[a-z][a-zA-Z\d]*$/, 'expected a camelCase id like namespace or agentKey'),
+		prompt: z.string().min(1),
+		help: z.string().optional(),
+		type: z.enum(['string', 'integer', 'boolean', 'choice', 'list']),
+		format: z.enum(questionFormats).optional(),
+		choices: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+		/** For pattern checks: a regular expression and, in words, what it expects. */
+		pattern: z.object({regex: z.string(), expected: z.string()}).strict().optional(),
+		min: z.number().int().optional(),
+		max: z.number().int().optional(),
+		default: scalar.optional(),
+		required: z.boolean().default(false),
+		secret: z.boolean().default(false),
+		/** Asked only for these targets; all targets when absent. */
+		targets: z.array(targetId).min(1).optional(),
+	})
+	.strict()
+	.superRefine((q, context) => {
+		if (q.type === 'choice' && !q.choices) context.addIssue({code: 'custom', path: ['choices'], message: 'a choice question needs choices'});
+		if (q.secret && q.default !== undefined) context.addIssue({code: 'custom', path: ['default'], message: 'a secret question cannot have a default'});
+		if (q.pattern) {
+			try {
+				new RegExp(q.pattern.regex);
+			} catch {
+				context.addIssue({code: 'custom', path: ['pattern', 'regex'], message: 'is not a valid regular expression'});
+			}
+		}
+	});
+
+const leafId = z.string().regex(/^[a-z][a-z\d-]*$/, 'expected a lowercase id like server or agent-client');
+
+const certificates = z
+	.object({
+		ca: z.object({commonName: z.string().min(1)}).strict(),
+		leaves: z
+			.array(
+				z
+					.object({
+						id: leafId.refine(id => id !== 'ca', 'ca is the CA itself; name the leaf otherwise'),
+						role: z.enum(['server', 'client', 'server-client']),
+						commonName: z.string().min(1),
+						/** Templates; one that renders to a comma-separated list (a `list` answer) adds each name. */
+						dnsNames: z.array(z.string()).default([]),
+						ipAddresses: z.array(z.string()).default([]),
+						keyPassphrase: secretMarker.optional(),
+					})
+					.strict(),
+			)
+			.min(1),
+		/** The pair the local mutual-TLS handshake proves before anything is deployed. */
+		handshake: z.object({server: leafId, client: leafId, serverName: z.string().min(1)}).strict(),
+	})
+	.strict()
+	.superRefine((c, context) => {
+		const ids = c.leaves.map(l => l.id);
+		for (const [index, id] of ids.entries()) {
+			if (ids.indexOf(id) !== index) context.addIssue({code: 'custom', path: ['leaves', index, 'id'], message: `duplicate leaf id ${id}`});
+		}
+
+		for (const side of ['server', 'client'] as const) {
+			const leaf = c.leaves.find(l => l.id === c.handshake[side]);
+			if (!leaf) {
+				context.addIssue({code: 'custom', path: ['handshake', side], message: `expected one of ${ids.join(', ')}`});
+			} else if (leaf.role !== side && leaf.role !== 'server-client') {
+				context.addIssue({code: 'custom', path: ['handshake', side], message: `leaf ${leaf.id} has role ${leaf.role}, not ${side}`});
+			}
+		}
+	});
+
+const stepBase = {
+	id: z.string().regex(/^[a-z][a-z\d-]*$/, 'expected a lowercase id like secret-agent-client'),
+	title: z.string().min(1),
+	when: when.optional(),
+};
+
+const kubeTarget = {namespace: z.string()};
+
+const kubeSecret = z
+	.object({
+		...stepBase,
+		...kubeTarget,
+		kind: z.literal('kube-secret'),
+		name: z.string(),
+		type: z.enum(['generic', 'tls']),
+		/** The Secret's `type:` for generic secrets, e.g. kubernetes.io/tls with an extra ca.crt key. Opaque when absent. */
+		secretType: z.string().optional(),
+		files: z.array(z.object({key: z.string(), path: z.string(), when: when.optional()}).strict()).min(1),
+		createNamespace: z.boolean().default(true),
+	})
+	.strict()
+	.superRefine((s, context) => {
+		if (s.type === 'tls') {
+			const keys = s.files.map(f => f.key).sort();
+			if (keys.join(',') !== 'tls.crt,tls.key') {
+				context.addIssue({code: 'custom', path: ['files'], message: 'a tls secret holds exactly the keys tls.crt and tls.key; use type generic for more'});
+			}
+
+			if (s.secretType) context.addIssue({code: 'custom', path: ['secretType'], message: 'only generic secrets take a secretType'});
+		}
+	});
+
+const helmRelease = z
+	.object({
+		...stepBase,
+		...kubeTarget,
+		kind: z.literal('helm-release'),
+		release: z.string(),
+		chart: z.string(),
+		/** Added only when `chart` is `<repo.name>/<chart>`; a local chart or URL needs no repo. */
+		repo: z.object({name: z.string(), url: z.string()}).strict().optional(),
+		version: z.string().optional(),
+		/** User values files applied before the wizard's own (later files win). */
+		extraValuesFiles: z.array(z.string()).optional(),
+		valuesFile: z.string(),
+		values: z.record(z.string(), treeSpec),
+		/** Merged over `values`, in order, when their condition holds. */
+		valuesWhen: z.array(z.object({when, values: z.record(z.string(), treeSpec)}).strict()).optional(),
+		createNamespace: z.boolean().default(true),
+		waitSeconds: numberOrTemplate.default(300),
+	})
+	.strict();
+
+const manifestPatch = z
+	.object({
+		kind: z.string(),
+		name: z.string().optional(),
+		description: z.string(),
+		op: z.enum(['merge-env', 'add-volume', 'add-volume-mount', 'set', 'merge-config-yaml']),
+		path: z.string().startsWith('/'),
+		value: treeSpec,
+	})
+	.strict();
+
+const kubectlApply = z
+	.object({
+		...stepBase,
+		...kubeTarget,
+		kind: z.literal('kubectl-apply'),
+		manifest: z.string(),
+		patchFrom: z.object({source: z.string(), patches: z.array(manifestPatch).min(1)}).strict().optional(),
+		rolloutResource: z.string().optional(),
+		waitSeconds: numberOrTemplate.default(300),
+	})
+	.strict();
+
+const mount = z.object({source: z.string(), target: z.string(), readOnly: z.boolean().default(true)}).strict();
+const network = z.enum(['host', 'none']);
+const envMap = z.record(z.string(), z.string());
+const secretEnvMap = z.record(z.string(), secretMarker);
+
+const dockerRun = z
+	.object({
+		...stepBase,
+		kind: z.literal('docker-run'),
+		container: z.string(),
+		image: z.string(),
+		network: network.default('host'),
+		mounts: z.array(mount).default([]),
+		env: envMap.default({}),
+		secretEnv: secretEnvMap.default({}),
+		envFile: z.string().optional(),
+		user: z.string().optional(),
+		args: z.array(z.string()).default([]),
+	})
+	.strict();
+
+const dockerSecret = z.object({...stepBase, kind: z.literal('docker-secret'), name: z.string(), file: z.string()}).strict();
+
+const swarmService = z
+	.object({
+		...stepBase,
+		kind: z.literal('swarm-service'),
+		service: z.string(),
+		image: z.string(),
+		network: network.default('host'),
+		secrets: z.array(z.object({source: z.string(), target: z.string()}).strict()).default([]),
+		mounts: z.array(mount).optional(),
+		env: envMap.default({}),
+		secretEnv: secretEnvMap.default({}),
+		args: z.array(z.string()).default([]),
+		replicas: numberOrTemplate.default(1),
+	})
+	.strict();
+
+const fileToWrite = z
+	.object({
+		path: z.string(),
+		contents: z.union([z.string(), z.object({yaml: z.record(z.string(), treeSpec)}).strict(), z.object({envFile: z.record(z.string(), z.union([z.string(), secretMarker]))}).strict()]),
+		mode: z.number().int().default(0o600),
+	})
+	.strict();
+
+const writeFiles = z.object({...stepBase, kind: z.literal('write-files'), files: z.array(fileToWrite).min(1)}).strict();
+
+const manual = z.object({...stepBase, kind: z.literal('manual'), instructions: z.array(z.string()).min(1)}).strict();
+
+const failurePattern = z.object({pattern: z.string(), hint: z.string().min(1)}).strict();
+
+const logSource = z.discriminatedUnion('kind', [
+	z.object({kind: z.literal('docker-container'), container: z.string()}).strict(),
+	z.object({kind: z.literal('docker-service'), service: z.string()}).strict(),
+	z.object({kind: z.literal('kubectl'), resource: z.string(), container: z.string().optional(), namespace: z.string()}).strict(),
+]);
+
+const waitForLog = z
+	.object({
+		...stepBase,
+		kind: z.literal('wait-for-log'),
+		source: logSource,
+		/** The id of an entry in the recipe's `checks`. */
+		check: z.string(),
+	})
+	.strict();
+
+const tlsProbe = z
+	.object({
+		...stepBase,
+		kind: z.literal('tls-probe'),
+		host: z.string(),
+		port: numberOrTemplate,
+		serverName: z.string(),
+		caFile: z.string(),
+		clientCertFile: z.string(),
+		clientKeyFile: z.string(),
+		presentClientCertificate: z.boolean().optional(),
+		httpPath: z.string().optional(),
+		timeoutSeconds: numberOrTemplate.default(120),
+		failureHints: z.array(failurePattern).default([]),
+	})
+	.strict();
+
+const productStep = z.discriminatedUnion('kind', [kubeSecret, helmRelease, kubectlApply, dockerRun, dockerSecret, swarmService, writeFiles, manual]);
+const confirmStep = z.discriminatedUnion('kind', [waitForLog, tlsProbe, manual]);
+
+const check = z
+	.object({
+		success: z.array(z.object({pattern: z.string(), description: z.string().min(1)}).strict()).min(1),
+		failures: z.array(failurePattern).default([]),
+		timeoutSeconds: z.number().int().positive().default(180),
+		timeoutHints: z.array(z.string()).default([]),
+	})
+	.strict()
+	.superRefine((c, context) => {
+		for (const [group, list] of [['success', c.success], ['failures', c.failures]] as const) {
+			for (const [index, p] of list.entries()) {
+				try {
+					new RegExp(p.pattern);
+				} catch {
+					context.addIssue({code: 'custom', path: [group, index, 'pattern'], message: 'is not a valid regular expression'});
+				}
+			}
+		}
+	});
+
+const target = z
+	.object({
+		description: z.string().min(1),
+		/** Replaces the recipe's `certificates` for this target (other names, other leaves). */
+		certificates: certificates.optional(),
+		steps: z.array(productStep).default([]),
+		confirm: z.array(confirmStep).default([]),
+	})
+	.strict();
+
+export const recipeSchema = z
+	.object({
+		id: z.string().regex(/^[a-z][a-z\d-]*$/),
+		title: z.string().min(1),
+		description: z.string().min(1),
+		questions: z.array(question).default([]),
+		certificates,
+		checks: z.record(z.string(), check).default({}),
+		targets: z.partialRecord(targetId, target),
+	})
+	.strict()
+	.superRefine((r, context) => {
+		const ids = r.questions.map(q => q.id);
+		for (const [index, id] of ids.entries()) {
+			if (ids.indexOf(id) !== index) context.addIssue({code: 'custom', path: ['questions', index, 'id'], message: `duplicate question id ${id}`});
+		}
+
+		const targets = Object.keys(r.targets);
+		if (targets.length === 0) context.addIssue({code: 'custom', path: ['targets'], message: 'a recipe needs at least one target'});
+		if (targets.some(t => t !== 'bundle') && !targets.includes('bundle')) {
+			context.addIssue({code: 'custom', path: ['targets', 'bundle'], message: 'every recipe with a deployment target also offers bundle (export only)'});
+		}
+
+		for (const [name, spec] of Object.entries(r.targets)) {
+			for (const [group, steps] of [['steps', spec.steps], ['confirm', spec.confirm]] as const) {
+				for (const [index, step] of steps.entries()) {
+					if (['certificates', 'verify-handshake'].includes(step.id) || step.id.endsWith('-values')) {
+						context.addIssue({code: 'custom', path: ['targets', name, group, index, 'id'], message: `${step.id} is reserved for the planner`});
+					}
+
+					if (step.kind === 'wait-for-log' && !(step.check in r.checks)) {
+						context.addIssue({
+							code: 'custom',
+							path: ['targets', name, group, index, 'check'],
+							message: `expected one of ${Object.keys(r.checks).join(', ') || '(no checks declared)'}`,
+						});
+					}
+				}
+			}
+		}
+	});
+
+export type RecipeFile = z.infer<typeof recipeSchema>;
+export type RecipeQuestion = RecipeFile['questions'][number];
+export type RecipeTarget = NonNullable<RecipeFile['targets'][keyof RecipeFile['targets']]>;
+export type RecipeCertificates = RecipeFile['certificates'];
+export type RecipeProductStep = RecipeTarget['steps'][number];
+export type RecipeConfirmStep = RecipeTarget['confirm'][number];
+export type RecipeCondition = z.infer<typeof when>;
+export type RecipeCheck = RecipeFile['checks'][string];
+export type {TreeSpec};
+
+/** A loaded recipe: the validated file plus where it came from. */
+export type Recipe = RecipeFile & {
+	/** Absolute path of the recipe file. */
+	file: string;
+	/** SHA-256 (hex) of the file's bytes; Plan.recipeDigest. */
+	digest: string;
+};

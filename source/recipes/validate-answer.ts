@@ -1,0 +1,132 @@
+/**
+ * Checks one answer against its question and returns it typed. Errors name the field the user typed
+ * (`--set namespace`) and say what is expected; secret values are never echoed.
+ */
+import {badInput, UsageError} from '../errors.js';
+import {validateDnsName, validateIpAddress} from '../pki/validate-names.js';
+import type {RecipeQuestion} from './recipe-schema.js';
+
+export type AnswerValue = string | number | boolean;
+export type RawAnswer = string | number | boolean | Array<string | number>;
+
+const k8sLabel = /^[a-z\d](?:[-a-z\d]*[a-z\d])?$/;
+const k8sSubdomain = /^[a-z\d](?:[-a-z\d]*[a-z\d])?(?:\.[a-z\d](?:[-a-z\d]*[a-z\d])?)*$/;
+const imageReference = /^[a-z\d][\w.\-/:@]*$/i;
+
+export function validateAnswer(question: RecipeQuestion, raw: RawAnswer, field: string): AnswerValue {
+	if (question.secret) return validateSecret(question, raw, field);
+	switch (question.type) {
+		case 'integer':
+			return validateInteger(question, raw, field);
+		case 'boolean':
+			return validateBoolean(raw, field);
+		case 'list': {
+			const items = (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map(item => item.trim()).filter(item => item !== '');
+			return items.map(item => validateText(question, item, field)).join(',');
+		}
+
+		case 'choice':
+		case 'string': {
+			if (Array.isArray(raw)) throw badInput(field, raw.join(','), 'is a list', 'Give a single value');
+			return validateText(question, String(raw), field);
+		}
+	}
+}
+
+function validateSecret(question: RecipeQuestion, raw: RawAnswer, field: string): string {
+	if (typeof raw !== 'string' || raw === '') {
+		throw new UsageError(`${field}: the secret answer is empty or not text. ${question.prompt}: give it as a string.`);
+	}
+
+	if (question.pattern && !new RegExp(question.pattern.regex).test(raw)) {
+		throw new UsageError(`${field}: the secret answer (not shown) is not ${question.pattern.expected}.`);
+	}
+
+	return raw;
+}
+
+function validateInteger(question: RecipeQuestion, raw: RawAnswer, field: string): number {
+	const text = String(raw).trim();
+	const range = question.choices ? `one of ${question.choices.join(', ')}` : `a whole number${rangeText(question)}`;
+	if (!/^-?\d+$/.test(text)) throw badInput(field, text, 'is not a whole number', `Use ${range}, e.g. ${String(question.default ?? question.min ?? 1)}`);
+	const value = Number(text);
+	const outside = (question.min !== undefined && value < question.min) || (question.max !== undefined && value > question.max);
+	if (outside || (question.choices && !question.choices.map(Number).includes(value))) {
+		throw badInput(field, text, 'is not allowed', `Use ${range}`);
+	}
+
+	return value;
+}
+
+function rangeText(question: RecipeQuestion): string {
+	if (question.min !== undefined && question.max !== undefined) return ` from ${question.min} to ${question.max}`;
+	if (question.min !== undefined) return ` of at least ${question.min}`;
+	return question.max === undefined ? '' : ` of at most ${question.max}`;
+}
+
+function validateBoolean(raw: RawAnswer, field: string): boolean {
+	if (typeof raw === 'boolean') return raw;
+	const text = String(raw).trim().toLowerCase();
+	if (['true', 'yes', '1'].includes(text)) return true;
+	if (['false', 'no', '0'].includes(text)) return false;
+	throw badInput(field, String(raw), 'is not a yes/no answer', 'Use true or false');
+}
+
+function validateText(question: RecipeQuestion, value: string, field: string): string {
+	if (question.type === 'choice' && !question.choices!.map(String).includes(value)) {
+		throw badInput(field, value, 'is not one of the choices', `Use one of: ${question.choices!.join(', ')}`);
+	}
+
+	const example = typeof question.default === 'string' && question.default !== '' ? question.default : undefined;
+	switch (question.format) {
+		case 'dns-name':
+			return validateDnsName(value, field);
+		case 'ip-address':
+			return validateIpAddress(value, field);
+		case 'k8s-namespace':
+			if (value.length > 63 || !k8sLabel.test(value)) {
+				throw badInput(field, value, 'is not a valid Kubernetes namespace', `Use lowercase letters, digits and '-', e.g. ${example ?? 'my-namespace'}`);
+			}
+
+			break;
+		case 'k8s-name':
+			if (value.length > 253 || !k8sSubdomain.test(value)) {
+				throw badInput(field, value, 'is not a valid Kubernetes object name', `Use lowercase letters, digits, '-' and '.', e.g. ${example ?? 'my-secret'}`);
+			}
+
+			break;
+		case 'https-url':
+			checkHttpsUrl(value, field, example);
+			break;
+		case 'image':
+			if (!imageReference.test(value)) throw badInput(field, value, 'is not an image reference', `Use repository[:tag], e.g. ${example ?? 'registry.example.com/app:1.0'}`);
+			break;
+		case 'path':
+			if (value.trim() === '' || value.startsWith('-') || value.includes('\0')) {
+				throw badInput(field, value, 'is not a usable file path', 'Give a path such as ./file.pem or /abs/file.pem');
+			}
+
+			break;
+		case undefined:
+			if (value.trim() === '') throw badInput(field, value, 'is empty', question.prompt);
+	}
+
+	if (question.pattern && !new RegExp(question.pattern.regex).test(value)) {
+		throw badInput(field, value, `is not ${question.pattern.expected}`, example ? `For example: ${example}` : question.prompt);
+	}
+
+	return value;
+}
+
+function checkHttpsUrl(value: string, field: string, example: string | undefined): void {
+	let url: URL | undefined;
+	try {
+		url = new URL(value);
+	} catch {
+		url = undefined;
+	}
+
+	if (url?.protocol !== 'https:' || url.username !== '' || url.password !== '') {
+		throw badInput(field, value, 'is not an https URL', `Use https://host[:port], e.g. ${example ?? 'https://example.com'}`);
+	}
+}
