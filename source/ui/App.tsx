@@ -1,0 +1,297 @@
+import {useEffect, useRef, useState, type ReactNode} from 'react';
+import {Box, Text, useApp, useStdout} from 'ink';
+import type {EngineEvent} from '../engine-events.js';
+import type {TargetId} from '../plan/types.js';
+import type {EnvironmentReport, RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from '../wizard/types.js';
+import {EnvironmentPanel} from './EnvironmentPanel.js';
+import {ErrorScreen} from './ErrorScreen.js';
+import {ExportScreen} from './ExportScreen.js';
+import {KeyHints} from './KeyHints.js';
+import {QuestionFlow} from './QuestionFlow.js';
+import {QuestionScreen} from './QuestionScreen.js';
+import {RecipeScreen} from './RecipeScreen.js';
+import {ResumeScreen, type ResumeChoice} from './ResumeScreen.js';
+import {ReviewScreen, type ReviewAction} from './ReviewScreen.js';
+import {RunScreen} from './RunScreen.js';
+import {SummaryScreen} from './SummaryScreen.js';
+import {TargetScreen} from './TargetScreen.js';
+import {applyEngineEvent, initialRunState, type RunState} from './run-state.js';
+import {useKeys} from './use-keys.js';
+import {useTone} from './theme.js';
+
+/** How the wizard ended: the exit code, and the session to resume when progress was saved. */
+export type WizardExit = {exitCode: number; sessionId?: string};
+
+type Screen =
+	| {name: 'loading'}
+	| {name: 'resume'; session: ResumableSession}
+	| {name: 'resume-secrets'; session: ResumableSession; index: number; secrets: Record<string, string>}
+	| {name: 'recipe'}
+	| {name: 'target'; recipe: RecipeChoice}
+	| {name: 'questions'; recipe: RecipeChoice; target: TargetId; answers: Record<string, string>; startAtEnd: boolean}
+	| {name: 'review'; recipe: RecipeChoice; target: TargetId; answers: Record<string, string>; review: ReviewView}
+	| {name: 'export'; recipe: RecipeChoice; target: TargetId; answers: Record<string, string>; review: ReviewView}
+	| {name: 'run'; state: RunState}
+	| {name: 'summary'; summary: SummaryView}
+	| {name: 'error'; message: string; back: Screen};
+
+const checking: EnvironmentReport = {
+	kubectl: {state: 'checking'},
+	helm: {state: 'checking'},
+	docker: {state: 'checking'},
+	kubeContext: {state: 'checking'},
+	dockerEngine: {state: 'checking'},
+	dockerSwarm: {state: 'checking'},
+};
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+type Props = {controller: WizardController; onExit(result: WizardExit): void; now?: () => Date};
+
+export function App({controller, onExit, now = () => new Date()}: Props) {
+	const {exit} = useApp();
+	const {stdout} = useStdout();
+	const tone = useTone();
+	const [report, setReport] = useState(checking);
+	const [recipes, setRecipes] = useState<RecipeChoice[]>([]);
+	const [screen, setScreen] = useState<Screen>({name: 'loading'});
+	const running = useRef(false);
+	const ended = useRef(false);
+
+	const finish = (result: WizardExit) => {
+		if (ended.current) return;
+		ended.current = true;
+		onExit(result);
+		exit();
+	};
+
+	const stopAndFinish = (exitCode: number) => {
+		if (ended.current) return;
+		void controller.stop().then(
+			sessionId => {
+				finish({exitCode, sessionId});
+			},
+			() => {
+				finish({exitCode});
+			},
+		);
+	};
+
+	useEffect(() => {
+		controller.checkEnvironment(setReport);
+		Promise.all([controller.listRecipes(), controller.findResumable()]).then(
+			([found, session]) => {
+				setRecipes(found);
+				setScreen(session ? {name: 'resume', session} : {name: 'recipe'});
+			},
+			(error: unknown) => {
+				setScreen({name: 'error', message: errorText(error), back: {name: 'loading'}});
+			},
+		);
+	}, []);
+
+	useKeys((input, key) => {
+		if (key.ctrl && input === 'c') stopAndFinish(130);
+	});
+
+	const onEvent = (event: EngineEvent) => {
+		const at = Date.now();
+		if (event.type === 'run-finished') running.current = false;
+		setScreen(current => (current.name === 'run' ? {name: 'run', state: applyEngineEvent(current.state, event, at)} : current));
+		if (event.type === 'run-finished' && event.exitCode === 0) {
+			controller.summary().then(
+				summary => {
+					setScreen({name: 'summary', summary});
+				},
+				(error: unknown) => {
+					setScreen({name: 'error', message: errorText(error), back: {name: 'recipe'}});
+				},
+			);
+		}
+	};
+
+	const startRun = (start: (handler: (event: EngineEvent) => void) => Promise<RunStart>, back: Screen) => {
+		running.current = true;
+		// Events can arrive before startRun resolves; they are queued until the step list is known.
+		const early: EngineEvent[] = [];
+		let handler = (event: EngineEvent) => {
+			early.push(event);
+		};
+
+		start(event => {
+			handler(event);
+		}).then(
+			started => {
+				let state = initialRunState(started);
+				for (const event of early) state = applyEngineEvent(state, event, Date.now());
+				setScreen({name: 'run', state});
+				handler = onEvent;
+				if (state.finished) onEvent({type: 'run-finished', sessionId: '', exitCode: state.finished.exitCode, manualSteps: state.finished.manualSteps});
+			},
+			(error: unknown) => {
+				running.current = false;
+				setScreen({name: 'error', message: errorText(error), back});
+			},
+		);
+	};
+
+	const quit = () => {
+		if (running.current) stopAndFinish(130);
+		else finish({exitCode: 0});
+	};
+
+	const body = (): ReactNode => {
+		switch (screen.name) {
+			case 'loading': {
+				return <Text dimColor>Loading recipes…</Text>;
+			}
+
+			case 'resume': {
+				const {session} = screen;
+				const choose = (choice: ResumeChoice) => {
+					if (choice === 'new') setScreen({name: 'recipe'});
+					else if (choice === 'discard') {
+						controller.discardSession(session.id).then(
+							() => {
+								setScreen({name: 'recipe'});
+							},
+							(error: unknown) => {
+								setScreen({name: 'error', message: errorText(error), back: screen});
+							},
+						);
+					} else if (session.secretQuestions.length > 0) setScreen({name: 'resume-secrets', session, index: 0, secrets: {}});
+					else startRun(handler => controller.startRun({sessionId: session.id, secrets: {}}, handler), screen);
+				};
+
+				return <ResumeScreen session={session} now={now()} onChoice={choose} onQuit={quit} />;
+			}
+
+			case 'resume-secrets': {
+				const {session, index, secrets} = screen;
+				const question = session.secretQuestions[index];
+				if (!question) return <Text />;
+				return (
+					<QuestionScreen
+						key={question.id}
+						question={question}
+						position={{index, total: session.secretQuestions.length}}
+						validate={async value => controller.validateAnswer(session.recipe, session.target, question.id, value, secrets)}
+						onAnswer={value => {
+							const next = {...secrets, [question.id]: value};
+							if (index + 1 < session.secretQuestions.length) setScreen({name: 'resume-secrets', session, index: index + 1, secrets: next});
+							else startRun(handler => controller.startRun({sessionId: session.id, secrets: next}, handler), {name: 'resume', session});
+						}}
+						onBack={() => {
+							setScreen(index === 0 ? {name: 'resume', session} : {...screen, index: index - 1});
+						}}
+					/>
+				);
+			}
+
+			case 'recipe': {
+				return <RecipeScreen recipes={recipes} onSelect={recipe => setScreen({name: 'target', recipe})} onQuit={quit} />;
+			}
+
+			case 'target': {
+				const {recipe} = screen;
+				return (
+					<TargetScreen
+						recipe={recipe}
+						report={report}
+						onSelect={target => setScreen({name: 'questions', recipe, target, answers: {}, startAtEnd: false})}
+						onBack={() => setScreen({name: 'recipe'})}
+						onQuit={quit}
+					/>
+				);
+			}
+
+			case 'questions': {
+				const {recipe, target} = screen;
+				return (
+					<QuestionFlow
+						key={`${recipe.id}/${target}`}
+						loadQuestions={async answers => controller.questions(recipe.id, target, answers)}
+						validate={async (question, value, answers) => controller.validateAnswer(recipe.id, target, question.id, value, answers)}
+						initialAnswers={screen.answers}
+						startAtEnd={screen.startAtEnd}
+						onDone={answers => {
+							setScreen({name: 'loading'});
+							controller.review(recipe.id, target, answers).then(
+								review => {
+									setScreen({name: 'review', recipe, target, answers, review});
+								},
+								(error: unknown) => {
+									setScreen({name: 'error', message: errorText(error), back: {name: 'questions', recipe, target, answers, startAtEnd: true}});
+								},
+							);
+						}}
+						onBack={() => setScreen({name: 'target', recipe})}
+						onError={message => setScreen({name: 'error', message, back: {name: 'target', recipe}})}
+					/>
+				);
+			}
+
+			case 'review': {
+				const {recipe, target, answers, review} = screen;
+				const act = (action: ReviewAction) => {
+					if (action === 'run') startRun(handler => controller.startRun('reviewed', handler), screen);
+					else if (action === 'export') setScreen({...screen, name: 'export'});
+					else if (action === 'back') setScreen({name: 'questions', recipe, target, answers, startAtEnd: true});
+					else quit();
+				};
+
+				return <ReviewScreen review={review} height={(stdout.rows || 24) - 13} onAction={act} />;
+			}
+
+			case 'export': {
+				return (
+					<ExportScreen
+						defaultDir={`mtls-${screen.recipe.id}-bundle`}
+						exportBundle={async dir => controller.exportBundle(dir)}
+						onBack={() => setScreen({...screen, name: 'review'})}
+						onDone={() => finish({exitCode: 0})}
+					/>
+				);
+			}
+
+			case 'run': {
+				return (
+					<RunScreen
+						state={screen.state}
+						onRetry={() => startRun(handler => controller.retry(handler), screen)}
+						onQuit={() => {
+							if (running.current) stopAndFinish(130);
+							else stopAndFinish(screen.state.failure?.exitCode ?? 1);
+						}}
+					/>
+				);
+			}
+
+			case 'summary': {
+				return <SummaryScreen summary={screen.summary} onExit={() => finish({exitCode: 0, sessionId: screen.summary.sessionId})} />;
+			}
+
+			case 'error': {
+				const {back, message} = screen;
+				return <ErrorScreen message={message} onBack={() => setScreen(back.name === 'loading' ? {name: 'recipe'} : back)} onQuit={quit} />;
+			}
+		}
+	};
+
+	const where = 'recipe' in screen ? `  ${screen.recipe.title}${'target' in screen ? ` › ${screen.target}` : ''}` : '';
+	return (
+		<Box flexDirection="column">
+			<Text>
+				<Text bold color={tone('cyan')}>
+					mtls-wizard
+				</Text>
+				<Text dimColor>{where}</Text>
+			</Text>
+			<EnvironmentPanel report={report} />
+			<Box marginTop={1} flexDirection="column">
+				{body()}
+			</Box>
+			<KeyHints screen={screen.name} />
+		</Box>
+	);
+}

@@ -1,0 +1,28 @@
+
+import {Box, Text} from 'ink';
+
+const move = '↑↓/jk move · Enter choose';
+
+const hints: Record<string, string> = {
+	loading: 'Ctrl-C quit',
+	resume: `${move} · q quit`,
+	'resume-secrets': 'Enter accept · Esc back · Ctrl-C quit',
+	recipe: `${move} · q quit`,
+	target: `${move} · Esc back · q quit`,
+	questions: 'Enter accept · Esc back · Ctrl-C quit',
+	review: `${move} · PgUp/PgDn scroll · Esc back · q quit`,
+	export: 'Enter write · Esc back · Ctrl-C quit',
+	run: 'q or Ctrl-C: stop and save (resume later)',
+	summary: 'Enter exit',
+	error: 'Enter or Esc back · q quit',
+};
+
+export function KeyHints({screen}: {screen: string}) {
+	const hint = hints[screen];
+	if (!hint) return null;
+	return (
+		<Box marginTop={1}>
+			<Text dimColor>{hint}</Text>
+		</Box>
+	);
+}

@@ -1,0 +1,43 @@
+
+import {Box, Text} from 'ink';
+import type {ReviewView} from '../wizard/types.js';
+import {ScrollView, type ScrollLine} from './ScrollView.js';
+import {SelectList} from './SelectList.js';
+
+export type ReviewAction = 'run' | 'export' | 'back' | 'quit';
+
+type Props = {review: ReviewView; height: number; onAction(action: ReviewAction): void};
+
+function planLines(review: ReviewView): ScrollLine[] {
+	return [
+		{text: `Files to write (${review.files.length}), under ${review.outDir}`, heading: true},
+		...review.files.map(file => ({text: `  ${file.mode}  ${file.path}`})),
+		{text: `Commands to run (${review.commands.length})`, heading: true},
+		...(review.commands.length === 0 ? [{text: '  none: nothing outside this machine changes'}] : review.commands.map(command => ({text: `  $ ${command}`}))),
+	];
+}
+
+/** The plan before anything happens: what is written and what runs, secrets redacted by the planner's printer. */
+export function ReviewScreen({review, height, onAction}: Props) {
+	return (
+		<Box flexDirection="column">
+			<Text bold>
+				Review: {review.steps.length} steps
+			</Text>
+			<ScrollView lines={planLines(review)} height={Math.max(3, height)} />
+			<Box marginTop={1}>
+				<SelectList<ReviewAction>
+					items={[
+						{value: 'run', label: 'Run it'},
+						{value: 'export', label: 'Export the bundle instead', description: 'write files and apply.sh, run nothing'},
+						{value: 'back', label: 'Back', description: 'change answers'},
+						{value: 'quit', label: 'Quit'},
+					]}
+					onSelect={onAction}
+					onBack={() => onAction('back')}
+					onQuit={() => onAction('quit')}
+				/>
+			</Box>
+		</Box>
+	);
+}

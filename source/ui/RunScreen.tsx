@@ -1,0 +1,43 @@
+
+import {Box, Text} from 'ink';
+import type {RunState} from './run-state.js';
+import {FailurePanel} from './FailurePanel.js';
+import {StepList} from './StepList.js';
+import {useKeys} from './use-keys.js';
+import {useNow} from './use-now.js';
+import {useTone} from './theme.js';
+
+type Props = {state: RunState; onRetry(): void; onQuit(): void};
+
+/** The live step list, the running step's last lines, the log line being waited for; on failure, what to do next. */
+export function RunScreen({state, onRetry, onQuit}: Props) {
+	const tone = useTone();
+	const running = !state.finished;
+	const now = useNow(200, running);
+	const failure = state.finished ? state.failure : undefined;
+
+	useKeys(input => {
+		if (input === 'q') onQuit();
+	}, running);
+
+	return (
+		<Box flexDirection="column">
+			<StepList steps={state.steps} now={now} />
+			{running && state.waiting ? (
+				<Text wrap="truncate-end">
+					<Text color={tone('cyan')}>waiting for:</Text> {state.waiting.description} <Text dimColor>(up to {state.waiting.timeoutSeconds}s)</Text>
+				</Text>
+			) : null}
+			{running && state.output.length > 0 ? (
+				<Box flexDirection="column" marginLeft={2}>
+					{state.output.map((line, i) => (
+						<Text key={String(i)} dimColor wrap="truncate-end">
+							{line}
+						</Text>
+					))}
+				</Box>
+			) : null}
+			{failure ? <FailurePanel failure={failure} onRetry={onRetry} onQuit={onQuit} /> : null}
+		</Box>
+	);
+}

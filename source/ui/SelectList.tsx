@@ -1,0 +1,62 @@
+
+import {Box, Text} from 'ink';
+import {useKeys} from './use-keys.js';
+import {useRefState} from './use-ref-state.js';
+import {useTone} from './theme.js';
+
+export type SelectItem<T> = {
+	value: T;
+	label: string;
+	description?: string;
+	/** Set when the item cannot be chosen; shown in place of the description. */
+	unavailable?: string;
+};
+
+type Props<T> = {
+	items: Array<SelectItem<T>>;
+	onSelect(value: T): void;
+	/** Esc. */
+	onBack?(): void;
+	/** q. */
+	onQuit?(): void;
+	isActive?: boolean;
+	initialIndex?: number;
+};
+
+/** A vertical list: arrows or j/k move, Enter picks, Esc goes back, q quits. Unavailable items say why. */
+export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true, initialIndex = 0}: Props<T>) {
+	const tone = useTone();
+	const [index, setIndex, indexRef] = useRefState(Math.min(initialIndex, Math.max(items.length - 1, 0)));
+
+	useKeys((input, key) => {
+		const current = Math.min(indexRef.current, items.length - 1);
+		if (key.upArrow || input === 'k') setIndex(current <= 0 ? items.length - 1 : current - 1);
+		else if (key.downArrow || input === 'j') setIndex(current >= items.length - 1 ? 0 : current + 1);
+		else if (key.return) {
+			const item = items[current];
+			if (item && !item.unavailable) onSelect(item.value);
+		} else if (key.escape) onBack?.();
+		else if (input === 'q') onQuit?.();
+	}, isActive);
+
+	return (
+		<Box flexDirection="column">
+			{items.map((item, i) => {
+				const selected = i === index;
+				return (
+					<Box key={String(i)}>
+						<Text color={selected ? tone('cyan') : undefined}>{selected ? '❯ ' : '  '}</Text>
+						<Text bold={selected} dimColor={Boolean(item.unavailable)} color={selected && !item.unavailable ? tone('cyan') : undefined} wrap="truncate">
+							{item.label}
+							{item.unavailable ? (
+								<Text dimColor> (unavailable: {item.unavailable})</Text>
+							) : item.description ? (
+								<Text dimColor> {item.description}</Text>
+							) : null}
+						</Text>
+					</Box>
+				);
+			})}
+		</Box>
+	);
+}

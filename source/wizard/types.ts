@@ -1,0 +1,109 @@
+/**
+ * What the interactive wizard shows and what it may ask for. The Ink screens depend on these types and on
+ * nothing else of the project: the controller (create-controller.ts) maps recipes, plans, sessions and engine
+ * events onto them, so screens can be tested against plain data and never run a command themselves.
+ */
+import type {EngineEvent} from '../engine-events.js';
+import type {TargetId} from '../plan/types.js';
+
+/** One line of the environment check; `checking` until its probe answers. */
+export type Probe = {state: 'checking'} | {state: 'ok'; text: string} | {state: 'missing'; text: string};
+
+export type EnvironmentReport = {
+	kubectl: Probe;
+	helm: Probe;
+	docker: Probe;
+	kubeContext: Probe;
+	dockerEngine: Probe;
+	dockerSwarm: Probe;
+};
+
+export type TargetChoice = {
+	id: TargetId;
+	label: string;
+	description: string;
+};
+
+export type RecipeChoice = {
+	id: string;
+	title: string;
+	description: string;
+	targets: TargetChoice[];
+};
+
+export type QuestionView = {
+	id: string;
+	prompt: string;
+	help?: string;
+	/** Shown and used when the answer is left empty. */
+	defaultValue?: string;
+	secret: boolean;
+	/** When set, the answer is picked from these values instead of typed. */
+	choices?: string[];
+};
+
+export type ReviewView = {
+	/** Files the run writes: path and octal mode. */
+	files: Array<{path: string; mode: string}>;
+	/** Every command the run executes, shell-quoted, secrets redacted. */
+	commands: string[];
+	steps: StepView[];
+	outDir: string;
+};
+
+export type StepView = {id: string; title: string};
+
+export type ResumableSession = {
+	id: string;
+	recipe: string;
+	target: TargetId;
+	/** 1-based index of the first step not done. */
+	nextStep: number;
+	totalSteps: number;
+	savedAt: Date;
+	/** Secret answers are never saved: they are asked again before resuming. */
+	secretQuestions: QuestionView[];
+};
+
+export type CertificateView = {
+	file: string;
+	subject: string;
+	notAfter: Date;
+	fingerprint: string;
+};
+
+export type SummaryView = {
+	certificates: CertificateView[];
+	/** One line per step that changed something ("secret ns/name created"). */
+	deployed: string[];
+	manualSteps: string[][];
+	outDir: string;
+	sessionId: string;
+};
+
+export type ExportView = {dir: string; files: string[]};
+
+export type RunStart = {
+	steps: Array<StepView & {done: boolean}>;
+};
+
+/** The only way the screens reach the rest of the program. Every method may be slow; none blocks rendering. */
+export type WizardController = {
+	checkEnvironment(onUpdate: (report: EnvironmentReport) => void): void;
+	findResumable(): Promise<ResumableSession | undefined>;
+	discardSession(id: string): Promise<void>;
+	listRecipes(): Promise<RecipeChoice[]>;
+	/** The questions that apply given the answers so far, in order. */
+	questions(recipe: string, target: TargetId, answers: Record<string, string>): Promise<QuestionView[]>;
+	/** A one-line problem with this answer, or undefined when it is fine. Empty means "use the default". */
+	validateAnswer(recipe: string, target: TargetId, questionId: string, value: string, answers: Record<string, string>): Promise<string | undefined>;
+	review(recipe: string, target: TargetId, answers: Record<string, string>): Promise<ReviewView>;
+	exportBundle(dir: string): Promise<ExportView>;
+	/** Runs the reviewed plan, or resumes a saved session; events arrive through onEvent until run-finished. */
+	startRun(from: {sessionId: string; secrets: Record<string, string>} | 'reviewed', onEvent: (event: EngineEvent) => void): Promise<RunStart>;
+	/** Runs the failed step again, and the rest after it. */
+	retry(onEvent: (event: EngineEvent) => void): Promise<RunStart>;
+	summary(): Promise<SummaryView>;
+	/** Stops a running step and saves the session; resolves with the id to resume, if a session exists. */
+	stop(): Promise<string | undefined>;
+};

@@ -1,0 +1,126 @@
+import type {EngineEvent} from '../../source/engine-events.js';
+import type {EnvironmentReport, QuestionView, ResumableSession, RunStart, WizardController} from '../../source/wizard/types.js';
+
+/**
+ * Plain data behind the screens, and a record of what the UI asked for. The UI tests drive the screens with it;
+ * the real controller is exercised by the pty tests of the built CLI.
+ */
+export type FakeController = WizardController & {
+	calls: string[];
+	/** Sends an engine event to the running screen. */
+	emit(event: EngineEvent): void;
+	setEnvironment(report: EnvironmentReport): void;
+};
+
+export const fullEnvironment: EnvironmentReport = {
+	kubectl: {state: 'ok', text: 'v1.32.4'},
+	helm: {state: 'missing', text: 'not found on PATH'},
+	docker: {state: 'ok', text: '28.2.2'},
+	kubeContext: {state: 'ok', text: 'kind-dev'},
+	dockerEngine: {state: 'missing', text: 'not reachable'},
+	dockerSwarm: {state: 'missing', text: 'inactive'},
+};
+
+export const questions: QuestionView[] = [
+	{id: 'serverName', prompt: 'DNS name of the server', defaultValue: 'server.example.test', secret: false},
+	{id: 'token', prompt: 'Agent token', secret: true},
+	{id: 'days', prompt: 'Certificate validity in days', defaultValue: '825', secret: false},
+];
+
+export function fakeController(options: {resumable?: ResumableSession} = {}): FakeController {
+	const calls: string[] = [];
+	let listener: ((event: EngineEvent) => void) | undefined;
+	let environmentListener: ((report: EnvironmentReport) => void) | undefined;
+	const runStart: RunStart = {
+		steps: [
+			{id: 'certificates', title: 'Issue CA, server and client certificates', done: false},
+			{id: 'verify', title: 'Prove the pair with a local mutual-TLS handshake', done: false},
+			{id: 'secret', title: 'Create secret demo/agent-tls', done: false},
+			{id: 'confirm', title: 'Wait for the agent to connect over mTLS', done: false},
+		],
+	};
+	return {
+		calls,
+		emit(event) {
+			listener?.(event);
+		},
+		setEnvironment(report) {
+			environmentListener?.(report);
+		},
+		checkEnvironment(onUpdate) {
+			calls.push('checkEnvironment');
+			environmentListener = onUpdate;
+		},
+		async findResumable() {
+			return options.resumable;
+		},
+		async discardSession(id) {
+			calls.push(`discard ${id}`);
+		},
+		async listRecipes() {
+			return [
+				{
+					id: 'generic',
+					title: 'Generic mTLS',
+					description: 'a CA, a server and a client certificate',
+					targets: [
+						{id: 'helm', label: 'Helm', description: 'install with helm'},
+						{id: 'kubectl', label: 'kubectl', description: 'apply a manifest'},
+						{id: 'docker', label: 'Docker', description: 'docker run'},
+						{id: 'bundle', label: 'Export a bundle', description: 'files and apply.sh, run nothing'},
+					],
+				},
+				{id: 'steadybit', title: 'Steadybit agent ↔ extensions', description: 'agent client certificate', targets: [{id: 'bundle', label: 'Export a bundle', description: ''}]},
+			];
+		},
+		async questions(_recipe, _target, answers) {
+			// Mirrors a conditional question: the token is asked only for a non-default server name.
+			return questions.filter(question => question.id !== 'token' || answers['serverName'] !== 'skip.example.test');
+		},
+		async validateAnswer(_recipe, _target, questionId, value) {
+			calls.push(`validate ${questionId}=${questionId === 'token' ? '<secret>' : value}`);
+			if (questionId === 'days' && !/^\d+$/.test(value)) return `days: "${value}" is not a whole number. Enter a number of days, e.g. 825`;
+			if (questionId === 'token' && value === '') return 'token: (empty) is required. Paste the agent token';
+			return undefined;
+		},
+		async review(recipe, target, answers) {
+			calls.push(`review ${recipe} ${target} ${JSON.stringify({...answers, token: answers['token'] ? '<secret>' : undefined})}`);
+			return {
+				outDir: '/tmp/out',
+				files: [
+					{path: '/tmp/out/pki/ca.crt', mode: '0644'},
+					{path: '/tmp/out/pki/ca.key', mode: '0600'},
+				],
+				commands: ['kubectl create secret generic agent-tls --namespace demo --from-file=tls.crt=/tmp/out/pki/server.crt'],
+				steps: runStart.steps,
+			};
+		},
+		async exportBundle(dir) {
+			calls.push(`export ${dir}`);
+			return {dir, files: ['apply.sh', 'pki/ca.crt']};
+		},
+		async startRun(from, onEvent) {
+			calls.push(from === 'reviewed' ? 'run' : `resume ${from.sessionId} ${Object.keys(from.secrets).join(',')}`);
+			listener = onEvent;
+			return from === 'reviewed' ? runStart : {steps: runStart.steps.map((step, i) => ({...step, done: i < 2}))};
+		},
+		async retry(onEvent) {
+			calls.push('retry');
+			listener = onEvent;
+			return {steps: runStart.steps.map((step, i) => ({...step, done: i < 3}))};
+		},
+		async summary() {
+			return {
+				outDir: '/tmp/out',
+				sessionId: 's-1',
+				certificates: [{file: 'ca.crt', subject: 'CN=mtls-wizard CA', notAfter: new Date('2036-01-02T00:00:00Z'), fingerprint: 'AB:CD:EF'}],
+				deployed: ['secret demo/agent-tls created'],
+				manualSteps: [['Hand ca.crt to the vendor.']],
+			};
+		},
+		async stop() {
+			calls.push('stop');
+			return 's-1';
+		},
+	};
+}

@@ -1,0 +1,111 @@
+/** @jsxRuntime automatic */
+import test from 'ava';
+import {useState} from 'react';
+import {render} from 'ink-testing-library';
+import type {EngineEvent} from '../../source/engine-events.js';
+import {RunScreen} from '../../source/ui/RunScreen.js';
+import {applyEngineEvent, initialRunState, type RunState} from '../../source/ui/run-state.js';
+import {keys, tick, waitFor} from '../support/ink-wait.js';
+
+const start = {
+	steps: [
+		{id: 'certificates', title: 'Issue certificates', done: true},
+		{id: 'deploy', title: 'Install helm release demo', done: false},
+		{id: 'confirm', title: 'Wait for the TLS startup line', done: false},
+	],
+};
+
+/** Holds run state the way App does and exposes a way to feed it engine events. */
+function harness() {
+	let send: (event: EngineEvent) => void = () => {};
+	const seen: string[] = [];
+	function Harness() {
+		const [state, setState] = useState<RunState>(initialRunState(start));
+		send = event => {
+			setState(current => applyEngineEvent(current, event, Date.now()));
+		};
+		return <RunScreen state={state} onRetry={() => seen.push('retry')} onQuit={() => seen.push('quit')} />;
+	}
+
+	return {element: <Harness />, send: (event: EngineEvent) => send(event), seen};
+}
+
+test('steps show pending, running with a spinner and elapsed time, and done', async t => {
+	const {element, send} = harness();
+	const {lastFrame, unmount} = render(element);
+	t.regex(lastFrame() ?? '', /✔ Issue certificates/);
+	t.regex(lastFrame() ?? '', /· Install helm release demo/);
+	send({type: 'step-started', stepId: 'deploy', kind: 'helm-release', title: 'Install helm release demo', index: 1, total: 3});
+	const frame = await waitFor(lastFrame, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Install helm release demo\s+\d+\.\ds/);
+	t.regex(frame, /· Wait for the TLS startup line/);
+	send({type: 'step-output', stepId: 'deploy', line: 'Release "demo" has been upgraded.', stream: 'stdout'});
+	await waitFor(lastFrame, /Release "demo" has been upgraded\./);
+	send({type: 'step-done', stepId: 'deploy', elapsedMs: 3200});
+	await waitFor(lastFrame, /✔ Install helm release demo\s+3\.2s/);
+	unmount();
+});
+
+test('the confirmation step shows the log line it waits for, and only the last five output lines', async t => {
+	const {element, send} = harness();
+	const {lastFrame, unmount} = render(element);
+	send({type: 'step-started', stepId: 'confirm', kind: 'wait-for-log', title: 'Wait for the TLS startup line', index: 2, total: 3});
+	send({type: 'waiting-for', stepId: 'confirm', description: '"mTLS connection established" in deployment/agent', timeoutSeconds: 120});
+	for (let i = 1; i <= 7; i++) send({type: 'step-output', stepId: 'confirm', line: `log line ${i}`, stream: 'stdout'});
+	const frame = await waitFor(lastFrame, /log line 7/);
+	t.regex(frame, /waiting for: "mTLS connection established" in deployment\/agent \(up to 120s\)/);
+	t.notRegex(frame, /log line 2/);
+	t.regex(frame, /log line 3/);
+	unmount();
+});
+
+test('a failure shows the hint, the command and its last lines, then retry or quit', async t => {
+	const {element, send, seen} = harness();
+	const {lastFrame, stdin, unmount} = render(element);
+	send({type: 'step-started', stepId: 'deploy', kind: 'helm-release', title: 'Install helm release demo', index: 1, total: 3});
+	send({
+		type: 'step-failed',
+		stepId: 'deploy',
+		message: 'helm exited with code 1',
+		hint: 'The chart repository is not reachable; point the chart answer at a local chart.',
+		command: 'helm upgrade --install demo ./chart --namespace demo',
+		lastLines: ['Error: INSTALLATION FAILED: chart not found'],
+		exitCode: 1,
+	});
+	send({type: 'run-finished', sessionId: 's-1', exitCode: 1, manualSteps: []});
+	const frame = await waitFor(lastFrame, /Retry this step/);
+	t.regex(frame, /✘ Install helm release demo: helm exited with code 1/);
+	t.regex(frame, /Hint: The chart repository is not reachable/);
+	t.regex(frame, /\$ helm upgrade --install demo \.\/chart --namespace demo/);
+	t.regex(frame, /INSTALLATION FAILED: chart not found/);
+	t.regex(frame, /Quit \(session saved/);
+	stdin.write(keys.enter);
+	await tick();
+	t.deepEqual(seen, ['retry']);
+	stdin.write(keys.down);
+	await waitFor(lastFrame, /❯ Quit/);
+	stdin.write(keys.enter);
+	await tick();
+	t.deepEqual(seen, ['retry', 'quit']);
+	unmount();
+});
+
+test('q while running asks to stop', async t => {
+	const {element, send, seen} = harness();
+	const {stdin, unmount} = render(element);
+	send({type: 'step-started', stepId: 'deploy', kind: 'helm-release', title: 'Install helm release demo', index: 1, total: 3});
+	await tick();
+	stdin.write('q');
+	await tick();
+	t.deepEqual(seen, ['quit']);
+	unmount();
+});
+
+test('the spinner keeps turning while a step runs (frames keep changing)', async t => {
+	const {element, send} = harness();
+	const {lastFrame, unmount} = render(element);
+	send({type: 'step-started', stepId: 'deploy', kind: 'helm-release', title: 'Install helm release demo', index: 1, total: 3});
+	const first = await waitFor(lastFrame, /Install helm release demo/);
+	await waitFor(lastFrame, frame => frame !== first);
+	t.pass();
+	unmount();
+});

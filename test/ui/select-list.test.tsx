@@ -1,0 +1,68 @@
+/** @jsxRuntime automatic */
+import test from 'ava';
+import {render} from 'ink-testing-library';
+import {SelectList} from '../../source/ui/SelectList.js';
+import {keys, tick, waitFor} from '../support/ink-wait.js';
+
+const items = [
+	{value: 'a', label: 'Alpha', description: 'first'},
+	{value: 'b', label: 'Beta', unavailable: 'helm: not found on PATH'},
+	{value: 'c', label: 'Gamma'},
+];
+
+test('arrows and j/k move the pointer, Enter picks the item under it', async t => {
+	const picked: string[] = [];
+	const {lastFrame, stdin, unmount} = render(<SelectList items={items} onSelect={value => picked.push(value)} />);
+	t.regex(lastFrame() ?? '', /❯ Alpha first/);
+	await tick();
+	stdin.write('j');
+	await waitFor(lastFrame, /❯ Beta/);
+	stdin.write(keys.down);
+	await waitFor(lastFrame, /❯ Gamma/);
+	stdin.write('k');
+	await waitFor(lastFrame, /❯ Beta/);
+	stdin.write(keys.up);
+	await waitFor(lastFrame, /❯ Alpha/);
+	stdin.write(keys.up);
+	await waitFor(lastFrame, /❯ Gamma/);
+	stdin.write(keys.enter);
+	await tick();
+	t.deepEqual(picked, ['c']);
+	unmount();
+});
+
+test('an unavailable item shows its reason and Enter on it does nothing', async t => {
+	const picked: string[] = [];
+	const {lastFrame, stdin, unmount} = render(<SelectList items={items} initialIndex={1} onSelect={value => picked.push(value)} />);
+	t.regex(lastFrame() ?? '', /❯ Beta \(unavailable: helm: not found on PATH\)/);
+	await tick();
+	stdin.write(keys.enter);
+	await tick();
+	await tick();
+	t.deepEqual(picked, []);
+	unmount();
+});
+
+test('Esc calls onBack and q calls onQuit', async t => {
+	const seen: string[] = [];
+	const {stdin, unmount} = render(<SelectList items={items} onSelect={() => {}} onBack={() => seen.push('back')} onQuit={() => seen.push('quit')} />);
+	await tick();
+	stdin.write(keys.escape);
+	await new Promise(resolve => setTimeout(resolve, 20));
+	stdin.write('q');
+	await tick();
+	t.deepEqual(seen, ['back', 'quit']);
+	unmount();
+});
+
+test('two keys in one burst both count (no stale handler)', async t => {
+	const picked: string[] = [];
+	const {stdin, unmount} = render(<SelectList items={items} onSelect={value => picked.push(value)} />);
+	await tick();
+	stdin.write(keys.down);
+	stdin.write(keys.down);
+	stdin.write(keys.enter);
+	await tick();
+	t.deepEqual(picked, ['c']);
+	unmount();
+});
