@@ -1,5 +1,175 @@
-import {notYetAvailable} from './not-yet.js';
+import {randomBytes} from 'node:crypto';
+import {resolve} from 'node:path';
+import {badInput, UsageError} from '../errors.js';
+import type {CertificateAuthority} from '../pki/certificate-authority.js';
+import {generateRsaKey, type KeySize} from '../pki/generate-key.js';
+import {issueCa} from '../pki/issue-ca.js';
+import {signLeaf, type LeafSpec} from '../pki/issue-leaf.js';
+import {loadCa} from '../pki/load-ca.js';
+import {parseDays, parseKeySize} from '../pki/parse-numbers.js';
+import {validateCommonName, validateDnsName, validateIpAddress} from '../pki/validate-names.js';
+import {checkOutputDirectory, writePrivateFiles, type OutputFile} from '../pki/write-private-files.js';
 
-export async function certsCommand(_options: unknown): Promise<number> {
-	return notYetAvailable('certs');
+export type CertsOptions = {
+	out: string;
+	serverDns?: string[];
+	serverIp?: string[];
+	clientCn?: string[];
+	days: string;
+	caDays: string;
+	keySize: string;
+	caCert?: string;
+	caKey?: string;
+	force?: boolean;
+	json?: boolean;
+};
+
+type Request = {
+	out: string;
+	dnsNames: string[];
+	ipAddresses: string[];
+	clients: Array<{commonName: string; fileBase: string}>;
+	days: number;
+	caDays: number;
+	keySize: KeySize;
+	importCa?: {certPath: string; keyPath: string};
+	force: boolean;
+};
+
+const passphraseVariable = 'MTLS_WIZARD_CA_KEY_PASSPHRASE';
+
+function parseRequest(options: CertsOptions): Request {
+	const days = parseDays(options.days, '--days');
+	const caDays = parseDays(options.caDays, '--ca-days');
+	const keySize = parseKeySize(options.keySize, '--key-size');
+	const dnsNames = (options.serverDns ?? []).map(name => validateDnsName(name, '--server-dns'));
+	const ipAddresses = (options.serverIp ?? []).map(ip => validateIpAddress(ip, '--server-ip'));
+	if (dnsNames.length + ipAddresses.length === 0) {
+		throw new UsageError('--server-dns: missing. Name the server as clients reach it, e.g. --server-dns server.example.com (repeatable; --server-ip for addresses)');
+	}
+
+	const clientNames = (options.clientCn ?? ['client']).map(cn => validateCommonName(cn, '--client-cn'));
+	const clients = clientNames.map(commonName => ({
+		commonName,
+		fileBase: clientNames.length === 1 ? 'client' : `client-${commonName.replaceAll(' ', '-')}`,
+	}));
+	const seen = new Set<string>();
+	for (const client of clients) {
+		if (seen.has(client.fileBase)) throw badInput('--client-cn', client.commonName, 'is given twice (or maps to the same file name as another)', 'Give each client a different name');
+		seen.add(client.fileBase);
+	}
+
+	if (Boolean(options.caCert) !== Boolean(options.caKey)) {
+		const [given, missing] = options.caCert ? ['--ca-cert', '--ca-key'] : ['--ca-key', '--ca-cert'];
+		throw new UsageError(`${missing}: missing. ${given} needs ${missing} too (the CA certificate and its private key)`);
+	}
+
+	if (!options.caCert && days > caDays) {
+		throw badInput('--days', String(days), `outlives the CA (--ca-days ${caDays})`, `Use --days ${caDays} or less, or raise --ca-days`);
+	}
+
+	return {
+		out: options.out,
+		dnsNames,
+		ipAddresses,
+		clients,
+		days,
+		caDays,
+		keySize,
+		...(options.caCert && options.caKey ? {importCa: {certPath: options.caCert, keyPath: options.caKey}} : {}),
+		force: Boolean(options.force),
+	};
+}
+
+function fileNames(request: Request): string[] {
+	return [
+		'ca.crt',
+		...(request.importCa ? [] : ['ca.key']),
+		'server.crt',
+		'server.key',
+		...request.clients.flatMap(c => [`${c.fileBase}.crt`, `${c.fileBase}.key`]),
+	];
+}
+
+async function obtainCa(request: Request, caKey: Promise<Awaited<ReturnType<typeof generateRsaKey>>> | undefined): Promise<CertificateAuthority> {
+	if (!request.importCa) {
+		return issueCa({commonName: `mtls-wizard CA ${randomBytes(4).toString('hex')}`, days: request.caDays, keySize: request.keySize}, await caKey);
+	}
+
+	const passphrase = process.env[passphraseVariable];
+	const ca = await loadCa({...request.importCa, ...(passphrase === undefined ? {} : {passphrase})});
+	const leafEnd = new Date(Date.now() + request.days * 86_400_000);
+	if (leafEnd > ca.notAfter) {
+		const left = Math.floor((ca.notAfter.getTime() - Date.now()) / 86_400_000);
+		throw badInput('--days', String(request.days), `outlives the CA, which expires on ${ca.notAfter.toISOString().slice(0, 10)}`, `Use --days ${left} or less`);
+	}
+
+	return ca;
+}
+
+export async function certsCommand(options: CertsOptions): Promise<number> {
+	const request = parseRequest(options);
+	const names = fileNames(request);
+	await checkOutputDirectory(request.out, names, {force: request.force});
+
+	// Every key is generated at once on the threadpool; a loaded CA is checked before any key is kept.
+	const caKey = request.importCa ? undefined : generateRsaKey(request.keySize);
+	const serverKey = generateRsaKey(request.keySize);
+	const clientKeys = request.clients.map(() => generateRsaKey(request.keySize));
+	const ca = await obtainCa(request, caKey);
+
+	const firstName = request.dnsNames[0] ?? request.ipAddresses[0]!;
+	const leafBase = {days: request.days, keySize: request.keySize};
+	const serverSpec: LeafSpec = {...leafBase, role: 'server', commonName: firstName, dnsNames: request.dnsNames, ipAddresses: request.ipAddresses};
+	const [server, ...clients] = await Promise.all([
+		serverKey.then(key => signLeaf(ca, serverSpec, key)),
+		...request.clients.map((client, index) =>
+			clientKeys[index]!.then(key => signLeaf(ca, {...leafBase, role: 'client', commonName: client.commonName, dnsNames: [], ipAddresses: []}, key)),
+		),
+	]);
+
+	const files: OutputFile[] = [
+		{name: 'ca.crt', content: ca.certificatePem, secret: false},
+		...(ca.imported ? [] : [{name: 'ca.key', content: ca.privateKeyPem, secret: true}]),
+		{name: 'server.crt', content: server!.certificatePem, secret: false},
+		{name: 'server.key', content: server!.privateKeyPem, secret: true},
+		...request.clients.flatMap((client, index) => [
+			{name: `${client.fileBase}.crt`, content: clients[index]!.certificatePem, secret: false},
+			{name: `${client.fileBase}.key`, content: clients[index]!.privateKeyPem, secret: true},
+		]),
+	];
+	const written = await writePrivateFiles(request.out, files, {force: request.force});
+	const out = resolve(request.out);
+	const caSubject = ca.certificate.subject.getField('CN')?.value as string | undefined;
+
+	if (options.json) {
+		const summary = {
+			out,
+			ca: {imported: ca.imported, commonName: caSubject, notAfter: ca.notAfter.toISOString()},
+			server: {commonName: firstName, dnsNames: request.dnsNames, ipAddresses: request.ipAddresses},
+			clients: request.clients.map(c => ({commonName: c.commonName, certificate: `${c.fileBase}.crt`, key: `${c.fileBase}.key`})),
+			days: request.days,
+			keySize: request.keySize,
+			files: written.map(f => ({path: f.path, mode: `0${f.mode.toString(8)}`})),
+		};
+		process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+		return 0;
+	}
+
+	const until = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+	const sans = [...request.dnsNames.map(n => `DNS:${n}`), ...request.ipAddresses.map(ip => `IP:${ip}`)].join(', ');
+	const lines = [
+		`Wrote ${written.length} files to ${out} (directory 0700, keys 0600):`,
+		`  ca.crt      CA "${caSubject}"${ca.imported ? ' (your CA; its key was not copied)' : ''}, valid until ${ca.notAfter.toISOString().slice(0, 10)}`,
+		...(ca.imported ? [] : ['  ca.key      CA private key: keep it offline; anyone holding it can issue trusted certificates']),
+		`  server.crt  server certificate (serverAuth) for ${sans}, valid until ${until(request.days)}`,
+		'  server.key  server private key (PKCS#8)',
+		...request.clients.flatMap(c => [
+			`  ${`${c.fileBase}.crt`.padEnd(10)}  client certificate (clientAuth) CN=${c.commonName}, valid until ${until(request.days)}`,
+			`  ${`${c.fileBase}.key`.padEnd(10)}  client private key (PKCS#8)`,
+		]),
+		`RSA ${request.keySize}, SHA-256. Prove the set with: mtls-wizard verify ${request.out}`,
+	];
+	process.stdout.write(`${lines.join('\n')}\n`);
+	return 0;
 }

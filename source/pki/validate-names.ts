@@ -11,7 +11,7 @@ const label = /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/i;
 export function validateDnsName(value: string, field: string): string {
 	const name = value.trim().toLowerCase();
 	const fix = 'Use a name like server.example.com or *.example.com';
-	if (name === '') throw badInput(field, value, 'is empty', fix);
+	if (name === '') throw badInput(field, value, 'is not a DNS name', fix);
 	if (name.length > 253) throw badInput(field, value, 'is longer than 253 characters', fix);
 	if (isIP(name) !== 0) throw badInput(field, value, 'is an IP address, not a DNS name', 'Pass it as an IP address instead (for certs: --server-ip)');
 	const labels = name.split('.');
@@ -45,4 +45,20 @@ export function validateIpAddress(value: string, field: string): string {
 	}
 
 	return ip;
+}
+
+const commonName = /^[A-Za-z\d](?:[A-Za-z\d ._@-]{0,62}[A-Za-z\d_])?$/;
+
+/** A common name that is also safe inside a file name (client-<cn>.crt): letters, digits, space, . _ @ -, at most 64. */
+export function validateCommonName(value: string, field: string): string {
+	if (!commonName.test(value)) {
+		throw badInput(
+			field,
+			value,
+			'is not a usable common name',
+			'Use 1 to 64 letters, digits, spaces or . _ @ -, starting with a letter or digit (e.g. agent-1)',
+		);
+	}
+
+	return value;
 }
