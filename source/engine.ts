@@ -1,0 +1,220 @@
+/**
+ * Runs a plan step by step, saves the session after every change of state and reports what happens as
+ * engine events. It prints nothing and knows no renderer: the text, JSON and Ink renderers consume the events.
+ */
+import type {EngineEvent} from './engine-events.js';
+import {exitCodes, InterruptedError, NotConfirmedError, StepFailedError, WizardError} from './errors.js';
+import type {CommandResult, CommandSpec, OutputLine} from './exec/types.js';
+import type {Plan, Step, StepKind} from './plan/types.js';
+import type {Session} from './session/types.js';
+import type {StepContext, StepOutcome, StepRunner} from './steps/types.js';
+
+/** The exec layer as the engine sees it: run a command (rejecting with StepFailedError on a bad exit) and show one. */
+export type ExecLayer = {
+	run(command: CommandSpec, options: {env: NodeJS.ProcessEnv; signal: AbortSignal; onLine(line: OutputLine): void}): Promise<CommandResult>;
+	quote(command: CommandSpec): string;
+};
+
+export type EngineOptions = {
+	plan: Plan;
+	/** The progress record; the engine updates it and calls `save` after every change. */
+	session: Session;
+	secrets: Readonly<Record<string, string>>;
+	env: NodeJS.ProcessEnv;
+	signal: AbortSignal;
+	emit(event: EngineEvent): void;
+	save(session: Session): Promise<void>;
+	runnerFor(step: Step): StepRunner<Step>;
+	exec: ExecLayer;
+};
+
+/** Steps that change something outside the output directory: never before the certificates proved themselves. */
+const deploymentKinds: ReadonlySet<StepKind> = new Set([
+	'kube-secret',
+	'helm-release',
+	'kubectl-apply',
+	'docker-run',
+	'docker-secret',
+	'swarm-service',
+]);
+
+/** How many output lines a failure report keeps. */
+const keptLines = 20;
+
+/**
+ * Test-only: MTLS_WIZARD_TEST_PAUSE_BEFORE=<step id> makes the engine mark that step running, save, print a
+ * marker line and wait until interrupted, so crash and Ctrl-C tests can stop a run at a known point.
+ */
+const testPauseVariable = 'MTLS_WIZARD_TEST_PAUSE_BEFORE';
+export const testPauseMarker = 'test pause before step';
+
+function now(): string {
+	return new Date().toISOString();
+}
+
+/** Refuses a deployment step unless a verify-handshake step before it passed in this session. */
+function checkHandshakeProved(plan: Plan, session: Session, index: number): void {
+	const step = plan.steps[index]!;
+	if (!deploymentKinds.has(step.kind)) return;
+	const verifications = plan.steps.slice(0, index).filter(s => s.kind === 'verify-handshake');
+	if (verifications.length === 0) {
+		throw new StepFailedError(
+			`refusing to run ${step.id}: the plan deploys without a verify-handshake step before it`,
+			step.id,
+			'This is a bug in the recipe or the planner: certificates must pass a local mutual-TLS handshake before they are deployed.',
+		);
+	}
+
+	const unproved = verifications.find(s => session.steps[s.id]?.state !== 'done');
+	if (unproved) {
+		throw new StepFailedError(
+			`refusing to run ${step.id}: the local mutual-TLS handshake (${unproved.id}) has not passed in this session`,
+			step.id,
+			'Run the plan from the start, or resume the session so the handshake runs first.',
+		);
+	}
+}
+
+function waitForAbort(signal: AbortSignal): Promise<never> {
+	return new Promise((_resolve, reject) => {
+		if (signal.aborted) {
+			reject(new InterruptedError());
+			return;
+		}
+
+		signal.addEventListener('abort', () => reject(new InterruptedError()), {once: true});
+	});
+}
+
+async function pauseForTest(signal: AbortSignal): Promise<never> {
+	// A pending promise alone does not keep Node alive; the timer does until the test interrupts or kills us.
+	const keepAlive = setInterval(() => undefined, 60_000);
+	try {
+		return await waitForAbort(signal);
+	} finally {
+		clearInterval(keepAlive);
+	}
+}
+
+type Failure = {message: string; hint?: string; lastLines?: string[]; exitCode: number};
+
+function describeFailure(error: unknown): Failure {
+	if (error instanceof NotConfirmedError) {
+		return {message: error.message, hint: error.hint, lastLines: error.lastLines, exitCode: error.exitCode};
+	}
+
+	if (error instanceof StepFailedError) return {message: error.message, hint: error.hint, exitCode: error.exitCode};
+	if (error instanceof WizardError) return {message: error.message, exitCode: error.exitCode};
+	return {message: error instanceof Error ? error.message : String(error), exitCode: exitCodes.stepFailed};
+}
+
+/** Runs the plan from its first unfinished step; resolves to the exit code (0, 1, 2, 3 or 130). */
+export async function runPlan(options: EngineOptions): Promise<number> {
+	const {plan, session, emit, signal} = options;
+	const total = plan.steps.length;
+	const firstOpen = plan.steps.findIndex(step => session.steps[step.id]?.state !== 'done');
+	emit({
+		type: 'run-started',
+		sessionId: session.id,
+		recipe: plan.recipe,
+		target: plan.target,
+		total,
+		...(firstOpen > 0 ? {resumedAt: firstOpen + 1} : {}),
+	});
+
+	const finish = async (exitCode: number, outcome: Session['outcome']): Promise<number> => {
+		session.outcome = outcome;
+		delete session.pid;
+		await options.save(session);
+		const manualSteps = exitCode === exitCodes.ok ? plan.steps.flatMap(step => (step.kind === 'manual' ? [step.instructions] : [])) : [];
+		emit({type: 'run-finished', sessionId: session.id, exitCode, manualSteps});
+		return exitCode;
+	};
+
+	session.outcome = 'running';
+	session.pid = process.pid;
+	await options.save(session);
+
+	for (const [index, step] of plan.steps.entries()) {
+		const saved = session.steps[step.id] ?? {title: step.title, state: 'pending'};
+		session.steps[step.id] = saved;
+		if (saved.state === 'done') {
+			emit({type: 'step-skipped', stepId: step.id, reason: `done in session ${session.id}${saved.finishedAt ? ` at ${saved.finishedAt}` : ''}`});
+			continue;
+		}
+
+		if (signal.aborted) return finish(exitCodes.interrupted, 'interrupted');
+
+		const started = Date.now();
+		saved.title = step.title;
+		saved.state = 'running';
+		saved.startedAt = now();
+		delete saved.finishedAt;
+		delete saved.error;
+		await options.save(session);
+		emit({type: 'step-started', stepId: step.id, kind: step.kind, title: step.title, index: index + 1, total});
+
+		const lastLines: string[] = [];
+		let lastCommand: string | undefined;
+		const output = (line: OutputLine | {line: string; stream: 'info'}) => {
+			lastLines.push(line.line);
+			if (lastLines.length > keptLines) lastLines.shift();
+			emit({type: 'step-output', stepId: step.id, line: line.line, stream: line.stream});
+		};
+
+		const context: StepContext = {
+			secrets: options.secrets,
+			env: options.env,
+			signal,
+			output,
+			async run(command) {
+				lastCommand = options.exec.quote(command);
+				const result = await options.exec.run(command, {env: options.env, signal, onLine: output});
+				lastCommand = undefined;
+				return result;
+			},
+		};
+
+		let outcome: StepOutcome;
+		try {
+			checkHandshakeProved(plan, session, index);
+			if (options.env[testPauseVariable] === step.id) {
+				output({line: `${testPauseMarker} ${step.id}`, stream: 'info'});
+				await pauseForTest(signal);
+			}
+
+			outcome = await Promise.race([options.runnerFor(step).run(step, context), waitForAbort(signal)]);
+		} catch (error) {
+			if (signal.aborted) {
+				// The step may have half happened; steps are idempotent, so it simply runs again on resume.
+				saved.state = 'pending';
+				delete saved.startedAt;
+				return finish(exitCodes.interrupted, 'interrupted');
+			}
+
+			const failure = describeFailure(error);
+			saved.state = 'failed';
+			saved.finishedAt = now();
+			saved.error = failure.message;
+			emit({
+				type: 'step-failed',
+				stepId: step.id,
+				message: failure.message,
+				...(failure.hint ? {hint: failure.hint} : {}),
+				...(lastCommand ? {command: lastCommand} : {}),
+				lastLines: failure.lastLines ?? lastLines,
+				exitCode: failure.exitCode,
+			});
+			return finish(failure.exitCode, failure.exitCode === exitCodes.notConfirmed ? 'not-confirmed' : 'failed');
+		}
+
+		saved.state = 'done';
+		saved.finishedAt = now();
+		if (outcome.detail) saved.detail = outcome.detail;
+		if (outcome.files?.length) saved.files = outcome.files;
+		await options.save(session);
+		emit({type: 'step-done', stepId: step.id, ...(outcome.detail ? {detail: outcome.detail} : {}), elapsedMs: Date.now() - started});
+	}
+
+	return finish(exitCodes.ok, 'done');
+}

@@ -1,0 +1,29 @@
+import {z} from 'zod';
+
+const stepSchema = z.object({
+	title: z.string(),
+	state: z.enum(['pending', 'running', 'done', 'failed']),
+	startedAt: z.string().optional(),
+	finishedAt: z.string().optional(),
+	detail: z.string().optional(),
+	error: z.string().optional(),
+	files: z.array(z.string()).optional(),
+});
+
+/** A session file is read back from disk, where it may be damaged or hand-edited: check it before trusting it. */
+export const sessionSchema = z.object({
+	version: z.literal(1),
+	id: z.string().regex(/^[\w-]+$/),
+	recipe: z.string(),
+	recipeDigest: z.string(),
+	target: z.enum(['helm', 'kubectl', 'docker', 'swarm', 'bundle']),
+	answers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+	secretAnswers: z.array(z.string()),
+	outDir: z.string(),
+	stepOrder: z.array(z.string()),
+	steps: z.record(z.string(), stepSchema),
+	outcome: z.enum(['running', 'interrupted', 'failed', 'not-confirmed', 'done']),
+	pid: z.number().int().optional(),
+	createdAt: z.string(),
+	updatedAt: z.string(),
+});

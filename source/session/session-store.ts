@@ -1,0 +1,142 @@
+import {randomBytes} from 'node:crypto';
+import {chmod, mkdir, readdir, readFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import {UsageError} from '../errors.js';
+import type {Plan} from '../plan/types.js';
+import {writeFileAtomic} from '../exec/write-file-atomic.js';
+import {sessionsDir} from './paths.js';
+import {scrubText} from './scrub.js';
+import {sessionSchema} from './session-schema.js';
+import {syncDirectory} from './sync-directory.js';
+import type {Session, SessionOutcome} from './types.js';
+
+const fileMode = 0o600;
+const directoryMode = 0o700;
+
+/** Sortable by creation time and readable in a terminal: 20261122-162546-3fa9. */
+export function newSessionId(now = new Date()): string {
+	const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+	return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export function sessionFromPlan(plan: Plan, id: string, now = new Date()): Session {
+	const time = now.toISOString();
+	return {
+		version: 1,
+		id,
+		recipe: plan.recipe,
+		recipeDigest: plan.recipeDigest,
+		target: plan.target,
+		answers: {...plan.answers},
+		secretAnswers: [...plan.secretAnswers],
+		outDir: plan.outDir,
+		stepOrder: plan.steps.map(step => step.id),
+		steps: Object.fromEntries(plan.steps.map(step => [step.id, {title: step.title, state: 'pending' as const}])),
+		outcome: 'running',
+		pid: process.pid,
+		createdAt: time,
+		updatedAt: time,
+	};
+}
+
+export function sessionPath(env: NodeJS.ProcessEnv, id: string): string {
+	return join(sessionsDir(env), `${id}.json`);
+}
+
+/** Writes the session atomically (temporary file, fsync, rename, fsync of the directory; 0600 in a 0700 directory), with secret values and PEM blocks scrubbed from every string. */
+export async function saveSession(
+	session: Session,
+	options: {env: NodeJS.ProcessEnv; secrets: Readonly<Record<string, string>>},
+): Promise<void> {
+	const directory = sessionsDir(options.env);
+	await mkdir(directory, {recursive: true, mode: directoryMode});
+	await chmod(directory, directoryMode);
+	session.updatedAt = new Date().toISOString();
+	const text = JSON.stringify(
+		session,
+		(_key, value: unknown) => (typeof value === 'string' ? scrubText(value, options.secrets) : value),
+		'\t',
+	);
+	await writeFileAtomic(sessionPath(options.env, session.id), `${text}\n`, fileMode);
+	await syncDirectory(directory);
+}
+
+function parseSession(text: string): Session | undefined {
+	try {
+		const parsed = sessionSchema.safeParse(JSON.parse(text));
+		return parsed.success ? parsed.data : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export async function loadSession(env: NodeJS.ProcessEnv, id: string): Promise<Session> {
+	if (!/^[\w-]+$/.test(id)) {
+		throw new UsageError(`session id: ${JSON.stringify(id)} is not a session id. List them with: mtls-wizard sessions`);
+	}
+
+	const path = sessionPath(env, id);
+	let text: string;
+	try {
+		text = await readFile(path, 'utf8');
+	} catch {
+		throw new UsageError(`session id: no saved session ${JSON.stringify(id)} in ${sessionsDir(env)}. List them with: mtls-wizard sessions`);
+	}
+
+	const session = parseSession(text);
+	if (!session) throw new UsageError(`session ${id}: ${path} is damaged and cannot be resumed. Start again with: mtls-wizard run`);
+	return session;
+}
+
+export type SessionList = {sessions: Session[]; unreadable: string[]};
+
+/** All saved sessions, most recently updated first; damaged files are named, not fatal. */
+export async function listSessions(env: NodeJS.ProcessEnv): Promise<SessionList> {
+	const directory = sessionsDir(env);
+	let names: string[];
+	try {
+		names = await readdir(directory);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {sessions: [], unreadable: []};
+		throw error;
+	}
+
+	const sessions: Session[] = [];
+	const unreadable: string[] = [];
+	for (const name of names) {
+		// Dot files are the atomic writer's temporaries, which a killed process may leave behind.
+		if (!name.endsWith('.json') || name.startsWith('.')) continue;
+		const path = join(directory, name);
+		const session = parseSession(await readFile(path, 'utf8').catch(() => ''));
+		if (session) sessions.push(session);
+		else unreadable.push(path);
+	}
+
+	sessions.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id));
+	return {sessions, unreadable};
+}
+
+function processIsAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** A session left 'running' by a process that no longer exists was killed: it is interrupted. */
+export function effectiveOutcome(session: Session): SessionOutcome {
+	if (session.outcome === 'running' && (session.pid === undefined || !processIsAlive(session.pid))) return 'interrupted';
+	return session.outcome;
+}
+
+export function isFinished(session: Session): boolean {
+	return session.stepOrder.every(id => session.steps[id]?.state === 'done');
+}
+
+/** "3/7": steps done out of all steps. */
+export function progressOf(session: Session): {done: number; total: number} {
+	const done = session.stepOrder.filter(id => session.steps[id]?.state === 'done').length;
+	return {done, total: session.stepOrder.length};
+}

@@ -1,0 +1,42 @@
+import type {TargetId} from '../plan/types.js';
+
+export type SavedStepState = 'pending' | 'running' | 'done' | 'failed';
+
+export type SavedStep = {
+	title: string;
+	state: SavedStepState;
+	startedAt?: string;
+	finishedAt?: string;
+	/** The step's one-line summary when done. */
+	detail?: string;
+	/** The failure message when failed (secrets and PEM blocks are redacted before saving). */
+	error?: string;
+	/** Paths of files the step produced, never their contents. */
+	files?: string[];
+};
+
+/** How the last run of the session ended, or 'running' while a process works on it. */
+export type SessionOutcome = 'running' | 'interrupted' | 'failed' | 'not-confirmed' | 'done';
+
+/**
+ * What a saved session holds. Never key material and never secret answers: only the ids of the secret
+ * answers, so resume knows what to ask for again.
+ */
+export type Session = {
+	version: 1;
+	id: string;
+	recipe: string;
+	recipeDigest: string;
+	target: TargetId;
+	answers: Record<string, string | number | boolean>;
+	secretAnswers: string[];
+	outDir: string;
+	/** Step ids in plan order; progress is recorded by id, never by index. */
+	stepOrder: string[];
+	steps: Record<string, SavedStep>;
+	outcome: SessionOutcome;
+	/** The process working on the session while outcome is 'running'; a dead pid means it was killed. */
+	pid?: number;
+	createdAt: string;
+	updatedAt: string;
+};
