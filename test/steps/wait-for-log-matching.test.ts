@@ -15,7 +15,7 @@ const checks = compileLogChecks({
 test('the current startup line confirms', t => {
 	const verdict = judgeLine('2026-01-01T00:00:00Z INF Starting extension https server on port 8086 (ClientAuth: RequireAndVerifyClientCert)', checks);
 	t.is(verdict?.verdict, 'success');
-	t.is(verdict?.pattern.description, 'mTLS listener');
+	t.is(verdict?.verdict === 'success' ? verdict.pattern.description : undefined, 'mTLS listener');
 });
 
 test('any one of the success patterns confirms', t => {

@@ -1,0 +1,201 @@
+import {readFile} from 'node:fs/promises';
+import {request} from 'node:https';
+import {connect, type TLSSocket} from 'node:tls';
+import {setTimeout as delay} from 'node:timers/promises';
+import {InterruptedError, NotConfirmedError, StepFailedError} from '../errors.js';
+import type {FailurePattern, TlsProbeStep} from '../plan/types.js';
+import type {StepContext, StepOutcome, StepRunner} from './types.js';
+
+/*
+ * In TLS 1.3 the client finishes its handshake before the server has looked at the client certificate; a
+ * server that refuses it says so with an alert right after. So a bare handshake counts as accepted only once
+ * the server sends a session ticket (it does so after checking the certificate) or stays quiet this long.
+ */
+const settleMs = 1000;
+const retryDelayMs = 1000;
+
+/** Errors that mean "nothing listening yet": the workload may still be starting, so try again until the timeout. */
+const notListeningYet = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+type Credentials = {ca: string; cert?: string; key?: string};
+
+/** serverVerified: our side checked the server certificate and name before the server turned us away. */
+type Attempt = {accepted: true; detail: string} | {accepted: false; error: NodeJS.ErrnoException; serverVerified: boolean};
+
+function describe(error: NodeJS.ErrnoException): string {
+	return error.code && !error.message.includes(error.code) ? `${error.code}: ${error.message}` : error.message;
+}
+
+function bareHandshake(step: TlsProbeStep, credentials: Credentials, signal: AbortSignal): Promise<Attempt> {
+	return new Promise(resolve => {
+		let settled = false;
+		let socket: TLSSocket | undefined;
+		let quiet: NodeJS.Timeout | undefined;
+		let serverVerified = false;
+		const finish = (attempt: Attempt) => {
+			if (settled) return;
+			settled = true;
+			clearTimeout(quiet);
+			signal.removeEventListener('abort', onAbort);
+			socket?.destroy();
+			resolve(attempt);
+		};
+
+		// A TLS alert from the server comes after our side accepted its certificate: had we rejected it, the error would name our check.
+		const refused = (error: NodeJS.ErrnoException) => finish({accepted: false, error, serverVerified: serverVerified || /ALERT/.test(error.code ?? '')});
+		const onAbort = () => refused(Object.assign(new Error('stopped'), {code: 'ABORT_ERR'}));
+		signal.addEventListener('abort', onAbort, {once: true});
+		socket = connect({host: step.host, port: step.port, servername: step.serverName, ...credentials, rejectUnauthorized: true});
+		socket.on('error', refused);
+		socket.on('close', () => {
+			const message = serverVerified
+				? 'the server closed the connection right after the handshake: it refused the client certificate'
+				: 'the server closed the connection during the handshake';
+			refused(Object.assign(new Error(message), {code: 'ECONNRESET'}));
+		});
+		socket.on('session', () => finish({accepted: true, detail: socket?.getProtocol() ?? 'TLS'}));
+		socket.on('secureConnect', () => {
+			serverVerified = true;
+			const protocol = socket?.getProtocol() ?? 'TLS';
+			// Before TLS 1.3 a refused client certificate fails the handshake itself.
+			if (protocol !== 'TLSv1.3') finish({accepted: true, detail: protocol});
+			else quiet = setTimeout(() => finish({accepted: true, detail: protocol}), settleMs);
+		});
+	});
+}
+
+function httpGet(step: TlsProbeStep, path: string, credentials: Credentials, signal: AbortSignal): Promise<Attempt> {
+	return new Promise(resolve => {
+		const outgoing = request(
+			{host: step.host, port: step.port, servername: step.serverName, path, method: 'GET', agent: false, signal, ...credentials, rejectUnauthorized: true},
+			response => {
+				const protocol = (response.socket as TLSSocket).getProtocol?.() ?? 'TLS';
+				response.resume();
+				const status = response.statusCode ?? 0;
+				if (status === 401 || status === 403 || status >= 500) {
+					resolve({accepted: false, error: Object.assign(new Error(`GET ${path} answered HTTP ${status}`), {code: `HTTP_${status}`}), serverVerified: true});
+				} else {
+					resolve({accepted: true, detail: `${protocol}, GET ${path} answered HTTP ${status}`});
+				}
+
+				outgoing.destroy();
+			},
+		);
+		outgoing.on('error', error => resolve({accepted: false, error, serverVerified: false}));
+		outgoing.end();
+	});
+}
+
+function attempt(step: TlsProbeStep, credentials: Credentials, signal: AbortSignal): Promise<Attempt> {
+	return step.httpPath ? httpGet(step, step.httpPath, credentials, signal) : bareHandshake(step, credentials, signal);
+}
+
+export function hintFor(message: string, hints: FailurePattern[]): string | undefined {
+	return hints.find(hint => new RegExp(hint.pattern, 'i').test(message))?.hint;
+}
+
+async function readPem(step: TlsProbeStep, path: string, what: string): Promise<string> {
+	try {
+		return await readFile(path, 'utf8');
+	} catch (error) {
+		throw new StepFailedError(`${step.id}: cannot read the ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, step.id);
+	}
+}
+
+/**
+ * Proves mutual TLS from outside the workload: a client holding the issued client certificate gets in
+ * (and, with httpPath, gets an HTTP answer), and a client without a certificate is turned away.
+ */
+export async function probeTls(step: TlsProbeStep, context: StepContext): Promise<StepOutcome> {
+	const ca = await readPem(step, step.caFile, 'CA certificate');
+	const address = `${step.host}:${step.port}`;
+	if (step.presentClientCertificate === false) return probeServerOnly(step, ca, context);
+	const cert = await readPem(step, step.clientCertFile, 'client certificate');
+	const key = await readPem(step, step.clientKeyFile, 'client key');
+	const timeout = AbortSignal.timeout(step.timeoutSeconds * 1000);
+	const signal = AbortSignal.any([context.signal, timeout]);
+	context.output({line: `probing ${address} (server name ${step.serverName}) with the client certificate`, stream: 'info'});
+
+	let withCertificate: Attempt;
+	for (;;) {
+		withCertificate = await attempt(step, {ca, cert, key}, signal);
+		if (context.signal.aborted) throw new InterruptedError();
+		if (withCertificate.accepted || !notListeningYet.has(withCertificate.error.code ?? '') || timeout.aborted) break;
+		try {
+			await delay(retryDelayMs, undefined, {signal});
+		} catch {
+			if (context.signal.aborted) throw new InterruptedError();
+		}
+	}
+
+	if (!withCertificate.accepted) {
+		const message = describe(withCertificate.error);
+		if (timeout.aborted || withCertificate.error.code === 'ABORT_ERR' || notListeningYet.has(withCertificate.error.code ?? '')) {
+			throw new NotConfirmedError(
+				`nothing answered mutual TLS on ${address} within ${step.timeoutSeconds}s (last error: ${message})`,
+				[],
+				hintFor(message, step.failureHints),
+			);
+		}
+
+		throw new StepFailedError(
+			`the mutual-TLS probe of ${address} with the client certificate failed: ${message}`,
+			step.id,
+			hintFor(message, step.failureHints) ?? 'Check that the server uses the certificate issued for this name and trusts this CA.',
+		);
+	}
+
+	context.output({line: `accepted with the client certificate (${withCertificate.detail})`, stream: 'info'});
+	const withoutCertificate = await attempt(step, {ca}, context.signal);
+	if (context.signal.aborted) throw new InterruptedError();
+	if (withoutCertificate.accepted) {
+		throw new StepFailedError(
+			`${address} accepted a client without a certificate: mutual TLS is not enforced (${withoutCertificate.detail})`,
+			step.id,
+			hintFor('client certificate not required', step.failureHints) ??
+				'The server must require and verify client certificates; check that its client CA setting is applied.',
+		);
+	}
+
+	context.output({line: `refused without a client certificate (${describe(withoutCertificate.error)})`, stream: 'info'});
+	return {detail: `mutual TLS proved on ${address}: client certificate accepted (${withCertificate.detail}), no certificate refused`};
+}
+
+/**
+ * For a server that trusts a client CA the wizard does not hold: prove what can be proved from here, that
+ * the server presents a certificate for its name from the expected CA. Being refused afterwards is expected.
+ */
+async function probeServerOnly(step: TlsProbeStep, ca: string, context: StepContext): Promise<StepOutcome> {
+	const address = `${step.host}:${step.port}`;
+	const timeout = AbortSignal.timeout(step.timeoutSeconds * 1000);
+	const signal = AbortSignal.any([context.signal, timeout]);
+	context.output({line: `probing ${address} (server name ${step.serverName}): server certificate only`, stream: 'info'});
+	for (;;) {
+		const result = await bareHandshake(step, {ca}, signal);
+		if (context.signal.aborted) throw new InterruptedError();
+		if (result.accepted || result.serverVerified) {
+			return {detail: `server certificate for ${step.serverName} on ${address} proved (no client certificate presented)`};
+		}
+
+		const message = describe(result.error);
+		if (!notListeningYet.has(result.error.code ?? '') && result.error.code !== 'ABORT_ERR') {
+			throw new StepFailedError(
+				`the server certificate of ${address} was not accepted: ${message}`,
+				step.id,
+				hintFor(message, step.failureHints) ?? 'Check that the server uses the certificate issued for this name.',
+			);
+		}
+
+		if (timeout.aborted) {
+			throw new NotConfirmedError(`nothing answered TLS on ${address} within ${step.timeoutSeconds}s (last error: ${message})`, [], hintFor(message, step.failureHints));
+		}
+
+		await delay(retryDelayMs, undefined, {signal}).catch(() => undefined);
+	}
+}
+
+export const tlsProbeRunner: StepRunner<TlsProbeStep> = {
+	kind: 'tls-probe',
+	commands: () => [],
+	run: probeTls,
+};

@@ -1,0 +1,162 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {createServer as createHttpsServer} from 'node:https';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {createServer, type Server, type TlsOptions} from 'node:tls';
+import {createServer as createNetServer, type AddressInfo} from 'node:net';
+import test from 'ava';
+import {NotConfirmedError, StepFailedError} from '../../source/errors.js';
+import type {TlsProbeStep} from '../../source/plan/types.js';
+import {issueCa} from '../../source/pki/issue-ca.js';
+import {issueLeaf} from '../../source/pki/issue-leaf.js';
+import {probeTls} from '../../source/steps/tls-probe.js';
+import {recordingContext} from './support/step-context.js';
+
+type Pki = {dir: string; ca: string; serverCert: string; serverKey: string; otherCa: string; rogueCert: string; rogueKey: string};
+let pki: Pki;
+
+test.before(async () => {
+	const dir = await mkdtemp(join(tmpdir(), 'mtls-probe-'));
+	const ca = await issueCa({commonName: 'Probe Test CA', days: 30, keySize: 2048});
+	const otherCa = await issueCa({commonName: 'Other CA', days: 30, keySize: 2048});
+	const server = await issueLeaf(ca, {role: 'server', commonName: 'extension.local', dnsNames: ['extension.local'], ipAddresses: ['127.0.0.1'], days: 30, keySize: 2048});
+	const client = await issueLeaf(ca, {role: 'client', commonName: 'agent', dnsNames: [], ipAddresses: [], days: 30, keySize: 2048});
+	const rogue = await issueLeaf(otherCa, {role: 'client', commonName: 'agent', dnsNames: [], ipAddresses: [], days: 30, keySize: 2048});
+	const files: Record<string, string> = {
+		'ca.crt': ca.certificatePem,
+		'other-ca.crt': otherCa.certificatePem,
+		'client.crt': client.certificatePem,
+		'client.key': client.privateKeyPem,
+		'rogue.crt': rogue.certificatePem,
+		'rogue.key': rogue.privateKeyPem,
+	};
+	for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content, {mode: 0o600});
+	pki = {dir, ca: ca.certificatePem, serverCert: server.certificatePem, serverKey: server.privateKeyPem, otherCa: otherCa.certificatePem, rogueCert: rogue.certificatePem, rogueKey: rogue.privateKeyPem};
+});
+
+test.after.always(async () => {
+	await rm(pki.dir, {recursive: true, force: true});
+});
+
+const hints = [
+	{pattern: 'self[- ]signed|unable to verify|unable to get', hint: 'The server certificate is not from the CA the wizard issued.'},
+	{pattern: 'altname|does not match', hint: 'The server certificate does not name this host.'},
+	{pattern: 'alert|refused the client certificate', hint: 'The server refused the client certificate: check its client CA.'},
+	{pattern: 'ECONNREFUSED', hint: 'Nothing listens on the port: is the server running?'},
+];
+
+function probeStep(port: number, overrides: Partial<TlsProbeStep> = {}): TlsProbeStep {
+	return {
+		id: 'probe-extension',
+		title: 'Probe the extension over mutual TLS',
+		kind: 'tls-probe',
+		host: '127.0.0.1',
+		port,
+		serverName: 'extension.local',
+		caFile: join(pki.dir, 'ca.crt'),
+		clientCertFile: join(pki.dir, 'client.crt'),
+		clientKeyFile: join(pki.dir, 'client.key'),
+		timeoutSeconds: 20,
+		failureHints: hints,
+		...overrides,
+	};
+}
+
+async function listen(server: Server | ReturnType<typeof createHttpsServer>): Promise<number> {
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	return (server.address() as AddressInfo).port;
+}
+
+async function withTlsServer(options: TlsOptions, run: (port: number) => Promise<void>): Promise<void> {
+	const server = createServer({key: pki.serverKey, cert: pki.serverCert, ...options}, socket => {
+		socket.on('error', () => undefined);
+	});
+	server.on('tlsClientError', () => undefined);
+	const port = await listen(server);
+	try {
+		await run(port);
+	} finally {
+		await new Promise(resolve => server.close(resolve));
+	}
+}
+
+const mutual: TlsOptions = {ca: undefined, requestCert: true, rejectUnauthorized: true};
+
+for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+	test(`${version}: the client certificate is accepted and a client without one is refused`, async t => {
+		await withTlsServer({...mutual, ca: pki.ca, minVersion: version, maxVersion: version}, async port => {
+			const context = recordingContext();
+			const outcome = await probeTls(probeStep(port), context);
+			t.regex(outcome.detail ?? '', new RegExp(`mutual TLS proved on 127.0.0.1:${port}: client certificate accepted \\(${version}\\), no certificate refused`));
+			t.true(context.lines.some(line => /refused without a client certificate/.test(line.line)));
+		});
+	});
+}
+
+test('with httpPath the application must answer over mutual TLS', async t => {
+	const server = createHttpsServer({key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: true}, (request, response) => {
+		response.end(request.url === '/health' ? 'ok' : 'no');
+	});
+	server.on('tlsClientError', () => undefined);
+	const port = await listen(server);
+	try {
+		const outcome = await probeTls(probeStep(port, {httpPath: '/health'}), recordingContext());
+		t.regex(outcome.detail ?? '', /GET \/health answered HTTP 200/);
+	} finally {
+		server.closeAllConnections();
+		await new Promise(resolve => server.close(resolve));
+	}
+});
+
+test('a server that does not ask for client certificates fails: mutual TLS not enforced', async t => {
+	await withTlsServer({requestCert: false}, async port => {
+		const error = await t.throwsAsync(probeTls(probeStep(port), recordingContext()), {instanceOf: StepFailedError});
+		t.regex(error.message, /accepted a client without a certificate: mutual TLS is not enforced/);
+		t.is(error.exitCode, 1);
+	});
+});
+
+test('a server certificate from another CA fails with the matching hint', async t => {
+	await withTlsServer({...mutual, ca: pki.ca}, async port => {
+		const error = await t.throwsAsync(probeTls(probeStep(port, {caFile: join(pki.dir, 'other-ca.crt')}), recordingContext()), {instanceOf: StepFailedError});
+		t.regex(error.message, /probe of 127\.0\.0\.1:\d+ with the client certificate failed/);
+		t.is(error.hint, 'The server certificate is not from the CA the wizard issued.');
+	});
+});
+
+test('the wrong server name fails with the matching hint', async t => {
+	await withTlsServer({...mutual, ca: pki.ca}, async port => {
+		const error = await t.throwsAsync(probeTls(probeStep(port, {serverName: 'other.local'}), recordingContext()), {instanceOf: StepFailedError});
+		t.is(error.hint, 'The server certificate does not name this host.');
+	});
+});
+
+test('a server that trusts another client CA refuses the client certificate', async t => {
+	await withTlsServer({...mutual, ca: pki.otherCa}, async port => {
+		const error = await t.throwsAsync(probeTls(probeStep(port), recordingContext()), {instanceOf: StepFailedError});
+		t.is(error.hint, 'The server refused the client certificate: check its client CA.');
+	});
+});
+
+test('nothing listening until the timeout: not confirmed (exit 3)', async t => {
+	const placeholder = createNetServer();
+	const port = await listen(placeholder as unknown as Server);
+	await new Promise(resolve => placeholder.close(resolve));
+	const error = await t.throwsAsync(probeTls(probeStep(port, {timeoutSeconds: 1}), recordingContext()), {instanceOf: NotConfirmedError});
+	t.is(error.exitCode, 3);
+	t.is(error.hint, 'Nothing listens on the port: is the server running?');
+});
+
+test('without presenting a client certificate, the server certificate and name are still proved', async t => {
+	await withTlsServer({...mutual, ca: pki.otherCa}, async port => {
+		const outcome = await probeTls(probeStep(port, {presentClientCertificate: false}), recordingContext());
+		t.regex(outcome.detail ?? '', /server certificate for extension\.local .* proved \(no client certificate presented\)/);
+		const error = await t.throwsAsync(probeTls(probeStep(port, {presentClientCertificate: false, caFile: join(pki.dir, 'other-ca.crt')}), recordingContext()));
+		t.is((error as StepFailedError).hint, 'The server certificate is not from the CA the wizard issued.');
+	});
+});
+
+test('a missing client key file is named', async t => {
+	const error = await t.throwsAsync(probeTls(probeStep(1, {clientKeyFile: join(pki.dir, 'missing.key')}), recordingContext()), {instanceOf: StepFailedError});
+	t.regex(error.message, /cannot read the client key .*missing\.key: ENOENT/);
+});
