@@ -6,9 +6,8 @@
 import {readFile} from 'node:fs/promises';
 import {parse} from 'yaml';
 import {UsageError} from '../errors.js';
-import type {TargetId} from '../plan/types.js';
-import {questionsOf} from './common-questions.js';
 import type {Recipe, RecipeQuestion} from './recipe-schema.js';
+import {checkTarget, questionsFor} from './recipe-targets.js';
 import {validateAnswer, type AnswerValue, type RawAnswer} from './validate-answer.js';
 
 export type CollectedAnswers = {
@@ -25,24 +24,6 @@ export type AnswerInput = {
 /** MTLS_WIZARD_ANSWER_ plus the id in upper snake case: agentKeyPassphrase → MTLS_WIZARD_ANSWER_AGENT_KEY_PASSPHRASE. */
 export function secretEnvName(id: string): string {
 	return `MTLS_WIZARD_ANSWER_${id.replace(/([a-z\d])([A-Z])/g, '$1_$2').toUpperCase()}`;
-}
-
-export function targetsOf(recipe: Recipe): TargetId[] {
-	return Object.keys(recipe.targets) as TargetId[];
-}
-
-/** The questions asked for one target: the recipe's own (limited by their `targets`) and the common PKI ones. */
-export function questionsFor(recipe: Recipe, target: TargetId): RecipeQuestion[] {
-	return questionsOf(recipe).filter(q => !q.targets || q.targets.includes(target));
-}
-
-export function checkTarget(recipe: Recipe, target: string): TargetId {
-	const targets = targetsOf(recipe);
-	if (!targets.includes(target as TargetId)) {
-		throw new UsageError(`--target: ${JSON.stringify(target)} is not a target of recipe ${recipe.id}. Use one of: ${targets.join(', ')}.`);
-	}
-
-	return target as TargetId;
 }
 
 export async function collectAnswers(recipe: Recipe, target: string, input: AnswerInput): Promise<CollectedAnswers> {
