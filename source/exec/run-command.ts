@@ -86,3 +86,8 @@ export function assertCommandOk(spec: CommandSpec, result: CommandResult): Comma
 	const tail = lastLines(result, 5);
 	throw new StepFailedError(`${result.display} exited with code ${result.exitCode}${tail.length > 0 ? `:\n${tail.join('\n')}` : '.'}`);
 }
+
+/** runCommand, rejecting with StepFailedError when the exit code is not ok: what the engine's StepContext.run needs. */
+export async function runCommandChecked(spec: CommandSpec, options: RunOptions): Promise<CommandResult> {
+	return assertCommandOk(spec, await runCommand(spec, options));
+}

@@ -24,9 +24,21 @@ export type StepOutcome = {
 	files?: string[];
 };
 
+/** A file a step writes, as dry-run shows it: never its secret values. */
+export type PlannedFile = {
+	path: string;
+	mode: number;
+	/** The contents with secret values shown as <redacted>, when they are known before the step runs. */
+	preview?: string;
+	/** What the file holds when there is no preview (e.g. "private key"). */
+	note?: string;
+};
+
 export type StepRunner<S extends Step> = {
 	kind: S['kind'];
 	/** The exact external commands this step runs, in order; empty for local steps (certificates, files, probes). */
 	commands(step: S): CommandSpec[];
+	/** The files the step writes, for dry-run and export (pure: reads nothing, writes nothing). */
+	files?(step: S): PlannedFile[];
 	run(step: S, context: StepContext): Promise<StepOutcome>;
 };

@@ -1,0 +1,65 @@
+import {createPrivateKey} from 'node:crypto';
+import {readFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import {StepFailedError} from '../errors.js';
+import {verifyMutualTls} from '../pki/verify-mutual-tls.js';
+import type {VerifyHandshakeStep} from '../plan/types.js';
+import type {StepRunner} from './types.js';
+
+async function readPem(step: VerifyHandshakeStep, name: string): Promise<string> {
+	const path = join(step.dir, name);
+	try {
+		return await readFile(path, 'utf8');
+	} catch {
+		throw new StepFailedError(`${path} cannot be read; the certificate step must run first.`, step.id);
+	}
+}
+
+/**
+ * An encrypted key (Steadybit's agent key) is decrypted in memory for the test handshake. The step carries no
+ * passphrase reference, so the passphrase is the secret answer that opens it; none of them is ever shown.
+ */
+function usableKey(step: VerifyHandshakeStep, name: string, pem: string, secrets: Readonly<Record<string, string>>): string {
+	if (!pem.includes('ENCRYPTED')) return pem;
+	for (const passphrase of Object.values(secrets)) {
+		try {
+			return createPrivateKey({key: pem, format: 'pem', passphrase}).export({type: 'pkcs8', format: 'pem'}).toString();
+		} catch {
+			// Not this one; try the next secret answer.
+		}
+	}
+
+	throw new StepFailedError(`${join(step.dir, name)} is encrypted and none of the secret answers decrypts it.`, step.id, 'Give the key passphrase answer again.');
+}
+
+export const verifyHandshakeRunner: StepRunner<VerifyHandshakeStep> = {
+	kind: 'verify-handshake',
+	commands: () => [],
+	async run(step, context) {
+		const [caPem, serverCertPem, serverKey, clientCertPem, clientKey] = await Promise.all(
+			['ca.crt', `${step.server}.crt`, `${step.server}.key`, `${step.client}.crt`, `${step.client}.key`].map(async name => readPem(step, name)),
+		);
+		const report = await verifyMutualTls({
+			caPem: caPem!,
+			serverCertPem: serverCertPem!,
+			serverKeyPem: usableKey(step, `${step.server}.key`, serverKey!, context.secrets),
+			clientCertPem: clientCertPem!,
+			clientKeyPem: usableKey(step, `${step.client}.key`, clientKey!, context.secrets),
+			serverName: step.serverName,
+		});
+		for (const handshake of report.cases) {
+			context.output({line: `${handshake.passed ? 'ok' : 'FAILED'}: ${handshake.name}: ${handshake.outcome} (${handshake.reason})`, stream: 'info'});
+		}
+
+		const failed = report.cases.filter(c => !c.passed);
+		if (failed.length > 0) {
+			throw new StepFailedError(
+				`The local mutual-TLS check failed: ${failed.map(c => `${c.name}: expected ${c.expected}, ${c.outcome}: ${c.reason}`).join('; ')}`,
+				step.id,
+				'Nothing was deployed. Check the certificate names and roles in your answers, or delete the certificates to have them issued again.',
+			);
+		}
+
+		return {detail: `mutual TLS proven on 127.0.0.1 for ${step.serverName} (${report.cases.length} cases)`};
+	},
+};

@@ -1,0 +1,18 @@
+import {writeFileAtomic} from '../exec/write-file-atomic.js';
+import type {WriteFilesStep} from '../plan/types.js';
+import {effectiveMode, renderContents} from './render-file.js';
+import {redactingResolver, secretResolver} from './secret-values.js';
+import type {StepRunner} from './types.js';
+
+export const writeFilesRunner: StepRunner<WriteFilesStep> = {
+	kind: 'write-files',
+	commands: () => [],
+	files: step => step.files.map(file => ({path: file.path, mode: effectiveMode(file), preview: renderContents(file, redactingResolver)})),
+	async run(step, context) {
+		const resolve = secretResolver(context.secrets, step.id);
+		// Render everything first: a missing secret answer must fail before any file is touched.
+		const rendered = step.files.map(file => ({path: file.path, mode: effectiveMode(file), text: renderContents(file, resolve)}));
+		for (const file of rendered) await writeFileAtomic(file.path, file.text, file.mode);
+		return {detail: `wrote ${rendered.length} file${rendered.length === 1 ? '' : 's'}`, files: rendered.map(f => f.path)};
+	},
+};
