@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// Stand-in for the Portainer Edge Agent (portainer/agent edge/client/build.go, edge/poll.go) as a TLS client.
+// Flags --mtlscacert --mtlscert --mtlskey (aliases --sslcacert --sslcert --sslkey; `--x v` or `--x=v`), --log-mode,
+// --log-level; env MTLS_SSL_CA, MTLS_SSL_CERT, MTLS_SSL_KEY, EDGE=1, EDGE_ID, EDGE_KEY (base64 of
+// `url|tunnelAddr|fingerprint|endpointId`), EDGE_INSECURE_POLL, LOG_MODE (PRETTY default, coloured), LOG_LEVEL
+// (INFO default). Stand-in only: STAND_IN_POLL_INTERVAL_MS (default 1000; the real interval comes from the server).
+import {readFileSync} from 'node:fs';
+import {rootCertificates} from 'node:tls';
+import {goClientError, goFileError, goHostnameError, goLoadKeyPair, parseFlags, pemBlocks, portainerLogger, request, rooted} from './lib/common.mjs';
+
+const env = process.env;
+const flags = parseFlags(process.argv.slice(2));
+const option = (flagName, alias, envName) => flags.get(flagName) || flags.get(alias) || env[envName] || '';
+const log = portainerLogger({mode: flags.get('log-mode') || env.LOG_MODE || 'PRETTY', level: flags.get('log-level') || env.LOG_LEVEL || 'INFO'});
+const caPath = option('mtlscacert', 'sslcacert', 'MTLS_SSL_CA');
+const certPath = option('mtlscert', 'sslcert', 'MTLS_SSL_CERT');
+const keyPath = option('mtlskey', 'sslkey', 'MTLS_SSL_KEY');
+const insecurePoll = ['1', 'true'].includes((env.EDGE_INSECURE_POLL || '').toLowerCase());
+const interval = Number(env.STAND_IN_POLL_INTERVAL_MS || 1000);
+
+function fatal(caller, message, error) {
+	log('fatal', caller, message, error ? {error} : {});
+	process.exit(1);
+}
+
+if (!['1', 'true'].includes((env.EDGE || '').toLowerCase())) {
+	fatal('cmd/agent/main.go:97', 'the stand-in only implements Edge mode', 'EDGE must be 1');
+}
+
+if (!env.EDGE_KEY) {
+	fatal('cmd/agent/main.go:236', 'unable to start the Edge agent', 'missing EDGE_KEY');
+}
+
+const keyParts = Buffer.from(env.EDGE_KEY, 'base64').toString('utf8').split('|');
+if (keyParts.length < 4) {
+	fatal('edge/key.go:38', 'unable to parse Edge key', 'invalid Edge key format');
+}
+
+const [serverUrl, tunnelAddr, , endpointId] = keyParts;
+if (!serverUrl.startsWith('https://')) {
+	log('warn', 'edge/key.go:63', 'This agent has been configured using an insecure connection, we recommend using an HTTPS connection with Portainer');
+}
+
+// build.go: RootCAs is the --mtlscacert file alone (replacing system roots); a read failure is fatal.
+let ca = rootCertificates;
+if (caPath && !insecurePoll) {
+	try {
+		ca = pemBlocks(readFileSync(rooted(caPath), 'utf8')).filter(block => block.type === 'CERTIFICATE').map(block => block.pem);
+	} catch (error) {
+		fatal('edge/client/build.go:54', 'unable to build the Portainer client transport', goFileError(error, caPath));
+	}
+}
+
+let identity = {};
+// InsecureSkipVerify returns before the client certificate is attached: mTLS silently off, like the real agent.
+if (!insecurePoll && certPath && keyPath) {
+	try {
+		identity = goLoadKeyPair(readFileSync(rooted(certPath), 'utf8'), readFileSync(rooted(keyPath), 'utf8'));
+	} catch (error) {
+		fatal('edge/client/build.go:85', 'unable to load the client certificate', error.code ? goFileError(error, error.path?.endsWith(keyPath) ? keyPath : certPath) : error.message);
+	}
+}
+
+function checkHost(host, cert) {
+	const message = goHostnameError(host, cert);
+	if (!message) {
+		return undefined;
+	}
+
+	const error = new Error(message);
+	error.goMessage = `tls: failed to verify certificate: ${message}`;
+	return error;
+}
+
+log('info', 'cmd/agent/main.go:86', 'agent running on Docker platform');
+log('debug', 'edge/edge.go:116', 'starting Portainer short-polling client', {server_url: serverUrl, tunnel_addr: tunnelAddr, endpoint_id: endpointId});
+log('debug', 'edge/client/build.go:40', 'creating the Portainer client transport', {insecure_poll: insecurePoll, mtls: Boolean(identity.cert)});
+
+const statusUrl = `${serverUrl.replace(/\/$/, '')}/api/endpoints/${endpointId}/edge/status`;
+
+async function poll() {
+	try {
+		const response = await request(statusUrl, {
+			headers: {'X-PortainerAgent-EdgeID': env.EDGE_ID || '', 'X-PortainerAgent-Platform': '1'},
+			tlsOptions: {...identity, ca, rejectUnauthorized: !insecurePoll, minVersion: 'TLSv1.2'},
+			checkHost,
+		});
+		if (response.status !== 200) {
+			log('error', 'edge/client/portainer_edge_async_client.go:168', 'poll request failure', {response_code: response.status});
+			throw Object.assign(new Error('short poll request failed'), {goMessage: 'short poll request failed'});
+		}
+
+		log('debug', 'edge/poll.go:202', 'short poll succeeded', {status: JSON.parse(response.body).status, endpoint_id: endpointId});
+	} catch (error) {
+		const message = error.goMessage === 'short poll request failed' ? error.goMessage : `Get "${statusUrl}": ${goClientError(error, Boolean(identity.cert))}`;
+		log('error', 'edge/poll.go:175', 'an error occured during short poll', {error: message});
+	}
+}
+
+await poll();
+setInterval(poll, interval);
+process.on('SIGTERM', () => process.exit(0));
+process.on('SIGINT', () => process.exit(0));
