@@ -23,6 +23,7 @@ export const helmReleaseRunner: StepRunner<HelmReleaseStep> = {
 				step.namespace,
 				...(step.createNamespace ? ['--create-namespace'] : []),
 				...(step.version ? ['--version', step.version] : []),
+				...(step.extraValuesFiles ?? []).flatMap(file => ['-f', file]),
 				'-f',
 				step.valuesFile,
 				'--wait',

@@ -32,13 +32,20 @@ function renderedNamespacePath(step: KubeSecretStep): string {
 
 function checkTlsKeys(step: KubeSecretStep): void {
 	const keys = new Set(step.files.map(f => f.key));
-	if (step.type === 'tls' && !(keys.has('tls.crt') && keys.has('tls.key'))) {
+	const isTls = step.type === 'tls' || step.secretType === tlsType;
+	if (isTls && !(keys.has('tls.crt') && keys.has('tls.key'))) {
 		throw new StepFailedError(
 			`${step.id}: a ${tlsType} secret needs the keys tls.crt and tls.key; ${step.name} has ${[...keys].join(', ')}.`,
 			step.id,
 			'Fix the recipe: use type generic, or name the keys tls.crt and tls.key.',
 		);
 	}
+}
+
+/** `tls` secrets are made as generic ones with --type, so they can carry ca.crt beside the pair. */
+function secretTypeFlag(step: KubeSecretStep): string[] {
+	const type = step.type === 'tls' ? tlsType : step.secretType;
+	return type ? [`--type=${type}`] : [];
 }
 
 export const kubeSecretRunner: StepRunner<KubeSecretStep> = {
@@ -70,7 +77,7 @@ export const kubeSecretRunner: StepRunner<KubeSecretStep> = {
 					'generic',
 					step.name,
 					...target,
-					...(step.type === 'tls' ? [`--type=${tlsType}`] : []),
+					...secretTypeFlag(step),
 					...step.files.map(f => `--from-file=${f.key}=${f.path}`),
 					'--dry-run=client',
 					'-o',

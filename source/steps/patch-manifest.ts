@@ -5,15 +5,9 @@ import {resolveValueTree} from './render-file.js';
 import type {SecretResolver} from './secret-values.js';
 
 /*
- * Paths are JSON pointers (RFC 6901: /spec/template/spec, ~1 for "/", ~0 for "~") into the first document of the
- * patch's kind and name, with one extension: in an array, a segment that is not a number selects the element
- * whose `name` is that segment, so `/spec/template/spec/containers/delegate` survives reordered containers.
- *
- *   merge-env          path → a container; value {NAME: value}: sets each env var (replacing valueFrom), appends new ones
- *   add-volume         path → a pod spec; value: a volume; replaces the volume of the same name or appends
- *   add-volume-mount   path → a container; value: a volumeMount; replaces the one with the same mountPath or appends
- *   set                path → any location; sets the value, creating missing objects on the way
- *   merge-config-yaml  path → a string holding YAML (a ConfigMap data key); deep-merges value into it
+ * Semantics as documented on ManifestPatch (plan/types.ts): `path` is a JSON pointer (RFC 6901) into the first
+ * document of the patch's kind and name. One extension: in an array, a segment that is not a number selects the
+ * element whose `name` is that segment, so `/spec/template/spec/containers/delegate/env` survives reordering.
  */
 
 type Json = null | boolean | number | string | Json[] | {[key: string]: Json};
@@ -52,21 +46,21 @@ function resolvePath(document: Json, path: string): Json {
 	return node;
 }
 
-function objectAt(document: Json, path: string): JsonObject {
-	const node = resolvePath(document, path);
-	if (!isObject(node)) throw new PatchError(`${path} is not an object`);
-	return node;
-}
-
-function listIn(object: JsonObject, key: string): Json[] {
-	const existing = object[key];
+/** The list at path, created (as an empty list in its parent map) when missing. */
+function listAt(document: Json, path: string): Json[] {
+	const parts = segments(path);
+	const key = parts.pop();
+	const parentPath = parts.length === 0 ? '' : `/${parts.map(p => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
+	const parent = parentPath === '' ? document : resolvePath(document, parentPath);
+	if (key === undefined || !isObject(parent)) throw new PatchError(`${path} is not inside a map`);
+	const existing = parent[key];
 	if (existing === undefined || existing === null) {
 		const list: Json[] = [];
-		object[key] = list;
+		parent[key] = list;
 		return list;
 	}
 
-	if (!Array.isArray(existing)) throw new PatchError(`${key} is not a list`);
+	if (!Array.isArray(existing)) throw new PatchError(`${path} is not a list`);
 	return existing;
 }
 
@@ -109,21 +103,20 @@ function deepMerge(target: JsonObject, source: JsonObject): JsonObject {
 function applyPatch(document: Json, patch: ManifestPatch, value: Json): void {
 	switch (patch.op) {
 		case 'merge-env': {
-			if (!isObject(value)) throw new PatchError('merge-env needs a map of NAME: value');
-			const env = listIn(objectAt(document, patch.path), 'env');
-			for (const [name, envValue] of Object.entries(value)) upsert(env, {name, value: String(envValue)}, e => e['name'] === name);
+			const entries = Array.isArray(value) ? value : [value];
+			const env = listAt(document, patch.path);
+			for (const entry of entries) {
+				if (!isObject(entry) || typeof entry['name'] !== 'string') throw new PatchError('merge-env needs a list of {name, value}');
+				upsert(env, entry, e => e['name'] === entry['name']);
+			}
+
 			return;
 		}
 
-		case 'add-volume': {
-			if (!isObject(value) || typeof value['name'] !== 'string') throw new PatchError('add-volume needs a volume with a name');
-			upsert(listIn(objectAt(document, patch.path), 'volumes'), value, v => v['name'] === value['name']);
-			return;
-		}
-
+		case 'add-volume':
 		case 'add-volume-mount': {
-			if (!isObject(value) || typeof value['mountPath'] !== 'string') throw new PatchError('add-volume-mount needs a volumeMount with a mountPath');
-			upsert(listIn(objectAt(document, patch.path), 'volumeMounts'), value, m => m['mountPath'] === value['mountPath']);
+			if (!isObject(value) || typeof value['name'] !== 'string') throw new PatchError(`${patch.op} needs an entry with a name`);
+			upsert(listAt(document, patch.path), value, v => v['name'] === value['name']);
 			return;
 		}
 

@@ -1,5 +1,6 @@
+import {isAbsolute} from 'node:path';
 import {StepFailedError} from '../errors.js';
-import type {SwarmServiceStep} from '../plan/types.js';
+import type {Mount, SwarmServiceStep} from '../plan/types.js';
 import type {StepRunner} from './types.js';
 
 /*
@@ -17,6 +18,12 @@ function checkNoSecretEnv(step: SwarmServiceStep): void {
 			'Fix the recipe: pass secrets to swarm services as docker secrets (files), not as environment variables.',
 		);
 	}
+}
+
+/** A source that is not an absolute path names a volume, as with docker run -v. */
+function mountFlag(mount: Mount): string {
+	const type = isAbsolute(mount.source) ? 'bind' : 'volume';
+	return `type=${type},source=${mount.source},target=${mount.target}${mount.readOnly ? ',readonly' : ''}`;
 }
 
 export const swarmServiceRunner: StepRunner<SwarmServiceStep> = {
@@ -42,6 +49,7 @@ export const swarmServiceRunner: StepRunner<SwarmServiceStep> = {
 					String(step.replicas),
 					'--network',
 					step.network,
+					...(step.mounts ?? []).flatMap(m => ['--mount', mountFlag(m)]),
 					...step.secrets.flatMap(s => ['--secret', `source=${s.source},target=${s.target}`]),
 					...Object.entries(step.env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
 					step.image,
