@@ -1,0 +1,214 @@
+/** @jsxRuntime automatic */
+import test from 'ava';
+import {render} from 'ink-testing-library';
+import {App, type WizardExit} from '../../source/ui/App.js';
+import {keys, tick, waitFor} from '../support/ink-wait.js';
+import {fakeController, fullEnvironment} from './fake-controller.js';
+
+/** One character at a time, each after the previous one showed: ink-text-input reads its value from the last render. */
+const type = async (instance: {stdin: {write(data: string): void}; lastFrame(): string | undefined}, text: string) => {
+	for (const character of text) {
+		const before = instance.lastFrame();
+		instance.stdin.write(character);
+		await waitFor(instance.lastFrame, frame => frame !== before);
+	}
+};
+
+test('the first frame shows the environment being checked, then the results as they arrive', async t => {
+	const controller = fakeController();
+	const {lastFrame, unmount} = render(<App controller={controller} onExit={() => {}} />);
+	t.regex(lastFrame() ?? '', /mtls-wizard/);
+	t.regex(lastFrame() ?? '', /kubectl/);
+	t.notRegex(lastFrame() ?? '', /v1\.32\.4/);
+	await waitFor(lastFrame, /Which product needs mutual TLS\?/);
+	controller.setEnvironment(fullEnvironment);
+	const frame = await waitFor(lastFrame, /v1\.32\.4/);
+	t.regex(frame, /✔ kubectl v1\.32\.4/);
+	t.regex(frame, /✘ helm not found on PATH/);
+	t.regex(frame, /✘ engine not reachable/);
+	unmount();
+});
+
+test('recipe, target, questions with validation and Esc back, review, run, summary', async t => {
+	const controller = fakeController();
+	let exited: WizardExit | undefined;
+	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	controller.setEnvironment(fullEnvironment);
+	await waitFor(lastFrame, /❯ Generic mTLS a CA, a server and a client certificate/);
+	stdin.write(keys.enter);
+
+	let frame = await waitFor(lastFrame, /Where should Generic mTLS be set up\?/);
+	t.regex(frame, /Helm \(unavailable: helm: not found on PATH\)/);
+	t.regex(frame, /Docker \(unavailable: docker engine: not reachable\)/);
+	t.regex(frame, /Export a bundle files and apply\.sh/);
+	stdin.write('j');
+	await waitFor(lastFrame, /❯ kubectl/);
+	stdin.write(keys.enter);
+
+	frame = await waitFor(lastFrame, /Question 1 of 3/);
+	t.regex(frame, /DNS name of the server/);
+	t.regex(frame, /server\.example\.test/);
+	stdin.write(keys.enter);
+
+	frame = await waitFor(lastFrame, /Question 2 of 3/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /token: \(empty\) is required/);
+	await type({stdin, lastFrame}, 's3cret');
+	frame = await waitFor(lastFrame, /\*{6}/);
+	t.notRegex(frame, /s3cret/);
+	stdin.write(keys.enter);
+
+	await waitFor(lastFrame, /Question 3 of 3/);
+	await type({stdin, lastFrame}, 'ten');
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /days: "ten" is not a whole number/);
+	stdin.write(keys.escape);
+	frame = await waitFor(lastFrame, /Question 2 of 3/);
+	t.regex(frame, /\*{6}/, 'the earlier answer is kept when going back');
+	stdin.write(keys.enter);
+	frame = await waitFor(lastFrame, /Question 3 of 3/);
+	t.regex(frame, /› 825/, 'a rejected answer is not kept; the default shows again');
+	await type({stdin, lastFrame}, '30');
+	stdin.write(keys.enter);
+
+	frame = await waitFor(lastFrame, /Review: 4 steps/);
+	t.regex(frame, /0600 {2}\/tmp\/out\/pki\/ca\.key/);
+	t.regex(frame, /\$ kubectl create secret generic agent-tls/);
+	t.true(controller.calls.includes('review generic kubectl {"serverName":"server.example.test","token":"<secret>","days":"30"}'));
+	stdin.write(keys.enter);
+
+	frame = await waitFor(lastFrame, /· Wait for the agent to connect over mTLS/);
+	controller.emit({type: 'run-started', sessionId: 's-1', recipe: 'generic', target: 'kubectl', total: 4});
+	for (const [index, id] of ['certificates', 'verify', 'secret', 'confirm'].entries()) {
+		controller.emit({type: 'step-started', stepId: id, kind: 'manual', title: `step ${id}`, index, total: 4});
+		controller.emit({type: 'step-done', stepId: id, elapsedMs: 100});
+	}
+
+	controller.emit({type: 'run-finished', sessionId: 's-1', exitCode: 0, manualSteps: [['Hand ca.crt to the vendor.']]});
+	frame = await waitFor(lastFrame, /✔ Done\./);
+	t.regex(frame, /ca\.crt CN=mtls-wizard CA expires 2036-01-02/);
+	t.regex(frame, /SHA-256 AB:CD:EF/);
+	t.regex(frame, /secret demo\/agent-tls created/);
+	t.regex(frame, /1\. Hand ca\.crt to the vendor\./);
+	stdin.write(keys.enter);
+	await tick();
+	t.deepEqual(exited, {exitCode: 0, sessionId: 's-1'});
+	unmount();
+});
+
+test('Ctrl-C during a run stops it, saves and exits 130 with the session to resume', async t => {
+	const controller = fakeController();
+	let exited: WizardExit | undefined;
+	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	controller.setEnvironment(fullEnvironment);
+	await waitFor(lastFrame, /❯ Generic mTLS/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Where should/);
+	stdin.write('k');
+	await waitFor(lastFrame, /❯ Export a bundle/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Question 1 of 3/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Question 2 of 3/);
+	await type({stdin, lastFrame}, 'x');
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Question 3 of 3/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Review/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Issue CA, server and client certificates/);
+	controller.emit({type: 'step-started', stepId: 'certificates', kind: 'issue-certificates', title: 'Issue CA, server and client certificates', index: 0, total: 4});
+	await waitFor(lastFrame, /q or Ctrl-C: stop and save/);
+	stdin.write(keys.ctrlC);
+	await waitFor(() => (exited ? 'exited' : ''), /exited/);
+	t.deepEqual(exited, {exitCode: 130, sessionId: 's-1'});
+	t.true(controller.calls.includes('stop'));
+	unmount();
+});
+
+test('an unfinished session offers resume; resuming asks the secret answers again', async t => {
+	const controller = fakeController({
+		resumable: {
+			id: 's-9',
+			recipe: 'generic',
+			target: 'kubectl',
+			nextStep: 3,
+			totalSteps: 4,
+			savedAt: new Date('2026-01-01T10:00:00Z'),
+			secretQuestions: [{id: 'token', prompt: 'Agent token', secret: true}],
+		},
+	});
+	const {lastFrame, stdin, unmount} = render(<App controller={controller} now={() => new Date('2026-01-01T10:05:00Z')} onExit={() => {}} />);
+	let frame = await waitFor(lastFrame, /❯ Resume generic on kubectl at step 3 of 4 \(saved 5 minutes ago\)/);
+	t.regex(frame, /Start new/);
+	t.regex(frame, /Discard/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Agent token/);
+	await type({stdin, lastFrame}, 'tok');
+	stdin.write(keys.enter);
+	frame = await waitFor(lastFrame, /Wait for the agent to connect/);
+	t.regex(frame, /✔ Issue CA, server and client certificates/);
+	t.regex(frame, /· Create secret demo\/agent-tls/);
+	t.true(controller.calls.includes('resume s-9 token'));
+	unmount();
+});
+
+test('Discard forgets the saved session and goes to the recipe list', async t => {
+	const controller = fakeController({
+		resumable: {id: 's-9', recipe: 'generic', target: 'bundle', nextStep: 2, totalSteps: 4, savedAt: new Date(), secretQuestions: []},
+	});
+	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={() => {}} />);
+	await waitFor(lastFrame, /❯ Resume generic on bundle/);
+	stdin.write(keys.down);
+	await waitFor(lastFrame, /❯ Start new/);
+	stdin.write(keys.down);
+	await waitFor(lastFrame, /❯ Discard/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Which product needs mutual TLS\?/);
+	t.true(controller.calls.includes('discard s-9'));
+	unmount();
+});
+
+test('review can export the bundle instead of running', async t => {
+	const controller = fakeController();
+	let exited: WizardExit | undefined;
+	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	await waitFor(lastFrame, /❯ Generic mTLS/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Where should/);
+	stdin.write(keys.up);
+	await waitFor(lastFrame, /❯ Export a bundle/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Question 1 of 3/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Question 2 of 3/);
+	await type({stdin, lastFrame}, 'x');
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Question 3 of 3/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /❯ Run it/);
+	stdin.write('j');
+	await waitFor(lastFrame, /❯ Export the bundle/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Directory \(Enter for mtls-generic-bundle\)/);
+	stdin.write(keys.enter);
+	const frame = await waitFor(lastFrame, /Bundle written to mtls-generic-bundle \(2 files\)/);
+	t.regex(frame, /apply\.sh/);
+	t.true(controller.calls.includes('export mtls-generic-bundle'));
+	stdin.write(keys.enter);
+	await tick();
+	t.deepEqual(exited, {exitCode: 0});
+	unmount();
+});
+
+test('q on the recipe list quits with 0 and stops nothing', async t => {
+	const controller = fakeController();
+	let exited: WizardExit | undefined;
+	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	await waitFor(lastFrame, /❯ Generic mTLS/);
+	stdin.write('q');
+	await tick();
+	t.deepEqual(exited, {exitCode: 0});
+	t.false(controller.calls.includes('stop'));
+	unmount();
+});
