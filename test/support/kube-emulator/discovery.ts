@@ -63,6 +63,8 @@ function resourceList(group: string, version: string) {
 
 const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
+const inAll = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler']);
+
 function resourceEntry(resource: ResourceType) {
 	return {
 		name: resource.plural,
@@ -71,6 +73,7 @@ function resourceEntry(resource: ResourceType) {
 		kind: resource.kind,
 		verbs,
 		...(resource.shortNames ? {shortNames: resource.shortNames} : {}),
+		...(inAll.has(resource.kind) ? {categories: ['all']} : {}),
 	};
 }
 

@@ -305,7 +305,9 @@ function materialise(root: string, volumesDir: string, files: Map<string, Array<
 			chmodSync(path, entry.mode & 0o777);
 		}
 	}
-	for (const mount of container.volumeMounts ?? []) {
+	// Parents before children, so a mount at /certs does not wipe one at /certs/mtls.
+	const mounts = [...(container.volumeMounts ?? [])].sort((a, b) => a.mountPath.length - b.mountPath.length);
+	for (const mount of mounts) {
 		if (!files.has(mount.name) || (refresh && mount.subPath)) continue;
 		const from = join(volumesDir, mount.name, mount.subPath ?? '');
 		const to = join(root, mount.mountPath);
