@@ -57,6 +57,7 @@ function buildProgram(run: (handler: Handler) => void): Command {
 		.command('resume')
 		.description('continue a saved session (the latest unfinished one without ID)')
 		.argument('[id]', 'session id (see: mtls-wizard sessions)')
+		.option('--answers <file>', 'YAML or JSON file with the secret answers (never saved in a session)')
 		.option('--json', 'print one JSON event per line')
 		.action((id: string | undefined, options) => {
 			run(async () => (await import('./commands/resume.js')).resumeCommand(id, options));

@@ -20,6 +20,7 @@ export const sessionSchema = z.object({
 	answers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
 	secretAnswers: z.array(z.string()),
 	outDir: z.string(),
+	context: z.string().optional(),
 	stepOrder: z.array(z.string()),
 	steps: z.record(z.string(), stepSchema),
 	outcome: z.enum(['running', 'interrupted', 'failed', 'not-confirmed', 'done']),

@@ -31,6 +31,8 @@ export type Session = {
 	answers: Record<string, string | number | boolean>;
 	secretAnswers: string[];
 	outDir: string;
+	/** The kube --context the plan was built with, so resume rebuilds the same plan. */
+	context?: string;
 	/** Step ids in plan order; progress is recorded by id, never by index. */
 	stepOrder: string[];
 	steps: Record<string, SavedStep>;

@@ -1,0 +1,96 @@
+/**
+ * A real run without the TUI: creates or continues the saved session, runs the engine, renders its events as
+ * text lines or JSON lines on stdout, and turns Ctrl-C / SIGTERM into a clean stop that can be resumed.
+ */
+import {runPlan, type ExecLayer} from './engine.js';
+import type {EngineEvent} from './engine-events.js';
+import {UsageError} from './errors.js';
+import {runCommandChecked} from './exec/run-command.js';
+import {quoteCommand} from './exec/shell-quote.js';
+import type {Plan, Step} from './plan/types.js';
+import {createJsonRenderer} from './render/json-renderer.js';
+import {createTextRenderer} from './render/text-renderer.js';
+import {loadSession, newSessionId, saveSession, sessionFromPlan} from './session/session-store.js';
+import type {Session} from './session/types.js';
+import {runnerFor} from './steps/registry.js';
+import type {StepRunner} from './steps/types.js';
+
+export type ExecuteOptions = {
+	json: boolean;
+	env: NodeJS.ProcessEnv;
+	/** Continue this saved session (resume) instead of starting a new one. */
+	sessionId?: string;
+	/** kubectl/helm --context the plan was built with; saved so resume rebuilds the same plan. */
+	context?: string;
+};
+
+/** Tests and the Ink UI replace where events go and which runners run; everything else is the real thing. */
+export type ExecuteDependencies = {
+	render?: (event: EngineEvent) => void;
+	runnerFor?: (step: Step) => StepRunner<Step>;
+};
+
+export const execLayer: ExecLayer = {
+	run: runCommandChecked,
+	quote: command => quoteCommand(command),
+};
+
+/** Lines the session up with the plan: saved states are kept by step id, steps new to the plan start pending. */
+function continueSession(session: Session, plan: Plan): Session {
+	session.stepOrder = plan.steps.map(step => step.id);
+	session.steps = Object.fromEntries(
+		plan.steps.map(step => [step.id, session.steps[step.id] ?? {title: step.title, state: 'pending' as const}]),
+	);
+	return session;
+}
+
+async function openSession(plan: Plan, options: ExecuteOptions): Promise<Session> {
+	if (!options.sessionId) {
+		const session = sessionFromPlan(plan, newSessionId());
+		if (options.context) session.context = options.context;
+		return session;
+	}
+
+	const session = await loadSession(options.env, options.sessionId);
+	if (session.recipe !== plan.recipe || session.target !== plan.target) {
+		throw new UsageError(
+			`session ${session.id} is for ${session.recipe} --target ${session.target}, not ${plan.recipe} --target ${plan.target}. Start a new run instead.`,
+		);
+	}
+
+	return continueSession(session, plan);
+}
+
+export async function executePlan(
+	plan: Plan,
+	secrets: Record<string, string>,
+	options: ExecuteOptions,
+	dependencies: ExecuteDependencies = {},
+): Promise<number> {
+	const session = await openSession(plan, options);
+	const write = (text: string) => {
+		process.stdout.write(text);
+	};
+
+	const render = dependencies.render ?? (options.json ? createJsonRenderer(write) : createTextRenderer(write, plan.steps));
+	const controller = new AbortController();
+	const interrupt = () => controller.abort();
+	process.on('SIGINT', interrupt);
+	process.on('SIGTERM', interrupt);
+	try {
+		return await runPlan({
+			plan,
+			session,
+			secrets,
+			env: options.env,
+			signal: controller.signal,
+			emit: render,
+			save: async saved => saveSession(saved, {env: options.env, secrets}),
+			runnerFor: dependencies.runnerFor ?? runnerFor,
+			exec: execLayer,
+		});
+	} finally {
+		process.off('SIGINT', interrupt);
+		process.off('SIGTERM', interrupt);
+	}
+}

@@ -1,0 +1,201 @@
+import {readFile} from 'node:fs/promises';
+import test from 'ava';
+import {testPauseMarker} from '../source/engine.js';
+import {NotConfirmedError, StepFailedError} from '../source/errors.js';
+import type {Step} from '../source/plan/types.js';
+import {sessionPath} from '../source/session/session-store.js';
+import {engineHarness, manualStep, testPlan} from './support/engine-harness.js';
+import {fakeLogTool} from './steps/support/fake-tool.js';
+
+const verify: Step = {id: 'verify-handshake', title: 'Prove the certificates', kind: 'verify-handshake', dir: '/tmp/c', server: 'server', client: 'client', serverName: 's'};
+const secret: Step = {id: 'secret-agent', title: 'Create secret', kind: 'kube-secret', namespace: 'ns', name: 'agent', type: 'generic', files: [], createNamespace: false};
+
+test('runs every step in order, saves each as done and reports events', async t => {
+	const harness = await engineHarness();
+	t.teardown(harness.cleanup);
+	const order: string[] = [];
+	const plan = testPlan([manualStep('one'), manualStep('two'), manualStep('three')]);
+	const runner = (id: string) => async () => {
+		order.push(id);
+		return {detail: `${id} ok`, files: [`/tmp/out/${id}.txt`]};
+	};
+
+	const {exitCode, events, session} = await harness.run(plan, {one: runner('one'), two: runner('two'), three: runner('three')});
+	t.is(exitCode, 0);
+	t.deepEqual(order, ['one', 'two', 'three']);
+	t.deepEqual(
+		events.map(event => event.type),
+		['run-started', 'step-started', 'step-done', 'step-started', 'step-done', 'step-started', 'step-done', 'run-finished'],
+	);
+	t.deepEqual(events.at(-1), {type: 'run-finished', sessionId: session.id, exitCode: 0, manualSteps: [['do one'], ['do two'], ['do three']]});
+	t.is(session.outcome, 'done');
+	t.deepEqual(session.stepOrder, ['one', 'two', 'three']);
+	t.is(session.steps['two']?.state, 'done');
+	t.is(session.steps['two']?.detail, 'two ok');
+	t.deepEqual(session.steps['two']?.files, ['/tmp/out/two.txt']);
+	t.truthy(session.steps['two']?.finishedAt);
+});
+
+test('a session continued later skips the steps it has done and runs the rest', async t => {
+	const harness = await engineHarness();
+	t.teardown(harness.cleanup);
+	const plan = testPlan([manualStep('one'), manualStep('two'), manualStep('three')]);
+	const first = await harness.run(plan, {
+		two: async () => {
+			throw new StepFailedError('two broke', 'two', 'fix two');
+		},
+	});
+	t.is(first.exitCode, 1);
+	t.is(first.session.steps['one']?.state, 'done');
+	t.is(first.session.steps['two']?.state, 'failed');
+	t.is(first.session.steps['two']?.error, 'two broke');
+	t.is(first.session.steps['three']?.state, 'pending');
+
+	const ran: string[] = [];
+	const second = await harness.run(
+		plan,
+		{one: async () => (ran.push('one'), {}), two: async () => (ran.push('two'), {}), three: async () => (ran.push('three'), {})},
+		{session: first.session},
+	);
+	t.is(second.exitCode, 0);
+	t.deepEqual(ran, ['two', 'three']);
+	t.like(second.events[0], {type: 'run-started', resumedAt: 2});
+	t.like(second.events[1], {type: 'step-skipped', stepId: 'one'});
+	t.is(second.session.outcome, 'done');
+});
+
+test('a failing command is reported with the command line and its last output lines', async t => {
+	const harness = await engineHarness();
+	t.teardown(harness.cleanup);
+	const tool = await fakeLogTool({attempts: [{lines: [{text: 'Error from server (Forbidden): secrets is forbidden', stream: 'stderr'}], then: 'exit', exitCode: 1}]});
+	t.teardown(tool.cleanup);
+	const plan = testPlan([manualStep('apply')]);
+	const {exitCode, events} = await harness.run(
+		plan,
+		{
+			async apply(_step, context) {
+				await context.run({file: 'kubectl', args: ['apply', '-f', '/tmp/out/agent secret.yaml']});
+				return {};
+			},
+		},
+		{env: {...harness.env, ...tool.env}},
+	);
+	t.is(exitCode, 1);
+	const failed = events.find(event => event.type === 'step-failed');
+	t.like(failed, {type: 'step-failed', stepId: 'apply', command: "kubectl apply -f '/tmp/out/agent secret.yaml'", exitCode: 1});
+	t.deepEqual(failed?.type === 'step-failed' ? failed.lastLines : [], ['Error from server (Forbidden): secrets is forbidden']);
+	t.true(events.some(event => event.type === 'step-output' && event.stream === 'stderr' && event.line.includes('Forbidden')));
+});
+
+test('a confirmation that never came ends with exit 3 and its last log lines', async t => {
+	const harness = await engineHarness();
+	t.teardown(harness.cleanup);
+	const {exitCode, events, session} = await harness.run(testPlan([manualStep('confirm')]), {
+		confirm: async () => {
+			throw new NotConfirmedError('no confirmation within 1s', ['INF starting'], 'The CA is not mounted.');
+		},
+	});
+	t.is(exitCode, 3);
+	t.like(events.find(event => event.type === 'step-failed'), {message: 'no confirmation within 1s', hint: 'The CA is not mounted.', lastLines: ['INF starting'], exitCode: 3});
+	t.is(session.outcome, 'not-confirmed');
+	t.like(events.at(-1), {type: 'run-finished', exitCode: 3, manualSteps: []});
+});
+
+test('deployment steps are refused when no handshake proof precedes them, whatever the order', async t => {
+	const harness = await engineHarness();
+	t.teardown(harness.cleanup);
+	let deployed = false;
+	const deploy = async () => {
+		deployed = true;
+		return {};
+	};
+
+	const withoutProof = await harness.run(testPlan([manualStep('issue'), secret]), {'secret-agent': deploy});
+	t.is(withoutProof.exitCode, 1);
+	t.like(withoutProof.events.find(event => event.type === 'step-failed'), {stepId: 'secret-agent'});
+	t.regex(withoutProof.session.steps['secret-agent']?.error ?? '', /refusing to run secret-agent: the plan deploys without a verify-handshake step before it/);
+
+	const proofAfter = await harness.run(testPlan([secret, verify]), {'secret-agent': deploy});
+	t.is(proofAfter.exitCode, 1);
+	t.false(deployed);
+});
+
+test('while the handshake step fails, resuming never reaches the deployment', async t => {
+	const harness = await engineHarness();
+	t.teardown(harness.cleanup);
+	const plan = testPlan([verify, secret]);
+	let deployed = 0;
+	const runners = {
+		'verify-handshake': async () => {
+			throw new StepFailedError('client certificate refused');
+		},
+		'secret-agent': async () => {
+			deployed++;
+			return {};
+		},
+	};
+	const first = await harness.run(plan, runners);
+	const second = await harness.run(plan, runners, {session: first.session});
+	t.is(second.exitCode, 1);
+	t.is(deployed, 0);
+
+	const third = await harness.run(plan, {'secret-agent': runners['secret-agent']}, {session: second.session});
+	t.is(third.exitCode, 0);
+	t.is(deployed, 1);
+});
+
+test('an interrupt stops the running step, marks it pending again and exits 130', async t => {
+	const harness = await engineHarness();
+	t.teardown(harness.cleanup);
+	const controller = new AbortController();
+	const plan = testPlan([manualStep('one'), manualStep('slow'), manualStep('three')]);
+	const {exitCode, events, session} = await harness.run(
+		plan,
+		{
+			async slow(_step, context) {
+				context.output({line: 'working', stream: 'info'});
+				await new Promise(() => undefined);
+				return {};
+			},
+		},
+		{
+			signal: controller.signal,
+			onEvent(event) {
+				if (event.type === 'step-output' && event.line === 'working') controller.abort();
+			},
+		},
+	);
+	t.is(exitCode, 130);
+	t.is(session.outcome, 'interrupted');
+	t.is(session.steps['one']?.state, 'done');
+	t.is(session.steps['slow']?.state, 'pending');
+	t.is(session.steps['three']?.state, 'pending');
+	t.like(events.at(-1), {type: 'run-finished', exitCode: 130});
+	t.false(events.some(event => event.type === 'step-failed'));
+});
+
+test('the test-only pause hook marks the step running, says so and waits for an interrupt', async t => {
+	const harness = await engineHarness();
+	t.teardown(harness.cleanup);
+	const controller = new AbortController();
+	let sessionId = '';
+	let stateWhilePaused: string | undefined;
+	const plan = testPlan([manualStep('one'), manualStep('two')]);
+	const {exitCode, session} = await harness.run(plan, {two: async () => t.fail('a paused step must not run') as never}, {
+		env: {...harness.env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'two'},
+		signal: controller.signal,
+		onEvent(event) {
+			if (event.type === 'run-started') sessionId = event.sessionId;
+			if (event.type === 'step-output' && event.line === `${testPauseMarker} two`) {
+				void readFile(sessionPath(harness.env, sessionId), 'utf8').then(text => {
+					stateWhilePaused = (JSON.parse(text) as {steps: Record<string, {state: string}>}).steps['two']?.state;
+					controller.abort();
+				});
+			}
+		},
+	});
+	t.is(exitCode, 130);
+	t.is(stateWhilePaused, 'running');
+	t.is(session.steps['one']?.state, 'done');
+	t.is(session.steps['two']?.state, 'pending');
+});
