@@ -1,0 +1,106 @@
+import test from 'ava';
+import type {EngineEvent} from '../../source/engine-events.js';
+import type {Step} from '../../source/plan/types.js';
+import {createJsonRenderer} from '../../source/render/json-renderer.js';
+import {createTextRenderer} from '../../source/render/text-renderer.js';
+
+const steps: Step[] = [
+	{id: 'issue-certificates', title: 'Issue CA, server and client certificates', kind: 'issue-certificates', dir: '/o/certs', ca: {mode: 'generate', commonName: 'CA', days: 1, keySize: 2048}, leaves: []},
+	{id: 'secret-agent-client', title: 'Create secret steadybit-agent/agent-client', kind: 'kube-secret', namespace: 'steadybit-agent', name: 'agent-client', type: 'generic', files: [], createNamespace: false},
+	{id: 'helm-agent', title: 'Install the agent chart', kind: 'manual', instructions: []},
+];
+
+function render(events: EngineEvent[]): string {
+	let text = '';
+	const renderer = createTextRenderer(chunk => {
+		text += chunk;
+	}, steps);
+	for (const event of events) renderer(event);
+	return text;
+}
+
+test('a quiet step reads as one line; output is indented under its step', t => {
+	const text = render([
+		{type: 'run-started', sessionId: 's1', recipe: 'steadybit', target: 'helm', total: 3},
+		{type: 'step-skipped', stepId: 'issue-certificates', reason: 'done in session s1'},
+		{type: 'step-started', stepId: 'secret-agent-client', kind: 'kube-secret', title: 'Create secret steadybit-agent/agent-client', index: 2, total: 3},
+		{type: 'step-done', stepId: 'secret-agent-client', elapsedMs: 400},
+		{type: 'step-started', stepId: 'helm-agent', kind: 'manual', title: 'Install the agent chart', index: 3, total: 3},
+		{type: 'step-output', stepId: 'helm-agent', line: 'Release "agent" has been upgraded.', stream: 'stdout'},
+		{type: 'step-done', stepId: 'helm-agent', detail: 'release agent revision 2', elapsedMs: 12_300},
+		{type: 'run-finished', sessionId: 's1', exitCode: 0, manualSteps: [['Open the platform UI', 'and enable the extension.']]},
+	]);
+	const lines = text.split('\n');
+	t.is(lines[0], 'steadybit → helm: 3 steps (session s1)');
+	t.is(lines[1], '[1/3] issue-certificates  Issue CA, server and client certificates ... skipped (done in session s1)');
+	t.is(lines[2], '[2/3] secret-agent-client  Create secret steadybit-agent/agent-client ... done (0.4s)');
+	t.is(lines[3], '[3/3] helm-agent  Install the agent chart ...');
+	t.is(lines[4], '      Release "agent" has been upgraded.');
+	t.is(lines[5], '      done (12.3s): release agent revision 2');
+	t.regex(lines[6] ?? '', /^Done in \d+\.\ds \(session s1\)\.$/);
+	t.is(lines[7], 'Still to do by hand:');
+	t.is(lines[8], '  1. Open the platform UI');
+	t.is(lines[9], '     and enable the extension.');
+});
+
+test('a failure shows the error, the hint, the command, the last lines and how to resume', t => {
+	const text = render([
+		{type: 'run-started', sessionId: 's2', recipe: 'steadybit', target: 'helm', total: 3, resumedAt: 2},
+		{type: 'step-started', stepId: 'secret-agent-client', kind: 'kube-secret', title: 'Create secret steadybit-agent/agent-client', index: 2, total: 3},
+		{
+			type: 'step-failed',
+			stepId: 'secret-agent-client',
+			message: 'kubectl exited with code 1',
+			hint: 'Check that your user may create secrets.',
+			command: 'kubectl -n steadybit-agent apply -f /o/secret.yaml',
+			lastLines: ['Error from server (Forbidden): secrets is forbidden'],
+			exitCode: 1,
+		},
+		{type: 'run-finished', sessionId: 's2', exitCode: 1, manualSteps: []},
+	]);
+	t.is(
+		text,
+		[
+			'steadybit → helm: 3 steps (session s2, resuming at step 2)',
+			'[2/3] secret-agent-client  Create secret steadybit-agent/agent-client ... failed',
+			'      error: kubectl exited with code 1',
+			'      hint: Check that your user may create secrets.',
+			'      command: kubectl -n steadybit-agent apply -f /o/secret.yaml',
+			'      last lines:',
+			'        | Error from server (Forbidden): secrets is forbidden',
+			'Stopped at secret-agent-client. After fixing the cause, continue with: mtls-wizard resume s2',
+			'',
+		].join('\n'),
+	);
+});
+
+test('not confirmed and interrupted runs end with their own summary', t => {
+	const notConfirmed = render([
+		{type: 'step-started', stepId: 'helm-agent', kind: 'manual', title: 'Install the agent chart', index: 3, total: 3},
+		{type: 'step-failed', stepId: 'helm-agent', message: 'no confirmation', lastLines: [], exitCode: 3},
+		{type: 'run-finished', sessionId: 's3', exitCode: 3, manualSteps: []},
+	]);
+	t.regex(notConfirmed, /\.\.\. not confirmed\n/);
+	t.regex(notConfirmed, /Deployed, but the mutual-TLS confirmation was not seen in time \(helm-agent\)\. After fixing the cause, continue with: mtls-wizard resume s3\n$/);
+	const interrupted = render([
+		{type: 'step-started', stepId: 'helm-agent', kind: 'manual', title: 'Install the agent chart', index: 3, total: 3},
+		{type: 'run-finished', sessionId: 's4', exitCode: 130, manualSteps: []},
+	]);
+	t.is(interrupted, '[3/3] helm-agent  Install the agent chart ...\nInterrupted; progress is saved. Continue with: mtls-wizard resume s4\n');
+});
+
+test('--json prints one parseable event per line', t => {
+	let text = '';
+	const renderer = createJsonRenderer(chunk => {
+		text += chunk;
+	});
+	const events: EngineEvent[] = [
+		{type: 'run-started', sessionId: 's', recipe: 'generic', target: 'bundle', total: 1},
+		{type: 'step-output', stepId: 'a', line: 'line with "quotes"\tand tab', stream: 'stderr'},
+		{type: 'run-finished', sessionId: 's', exitCode: 0, manualSteps: []},
+	];
+	for (const event of events) renderer(event);
+	const lines = text.trimEnd().split('\n');
+	t.is(lines.length, 3);
+	t.deepEqual(lines.map(line => JSON.parse(line) as EngineEvent), events);
+});
