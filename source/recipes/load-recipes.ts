@@ -42,11 +42,11 @@ export async function loadRecipe(id: string, dir: string = defaultRecipesDir): P
 async function parseRecipe(file: string): Promise<Recipe> {
 	const bytes = await readFile(file);
 	const shown = displayPath(file);
-	const document = parseDocument(bytes.toString('utf8'), {prettyErrors: false});
+	const document = parseDocument(bytes.toString('utf8'));
 	const yamlError = document.errors[0];
 	if (yamlError) {
 		const line = yamlError.linePos?.[0].line;
-		throw new InvalidRecipeError(`${shown}${line ? `:${line}` : ''}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
+		throw new InvalidRecipeError(`${shown}${line ? `:${line}` : ''}: invalid YAML: ${yamlError.message.split(' at line ')[0]}`);
 	}
 
 	const parsed = recipeSchema.safeParse(document.toJS());
