@@ -1,5 +1,69 @@
-import {notYetAvailable} from './not-yet.js';
+import {resolve} from 'node:path';
+import {UsageError} from '../errors.js';
+import {buildPlan} from '../plan/build-plan.js';
+import {exportBundle} from '../plan/export-bundle.js';
+import {formatMode, formatPlan} from '../plan/print-plan.js';
+import type {Plan, TargetId} from '../plan/types.js';
+import {collectAnswers} from '../recipes/collect-answers.js';
+import {loadRecipe} from '../recipes/load-recipes.js';
+import {executePlan} from '../run-headless.js';
 
-export async function runCommand(_recipe: string, _options: unknown): Promise<number> {
-	return notYetAvailable('run');
+export type RunOptions = {
+	target: string;
+	answers?: string;
+	set?: string[];
+	out?: string;
+	context?: string;
+	yes?: boolean;
+	json?: boolean;
+	dryRun?: boolean;
+	export?: string;
+};
+
+/** `mtls-wizard run RECIPE --target T ...`: the headless run, or its plan printed (--dry-run) or exported (--export DIR). */
+export async function runCommand(recipeId: string, options: RunOptions): Promise<number> {
+	if (options.context === '') throw new UsageError('--context: (empty) is not a kube context. Give a context name from `kubectl config get-contexts`, or leave --context out.');
+	const recipe = await loadRecipe(recipeId);
+	const {answers, secrets} = await collectAnswers(recipe, options.target, {
+		...(options.answers === undefined ? {} : {answersFile: options.answers}),
+		sets: options.set ?? [],
+		env: process.env,
+	});
+	// --context reaches every kubectl and helm call through the planner (KubeTarget.context on each kube step).
+	const planFor = (outDir: string): Plan =>
+		buildPlan(recipe, options.target as TargetId, answers, {
+			outDir,
+			secretAnswerIds: Object.keys(secrets),
+			...(options.context ? {context: options.context} : {}),
+		});
+
+	if (options.dryRun) {
+		process.stdout.write(formatPlan(planFor(resolve(options.out ?? `mtls-${recipe.id}`)), {secrets}));
+		return 0;
+	}
+
+	if (options.export !== undefined) {
+		if (options.export === '') throw new UsageError('--export: (empty) is not a directory. Give a new directory for the bundle, e.g. --export ./mtls-bundle.');
+		const result = await exportBundle({
+			dir: options.export,
+			plan: planFor,
+			secrets,
+			env: process.env,
+			// Export runs no external command; Ctrl-C simply ends the process and the rename never happens.
+			signal: new AbortController().signal,
+			onLine: line => {
+				if (!options.json) process.stdout.write(`  ${line.line}\n`);
+			},
+		});
+		if (options.json) {
+			process.stdout.write(`${JSON.stringify({type: 'exported', dir: result.dir, files: result.files, manualSteps: result.manualSteps})}\n`);
+		} else {
+			process.stdout.write(`Bundle written to ${result.dir}:\n${result.files.map(f => `  ${f.path} (${formatMode(f.mode)})`).join('\n')}\nRead README.txt, then run ./apply.sh.\n`);
+		}
+
+		return 0;
+	}
+
+	const plan = planFor(resolve(options.out ?? `mtls-${recipe.id}`));
+	return executePlan(plan, secrets, {json: Boolean(options.json), env: process.env, ...(options.context ? {context: options.context} : {})});
 }

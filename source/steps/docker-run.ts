@@ -14,6 +14,14 @@ function envFileFor(step: DockerRunStep): string | undefined {
 	return step.envFile;
 }
 
+/** Writes the 0600 env file carrying the secret variables; undefined when there are none. */
+export async function writeDockerEnvFile(step: DockerRunStep, secrets: Readonly<Record<string, string>>): Promise<string | undefined> {
+	const envFile = envFileFor(step);
+	if (!envFile || Object.keys(step.secretEnv).length === 0) return undefined;
+	await writeFileAtomic(envFile, renderEnvFile(step.secretEnv, secretResolver(secrets, step.id), envFile), 0o600);
+	return envFile;
+}
+
 export const dockerRunRunner: StepRunner<DockerRunStep> = {
 	kind: 'docker-run',
 	commands(step) {
@@ -51,14 +59,8 @@ export const dockerRunRunner: StepRunner<DockerRunStep> = {
 		return [{path, mode: 0o600, preview: renderEnvFile(step.secretEnv, redactingResolver, path)}];
 	},
 	async run(step, context) {
-		const envFile = envFileFor(step);
-		const files: string[] = [];
-		if (envFile && Object.keys(step.secretEnv).length > 0) {
-			await writeFileAtomic(envFile, renderEnvFile(step.secretEnv, secretResolver(context.secrets, step.id), envFile), 0o600);
-			files.push(envFile);
-		}
-
+		const envFile = await writeDockerEnvFile(step, context.secrets);
 		for (const command of dockerRunRunner.commands(step)) await context.run(command);
-		return {detail: `container ${step.container} started from ${step.image}`, files};
+		return {detail: `container ${step.container} started from ${step.image}`, files: envFile ? [envFile] : []};
 	},
 };

@@ -1,0 +1,75 @@
+import {redact} from '../exec/redact.js';
+import {quoteCommand, type QuoteOptions} from '../exec/shell-quote.js';
+import type {CommandSpec} from '../exec/types.js';
+import {runnerFor} from '../steps/registry.js';
+import type {PlannedFile} from '../steps/types.js';
+import type {Plan, Step} from './types.js';
+
+export function formatMode(mode: number): string {
+	return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
+}
+
+/** Plain words for steps that run no external command (or whose command alone does not say what they wait for). */
+export function describeStep(step: Step): string[] {
+	switch (step.kind) {
+		case 'verify-handshake': {
+			return [`proves ${step.server} and ${step.client} with real mutual-TLS handshakes on 127.0.0.1 (name ${step.serverName}), plus the refusal cases`];
+		}
+
+		case 'wait-for-log': {
+			return [`waits up to ${step.timeoutSeconds}s for: ${step.success.map(s => s.description).join(' or ')}`];
+		}
+
+		case 'tls-probe': {
+			return [`connects to ${step.host}:${step.port} (name ${step.serverName})${step.presentClientCertificate === false ? '' : ' with the client certificate'}${step.httpPath ? ` and requests ${step.httpPath}` : ''}, for up to ${step.timeoutSeconds}s`];
+		}
+
+		case 'manual': {
+			return step.instructions.map(line => `by hand: ${line}`);
+		}
+
+		default: {
+			return [];
+		}
+	}
+}
+
+export type StepPrintout = {step: Step; commands: CommandSpec[]; files: PlannedFile[]};
+
+export function printouts(plan: Plan): StepPrintout[] {
+	return plan.steps.map(step => {
+		const runner = runnerFor(step);
+		return {step, commands: runner.commands(step), files: runner.files?.(step) ?? []};
+	});
+}
+
+function indent(text: string, prefix: string): string[] {
+	return text.replace(/\n$/, '').split('\n').map(line => `${prefix}${line}`);
+}
+
+/**
+ * The whole plan as dry-run prints it: each step's title, its exact commands shell-quoted and the files it would
+ * write. Previews already show secret answers as <redacted>; the secrets given are redacted once more over the
+ * whole text, so a value that slipped into a literal (a recipe default, a user's path) is hidden too.
+ */
+export function formatPlan(plan: Plan, options: {secrets?: Readonly<Record<string, string>>; quote?: QuoteOptions} = {}): string {
+	const lines = [`Plan for ${plan.recipe} --target ${plan.target}: ${plan.steps.length} steps; output in ${plan.outDir}`, 'Nothing has been run or written (dry run).', ''];
+	for (const [index, {step, commands, files}] of printouts(plan).entries()) {
+		lines.push(`${index + 1}. ${step.title}  [${step.kind}, id ${step.id}]`);
+		for (const description of describeStep(step)) lines.push(`   ${description}`);
+		for (const command of commands) {
+			if (command.note) lines.push(`   # ${command.note}`);
+			const ok = (command.okExitCodes ?? []).length > 0 ? `   # exit ${command.okExitCodes!.join(', ')} also counts as success` : '';
+			lines.push(`   $ ${quoteCommand(command, options.quote)}${ok}`);
+		}
+
+		for (const file of files) {
+			lines.push(`   writes ${file.path} (${formatMode(file.mode)})${file.note ? `: ${file.note}` : ''}`);
+			if (file.preview !== undefined) lines.push(...indent(file.preview, '   | '));
+		}
+
+		lines.push('');
+	}
+
+	return redact(`${lines.join('\n')}`, Object.values(options.secrets ?? {}));
+}
