@@ -68,8 +68,14 @@ export async function executePlan(
 	dependencies: ExecuteDependencies = {},
 ): Promise<number> {
 	const session = await openSession(plan, options);
+	// A reader that goes away (`| head`) must not crash a run half-way: the run goes on, saved as usual, unseen.
+	let readerGone = false;
+	const onOutputError = () => {
+		readerGone = true;
+	};
+	process.stdout.on('error', onOutputError);
 	const write = (text: string) => {
-		process.stdout.write(text);
+		if (!readerGone) process.stdout.write(text);
 	};
 
 	const render = dependencies.render ?? (options.json ? createJsonRenderer(write) : createTextRenderer(write, plan.steps));
@@ -92,5 +98,6 @@ export async function executePlan(
 	} finally {
 		process.off('SIGINT', interrupt);
 		process.off('SIGTERM', interrupt);
+		process.stdout.off('error', onOutputError);
 	}
 }
