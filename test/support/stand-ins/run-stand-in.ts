@@ -1,0 +1,110 @@
+import {spawn} from 'node:child_process';
+import {createServer} from 'node:net';
+import {fileURLToPath} from 'node:url';
+
+export type RunningStandIn = {
+	/** Everything written so far, stdout and stderr interleaved in arrival order. */
+	output(): string;
+	stdout(): string;
+	stderr(): string;
+	/** Resolves with the output once `pattern` matches it; rejects if the process exits first or after timeoutMs. */
+	waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+	/** Resolves with the exit code (for stand-ins expected to fail at startup). */
+	exited(): Promise<number | null>;
+	stop(): Promise<void>;
+};
+
+export function standInScript(name: string): string {
+	return fileURLToPath(new URL(`${name}.mjs`, import.meta.url));
+}
+
+/** Runs `test/support/stand-ins/<name>.mjs` as a plain process with this Node binary. Call stop() in t.teardown. */
+export function startStandIn(name: string, options: {args?: string[]; env?: NodeJS.ProcessEnv} = {}): RunningStandIn {
+	const child = spawn(process.execPath, [standInScript(name), ...(options.args ?? [])], {
+		env: {...process.env, ...options.env},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let all = '';
+	let out = '';
+	let err = '';
+	const listeners = new Set<() => void>();
+	child.stdout.on('data', (chunk: Buffer) => {
+		out += chunk.toString('utf8');
+		all += chunk.toString('utf8');
+		for (const listener of listeners) {
+			listener();
+		}
+	});
+	child.stderr.on('data', (chunk: Buffer) => {
+		err += chunk.toString('utf8');
+		all += chunk.toString('utf8');
+		for (const listener of listeners) {
+			listener();
+		}
+	});
+	const exit = new Promise<number | null>(resolve => {
+		child.once('close', code => {
+			for (const listener of listeners) {
+				listener();
+			}
+
+			resolve(code);
+		});
+	});
+	let closed = false;
+	void exit.then(() => {
+		closed = true;
+	});
+
+	return {
+		output: () => all,
+		stdout: () => out,
+		stderr: () => err,
+		exited: async () => exit,
+		async waitFor(pattern, timeoutMs = 20_000) {
+			return new Promise((resolve, reject) => {
+				const timer = setTimeout(() => {
+					listeners.delete(check);
+					reject(new Error(`${name}: no output matching ${String(pattern)} within ${timeoutMs} ms. Output so far:\n${all}`));
+				}, timeoutMs);
+				function check() {
+					if (pattern.test(all)) {
+						clearTimeout(timer);
+						listeners.delete(check);
+						resolve(all);
+					} else if (closed || child.exitCode !== null) {
+						clearTimeout(timer);
+						listeners.delete(check);
+						reject(new Error(`${name} exited (${child.exitCode}) before printing ${String(pattern)}. Output:\n${all}`));
+					}
+				}
+
+				listeners.add(check);
+				check();
+			});
+		},
+		async stop() {
+			if (!closed && child.exitCode === null) {
+				child.kill('SIGTERM');
+				await exit;
+			}
+		},
+	};
+}
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => {
+				if (address && typeof address === 'object') {
+					resolve(address.port);
+				} else {
+					reject(new Error('no free port'));
+				}
+			});
+		});
+	});
+}
