@@ -1,0 +1,131 @@
+import test from 'ava';
+import {quoteCommand} from '../../source/exec/shell-quote.js';
+import type {Step} from '../../source/plan/types.js';
+import {runnerFor} from '../../source/steps/registry.js';
+
+function lines(step: Step): string[] {
+	return runnerFor(step).commands(step).map(c => quoteCommand(c));
+}
+
+const kube = {namespace: 'harness-delegate-ng', context: 'prod ctx'};
+
+test('kube-secret renders with kubectl to a file and applies it, namespace first when asked', t => {
+	const step: Step = {
+		id: 's',
+		title: 't',
+		kind: 'kube-secret',
+		...kube,
+		name: 'client-certificate',
+		type: 'generic',
+		files: [
+			{key: 'client.crt', path: '/o/certs/client.crt'},
+			{key: 'client.key', path: '/o/certs/client.key'},
+		],
+		createNamespace: true,
+	};
+	t.deepEqual(lines(step), [
+		"kubectl create namespace harness-delegate-ng --dry-run=client -o yaml --context 'prod ctx' > '/o/certs/kube-namespace-harness-delegate-ng.yaml'",
+		"kubectl apply -f /o/certs/kube-namespace-harness-delegate-ng.yaml --context 'prod ctx'",
+		"kubectl create secret generic client-certificate -n harness-delegate-ng --context 'prod ctx' --from-file=client.crt=/o/certs/client.crt --from-file=client.key=/o/certs/client.key --dry-run=client -o yaml > '/o/certs/kube-secret-harness-delegate-ng-client-certificate.yaml'",
+		"kubectl apply -f /o/certs/kube-secret-harness-delegate-ng-client-certificate.yaml -n harness-delegate-ng --context 'prod ctx'",
+	]);
+	const tls = {...step, type: 'tls' as const, context: undefined, createNamespace: false, files: [{key: 'tls.crt', path: '/c/s.crt'}, {key: 'tls.key', path: '/c/s.key'}, {key: 'ca.crt', path: '/c/ca.crt'}]};
+	t.is(lines(tls)[0], "kubectl create secret generic client-certificate -n harness-delegate-ng --type=kubernetes.io/tls --from-file=tls.crt=/c/s.crt --from-file=tls.key=/c/s.key --from-file=ca.crt=/c/ca.crt --dry-run=client -o yaml > '/c/kube-secret-harness-delegate-ng-client-certificate.yaml'");
+	t.throws(() => lines({...tls, files: [{key: 'ca.crt', path: '/c/ca.crt'}]}), {message: /needs the keys tls.crt and tls.key/});
+	t.deepEqual(runnerFor(step).commands(step).map(c => c.outputFile !== undefined), [true, false, true, false]);
+});
+
+test('helm-release installs or upgrades with values files, wait, timeout and kube context', t => {
+	const step: Step = {
+		id: 'h',
+		title: 't',
+		kind: 'helm-release',
+		...kube,
+		release: 'helm-delegate',
+		chart: 'harness-delegate/harness-delegate-ng',
+		repo: {name: 'harness-delegate', url: 'https://app.harness.io/storage/harness-download/delegate-helm-chart'},
+		version: '1.0.32',
+		extraValuesFiles: ['/home/me/my values.yaml'],
+		valuesFile: '/o/values.yaml',
+		createNamespace: true,
+		waitSeconds: 300,
+	};
+	t.deepEqual(lines(step), [
+		"helm upgrade --install helm-delegate harness-delegate-ng --repo https://app.harness.io/storage/harness-download/delegate-helm-chart -n harness-delegate-ng --create-namespace --version 1.0.32 -f '/home/me/my values.yaml' -f /o/values.yaml --wait --timeout 300s --kube-context 'prod ctx'",
+	]);
+	t.deepEqual(lines({...step, repo: undefined, version: undefined, extraValuesFiles: undefined, createNamespace: false, context: undefined, chart: './chart'} as Step), [
+		'helm upgrade --install helm-delegate ./chart -n harness-delegate-ng -f /o/values.yaml --wait --timeout 300s',
+	]);
+});
+
+test('kubectl-apply applies the manifest and waits for the rollout', t => {
+	const step: Step = {id: 'k', title: 't', kind: 'kubectl-apply', ...kube, manifest: '/o/harness-delegate-mtls.yaml', rolloutResource: 'deployment/kubernetes-delegate', waitSeconds: 600};
+	t.deepEqual(lines(step), [
+		"kubectl apply -f /o/harness-delegate-mtls.yaml -n harness-delegate-ng --context 'prod ctx'",
+		"kubectl rollout status deployment/kubernetes-delegate -n harness-delegate-ng --context 'prod ctx' --timeout=600s",
+	]);
+});
+
+test('docker-run removes the old container, then runs with mounts, env, env file and user; secrets only in the env file', t => {
+	const step: Step = {
+		id: 'd',
+		title: 't',
+		kind: 'docker-run',
+		container: 'harness-delegate',
+		image: 'harness/delegate:26.02.88404',
+		network: 'host',
+		mounts: [{source: '/o/certs/client.crt', target: '/etc/mtls/client.crt', readOnly: true}],
+		env: {NEXT_GEN: 'true', DELEGATE_NAME: 'my delegate'},
+		secretEnv: {DELEGATE_TOKEN: {secret: 'delegateToken'}},
+		envFile: '/o/delegate.env',
+		user: 'root',
+		args: [],
+	};
+	const commands = runnerFor(step).commands(step);
+	t.deepEqual(commands.map(c => quoteCommand(c)), [
+		'docker rm -f harness-delegate',
+		"docker run -d --name harness-delegate --network host -v /o/certs/client.crt:/etc/mtls/client.crt:ro -e NEXT_GEN=true -e 'DELEGATE_NAME=my delegate' --env-file /o/delegate.env -u root harness/delegate:26.02.88404",
+	]);
+	t.deepEqual(commands[0]?.okExitCodes, [1]);
+	t.deepEqual(runnerFor(step).files?.(step), [{path: '/o/delegate.env', mode: 0o600, preview: 'DELEGATE_TOKEN=<redacted>\n'}]);
+	t.throws(() => runnerFor(step).commands({...step, envFile: undefined} as Step), {message: /secret environment variables but no env file/});
+});
+
+test('docker-secret and swarm-service: remove then create', t => {
+	t.deepEqual(lines({id: 'ds', title: 't', kind: 'docker-secret', name: 'portainer-ca', file: '/o/certs/ca.crt'}), [
+		'docker secret rm portainer-ca',
+		'docker secret create portainer-ca /o/certs/ca.crt',
+	]);
+	const service: Step = {
+		id: 'sv',
+		title: 't',
+		kind: 'swarm-service',
+		service: 'portainer_agent',
+		image: 'portainer/agent:2.21',
+		network: 'host',
+		secrets: [{source: 'portainer-ca', target: '/certs/ca.crt'}],
+		mounts: [
+			{source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: false},
+			{source: 'portainer_agent_data', target: '/data', readOnly: false},
+		],
+		env: {EDGE: '1'},
+		secretEnv: {},
+		args: ['--tlsverify'],
+		replicas: 1,
+	};
+	t.deepEqual(lines(service), [
+		'docker service rm portainer_agent',
+		'docker service create --detach --name portainer_agent --replicas 1 --network host --mount type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock --mount type=volume,source=portainer_agent_data,target=/data --secret source=portainer-ca,target=/certs/ca.crt -e EDGE=1 portainer/agent:2.21 --tlsverify',
+	]);
+	t.throws(() => lines({...service, secretEnv: {TOKEN: {secret: 't'}}} as Step), {message: /would have to go into argv/});
+});
+
+test('local steps run no external command', t => {
+	const local: Step[] = [
+		{id: 'c', title: 't', kind: 'issue-certificates', dir: '/o/certs', ca: {mode: 'generate', commonName: 'CA', days: 10, keySize: 2048}, leaves: []},
+		{id: 'v', title: 't', kind: 'verify-handshake', dir: '/o/certs', server: 'server', client: 'client', serverName: 'localhost'},
+		{id: 'w', title: 't', kind: 'write-files', files: []},
+		{id: 'm', title: 't', kind: 'manual', instructions: ['Send ca.crt to support']},
+	];
+	for (const step of local) t.deepEqual(runnerFor(step).commands(step), [], step.kind);
+});
