@@ -45,7 +45,9 @@ export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true,
 				const selected = i === index;
 				return (
 					<Box key={String(i)}>
-						<Text color={selected ? tone('cyan') : undefined}>{selected ? '❯ ' : '  '}</Text>
+						<Box width={2} flexShrink={0}>
+							<Text color={selected ? tone('cyan') : undefined}>{selected ? '❯' : ' '}</Text>
+						</Box>
 						<Text bold={selected} dimColor={Boolean(item.unavailable)} color={selected && !item.unavailable ? tone('cyan') : undefined} wrap="truncate">
 							{item.label}
 							{item.unavailable ? (

@@ -7,6 +7,11 @@ import {useTone} from './theme.js';
 
 type Props = {summary: SummaryView; onExit(): void};
 
+/** 64 hex digits fit an 80-column line; the colon-separated form (95 characters) does not. */
+function compactFingerprint(fingerprint: string): string {
+	return fingerprint.replaceAll(':', '').toLowerCase();
+}
+
 /** Certificates with expiry and fingerprint, what changed where, and what a person still has to do. */
 export function SummaryScreen({summary, onExit}: Props) {
 	const tone = useTone();
@@ -26,7 +31,7 @@ export function SummaryScreen({summary, onExit}: Props) {
 						{cert.file} <Text dimColor>{cert.subject}</Text> expires {formatDay(cert.notAfter)}
 					</Text>
 					<Text dimColor wrap="truncate-end">
-						{'    '}SHA-256 {cert.fingerprint}
+						{'    '}SHA-256 {compactFingerprint(cert.fingerprint)}
 					</Text>
 				</Box>
 			))}
@@ -47,13 +52,17 @@ export function SummaryScreen({summary, onExit}: Props) {
 						Left for you to do
 					</Text>
 					{summary.manualSteps.map((step, i) => (
-						<Box key={String(i)} flexDirection="column">
-							{step.map((line, j) => (
-								<Text key={String(j)} wrap="wrap">
-									{j === 0 ? `  ${i + 1}. ` : '     '}
-									{line}
-								</Text>
-							))}
+						<Box key={String(i)}>
+							<Box width={5} flexShrink={0}>
+								<Text>{`  ${i + 1}.`}</Text>
+							</Box>
+							<Box flexDirection="column">
+								{step.map((line, j) => (
+									<Text key={String(j)} wrap="wrap">
+										{line}
+									</Text>
+								))}
+							</Box>
 						</Box>
 					))}
 				</Box>

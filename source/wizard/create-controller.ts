@@ -1,0 +1,274 @@
+/**
+ * The wizard's only link to the rest of the program: it loads recipes, validates answers, builds and prints
+ * the plan, runs it through the headless runner's engine wiring and reads the summary back. Screens call it and
+ * render what it returns; they never run a command or touch a file themselves.
+ *
+ * Every module is imported inside the method that needs it: the first frame is drawn before yaml, zod, execa
+ * or node-forge are loaded, and the loading happens while the user reads it.
+ */
+import path from 'node:path';
+import type {EngineEvent} from '../engine-events.js';
+import type {Plan, TargetId} from '../plan/types.js';
+import type {Recipe, RecipeQuestion} from '../recipes/recipe-schema.js';
+import type {QuestionView, RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from './types.js';
+
+export type ControllerOptions = {
+	env: NodeJS.ProcessEnv;
+	cwd: string;
+};
+
+const targetLabels: Record<TargetId, string> = {
+	helm: 'Helm chart',
+	kubectl: 'kubectl manifest / secrets',
+	docker: 'Docker container',
+	swarm: 'Docker Swarm service',
+	bundle: 'Export a bundle',
+};
+
+/** Asking for the key and its passphrase only makes sense once the user named their own CA certificate. */
+const ownCaFollowUps = new Set(['caKey', 'caKeyPassphrase']);
+
+function questionView(question: RecipeQuestion): QuestionView {
+	const optional = !question.required && question.default === undefined;
+	const help = [question.help, optional ? 'Optional: Enter skips it.' : undefined].filter(Boolean).join(' ');
+	const yesNo = (value: unknown) => (value === true || value === 'true' ? 'yes' : 'no');
+	return {
+		id: question.id,
+		prompt: question.prompt,
+		...(help ? {help} : {}),
+		...(question.default === undefined ? {} : {defaultValue: question.type === 'boolean' ? yesNo(question.default) : String(question.default)}),
+		secret: question.secret,
+		...(question.type === 'boolean' ? {choices: ['yes', 'no']} : question.choices ? {choices: question.choices.map(String)} : {}),
+	};
+}
+
+type Run = {plan: Plan; secrets: Record<string, string>; sessionId?: string; done?: Promise<number>; running?: boolean};
+
+export function createController({env, cwd}: ControllerOptions): WizardController {
+	const recipes = new Map<string, Recipe>();
+	let reviewed: {plan: Plan; secrets: Record<string, string>} | undefined;
+	let run: Run | undefined;
+
+	const recipe = async (id: string): Promise<Recipe> => {
+		const known = recipes.get(id);
+		if (known) return known;
+		const {loadRecipe} = await import('../recipes/load-recipes.js');
+		const loaded = await loadRecipe(id);
+		recipes.set(id, loaded);
+		return loaded;
+	};
+
+	const questionsOf = async (recipeId: string, target: TargetId) => {
+		const {questionsFor} = await import('../recipes/recipe-targets.js');
+		return questionsFor(await recipe(recipeId), target);
+	};
+
+	/** Answers typed in the wizard go through the same defaults, checks and secret split as `run --set` and the answers file. */
+	const collect = async (recipeId: string, target: TargetId, answers: Record<string, string>, secrets: Record<string, string>) => {
+		const [{collectAnswers, secretEnvName}, questions] = await Promise.all([import('../recipes/collect-answers.js'), questionsOf(recipeId, target)]);
+		const secretIds = new Set(questions.filter(q => q.secret).map(q => q.id));
+		const sets = Object.entries(answers)
+			.filter(([id, value]) => !secretIds.has(id) && value !== '')
+			.map(([id, value]) => `${id}=${value}`);
+		const given = {...secrets, ...Object.fromEntries(Object.entries(answers).filter(([id, value]) => secretIds.has(id) && value !== ''))};
+		const secretEnv = Object.fromEntries(Object.entries(given).map(([id, value]) => [secretEnvName(id), value]));
+		return collectAnswers(await recipe(recipeId), target, {sets, env: secretEnv});
+	};
+
+	const startExecution = async (current: Run, onEvent: (event: EngineEvent) => void): Promise<void> => {
+		const {executePlan} = await import('../run-headless.js');
+		run = current;
+		current.running = true;
+		current.done = executePlan(
+			current.plan,
+			current.secrets,
+			{json: false, env, ...(current.sessionId ? {sessionId: current.sessionId} : {})},
+			{
+				render(event) {
+					if (event.type === 'run-started') current.sessionId = event.sessionId;
+					onEvent(event);
+				},
+			},
+		);
+		current.done.then(
+			() => {
+				current.running = false;
+			},
+			(error: unknown) => {
+				current.running = false;
+				onEvent({
+				type: 'run-finished',
+				sessionId: current.sessionId ?? '',
+				exitCode: (error as {exitCode?: number}).exitCode ?? 1,
+					manualSteps: [],
+				});
+			},
+		);
+	};
+
+	const stepsWithProgress = async (plan: Plan, sessionId: string | undefined): Promise<RunStart> => {
+		if (!sessionId) return {steps: plan.steps.map(step => ({id: step.id, title: step.title, done: false}))};
+		const {loadSession} = await import('../session/session-store.js');
+		const session = await loadSession(env, sessionId);
+		return {steps: plan.steps.map(step => ({id: step.id, title: step.title, done: session.steps[step.id]?.state === 'done'}))};
+	};
+
+	return {
+		checkEnvironment(onUpdate) {
+			void import('../environment/check-tools.js').then(async ({checkEnvironment}) => checkEnvironment(env, onUpdate));
+		},
+
+		async findResumable(): Promise<ResumableSession | undefined> {
+			const {effectiveOutcome, isFinished, listSessions, progressOf} = await import('../session/session-store.js');
+			const {sessions} = await listSessions(env);
+			const session = sessions.find(candidate => !isFinished(candidate) && effectiveOutcome(candidate) !== 'running');
+			if (!session) return undefined;
+			const questions = await questionsOf(session.recipe, session.target).catch(() => []);
+			const {done, total} = progressOf(session);
+			return {
+				id: session.id,
+				recipe: session.recipe,
+				target: session.target,
+				nextStep: Math.min(done + 1, total),
+				totalSteps: total,
+				savedAt: new Date(session.updatedAt),
+				secretQuestions: questions.filter(q => session.secretAnswers.includes(q.id)).map(q => questionView(q)),
+			};
+		},
+
+		async discardSession(id) {
+			const [{rm}, {sessionPath}] = await Promise.all([import('node:fs/promises'), import('../session/session-store.js')]);
+			await rm(sessionPath(env, id), {force: true});
+		},
+
+		async listRecipes() {
+			const [{loadRecipes}, {targetsOf}] = await Promise.all([import('../recipes/load-recipes.js'), import('../recipes/recipe-targets.js')]);
+			const loaded = await loadRecipes();
+			for (const found of loaded) recipes.set(found.id, found);
+			return loaded.map(
+				(found): RecipeChoice => ({
+					id: found.id,
+					title: found.title,
+					description: found.description,
+					targets: targetsOf(found).map(target => ({id: target, label: targetLabels[target], description: found.targets[target]?.description ?? ''})),
+				}),
+			);
+		},
+
+		async questions(recipeId, target, answers) {
+			const questions = await questionsOf(recipeId, target);
+			return questions.filter(q => !ownCaFollowUps.has(q.id) || (answers['caCert'] ?? '') !== '').map(q => questionView(q));
+		},
+
+		async validateAnswer(recipeId, target, questionId, value) {
+			const [{validateAnswer}, questions] = await Promise.all([import('../recipes/validate-answer.js'), questionsOf(recipeId, target)]);
+			const question = questions.find(q => q.id === questionId);
+			if (!question) return `${questionId}: not a question of ${recipeId} --target ${target}`;
+			if (value === '') return question.required && question.default === undefined ? `${questionId}: an answer is required. ${question.prompt}` : undefined;
+			try {
+				validateAnswer(question, question.type === 'boolean' ? (value === 'yes' ? 'true' : value === 'no' ? 'false' : value) : value, questionId);
+				return undefined;
+			} catch (error) {
+				return (error as Error).message;
+			}
+		},
+
+		async review(recipeId, target, answers): Promise<ReviewView> {
+			const yesNo = Object.fromEntries(Object.entries(answers).map(([id, value]) => [id, value === 'yes' ? 'true' : value === 'no' ? 'false' : value]));
+			const collected = await collect(recipeId, target, yesNo, {});
+			const [{buildPlan}, {formatMode, printouts}, {quoteCommand}, {redact}] = await Promise.all([
+				import('../plan/build-plan.js'),
+				import('../plan/print-plan.js'),
+				import('../exec/shell-quote.js'),
+				import('../exec/redact.js'),
+			]);
+			const plan = buildPlan(await recipe(recipeId), target, collected.answers, {
+				outDir: path.resolve(cwd, `mtls-${recipeId}-${target}`),
+				secretAnswerIds: Object.keys(collected.secrets),
+			});
+			reviewed = {plan, secrets: collected.secrets};
+			const secretValues = Object.values(collected.secrets);
+			const printed = printouts(plan);
+			return {
+				outDir: plan.outDir,
+				files: printed.flatMap(({files}) => files.map(file => ({path: redact(file.path, secretValues), mode: formatMode(file.mode)}))),
+				commands: printed.flatMap(({commands}) => commands.map(command => redact(quoteCommand(command), secretValues))),
+				steps: plan.steps.map(step => ({id: step.id, title: step.title})),
+			};
+		},
+
+		async exportBundle() {
+			throw new Error('exporting a bundle from the wizard is not available in this version yet; use: mtls-wizard run RECIPE --target T --export DIR');
+		},
+
+		async startRun(from, onEvent) {
+			if (from === 'reviewed') {
+				if (!reviewed) throw new Error('nothing reviewed to run');
+				const start = await stepsWithProgress(reviewed.plan, undefined);
+				await startExecution({...reviewed}, onEvent);
+				return start;
+			}
+
+			const [{loadSession}, {buildPlan}] = await Promise.all([import('../session/session-store.js'), import('../plan/build-plan.js')]);
+			const session = await loadSession(env, from.sessionId);
+			const saved = await recipe(session.recipe);
+			if (saved.digest !== session.recipeDigest) {
+				throw new Error(`session ${session.id}: the recipe file ${saved.file} changed since it was saved, so its saved steps may not match. Discard it and start new.`);
+			}
+
+			const answers = Object.fromEntries(Object.entries(session.answers).map(([id, value]) => [id, String(value)]));
+			const collected = await collect(session.recipe, session.target, answers, from.secrets);
+			const plan = buildPlan(saved, session.target, collected.answers, {
+				outDir: session.outDir,
+				secretAnswerIds: session.secretAnswers,
+				...(session.context ? {context: session.context} : {}),
+			});
+			const start = await stepsWithProgress(plan, session.id);
+			await startExecution({plan, secrets: collected.secrets, sessionId: session.id}, onEvent);
+			return start;
+		},
+
+		async retry(onEvent) {
+			if (!run?.sessionId) throw new Error('no failed run to retry');
+			const start = await stepsWithProgress(run.plan, run.sessionId);
+			await startExecution({plan: run.plan, secrets: run.secrets, sessionId: run.sessionId}, onEvent);
+			return start;
+		},
+
+		async summary(): Promise<SummaryView> {
+			if (!run?.sessionId) throw new Error('no finished run to summarise');
+			const [{readFile}, {inspectCertificate}, {loadSession}] = await Promise.all([
+				import('node:fs/promises'),
+				import('../pki/inspect-certificate.js'),
+				import('../session/session-store.js'),
+			]);
+			const session = await loadSession(env, run.sessionId);
+			const files = run.plan.steps.flatMap(step =>
+				step.kind === 'issue-certificates' ? [path.join(step.dir, 'ca.crt'), ...step.leaves.map(leaf => path.join(step.dir, `${leaf.id}.crt`))] : [],
+			);
+			const certificates = await Promise.all(
+				files.map(async file => {
+					const report = inspectCertificate(await readFile(file, 'utf8'));
+					return {file: path.basename(file), subject: report.subject, notAfter: new Date(report.notAfter), fingerprint: report.sha256Fingerprint};
+				}),
+			);
+			const local = new Set(['issue-certificates', 'verify-handshake', 'manual', 'wait-for-log', 'tls-probe']);
+			return {
+				outDir: path.dirname(files[0] ?? run.plan.outDir),
+				sessionId: session.id,
+				certificates,
+				deployed: run.plan.steps.filter(step => !local.has(step.kind)).map(step => session.steps[step.id]?.detail ?? step.title),
+				manualSteps: run.plan.steps.flatMap(step => (step.kind === 'manual' ? [step.instructions] : [])),
+			};
+		},
+
+		async stop() {
+			const current = run;
+			if (!current?.running) return current?.sessionId;
+			// In raw mode Ctrl-C arrives as a key, not a signal: hand it to the runner as the SIGINT it stops cleanly on.
+			process.emit('SIGINT', 'SIGINT');
+			await current.done?.catch(() => undefined);
+			return current.sessionId;
+		},
+	};
+}
