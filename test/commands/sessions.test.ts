@@ -1,0 +1,36 @@
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import test from 'ava';
+import {runCli} from '../support/run-cli.js';
+import {spawnCli} from './support/spawn-cli.js';
+
+test('sessions lists finished and interrupted runs with the step reached, as text and JSON', async t => {
+	const dir = await mkdtemp(join(tmpdir(), 'mtls-sessions-'));
+	t.teardown(async () => rm(dir, {recursive: true, force: true}));
+	const env = {MTLS_WIZARD_HOME: join(dir, 'home')};
+
+	const empty = await runCli(['sessions'], {env});
+	t.is(empty.exitCode, 0);
+	t.regex(empty.stdout, /No saved sessions/);
+
+	const finished = await runCli(['run', 'generic', '--target', 'bundle', '--out', join(dir, 'a')], {env});
+	t.is(finished.exitCode, 0, finished.stderr);
+	const cli = spawnCli(['run', 'generic', '--target', 'bundle', '--out', join(dir, 'b')], {...env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'use-bundle'});
+	await cli.waitForLine(/test pause before step use-bundle/);
+	cli.child.kill('SIGKILL');
+	await cli.exited;
+
+	const listed = await runCli(['sessions', '--json'], {env});
+	t.is(listed.exitCode, 0);
+	const rows = JSON.parse(listed.stdout) as Array<{id: string; recipe: string; target: string; reached: string; status: string; stepsDone: number; stepsTotal: number; updatedAt: string}>;
+	t.is(rows.length, 2);
+	t.like(rows[0], {recipe: 'generic', target: 'bundle', reached: '2/3', status: 'interrupted', stepsDone: 2, stepsTotal: 3});
+	t.like(rows[1], {recipe: 'generic', target: 'bundle', reached: '3/3', status: 'done'});
+
+	const text = await runCli(['sessions'], {env});
+	const lines = text.stdout.split('\n');
+	t.regex(lines[0] ?? '', /^ID\s+RECIPE\s+TARGET\s+STEPS\s+STATUS\s+UPDATED$/);
+	t.regex(lines[1] ?? '', new RegExp(`^${rows[0]!.id}\\s+generic\\s+bundle\\s+2/3\\s+interrupted\\s+${rows[0]!.updatedAt}$`));
+	t.regex(text.stdout, new RegExp(`Continue the latest unfinished one with: mtls-wizard resume ${rows[0]!.id}`));
+});
