@@ -155,6 +155,6 @@ test('no plan ever sets EDGE_INSECURE_POLL to anything but 0, nor misspells mtls
 	] as const) {
 		const text = JSON.stringify(await planFor('portainer', target, [...sets], secrets));
 		t.false(/EDGE_INSECURE_POLL["=:]+1/.test(text), target);
-		for (const wrong of ['mtlsscert', 'mtls-cert', 'mtlscert.pem', 'mtlscert.key', 'mtlscrt']) t.false(text.includes(wrong), `${target}: ${wrong}`);
+		for (const wrong of ['mtlsscert', 'mtls-cert.pem', 'mtlscert.pem', 'mtlscert.key', 'mtlscrt']) t.false(text.includes(wrong), `${target}: ${wrong}`);
 	}
 });
