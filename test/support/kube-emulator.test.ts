@@ -1,5 +1,5 @@
 import test from 'ava';
-import {mkdtempSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -8,6 +8,8 @@ import {startKubeEmulator, type KubeEmulator} from './kube-emulator/index.js';
 import {runTool, waitForOutput} from './kube-emulator/run-tool.js';
 
 const kubectlPath = '/usr/bin/kubectl';
+const scratch = mkdtempSync(join(tmpdir(), 'kube-emulator-test-'));
+test.after.always(() => rmSync(scratch, {recursive: true, force: true}));
 const fixture = fileURLToPath(new URL('fixtures/print-mounted-file.mjs', import.meta.url));
 const images = {'stand-in/fixture:test': ['node', fixture]};
 
@@ -45,7 +47,7 @@ function deployment(name: string, options: {secret: string; args?: string[]; ima
 }
 
 function manifestFile(content: string): string {
-	const path = join(mkdtempSync(join(tmpdir(), 'kube-emulator-test-')), 'manifest.json');
+	const path = join(mkdtempSync(join(scratch, 'manifest-')), 'manifest.json');
 	writeFileSync(path, content);
 	return path;
 }

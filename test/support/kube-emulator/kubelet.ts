@@ -1,12 +1,12 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {chmodSync, copyFileSync, cpSync, mkdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {recordEvent} from './events.js';
 import {ContainerLog} from './logs.js';
 import type {LogRequest} from './server.js';
 import type {KubeObject} from './selectors.js';
 import {ApiError, now, type Change, type Store} from './store.js';
-import {expandReferences, resolveEnv, resolveVolumes, type Blocker, type Container, type PodSpec} from './pod-inputs.js';
+import {expandReferences, resolveEnv, resolveVolumes, type Blocker, type Container, type PodSpec, type VolumeFiles} from './pod-inputs.js';
 
 type Run = {child: ChildProcess; log: ContainerLog; startedAt: string; exited?: Promise<void>};
 type ContainerState = {
@@ -120,7 +120,7 @@ export class Kubelet {
 		for (const container of spec.containers) {
 			const containerState = state.containers.get(container.name);
 			if (!containerState) continue;
-			materialise(containerState.root, join(state.dir, 'volumes'), volumes.files, container);
+			materialise(containerState.root, volumes.files, container);
 			this.startContainer(pod, state, containerState, container);
 		}
 	}
@@ -199,7 +199,7 @@ export class Kubelet {
 		if ('blocker' in volumes) return;
 		for (const container of spec.containers) {
 			const containerState = state.containers.get(container.name);
-			if (containerState) materialise(containerState.root, join(state.dir, 'volumes'), volumes.files, container, true);
+			if (containerState) materialise(containerState.root, volumes.files, container, true);
 		}
 	}
 
@@ -291,33 +291,29 @@ async function stopContainer(containerState: ContainerState): Promise<void> {
 	clearTimeout(killer);
 }
 
-/** Writes each volume's files once under the pod and copies the mounted ones into the container root. */
-function materialise(root: string, volumesDir: string, files: Map<string, Array<{path: string; data: Buffer; mode: number}>>, container: Container, refresh = false): void {
+/**
+ * Writes the files of each mounted volume under the container root. A file is only rewritten when its
+ * bytes or mode changed, so a process never sees a half-written file because of an unrelated sync.
+ */
+function materialise(root: string, files: VolumeFiles, container: Container, refresh = false): void {
 	mkdirSync(root, {recursive: true});
-	for (const [volume, entries] of files) {
-		const dir = join(volumesDir, volume);
-		rmSync(dir, {recursive: true, force: true});
-		mkdirSync(dir, {recursive: true});
+	for (const mount of container.volumeMounts ?? []) {
+		const entries = files.get(mount.name);
+		if (!entries || (refresh && mount.subPath)) continue;
+		const base = join(root, mount.mountPath);
+		mkdirSync(mount.subPath ? dirname(base) : base, {recursive: true});
 		for (const entry of entries) {
-			const path = join(dir, entry.path);
+			const relative = mount.subPath ? (entry.path === mount.subPath ? '' : entry.path.startsWith(`${mount.subPath}/`) ? entry.path.slice(mount.subPath.length + 1) : undefined) : entry.path;
+			if (relative === undefined) continue;
+			const path = join(base, relative);
+			const mode = entry.mode & 0o777;
+			const current = statSync(path, {throwIfNoEntry: false});
+			if (current?.isFile() && (current.mode & 0o777) === mode && readFileSync(path).equals(entry.data)) continue;
 			mkdirSync(dirname(path), {recursive: true});
-			writeFileSync(path, entry.data);
-			chmodSync(path, entry.mode & 0o777);
-		}
-	}
-	// Parents before children, so a mount at /certs does not wipe one at /certs/mtls.
-	const mounts = [...(container.volumeMounts ?? [])].sort((a, b) => a.mountPath.length - b.mountPath.length);
-	for (const mount of mounts) {
-		if (!files.has(mount.name) || (refresh && mount.subPath)) continue;
-		const from = join(volumesDir, mount.name, mount.subPath ?? '');
-		const to = join(root, mount.mountPath);
-		mkdirSync(dirname(to), {recursive: true});
-		if (statSync(from, {throwIfNoEntry: false})?.isFile()) {
-			copyFileSync(from, to);
-			chmodSync(to, statSync(from).mode & 0o777);
-		} else {
-			rmSync(to, {recursive: true, force: true});
-			cpSync(from, to, {recursive: true});
+			const temporary = `${path}.${process.pid}.tmp`;
+			writeFileSync(temporary, entry.data, {mode});
+			chmodSync(temporary, mode);
+			renameSync(temporary, path);
 		}
 	}
 }
