@@ -2,12 +2,17 @@
  * Checks one answer against its question and returns it typed. Errors name the field the user typed
  * (`--set namespace`) and say what is expected; secret values are never echoed.
  */
-import {badInput, UsageError} from '../errors.js';
+import {badInput as badInputLine, UsageError} from '../errors.js';
 import {validateDnsName, validateIpAddress} from '../pki/validate-names.js';
 import type {RecipeQuestion} from './recipe-schema.js';
 
 export type AnswerValue = string | number | boolean;
 export type RawAnswer = string | number | boolean | Array<string | number>;
+
+/** Every message ends as a sentence. */
+function badInput(field: string, value: string, problem: string, fix: string): UsageError {
+	return badInputLine(field, value, problem, /[.!?]$/.test(fix) ? fix : `${fix}.`);
+}
 
 const k8sLabel = /^[a-z\d](?:[-a-z\d]*[a-z\d])?$/;
 const k8sSubdomain = /^[a-z\d](?:[-a-z\d]*[a-z\d])?(?:\.[a-z\d](?:[-a-z\d]*[a-z\d])?)*$/;
