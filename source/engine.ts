@@ -75,24 +75,26 @@ function checkHandshakeProved(plan: Plan, session: Session, index: number): void
 	}
 }
 
-function waitForAbort(signal: AbortSignal): Promise<never> {
-	return new Promise((_resolve, reject) => {
-		if (signal.aborted) {
-			reject(new InterruptedError());
-			return;
-		}
-
-		signal.addEventListener('abort', () => reject(new InterruptedError()), {once: true});
+/** Rejects with InterruptedError once the signal aborts; `dispose` removes the listener so none pile up step after step. */
+function abortPromise(signal: AbortSignal): {promise: Promise<never>; dispose(): void} {
+	let onAbort = () => undefined as void;
+	const promise = new Promise<never>((_resolve, reject) => {
+		onAbort = () => reject(new InterruptedError());
+		if (signal.aborted) onAbort();
+		else signal.addEventListener('abort', onAbort, {once: true});
 	});
+	return {promise, dispose: () => signal.removeEventListener('abort', onAbort)};
 }
 
 async function pauseForTest(signal: AbortSignal): Promise<never> {
 	// A pending promise alone does not keep Node alive; the timer does until the test interrupts or kills us.
 	const keepAlive = setInterval(() => undefined, 60_000);
+	const aborted = abortPromise(signal);
 	try {
-		return await waitForAbort(signal);
+		return await aborted.promise;
 	} finally {
 		clearInterval(keepAlive);
+		aborted.dispose();
 	}
 }
 
@@ -183,7 +185,13 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 				await pauseForTest(signal);
 			}
 
-			outcome = await Promise.race([options.runnerFor(step).run(step, context), waitForAbort(signal)]);
+			// A runner that ignores the signal must not hold up the stop: it reruns on resume anyway.
+			const aborted = abortPromise(signal);
+			try {
+				outcome = await Promise.race([options.runnerFor(step).run(step, context), aborted.promise]);
+			} finally {
+				aborted.dispose();
+			}
 		} catch (error) {
 			if (signal.aborted) {
 				// The step may have half happened; steps are idempotent, so it simply runs again on resume.

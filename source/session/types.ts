@@ -1,4 +1,4 @@
-import type {TargetId} from '../plan/types.js';
+import type {Plan} from '../plan/types.js';
 
 export type SavedStepState = 'pending' | 'running' | 'done' | 'failed';
 
@@ -22,15 +22,9 @@ export type SessionOutcome = 'running' | 'interrupted' | 'failed' | 'not-confirm
  * What a saved session holds. Never key material and never secret answers: only the ids of the secret
  * answers, so resume knows what to ask for again.
  */
-export type Session = {
+export type Session = Pick<Plan, 'recipe' | 'recipeDigest' | 'target' | 'answers' | 'secretAnswers' | 'outDir'> & {
 	version: 1;
 	id: string;
-	recipe: string;
-	recipeDigest: string;
-	target: TargetId;
-	answers: Record<string, string | number | boolean>;
-	secretAnswers: string[];
-	outDir: string;
 	/** The kube --context the plan was built with, so resume rebuilds the same plan. */
 	context?: string;
 	/** Step ids in plan order; progress is recorded by id, never by index. */
