@@ -77,6 +77,16 @@ test('Ctrl-C stops the run with exit 130, saves, prints the resume command, and 
 	);
 });
 
+test('SIGTERM stops the run like Ctrl-C: exit 130 and the step pending again', async t => {
+	const {dir, env} = await workspace(t);
+	const end = await interruptedRun(['run', 'generic', '--target', 'bundle', '--out', join(dir, 'out'), '--json'], env, 'SIGTERM');
+	t.is(end.exitCode, 130, end.stderr);
+	const last = JSON.parse(end.stdout.trimEnd().split('\n').at(-1)!) as {type: string; exitCode: number};
+	t.like(last, {type: 'run-finished', exitCode: 130});
+	const [session] = await readSessions(env['MTLS_WIZARD_HOME']!);
+	t.is(session?.steps['verify-handshake']?.state, 'pending');
+});
+
 test('a session whose recipe changed since it was saved is refused, naming the recipe file', async t => {
 	const {dir, env} = await workspace(t);
 	await interruptedRun(['run', 'generic', '--target', 'bundle', '--out', join(dir, 'out')], env, 'SIGKILL');
