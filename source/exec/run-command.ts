@@ -37,7 +37,7 @@ function lineForwarder(stream: OutputLine['stream'], onLine: RunOptions['onLine'
 export async function runCommand(spec: CommandSpec, options: RunOptions): Promise<CommandResult> {
 	const display = quoteCommand(spec);
 	const result = await execa(spec.file, spec.args, {
-		env: options.env,
+		env: spec.env ? {...options.env, ...spec.env} : options.env,
 		cancelSignal: options.signal,
 		reject: false,
 		stdin: spec.inputFile ? {file: spec.inputFile} : 'ignore',

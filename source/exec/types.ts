@@ -12,6 +12,12 @@ export type CommandSpec = {
 	 * material, such as a Secret manifest rendered by `kubectl create secret --dry-run=client -o yaml`.
 	 */
 	outputFile?: string;
+	/**
+	 * Extra environment for this command only. This is how secret values reach `docker run -e NAME` and
+	 * `docker service create -e NAME` (a bare name: docker reads the value from its own environment): set by a
+	 * runner just before running, never by commands(), never displayed, never saved.
+	 */
+	env?: Readonly<Record<string, string>>;
 	/** Exit codes that mean "fine" besides 0 (e.g. a delete of something already gone). */
 	okExitCodes?: number[];
 	/** Plain words shown in dry-run and export above the command. */

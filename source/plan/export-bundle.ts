@@ -7,7 +7,7 @@ import {writeDockerEnvFile} from '../steps/docker-run.js';
 import {writePatchedManifest} from '../steps/kubectl-apply.js';
 import {runnerFor} from '../steps/registry.js';
 import type {StepContext} from '../steps/types.js';
-import {describeStep, formatMode, printouts} from './print-plan.js';
+import {describeStep, environmentSecrets, formatMode, printouts} from './print-plan.js';
 import type {Plan, Step} from './types.js';
 
 /** Steps whose work is local and belongs in the bundle: certificates (proved) and generated files. */
@@ -67,6 +67,13 @@ function applyScript(plan: Plan, bundleDir: string): string {
 		'cd "$(dirname "$0")"',
 		'',
 	];
+	const needed = new Map(plan.steps.flatMap(step => environmentSecrets(step)).map(({name, answer}) => [name, answer]));
+	if (needed.size > 0) {
+		lines.push(comment('Secret answers are not stored for docker -e: export them before running this script.'));
+		for (const [name, answer] of needed) lines.push(`: "\${${name}:?export ${name} (the secret answer ${answer}) before running apply.sh}"`);
+		lines.push('');
+	}
+
 	for (const [index, {step, commands}] of printouts(plan).entries()) {
 		if (localKinds.has(step.kind)) continue;
 		lines.push(comment(`${index + 1}. ${step.title}`));

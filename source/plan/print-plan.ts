@@ -9,6 +9,15 @@ export function formatMode(mode: number): string {
 	return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
 }
 
+/** Secret variables a step passes to docker as a bare `-e NAME`: apply.sh needs them in its environment. */
+export function environmentSecrets(step: Step): Array<{name: string; answer: string}> {
+	if (step.kind === 'swarm-service' || (step.kind === 'docker-run' && step.envFile === undefined)) {
+		return Object.entries(step.secretEnv).map(([name, ref]) => ({name, answer: ref.secret}));
+	}
+
+	return [];
+}
+
 /** Plain words for steps that run no external command (or whose command alone does not say what they wait for). */
 export function describeStep(step: Step): string[] {
 	switch (step.kind) {
@@ -22,6 +31,11 @@ export function describeStep(step: Step): string[] {
 
 		case 'tls-probe': {
 			return [`connects to ${step.host}:${step.port} (name ${step.serverName})${step.presentClientCertificate === false ? '' : ' with the client certificate'}${step.httpPath ? ` and requests ${step.httpPath}` : ''}, for up to ${step.timeoutSeconds}s`];
+		}
+
+		case 'docker-run':
+		case 'swarm-service': {
+			return environmentSecrets(step).map(({name, answer}) => `${name}: the secret answer ${answer}, handed to docker through its environment (-e ${name}), never on the command line`);
 		}
 
 		case 'manual': {

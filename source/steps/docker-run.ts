@@ -1,31 +1,32 @@
-import {StepFailedError} from '../errors.js';
 import {writeFileAtomic} from '../exec/write-file-atomic.js';
 import type {DockerRunStep} from '../plan/types.js';
 import {renderEnvFile} from './render-file.js';
-import {redactingResolver, secretResolver} from './secret-values.js';
+import {redactingResolver, secretEnvValues, secretResolver} from './secret-values.js';
 import type {StepRunner} from './types.js';
 
-function envFileFor(step: DockerRunStep): string | undefined {
-	if (Object.keys(step.secretEnv).length === 0) return step.envFile;
-	if (!step.envFile) {
-		throw new StepFailedError(`${step.id}: container ${step.container} has secret environment variables but no env file to carry them.`, step.id, 'Fix the recipe: set envFile.');
-	}
+/*
+ * Secret variables never go into argv. With an envFile they are written there (0600) and passed with --env-file;
+ * without one they are passed as a bare `-e NAME`, and docker reads the value from its own environment, which
+ * the runner sets for that one command (CommandSpec.env). apply.sh asks for them the same way.
+ */
+function secretNames(step: DockerRunStep): string[] {
+	return Object.keys(step.secretEnv);
+}
 
-	return step.envFile;
+function usesEnvFileForSecrets(step: DockerRunStep): boolean {
+	return secretNames(step).length > 0 && step.envFile !== undefined;
 }
 
 /** Writes the 0600 env file carrying the secret variables; undefined when there are none. */
 export async function writeDockerEnvFile(step: DockerRunStep, secrets: Readonly<Record<string, string>>): Promise<string | undefined> {
-	const envFile = envFileFor(step);
-	if (!envFile || Object.keys(step.secretEnv).length === 0) return undefined;
-	await writeFileAtomic(envFile, renderEnvFile(step.secretEnv, secretResolver(secrets, step.id), envFile), 0o600);
-	return envFile;
+	if (!usesEnvFileForSecrets(step)) return undefined;
+	await writeFileAtomic(step.envFile!, renderEnvFile(step.secretEnv, secretResolver(secrets, step.id), step.envFile!), 0o600);
+	return step.envFile;
 }
 
 export const dockerRunRunner: StepRunner<DockerRunStep> = {
 	kind: 'docker-run',
 	commands(step) {
-		const envFile = envFileFor(step);
 		return [
 			{
 				file: 'docker',
@@ -45,7 +46,8 @@ export const dockerRunRunner: StepRunner<DockerRunStep> = {
 					step.network,
 					...step.mounts.flatMap(m => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]),
 					...Object.entries(step.env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
-					...(envFile ? ['--env-file', envFile] : []),
+					...(usesEnvFileForSecrets(step) ? [] : secretNames(step).flatMap(name => ['-e', name])),
+					...(step.envFile ? ['--env-file', step.envFile] : []),
 					...(step.user ? ['-u', step.user] : []),
 					step.image,
 					...step.args,
@@ -54,13 +56,15 @@ export const dockerRunRunner: StepRunner<DockerRunStep> = {
 		];
 	},
 	files(step) {
-		if (Object.keys(step.secretEnv).length === 0) return [];
-		const path = envFileFor(step)!;
-		return [{path, mode: 0o600, preview: renderEnvFile(step.secretEnv, redactingResolver, path)}];
+		if (!usesEnvFileForSecrets(step)) return [];
+		return [{path: step.envFile!, mode: 0o600, preview: renderEnvFile(step.secretEnv, redactingResolver, step.envFile!)}];
 	},
 	async run(step, context) {
 		const envFile = await writeDockerEnvFile(step, context.secrets);
-		for (const command of dockerRunRunner.commands(step)) await context.run(command);
+		const env = usesEnvFileForSecrets(step) ? {} : secretEnvValues(step.secretEnv, context.secrets, step.id);
+		const [remove, run] = dockerRunRunner.commands(step);
+		await context.run(remove!);
+		await context.run({...run!, env});
 		return {detail: `container ${step.container} started from ${step.image}`, files: envFile ? [envFile] : []};
 	},
 };

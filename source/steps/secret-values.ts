@@ -1,6 +1,6 @@
 import {StepFailedError} from '../errors.js';
 import {redactedMark} from '../exec/redact.js';
-import type {MaybeSecret} from '../plan/types.js';
+import type {MaybeSecret, SecretRef} from '../plan/types.js';
 
 /** Turns a MaybeSecret into text: the real value when running, <redacted> for previews. */
 export type SecretResolver = (value: MaybeSecret) => string;
@@ -27,3 +27,9 @@ export function secretResolver(secrets: Readonly<Record<string, string>>, stepId
 }
 
 export const redactingResolver: SecretResolver = value => (typeof value === 'string' ? value : redactedMark);
+
+/** The secret values for a bare `-e NAME`, resolved for the one command that needs them. */
+export function secretEnvValues(secretEnv: Record<string, SecretRef>, secrets: Readonly<Record<string, string>>, stepId: string): Record<string, string> {
+	const resolve = secretResolver(secrets, stepId);
+	return Object.fromEntries(Object.entries(secretEnv).map(([name, ref]) => [name, resolve(ref)]));
+}

@@ -1,5 +1,5 @@
 import {isAbsolute} from 'node:path';
-import {StepFailedError} from '../errors.js';
+import {secretEnvValues} from './secret-values.js';
 import type {Mount, SwarmServiceStep} from '../plan/types.js';
 import type {StepRunner} from './types.js';
 
@@ -9,17 +9,6 @@ import type {StepRunner} from './types.js';
  * would depend on the previous run. A fresh create gives the same service every time; the brief gap while it
  * restarts is what a redeploy of an agent costs anyway. --detach: the wait-for-log step is the real readiness check.
  */
-function checkNoSecretEnv(step: SwarmServiceStep): void {
-	const names = Object.keys(step.secretEnv);
-	if (names.length > 0) {
-		throw new StepFailedError(
-			`${step.id}: service ${step.service} has secret environment variables (${names.join(', ')}), which would have to go into argv.`,
-			step.id,
-			'Fix the recipe: pass secrets to swarm services as docker secrets (files), not as environment variables.',
-		);
-	}
-}
-
 /** A source that is not an absolute path names a volume, as with docker run -v. */
 function mountFlag(mount: Mount): string {
 	const type = isAbsolute(mount.source) ? 'bind' : 'volume';
@@ -29,7 +18,6 @@ function mountFlag(mount: Mount): string {
 export const swarmServiceRunner: StepRunner<SwarmServiceStep> = {
 	kind: 'swarm-service',
 	commands(step) {
-		checkNoSecretEnv(step);
 		return [
 			{
 				file: 'docker',
@@ -52,6 +40,8 @@ export const swarmServiceRunner: StepRunner<SwarmServiceStep> = {
 					...(step.mounts ?? []).flatMap(m => ['--mount', mountFlag(m)]),
 					...step.secrets.flatMap(s => ['--secret', `source=${s.source},target=${s.target}`]),
 					...Object.entries(step.env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+					// A bare name: docker reads the value from its own environment, set for this command only (never argv).
+					...Object.keys(step.secretEnv).flatMap(name => ['-e', name]),
 					step.image,
 					...step.args,
 				],
@@ -59,7 +49,9 @@ export const swarmServiceRunner: StepRunner<SwarmServiceStep> = {
 		];
 	},
 	async run(step, context) {
-		for (const command of swarmServiceRunner.commands(step)) await context.run(command);
+		const [remove, create] = swarmServiceRunner.commands(step);
+		await context.run(remove!);
+		await context.run({...create!, env: secretEnvValues(step.secretEnv, context.secrets, step.id)});
 		return {detail: `service ${step.service} created from ${step.image} (${step.replicas} replica${step.replicas === 1 ? '' : 's'})`};
 	},
 };

@@ -99,3 +99,10 @@ test('aborting the signal stops the command and rejects with InterruptedError', 
 	const pid = Number(await readFile(pidFile, 'utf8'));
 	t.throws(() => process.kill(pid, 0), {code: 'ESRCH'});
 });
+
+test('spec.env reaches the command (how docker -e NAME gets a secret) without appearing in the display', async t => {
+	const {env} = await fakeToolDir({docker: '#!/bin/sh\nprintf "%s|%s\\n" "$DELEGATE_TOKEN" "$PATH_SEEN"\n'});
+	const result = await runCommand({file: 'docker', args: ['run', '-e', 'DELEGATE_TOKEN', 'img'], env: {DELEGATE_TOKEN: 's3cr3t-TOKEN'}}, {env: {...env, PATH_SEEN: 'kept'}, signal: new AbortController().signal});
+	t.is(result.stdout, 's3cr3t-TOKEN|kept');
+	t.is(result.display, 'docker run -e DELEGATE_TOKEN img');
+});
