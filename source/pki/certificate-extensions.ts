@@ -18,7 +18,16 @@ const keyUsageNames = [
 	'decipherOnly',
 ];
 
+// forge's OID table knows the RSA signatures only.
+const signatureNames: Record<string, string> = {
+	'1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
+	'1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
+	'1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
+	'1.3.101.112': 'ED25519',
+};
+
 const oidKeyUsage = '2.5.29.15';
+const oidBasicConstraints = '2.5.29.19';
 
 type Asn1 = forge.asn1.Asn1;
 
@@ -37,18 +46,24 @@ function decodeBitString(bytes: string): string[] {
 	return names;
 }
 
-export function readCertificateDetails(der: Buffer): {keyUsage: string[] | undefined; signatureAlgorithm: string} {
+export type CertificateDetails = {keyUsage: string[] | undefined; isCa: boolean; signatureAlgorithm: string};
+
+export function readCertificateDetails(der: Buffer): CertificateDetails {
 	const certificate = forge.asn1.fromDer(der.toString('binary'));
 	const [tbs, signatureAlgorithm] = children(certificate);
 	const signatureOid = forge.asn1.derToOid(children(signatureAlgorithm)[0]?.value as string);
 	const extensionsWrapper = children(tbs).find(n => n.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && n.type === 3);
 	let keyUsage: string[] | undefined;
+	let isCa = false;
 	for (const extension of children(children(extensionsWrapper)[0])) {
 		const parts = children(extension);
-		if (forge.asn1.derToOid(parts[0]?.value as string) !== oidKeyUsage) continue;
-		const octets = parts.at(-1)?.value as string;
-		keyUsage = decodeBitString(forge.asn1.fromDer(octets).value as string);
+		const oid = forge.asn1.derToOid(parts[0]?.value as string);
+		const value = forge.asn1.fromDer(parts.at(-1)?.value as string);
+		if (oid === oidKeyUsage) keyUsage = decodeBitString(value.value as string);
+		// BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
+		const first = children(value)[0];
+		if (oid === oidBasicConstraints && first?.type === forge.asn1.Type.BOOLEAN) isCa = first.value !== '\x00';
 	}
 
-	return {keyUsage, signatureAlgorithm: forge.pki.oids[signatureOid] ?? signatureOid};
+	return {keyUsage, isCa, signatureAlgorithm: signatureNames[signatureOid] ?? forge.pki.oids[signatureOid] ?? signatureOid};
 }

@@ -57,9 +57,13 @@ function chainCheck(certificate: X509Certificate, caPem: string): {chainsToCa: b
 	}
 
 	const caName = oneLine(ca.subject);
-	if (!ca.ca) return {chainsToCa: false, chainReason: `the given CA (${caName}) is not a CA certificate (no basicConstraints CA:true)`};
-	if (!certificate.checkIssued(ca)) return {chainsToCa: false, chainReason: `issued by "${oneLine(certificate.issuer)}", not by the given CA "${caName}"`};
-	if (!certificate.verify(ca.publicKey)) return {chainsToCa: false, chainReason: `names "${caName}" as issuer, but its signature does not verify with that CA's key`};
+	if (!readCertificateDetails(ca.raw).isCa) return {chainsToCa: false, chainReason: `the given CA (${caName}) is not a CA certificate (no basicConstraints CA:true)`};
+	if (certificate.issuer !== ca.subject) return {chainsToCa: false, chainReason: `issued by "${oneLine(certificate.issuer)}", not by the given CA "${caName}"`};
+	if (!certificate.verify(ca.publicKey)) {
+		return {chainsToCa: false, chainReason: `names "${caName}" as issuer, but its signature does not verify with that CA's key (another CA with the same name?)`};
+	}
+
+	if (!certificate.checkIssued(ca)) return {chainsToCa: false, chainReason: `its authority key identifier does not match the given CA "${caName}"`};
 	return {chainsToCa: true, chainReason: `signed by "${caName}"`};
 }
 
@@ -79,7 +83,7 @@ export function inspectCertificate(pem: string, options: {caPem?: string} = {}):
 		notAfter: notAfter.toISOString(),
 		daysLeft: Math.floor((notAfter.getTime() - Date.now()) / 86_400_000),
 		expired: notAfter.getTime() <= Date.now(),
-		isCa: certificate.ca,
+		isCa: details.isCa,
 		selfSigned: certificate.checkIssued(certificate) && certificate.verify(publicKey),
 		sans,
 		dnsNames: sans.filter(s => s.startsWith('DNS:')).map(s => s.slice(4)),

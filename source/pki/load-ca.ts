@@ -59,10 +59,6 @@ export async function loadCa(input: LoadCaInput): Promise<CertificateAuthority> 
 	const {x509, pem} = parseCertificate(certText, input.certPath, fields.cert);
 	const privateKey = parseKey(keyText, input.keyPath, fields.key, input.passphrase);
 
-	if (!x509.ca) {
-		throw badInput(fields.cert, input.certPath, 'is not a CA certificate (basicConstraints CA:true is missing)', 'Give the certificate of the CA that should sign, not a server or client certificate');
-	}
-
 	const notAfter = new Date(x509.validTo);
 	const notBefore = new Date(x509.validFrom);
 	const now = new Date();
@@ -74,6 +70,12 @@ export async function loadCa(input: LoadCaInput): Promise<CertificateAuthority> 
 		certificate = forge.pki.certificateFromPem(pem);
 	} catch {
 		throw badInput(fields.cert, input.certPath, 'is not an RSA CA', 'Use an RSA CA (this tool signs with RSA only)');
+	}
+
+	// Read basicConstraints itself: Node's X509Certificate.ca is also false for a CA that lacks keyCertSign.
+	const basicConstraints = certificate.getExtension('basicConstraints') as {cA?: boolean} | undefined;
+	if (!basicConstraints?.cA) {
+		throw badInput(fields.cert, input.certPath, 'is not a CA certificate (basicConstraints CA:true is missing)', 'Give the certificate of the CA that should sign, not a server or client certificate');
 	}
 
 	const keyUsage = certificate.getExtension('keyUsage') as {keyCertSign?: boolean} | undefined;
