@@ -1,0 +1,90 @@
+/**
+ * Fact check with the real kubectl: every kube-secret step of every recipe × target, created with
+ * `kubectl create secret ... --dry-run=client -o yaml`, yields exactly the keys and the type the plan promises.
+ */
+import test from 'ava';
+import {execFile} from 'node:child_process';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {promisify} from 'node:util';
+import {parse} from 'yaml';
+import type {KubeSecretStep, TargetId} from '../../source/plan/types.js';
+import {fullAnswers, planFor} from './plan-for.js';
+
+const run = promisify(execFile);
+const kubectl = '/usr/bin/kubectl';
+
+let dir: string;
+let cert: string;
+let key: string;
+
+test.before(async () => {
+	dir = await mkdtemp(path.join(tmpdir(), 'mtls-kube-secrets-'));
+	cert = path.join(dir, 'pair.crt');
+	key = path.join(dir, 'pair.key');
+	// `kubectl create secret tls` parses the pair, so it gets a real one.
+	await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=test', '-days', '1', '-keyout', key, '-out', cert]);
+});
+
+test.after.always(async () => {
+	await rm(dir, {recursive: true, force: true});
+});
+
+async function create(step: KubeSecretStep): Promise<{type: string; data: Record<string, string>; metadata: {name: string; namespace: string}}> {
+	const args = ['create', 'secret'];
+	if (step.type === 'tls') {
+		const crt = step.files.find(f => f.key === 'tls.crt');
+		const tlsKey = step.files.find(f => f.key === 'tls.key');
+		if (!crt || !tlsKey) throw new Error(`${step.id}: a tls secret without tls.crt/tls.key`);
+		args.push('tls', step.name, `--cert=${cert}`, `--key=${key}`);
+	} else {
+		args.push('generic', step.name);
+		for (const [index, file] of step.files.entries()) {
+			const local = path.join(dir, `${step.id}-${index}`);
+			await writeFile(local, `dummy ${file.key}\n`);
+			args.push(`--from-file=${file.key}=${local}`);
+		}
+
+		if (step.secretType) args.push(`--type=${step.secretType}`);
+	}
+
+	args.push('--namespace', step.namespace, '--dry-run=client', '-o', 'yaml');
+	const {stdout} = await run(kubectl, args, {env: {...process.env, KUBECONFIG: path.join(dir, 'no-kubeconfig')}});
+	return parse(stdout) as never;
+}
+
+const cases = Object.entries(fullAnswers).flatMap(([recipe, targets]) =>
+	Object.entries(targets).map(([target, answers]) => ({recipe, target: target as TargetId, ...answers!})),
+);
+
+for (const {recipe, target, sets, secrets} of cases) {
+	test(`${recipe} --target ${target}: kubectl makes every secret with the planned keys and type`, async t => {
+		const plan = await planFor(recipe, target, sets, secrets);
+		const steps = plan.steps.filter((s): s is KubeSecretStep => s.kind === 'kube-secret');
+		if (steps.length === 0) {
+			t.pass('no secrets in this plan');
+			return;
+		}
+
+		for (const step of steps) {
+			const secret = await create(step);
+			t.is(secret.metadata.name, step.name);
+			t.is(secret.metadata.namespace, step.namespace);
+			t.deepEqual(Object.keys(secret.data).sort(), step.files.map(f => f.key).sort(), step.id);
+			// Without --type kubectl writes no type: field and the API server stores Opaque.
+			t.is(secret.type, step.type === 'tls' ? 'kubernetes.io/tls' : step.secretType, step.id);
+		}
+	});
+}
+
+test('facts the recipes depend on: the steadybit CA-only secret is Opaque with tls.crt alone; a kubernetes.io/tls secret cannot be CA-only', async t => {
+	const plan = await planFor('steadybit', 'helm', ['clusterName=c'], {agentKey: 'k'});
+	const ca = plan.steps.find((s): s is KubeSecretStep => s.id === 'secret-mtls-ca')!;
+	const secret = await create(ca);
+	t.is(secret.type, undefined, 'no type: the API server stores Opaque');
+	t.deepEqual(Object.keys(secret.data), ['tls.crt']);
+	// kubectl's tls generator refuses to make a secret without a key: the reason the CA-only secret is generic.
+	const error = await t.throwsAsync(run(kubectl, ['create', 'secret', 'tls', 'ca-only', `--cert=${cert}`, '--dry-run=client', '-o', 'yaml']));
+	t.regex(String((error as {stderr?: string}).stderr), /key/);
+});
