@@ -1,0 +1,69 @@
+import test from 'ava';
+import {createHash} from 'node:crypto';
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {UsageError} from '../../source/errors.js';
+import {defaultRecipesDir, InvalidRecipeError, loadRecipe, loadRecipes} from '../../source/recipes/load-recipes.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const fixtures = (behaviour: string) => path.join(root, 'test', 'fixtures', `recipes-${behaviour}`);
+
+test('the default folder is the package recipes/ folder', t => {
+	t.is(path.resolve(defaultRecipesDir), path.join(root, 'recipes'));
+});
+
+test('all five recipes load with their targets, file and sha256 digest', async t => {
+	const recipes = await loadRecipes();
+	t.deepEqual(
+		recipes.map(r => [r.id, Object.keys(r.targets)]),
+		[
+			['generic', ['bundle', 'kubectl']],
+			['harness-delegate', ['kubectl', 'helm', 'docker', 'bundle']],
+			['portainer', ['docker', 'swarm', 'helm', 'bundle']],
+			['sap-connectivity-proxy', ['helm', 'bundle']],
+			['steadybit', ['helm', 'docker', 'bundle']],
+		],
+	);
+	for (const recipe of recipes) {
+		t.is(recipe.file, path.join(defaultRecipesDir, `${recipe.id}.yaml`));
+		t.is(recipe.digest, createHash('sha256').update(await readFile(recipe.file)).digest('hex'));
+	}
+});
+
+test('an unknown recipe id is a usage error listing the known ids', async t => {
+	const error = await t.throwsAsync(loadRecipe('steadybit-outpost'), {instanceOf: UsageError});
+	t.is(error?.message, 'unknown recipe "steadybit-outpost". Known recipes: generic, harness-delegate, portainer, sap-connectivity-proxy, steadybit (see: mtls-wizard recipes)');
+	t.is((error as UsageError).exitCode, 2);
+});
+
+const invalid: Array<[string, RegExp]> = [
+	['unknown-step-kind', /^test\/fixtures\/recipes-unknown-step-kind\/portainer\.yaml: targets\.helm\.steps\[2\]\.kind: expected one of kube-secret, helm-release, kubectl-apply, docker-run, docker-secret, swarm-service, write-files, manual$/],
+	['unknown-variable', /^test\/fixtures\/recipes-unknown-variable\/typo\.yaml: targets\.kubectl\.steps\[0\]\.namespace: unknown variable \{\{answers\.nmespace\}\} \(target kubectl\)$/],
+	['missing-bundle-target', /^test\/fixtures\/recipes-missing-bundle-target\/no-bundle\.yaml: targets\.bundle: every recipe with a deployment target also offers bundle/],
+	['broken-yaml', /^test\/fixtures\/recipes-broken-yaml\/broken\.yaml:\d+: invalid YAML: /],
+	['tls-secret-with-ca', /^test\/fixtures\/recipes-tls-secret-with-ca\/tls-ca\.yaml: targets\.kubectl\.steps\[0\]\.files: a tls secret holds exactly the keys tls\.crt and tls\.key/],
+	['unknown-check', /^test\/fixtures\/recipes-unknown-check\/bad-check\.yaml: targets\.docker\.confirm\[0\]\.check: expected one of server-ready$/],
+	['id-not-file-name', /^test\/fixtures\/recipes-id-not-file-name\/first\.yaml: id: "second" must match the file name \(first\)$/],
+];
+
+for (const [behaviour, message] of invalid) {
+	test(`an invalid recipe (${behaviour}) names the file and the field`, async t => {
+		const cwd = process.cwd();
+		process.chdir(root);
+		try {
+			const error = await t.throwsAsync(loadRecipes(fixtures(behaviour)), {instanceOf: InvalidRecipeError});
+			t.regex(error?.message ?? '', message);
+		} finally {
+			process.chdir(cwd);
+		}
+	});
+}
+
+test('a secret answer used as a template variable is refused with the way to do it', async t => {
+	const {checkRecipeReferences} = await import('../../source/recipes/check-recipe-references.js');
+	const recipe = await loadRecipe('steadybit');
+	const broken = structuredClone(recipe);
+	broken.targets.docker!.steps[0]!.title = 'Key {{answers.agentKey}}';
+	t.is(checkRecipeReferences(broken), 'targets.docker.steps[0].title: unknown variable {{answers.agentKey}} (a secret answer: use {$secret: agentKey}) (target docker)');
+});
