@@ -1,0 +1,133 @@
+import test from 'ava';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {UsageError} from '../../source/errors.js';
+import {collectAnswers, secretEnvName} from '../../source/recipes/collect-answers.js';
+import {loadRecipe} from '../../source/recipes/load-recipes.js';
+
+let dir: string;
+test.before(async () => {
+	dir = await mkdtemp(path.join(tmpdir(), 'mtls-answers-'));
+});
+test.after.always(async () => {
+	await rm(dir, {recursive: true, force: true});
+});
+
+const fails = async (t: any, recipeId: string, target: string, input: Parameters<typeof collectAnswers>[2], message: string) => {
+	const recipe = await loadRecipe(recipeId);
+	const error = await t.throwsAsync(collectAnswers(recipe, target, input), {instanceOf: UsageError});
+	t.is(error?.message, message);
+	t.is((error as UsageError).exitCode, 2);
+};
+
+test('defaults fill in; secrets come back apart from the answers', async t => {
+	const recipe = await loadRecipe('steadybit');
+	const {answers, secrets} = await collectAnswers(recipe, 'helm', {sets: ['clusterName=prod'], env: {MTLS_WIZARD_ANSWER_AGENT_KEY: 'the-key'}});
+	t.like(answers, {namespace: 'steadybit-agent', release: 'steadybit-agent', clusterName: 'prod', chartVersion: '3.1.148', keySize: 2048, days: 825, caDays: 3650});
+	t.false('agentKey' in answers);
+	t.deepEqual(secrets, {agentKey: 'the-key'});
+});
+
+test('answers file (YAML) then --set: the later wins; secrets may be in the file', async t => {
+	const file = path.join(dir, 'answers.yaml');
+	await writeFile(file, 'namespace: from-file\nclusterName: file-cluster\nagentKey: file-key\nextraDnsNames: [a.example.com, b.example.com]\n');
+	const recipe = await loadRecipe('steadybit');
+	const {answers, secrets} = await collectAnswers(recipe, 'helm', {answersFile: file, sets: ['namespace=from-set']});
+	t.is(answers['namespace'], 'from-set');
+	t.is(answers['clusterName'], 'file-cluster');
+	t.is(answers['extraDnsNames'], 'a.example.com,b.example.com');
+	t.deepEqual(secrets, {agentKey: 'file-key'});
+});
+
+test('answers file in JSON; the environment overrides a secret from the file', async t => {
+	const file = path.join(dir, 'answers.json');
+	await writeFile(file, JSON.stringify({mtlsDomain: 'p.example.com', edgeKey: 'from-file', edgeId: 'e1'}));
+	const recipe = await loadRecipe('portainer');
+	const {answers, secrets} = await collectAnswers(recipe, 'docker', {answersFile: file, sets: [], env: {MTLS_WIZARD_ANSWER_EDGE_KEY: 'from-env'}});
+	t.like(answers, {mtlsDomain: 'p.example.com', edgeId: 'e1'});
+	t.deepEqual(secrets, {edgeKey: 'from-env'});
+});
+
+test('an invalid namespace names the --set key and the fix', async t => {
+	await fails(t, 'steadybit', 'helm', {sets: ['clusterName=c', 'namespace=Bad NS'], env: {MTLS_WIZARD_ANSWER_AGENT_KEY: 'k'}}, `--set namespace: "Bad NS" is not a valid Kubernetes namespace. Use lowercase letters, digits and '-', e.g. steadybit-agent.`);
+});
+
+test('a missing required answer names the --set key', async t => {
+	await fails(t, 'portainer', 'helm', {sets: []}, '--set mtlsDomain: required: The mTLS domain Edge Agents use to reach Portainer (the server certificate\'s SAN and the Edge key\'s API URL). Pass --set mtlsDomain=VALUE or put it in the --answers file.');
+});
+
+test('a missing required secret names its environment variable', async t => {
+	await fails(t, 'steadybit', 'docker', {sets: []}, 'agentKey (secret): required: Steadybit agent key (from the Steadybit platform). Set MTLS_WIZARD_ANSWER_AGENT_KEY or put agentKey in the --answers file.');
+});
+
+test('a secret on the command line is refused', async t => {
+	await fails(t, 'steadybit', 'docker', {sets: ['agentKey=oops']}, '--set agentKey: is a secret and must not be on the command line. Put it in the --answers file or set MTLS_WIZARD_ANSWER_AGENT_KEY.');
+});
+
+test('an unknown key lists the valid keys for the target', async t => {
+	await fails(
+		t,
+		'generic',
+		'bundle',
+		{sets: ['namespce=x']},
+		'--set namespce: unknown key. Valid keys for generic --target bundle: serverName, extraDnsNames, serverIps, clientCn, keySize, days, caDays, caCert, caKey, caKeyPassphrase.',
+	);
+});
+
+test('an unknown key in the answers file is refused too', async t => {
+	const file = path.join(dir, 'unknown.yaml');
+	await writeFile(file, 'servername: x\n');
+	const recipe = await loadRecipe('generic');
+	const error = await t.throwsAsync(collectAnswers(recipe, 'bundle', {answersFile: file, sets: []}));
+	t.regex(error?.message ?? '', /^--answers .*unknown\.yaml: unknown key "servername"\. Valid keys for generic --target bundle: serverName, /);
+});
+
+test('an unknown target lists the recipe targets', async t => {
+	await fails(t, 'sap-connectivity-proxy', 'docker', {sets: []}, '--target: "docker" is not a target of recipe sap-connectivity-proxy. Use one of: helm, bundle.');
+});
+
+test('DNS names and IPs are checked item by item and name the --set key', async t => {
+	await fails(t, 'generic', 'bundle', {sets: ['extraDnsNames=ok.example.com,bad_name.example.com']}, '--set extraDnsNames: "bad_name.example.com" is not a valid DNS name (only letters, digits and inner hyphens between dots). Use a name like server.example.com or *.example.com');
+	await fails(t, 'generic', 'bundle', {sets: ['serverIps=10.0.0.300']}, '--set serverIps: "10.0.0.300" is not an IPv4 or IPv6 address. Use an address like 10.0.0.5 or fd00::5 (DNS names go elsewhere, for certs: --server-dns)');
+});
+
+test('integers, choices and booleans are typed and range-checked', async t => {
+	await fails(t, 'generic', 'bundle', {sets: ['keySize=1024']}, '--set keySize: "1024" is not allowed. Use one of 2048, 3072, 4096.');
+	await fails(t, 'generic', 'bundle', {sets: ['days=soon']}, '--set days: "soon" is not a whole number. Use a whole number from 1 to 3650, e.g. 825.');
+	const recipe = await loadRecipe('generic');
+	const {answers} = await collectAnswers(recipe, 'bundle', {sets: ['keySize=4096', 'days=30']});
+	t.is(answers['keySize'], 4096);
+	t.is(answers['days'], 30);
+});
+
+test('an https URL is required where the recipe says so', async t => {
+	await fails(
+		t,
+		'harness-delegate',
+		'docker',
+		{sets: ['delegateName=d', 'accountId=a', 'managerEndpoint=http://acme.agent.harness.io'], env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: 't'}},
+		'--set managerEndpoint: "http://acme.agent.harness.io" is not an https URL. Use https://host[:port], e.g. https://example.com.',
+	);
+});
+
+test('your own CA needs both caCert and caKey', async t => {
+	await fails(t, 'generic', 'bundle', {sets: ['caCert=./ca.pem']}, '--set caKey: required together with caCert (your own CA needs both its certificate and its key).');
+});
+
+test('a malformed --set is refused', async t => {
+	await fails(t, 'generic', 'bundle', {sets: ['serverName']}, '--set serverName: expected key=value, e.g. --set namespace=steadybit-agent.');
+});
+
+test('an invalid secret is reported without its value', async t => {
+	const file = path.join(dir, 'secret-list.yaml');
+	await writeFile(file, 'agentKey: [not, text]\n');
+	const recipe = await loadRecipe('steadybit');
+	const error = await t.throwsAsync(collectAnswers(recipe, 'docker', {answersFile: file, sets: []}));
+	t.is(error?.message, 'agentKey (secret): the secret answer is empty or not text. Steadybit agent key (from the Steadybit platform): give it as a string.');
+});
+
+test('secret env names are MTLS_WIZARD_ANSWER_ plus the id in upper snake case', t => {
+	t.is(secretEnvName('agentKeyPassphrase'), 'MTLS_WIZARD_ANSWER_AGENT_KEY_PASSPHRASE');
+	t.is(secretEnvName('edgeKey'), 'MTLS_WIZARD_ANSWER_EDGE_KEY');
+});
