@@ -142,11 +142,12 @@ export async function waitForLog(step: WaitForLogStep, context: StepContext): Pr
 	}
 
 	const hints = [...step.timeoutHints];
-	if (notStarted && step.source.kind === 'kubectl') {
+	if (step.source.kind === 'kubectl') {
+		// kubectl waits silently for a pending pod of a deployment, so "never started" also covers "printed nothing".
+		const neverStarted = notStarted || recent.length === 0;
 		const reason = await pendingPodReason(step.source, step.source.resource, {env: context.env, signal: context.signal});
-		hints.unshift(
-			reason ? `The pod never started: ${reason}` : `The pod never started; see: kubectl -n ${step.source.namespace} describe ${step.source.resource}`,
-		);
+		if (reason) hints.unshift(neverStarted ? `The pod never started: ${reason}` : `Kubernetes reports: ${reason}`);
+		else if (neverStarted) hints.unshift(`The pod never started; see: kubectl -n ${step.source.namespace} describe ${step.source.resource}`);
 	}
 
 	throw new NotConfirmedError(
