@@ -1,6 +1,6 @@
 import {execFile, spawn, type ChildProcess} from 'node:child_process';
 import {accessSync, constants, openSync, closeSync, readFileSync, existsSync} from 'node:fs';
-import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
@@ -33,6 +33,8 @@ export async function runCommand(
 				resolve({exitCode, stdout, stderr: error && exitCode === 1 && !stderr ? error.message : stderr});
 			},
 		);
+		// A command that exits without reading stdin must not crash the test process with EPIPE.
+		child.stdin?.on('error', () => undefined);
 		child.stdin?.end(options.input ?? '');
 	});
 }
@@ -94,6 +96,41 @@ function linkExists(name: string): boolean {
 	return existsSync(`/sys/class/net/${name}`);
 }
 
+async function unmountAll(root: string): Promise<void> {
+	for (const point of mountsUnder(root)) {
+		const result = await runCommand('umount', [point]);
+		if (result.exitCode !== 0) {
+			await runCommand('umount', ['-l', point]);
+		}
+	}
+}
+
+const enginePrefix = 'mtls-private-dockerd-';
+
+/** Engines of crashed test processes: their dockerd is gone but mounts and data stay behind. */
+async function removeOrphanedEngines(): Promise<void> {
+	for (const entry of await readdir(tmpdir())) {
+		if (!entry.startsWith(enginePrefix)) {
+			continue;
+		}
+
+		const root = join(tmpdir(), entry);
+		const pid = Number(await readFile(join(root, 'dockerd.pid'), 'utf8').catch(() => 'NaN'));
+		if (Number.isInteger(pid) && pidAlive(pid)) {
+			continue;
+		}
+
+		const stat = await lstat(root).catch(() => undefined);
+		// A directory without a live dockerd younger than a minute may be an engine still starting.
+		if (!stat || Date.now() - stat.mtimeMs < 60_000) {
+			continue;
+		}
+
+		await unmountAll(root);
+		await rm(root, {recursive: true, force: true}).catch(() => undefined);
+	}
+}
+
 async function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 	if (child.exitCode !== null || child.signalCode !== null) {
 		return true;
@@ -133,7 +170,8 @@ const swarmHolders = new Set<string>();
  */
 export async function startPrivateDocker(): Promise<PrivateDocker> {
 	const dockerd = requireTools();
-	const root = await mkdtemp(join(tmpdir(), 'mtls-docker-'));
+	await removeOrphanedEngines();
+	const root = await mkdtemp(join(tmpdir(), enginePrefix));
 	const dataRoot = join(root, 'data');
 	const execRoot = join(root, 'exec');
 	const configDir = join(root, 'config');
@@ -145,7 +183,6 @@ export async function startPrivateDocker(): Promise<PrivateDocker> {
 	delete env['DOCKER_CONTEXT'];
 	delete env['DOCKER_TLS_VERIFY'];
 	delete env['DOCKER_CERT_PATH'];
-	const gwbridgeExisted = linkExists('docker_gwbridge');
 
 	const logFd = openSync(logFile, 'a');
 	const daemon = spawn(dockerd, [
@@ -200,14 +237,10 @@ export async function startPrivateDocker(): Promise<PrivateDocker> {
 			}
 		}
 
-		for (const point of mountsUnder(root)) {
-			const result = await runCommand('umount', [point]);
-			if (result.exitCode !== 0) {
-				await runCommand('umount', ['-l', point]);
-			}
-		}
+		await unmountAll(root);
 
-		if (!gwbridgeExisted && linkExists('docker_gwbridge')) {
+		// The swarm lock holder owns docker_gwbridge, including one left by a crashed earlier run; other engines never make it.
+		if (swarmHolders.has(host) && linkExists('docker_gwbridge')) {
 			await runCommand('ip', ['link', 'delete', 'docker_gwbridge']);
 		}
 
