@@ -1,0 +1,102 @@
+import {execFileSync} from 'node:child_process';
+import {mkdir, mkdtemp, readFile, readdir, rename, stat, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import test from 'ava';
+import {fakeToolDir} from '../support/fake-tools.js';
+import {runCli} from '../support/run-cli.js';
+
+const secret = 's3cr3t-TOKEN';
+const harness = ['--set', 'delegateName=kubernetes-delegate', '--set', 'managerEndpoint=https://acme.agent.harness.io', '--set', 'accountId=ACC'];
+
+async function modes(dir: string): Promise<Record<string, string>> {
+	const found: Record<string, string> = {};
+	for (const entry of await readdir(dir, {withFileTypes: true, recursive: true})) {
+		const path = join(entry.parentPath, entry.name);
+		found[path.slice(dir.length + 1)] = ((await stat(path)).mode & 0o777).toString(8);
+	}
+
+	return found;
+}
+
+async function filesHolding(dir: string, needle: string): Promise<string[]> {
+	const holding: string[] = [];
+	for (const entry of await readdir(dir, {withFileTypes: true, recursive: true})) {
+		if (entry.isFile() && (await readFile(join(entry.parentPath, entry.name), 'utf8')).includes(needle)) holding.push(entry.name);
+	}
+
+	return holding;
+}
+
+test('helm export: proved certificates, a 0600 values file, apply.sh that passes bash -n and runs from wherever the bundle moves', async t => {
+	const cwd = await mkdtemp(join(tmpdir(), 'mtls-export-'));
+	const result = await runCli(['run', 'harness-delegate', '--target', 'helm', ...harness, '--export', 'bundle'], {cwd, env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: secret}});
+	t.is(result.stderr, '');
+	t.is(result.exitCode, 0);
+	const bundle = join(cwd, 'bundle');
+	t.deepEqual(await modes(bundle), {
+		'README.txt': '644',
+		'apply.sh': '700',
+		certs: '700',
+		'certs/ca.crt': '644',
+		'certs/ca.key': '600',
+		'certs/client.crt': '644',
+		'certs/client.key': '600',
+		// Harness runs the server; the recipe proves the client pair against a local stand-in server certificate.
+		'certs/handshake-server.crt': '644',
+		'certs/handshake-server.key': '600',
+		values: '700',
+		'values/harness-delegate.yaml': '600',
+	});
+	t.is((await stat(bundle)).mode & 0o777, 0o700);
+	t.deepEqual(await readdir(cwd), ['bundle'], 'no temp directory is left beside the bundle');
+	t.deepEqual(await filesHolding(bundle, secret), ['harness-delegate.yaml'], 'the secret is only in the 0600 values file');
+	t.false(result.stdout.includes(secret));
+	execFileSync('bash', ['-n', join(bundle, 'apply.sh')]);
+	const script = await readFile(join(bundle, 'apply.sh'), 'utf8');
+	t.true(script.startsWith('#!/usr/bin/env bash\n'));
+	t.regex(script, /^set -euo pipefail$/m);
+	t.false(script.includes(bundle), 'paths are relative to the bundle');
+	t.regex(script, /^helm upgrade --install helm-delegate harness-delegate-ng .* -f "\$PWD"\/values\/harness-delegate\.yaml --wait/m);
+	t.regex(await readFile(join(bundle, 'README.txt'), 'utf8'), /Send ca\.crt|ca\.crt/);
+
+	// Move the bundle, then run apply.sh with stand-in tools that log their arguments: the paths must resolve.
+	const moved = join(await mkdtemp(join(tmpdir(), 'mtls-moved-')), 'elsewhere');
+	await rename(bundle, moved);
+	const log = join(cwd, 'calls.log');
+	const {env} = await fakeToolDir({
+		kubectl: `#!/bin/sh\necho "kubectl $*" >> ${log}\necho "kind: Secret"\n`,
+		helm: `#!/bin/sh\necho "helm $*" >> ${log}\n`,
+	});
+	execFileSync(join(moved, 'apply.sh'), {cwd: tmpdir(), env: {...process.env, ...env}});
+	const calls = (await readFile(log, 'utf8')).trim().split('\n');
+	t.true(calls.some(c => c.startsWith('kubectl create secret generic client-certificate -n harness-delegate-ng') && c.includes(`--from-file=client.key=${moved}/certs/client.key`)));
+	t.true(calls.some(c => c.startsWith('helm upgrade --install') && c.includes(`-f ${moved}/values/harness-delegate.yaml`)));
+	const rendered = join(moved, 'certs', 'kube-secret-harness-delegate-ng-client-certificate.yaml');
+	t.is(await readFile(rendered, 'utf8'), 'kind: Secret\n');
+	t.is((await stat(rendered)).mode & 0o777, 0o600, 'umask 077 keeps rendered secrets private');
+});
+
+test('docker export keeps the secret out of the bundle; apply.sh asks for it in the environment', async t => {
+	const cwd = await mkdtemp(join(tmpdir(), 'mtls-export-'));
+	const result = await runCli(['run', 'harness-delegate', '--target', 'docker', ...harness, '--export', 'out'], {cwd, env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: secret}});
+	t.is(result.exitCode, 0, result.stderr);
+	t.deepEqual(await filesHolding(join(cwd, 'out'), secret), []);
+	const script = await readFile(join(cwd, 'out', 'apply.sh'), 'utf8');
+	t.regex(script, /^: "\$\{DELEGATE_TOKEN:\?export DELEGATE_TOKEN \(the secret answer delegateToken\) before running apply\.sh\}"$/m);
+	t.regex(script, /^docker rm -f kubernetes-delegate \|\| \{ rc=\$\?; case "\$rc" in 1\) ;; \*\) exit "\$rc" ;; esac; \}$/m);
+	execFileSync('bash', ['-n', join(cwd, 'out', 'apply.sh')]);
+	const missing = await t.throwsAsync(async () => execFileSync(join(cwd, 'out', 'apply.sh'), {env: {PATH: process.env['PATH']}, stdio: 'pipe'}));
+	t.regex(String((missing as unknown as {stderr: Buffer}).stderr), /DELEGATE_TOKEN: export DELEGATE_TOKEN/);
+});
+
+test('a non-empty export directory is refused with exit 2 and left as it was', async t => {
+	const cwd = await mkdtemp(join(tmpdir(), 'mtls-export-'));
+	await mkdir(join(cwd, 'taken'));
+	await writeFile(join(cwd, 'taken', 'keep.txt'), 'mine\n');
+	const result = await runCli(['run', 'generic', '--target', 'bundle', '--export', 'taken'], {cwd});
+	t.is(result.exitCode, 2);
+	t.is(result.stderr, `mtls-wizard: --export: ${JSON.stringify(join(cwd, 'taken'))} is not empty. Choose a new or empty directory; nothing is ever written over an existing bundle.\n`);
+	t.deepEqual(await readdir(cwd), ['taken']);
+	t.deepEqual(await readdir(join(cwd, 'taken')), ['keep.txt']);
+});
