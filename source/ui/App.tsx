@@ -56,6 +56,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	const [recipes, setRecipes] = useState<RecipeChoice[]>([]);
 	const [screen, setScreen] = useState<Screen>({name: 'loading'});
 	const running = useRef(false);
+	const rows = stdout.rows || 24;
+	const where = useRef('');
 	const ended = useRef(false);
 
 	const finish = (result: WizardExit) => {
@@ -240,7 +242,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					else quit();
 				};
 
-				return <ReviewScreen review={review} height={(stdout.rows || 24) - 13} onAction={act} />;
+				return <ReviewScreen review={review} height={rows - 13} onAction={act} />;
 			}
 
 			case 'export': {
@@ -268,7 +270,14 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			}
 
 			case 'summary': {
-				return <SummaryScreen summary={screen.summary} onExit={() => finish({exitCode: 0, sessionId: screen.summary.sessionId})} />;
+				return (
+					<SummaryScreen
+						summary={screen.summary}
+						width={(stdout.columns || 80) - 1}
+						height={rows - 6}
+						onExit={() => finish({exitCode: 0, sessionId: screen.summary.sessionId})}
+					/>
+				);
 			}
 
 			case 'error': {
@@ -278,16 +287,19 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 		}
 	};
 
-	const where = 'recipe' in screen ? `  ${screen.recipe.title}${'target' in screen ? ` › ${screen.target}` : ''}` : '';
+	// The run and summary screens keep naming what was chosen on the screens before them.
+	if ('recipe' in screen) where.current = `${screen.recipe.title}${'target' in screen ? ` › ${screen.target}` : ''}`;
+	else if (screen.name === 'resume') where.current = `${screen.session.recipe} › ${screen.session.target}`;
+	else if (screen.name === 'recipe') where.current = '';
 	return (
 		<Box flexDirection="column">
 			<Text>
 				<Text bold color={tone('cyan')}>
 					mtls-wizard
 				</Text>
-				<Text dimColor>{where}</Text>
+				<Text dimColor>{where.current ? `  ${where.current}` : ''}</Text>
 			</Text>
-			<EnvironmentPanel report={report} />
+			{screen.name === 'run' || screen.name === 'summary' ? null : <EnvironmentPanel report={report} />}
 			<Box marginTop={1} flexDirection="column">
 				{body()}
 			</Box>

@@ -3,7 +3,7 @@ import {Box, Text} from 'ink';
 import {useKeys} from './use-keys.js';
 import {useRefState} from './use-ref-state.js';
 
-export type ScrollLine = {text: string; heading?: boolean};
+export type ScrollLine = {text: string; heading?: boolean; dim?: boolean};
 
 /** A fixed-height window on many lines, moved with PgUp/PgDn; long lines are cut, never wrapped, so the height holds. */
 export function ScrollView({lines, height, isActive = true}: {lines: ScrollLine[]; height: number; isActive?: boolean}) {
@@ -21,7 +21,7 @@ export function ScrollView({lines, height, isActive = true}: {lines: ScrollLine[
 	return (
 		<Box flexDirection="column">
 			{shown.map((line, i) => (
-				<Text key={String(offset + i)} bold={line.heading} wrap="truncate-end">
+				<Text key={String(offset + i)} bold={line.heading} dimColor={line.dim} wrap="truncate-end">
 					{line.text}
 				</Text>
 			))}

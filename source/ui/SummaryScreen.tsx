@@ -1,19 +1,43 @@
-
 import {Box, Text} from 'ink';
 import type {SummaryView} from '../wizard/types.js';
 import {formatDay} from './format-time.js';
+import {ScrollView, type ScrollLine} from './ScrollView.js';
 import {useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
+import {wrapText} from './wrap-text.js';
 
-type Props = {summary: SummaryView; onExit(): void};
+type Props = {summary: SummaryView; width: number; height: number; onExit(): void};
 
 /** 64 hex digits fit an 80-column line; the colon-separated form (95 characters) does not. */
 function compactFingerprint(fingerprint: string): string {
 	return fingerprint.replaceAll(':', '').toLowerCase();
 }
 
+function summaryLines(summary: SummaryView, width: number): ScrollLine[] {
+	const lines: ScrollLine[] = [];
+	for (const cert of summary.certificates) {
+		lines.push({text: `  ${cert.file}  ${cert.subject}  expires ${formatDay(cert.notAfter)}`}, {text: `    SHA-256 ${compactFingerprint(cert.fingerprint)}`, dim: true});
+	}
+
+	if (summary.deployed.length > 0) {
+		lines.push({text: ' '}, {text: 'Deployed', heading: true});
+		for (const line of summary.deployed) lines.push(...wrapText(line, width, '  ').map(text => ({text})));
+	}
+
+	if (summary.manualSteps.length > 0) {
+		lines.push({text: ' '}, {text: 'Left for you to do', heading: true});
+		for (const [index, step] of summary.manualSteps.entries()) {
+			for (const [part, instruction] of step.entries()) {
+				lines.push(...wrapText(instruction, width, part === 0 ? `  ${index + 1}. ` : '     ', '     ').map(text => ({text})));
+			}
+		}
+	}
+
+	return lines;
+}
+
 /** Certificates with expiry and fingerprint, what changed where, and what a person still has to do. */
-export function SummaryScreen({summary, onExit}: Props) {
+export function SummaryScreen({summary, width, height, onExit}: Props) {
 	const tone = useTone();
 	useKeys((input, key) => {
 		if (key.return || key.escape || input === 'q') onExit();
@@ -21,52 +45,10 @@ export function SummaryScreen({summary, onExit}: Props) {
 
 	return (
 		<Box flexDirection="column">
-			<Text color={tone('green')} bold>
+			<Text color={tone('green')} bold wrap="truncate-middle">
 				✔ Done. Certificates are in {summary.outDir}
 			</Text>
-			{summary.certificates.map(cert => (
-				<Box key={cert.file} flexDirection="column">
-					<Text wrap="truncate-end">
-						{'  '}
-						{cert.file} <Text dimColor>{cert.subject}</Text> expires {formatDay(cert.notAfter)}
-					</Text>
-					<Text dimColor wrap="truncate-end">
-						{'    '}SHA-256 {compactFingerprint(cert.fingerprint)}
-					</Text>
-				</Box>
-			))}
-			{summary.deployed.length > 0 ? (
-				<Box flexDirection="column" marginTop={1}>
-					<Text bold>Deployed</Text>
-					{summary.deployed.map((line, i) => (
-						<Text key={String(i)} wrap="truncate-end">
-							{'  '}
-							{line}
-						</Text>
-					))}
-				</Box>
-			) : null}
-			{summary.manualSteps.length > 0 ? (
-				<Box flexDirection="column" marginTop={1}>
-					<Text bold color={tone('yellow')}>
-						Left for you to do
-					</Text>
-					{summary.manualSteps.map((step, i) => (
-						<Box key={String(i)}>
-							<Box width={5} flexShrink={0}>
-								<Text>{`  ${i + 1}.`}</Text>
-							</Box>
-							<Box flexDirection="column">
-								{step.map((line, j) => (
-									<Text key={String(j)} wrap="wrap">
-										{line}
-									</Text>
-								))}
-							</Box>
-						</Box>
-					))}
-				</Box>
-			) : null}
+			<ScrollView lines={summaryLines(summary, width)} height={height} />
 			<Text dimColor>Session {summary.sessionId}. Press Enter to exit.</Text>
 		</Box>
 	);

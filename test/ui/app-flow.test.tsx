@@ -86,7 +86,7 @@ test('recipe, target, questions with validation and Esc back, review, run, summa
 
 	controller.emit({type: 'run-finished', sessionId: 's-1', exitCode: 0, manualSteps: [['Hand ca.crt to the vendor.']]});
 	frame = await waitFor(lastFrame, /✔ Done\./);
-	t.regex(frame, /ca\.crt CN=mtls-wizard CA expires 2036-01-02/);
+	t.regex(frame, /ca\.crt  CN=mtls-wizard CA  expires 2036-01-02/);
 	t.regex(frame, /SHA-256 abcdef/);
 	t.regex(frame, /secret demo\/agent-tls created/);
 	t.regex(frame, /1\. Hand ca\.crt to the vendor\./);

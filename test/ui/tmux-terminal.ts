@@ -1,0 +1,72 @@
+import {execFile} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
+import {promisify} from 'node:util';
+
+const run = promisify(execFile);
+const tmux = '/usr/bin/tmux';
+
+export type Terminal = {
+	/** Sends one key (a tmux key name such as Enter, Escape, Down, or one literal character). */
+	press(key: string): Promise<void>;
+	/** Types text one character per send-keys call, waiting for each to show (ink-text-input reads its value from the last render). */
+	type(text: string, shownAs?: (typedSoFar: string) => RegExp): Promise<void>;
+	screen(): Promise<string>;
+	waitFor(expected: RegExp, timeoutMs?: number): Promise<string>;
+	/** Resolves with the program's exit status once it has ended. */
+	exitStatus(timeoutMs?: number): Promise<number>;
+	close(): Promise<void>;
+};
+
+const sleep = async (ms: number) =>
+	new Promise(resolve => {
+		setTimeout(resolve, ms);
+	});
+
+/**
+ * The built CLI in a real 80×24 pseudo-terminal: a tmux server on a private socket (never the user's),
+ * one key per send-keys call (several keys in one call arrive as a burst, stack-notes §4).
+ */
+export async function openTerminal(command: string[], options: {cwd: string; env: NodeJS.ProcessEnv}): Promise<Terminal> {
+	const socket = `mtls-wizard-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+	const call = async (args: string[]) => (await run(tmux, ['-L', socket, ...args], {env: options.env})).stdout;
+	await call(['-f', '/dev/null', 'new-session', '-d', '-s', 'wizard', '-x', '80', '-y', '24', '-c', options.cwd, ...command, ';', 'set-option', '-t', 'wizard', 'remain-on-exit', 'on']);
+
+	const screen = async () => call(['capture-pane', '-p', '-t', 'wizard']);
+	const waitFor = async (expected: RegExp, timeoutMs = 20_000) => {
+		const start = Date.now();
+		for (;;) {
+			const text = await screen();
+			if (expected.test(text)) return text;
+			if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${String(expected)}; the screen:\n${text}`);
+			await sleep(50);
+		}
+	};
+
+	return {
+		async press(key) {
+			await call(['send-keys', '-t', 'wizard', key]);
+			// Let the keypress land and React re-subscribe its handlers before the next one (stack-notes §4).
+			await sleep(150);
+		},
+		async type(text, shownAs) {
+			for (let i = 1; i <= text.length; i++) {
+				await call(['send-keys', '-t', 'wizard', '-l', text[i - 1]!]);
+				await waitFor(shownAs ? shownAs(text.slice(0, i)) : new RegExp(`› ${text.slice(0, i).replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+			}
+		},
+		screen,
+		waitFor,
+		async exitStatus(timeoutMs = 20_000) {
+			const start = Date.now();
+			for (;;) {
+				const [dead, status] = (await call(['display-message', '-p', '-t', 'wizard', '#{pane_dead} #{pane_dead_status}'])).trim().split(' ');
+				if (dead === '1') return Number(status);
+				if (Date.now() - start > timeoutMs) throw new Error(`the program did not exit; the screen:\n${await screen()}`);
+				await sleep(50);
+			}
+		},
+		async close() {
+			await call(['kill-server']).catch(() => undefined);
+		},
+	};
+}

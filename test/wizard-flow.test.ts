@@ -1,0 +1,127 @@
+import test from 'ava';
+import {X509Certificate} from 'node:crypto';
+import {mkdtemp, readFile, readdir, rm, stat} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {cliPath} from './support/run-cli.js';
+import {openTerminal, type Terminal} from './ui/tmux-terminal.js';
+
+async function setup(t: {teardown(fn: () => Promise<void>): void}) {
+	const dir = await mkdtemp(join(tmpdir(), 'mtls-wizard-flow-'));
+	const home = join(dir, 'home');
+	const terminals: Terminal[] = [];
+	t.teardown(async () => {
+		await Promise.all(terminals.map(async terminal => terminal.close()));
+		await rm(dir, {recursive: true, force: true});
+	});
+	const env: NodeJS.ProcessEnv = {...process.env, MTLS_WIZARD_HOME: home};
+	delete env['NO_COLOR'];
+	return {
+		dir,
+		home,
+		async open(extraEnv: Record<string, string> = {}) {
+			const terminal = await openTerminal(['env', ...Object.entries(extraEnv).map(([key, value]) => `${key}=${value}`), process.execPath, cliPath], {cwd: dir, env});
+			terminals.push(terminal);
+			return terminal;
+		},
+	};
+}
+
+/** Accepts every remaining question's default, one Enter per question screen. */
+async function acceptDefaults(terminal: Terminal): Promise<string> {
+	for (;;) {
+		const screen = await terminal.waitFor(/Question \d+ of \d+|Review: \d+ steps/);
+		if (/Review: \d+ steps/.test(screen)) return screen;
+		const question = /Question (\d+) of/.exec(screen)![1];
+		await terminal.press('Enter');
+		await terminal.waitFor(new RegExp(`Question (?!${question} )\\d+ of|Review: \\d+ steps`));
+	}
+}
+
+async function pickGenericBundle(terminal: Terminal): Promise<void> {
+	await terminal.waitFor(/❯ Any server and client/);
+	await terminal.press('Enter');
+	await terminal.waitFor(/Where should Any server and client be set up\?/);
+	await terminal.waitFor(/❯ Export a bundle/);
+	await terminal.press('Enter');
+	await terminal.waitFor(/Question 1 of/);
+}
+
+test('generic recipe in a real 80×24 terminal: answer, review, run, summary with the real certificates', async t => {
+	const {dir, open} = await setup(t);
+	const terminal = await open();
+	const first = await terminal.waitFor(/mtls-wizard/);
+	t.regex(first, /kubectl/, 'the environment check is on the first screen');
+	await pickGenericBundle(terminal);
+	t.regex(await terminal.screen(), /DNS name clients use to reach the server/);
+	await terminal.type('api.test');
+	await terminal.press('Enter');
+	await terminal.waitFor(/Question 2 of/);
+	await terminal.press('Escape');
+	const back = await terminal.waitFor(/Question 1 of/);
+	t.regex(back, /› api\.test/, 'Esc returns to the earlier answer, kept');
+	await terminal.press('Enter');
+	await terminal.waitFor(/Question 2 of/);
+
+	const review = await acceptDefaults(terminal);
+	t.regex(review, /0600 {2}\S+\/certs\/server\.key/);
+	t.regex(review, /❯ Run it/);
+	await terminal.press('Enter');
+
+	const summary = await terminal.waitFor(/Press Enter to exit/, 60_000);
+	t.regex(summary, /✔ Done\. Certificates are in /);
+	const certs = join(dir, 'mtls-generic-bundle', 'certs');
+	for (const name of ['ca.crt', 'server.crt', 'client.crt']) {
+		const certificate = new X509Certificate(await readFile(join(certs, name)));
+		const fingerprint = certificate.fingerprint256.replaceAll(':', '').toLowerCase();
+		t.true(summary.includes(fingerprint), `${name} fingerprint ${fingerprint} is on the summary`);
+		t.true(summary.includes(`expires ${new Date(certificate.validTo).toISOString().slice(0, 10)}`), `${name} expiry is on the summary`);
+	}
+
+	t.regex(summary, /server\.crt  CN=api\.test/);
+	t.regex(summary, /Left for you to do/);
+	for (const key of ['ca.key', 'server.key', 'client.key']) t.is((await stat(join(certs, key))).mode & 0o777, 0o600, `${key} is 0600`);
+	for (const line of summary.split('\n')) t.true(line.length <= 80, `fits 80 columns: ${line}`);
+	t.false(summary.includes('PRIVATE KEY'));
+
+	await terminal.press('Enter');
+	t.is(await terminal.exitStatus(), 0);
+});
+
+test('quit mid-run with q, start again, resume at the saved step, finish', async t => {
+	const {dir, home, open} = await setup(t);
+	const first = await open({MTLS_WIZARD_TEST_PAUSE_BEFORE: 'verify-handshake'});
+	await pickGenericBundle(first);
+	await acceptDefaults(first);
+	await first.press('Enter');
+	await first.waitFor(/test pause before step verify-handshake/, 60_000);
+	t.regex(await first.screen(), /✔ Issue the CA/);
+	await first.press('q');
+	t.is(await first.exitStatus(), 130);
+	const interrupted = await first.screen();
+	t.regex(interrupted, /Interrupted; progress is saved\. Continue with: mtls-wizard resume \S+/);
+	const sessions = await readdir(join(home, 'sessions'));
+	t.is(sessions.filter(name => name.endsWith('.json')).length, 1);
+	const saved = JSON.parse(await readFile(join(home, 'sessions', sessions.find(name => name.endsWith('.json'))!), 'utf8')) as {
+		steps: Record<string, {state: string}>;
+		outcome: string;
+	};
+	t.is(saved.outcome, 'interrupted');
+	t.is(saved.steps['certificates']?.state, 'done');
+	t.is(saved.steps['verify-handshake']?.state, 'pending');
+	const caBefore = await readFile(join(dir, 'mtls-generic-bundle', 'certs', 'ca.crt'), 'utf8');
+
+	const second = await open();
+	const offer = await second.waitFor(/❯ Resume generic on bundle at step 2 of 3 \(saved (just now|\d+ minutes? ago)\)/);
+	t.regex(offer, /Start new/);
+	t.regex(offer, /Discard/);
+	await second.press('Enter');
+	const summary = await second.waitFor(/Press Enter to exit/, 60_000);
+	t.regex(summary, /✔ Done\./);
+	t.is(await readFile(join(dir, 'mtls-generic-bundle', 'certs', 'ca.crt'), 'utf8'), caBefore, 'the resumed run kept the CA issued before the quit');
+	await second.press('Enter');
+	t.is(await second.exitStatus(), 0);
+
+	const finished = JSON.parse(await readFile(join(home, 'sessions', sessions.find(name => name.endsWith('.json'))!), 'utf8')) as {outcome: string};
+	t.is(finished.outcome, 'done');
+});
