@@ -90,6 +90,21 @@ function attempt(step: TlsProbeStep, credentials: Credentials, signal: AbortSign
 	return step.httpPath ? httpGet(step, step.httpPath, credentials, signal) : bareHandshake(step, credentials, signal);
 }
 
+/**
+ * Repeats the attempt while nothing listens yet (the workload may still be starting), until it is accepted,
+ * fails otherwise, or the timeout hits. An attempt cut short by the timeout keeps the error seen before it.
+ */
+async function retryWhileNotListening(run: () => Promise<Attempt>, interrupt: AbortSignal, timeout: AbortSignal): Promise<Attempt> {
+	let last: Attempt | undefined;
+	for (;;) {
+		const result = await run();
+		if (interrupt.aborted) throw new InterruptedError();
+		if (!last || result.accepted || result.error.code !== 'ABORT_ERR') last = result;
+		if (last.accepted || !notListeningYet.has(last.error.code ?? '') || timeout.aborted) return last;
+		await delay(retryDelayMs, undefined, {signal: AbortSignal.any([interrupt, timeout])}).catch(() => undefined);
+	}
+}
+
 export function hintFor(message: string, hints: FailurePattern[]): string | undefined {
 	return hints.find(hint => new RegExp(hint.pattern, 'i').test(message))?.hint;
 }
@@ -116,21 +131,10 @@ export async function probeTls(step: TlsProbeStep, context: StepContext): Promis
 	const signal = AbortSignal.any([context.signal, timeout]);
 	context.output({line: `probing ${address} (server name ${step.serverName}) with the client certificate`, stream: 'info'});
 
-	let withCertificate: Attempt;
-	for (;;) {
-		withCertificate = await attempt(step, {ca, cert, key}, signal);
-		if (context.signal.aborted) throw new InterruptedError();
-		if (withCertificate.accepted || !notListeningYet.has(withCertificate.error.code ?? '') || timeout.aborted) break;
-		try {
-			await delay(retryDelayMs, undefined, {signal});
-		} catch {
-			if (context.signal.aborted) throw new InterruptedError();
-		}
-	}
-
+	const withCertificate = await retryWhileNotListening(async () => attempt(step, {ca, cert, key}, signal), context.signal, timeout);
 	if (!withCertificate.accepted) {
 		const message = describe(withCertificate.error);
-		if (timeout.aborted || withCertificate.error.code === 'ABORT_ERR' || notListeningYet.has(withCertificate.error.code ?? '')) {
+		if (timeout.aborted || notListeningYet.has(withCertificate.error.code ?? '')) {
 			throw new NotConfirmedError(
 				`nothing answered mutual TLS on ${address} within ${step.timeoutSeconds}s (last error: ${message})`,
 				[],
@@ -170,28 +174,21 @@ async function probeServerOnly(step: TlsProbeStep, ca: string, context: StepCont
 	const timeout = AbortSignal.timeout(step.timeoutSeconds * 1000);
 	const signal = AbortSignal.any([context.signal, timeout]);
 	context.output({line: `probing ${address} (server name ${step.serverName}): server certificate only`, stream: 'info'});
-	for (;;) {
-		const result = await bareHandshake(step, {ca}, signal);
-		if (context.signal.aborted) throw new InterruptedError();
-		if (result.accepted || result.serverVerified) {
-			return {detail: `server certificate for ${step.serverName} on ${address} proved (no client certificate presented)`};
-		}
-
-		const message = describe(result.error);
-		if (!notListeningYet.has(result.error.code ?? '') && result.error.code !== 'ABORT_ERR') {
-			throw new StepFailedError(
-				`the server certificate of ${address} was not accepted: ${message}`,
-				step.id,
-				hintFor(message, step.failureHints) ?? 'Check that the server uses the certificate issued for this name.',
-			);
-		}
-
-		if (timeout.aborted) {
-			throw new NotConfirmedError(`nothing answered TLS on ${address} within ${step.timeoutSeconds}s (last error: ${message})`, [], hintFor(message, step.failureHints));
-		}
-
-		await delay(retryDelayMs, undefined, {signal}).catch(() => undefined);
+	const result = await retryWhileNotListening(async () => bareHandshake(step, {ca}, signal), context.signal, timeout);
+	if (result.accepted || result.serverVerified) {
+		return {detail: `server certificate for ${step.serverName} on ${address} proved (no client certificate presented)`};
 	}
+
+	const message = describe(result.error);
+	if (timeout.aborted || notListeningYet.has(result.error.code ?? '')) {
+		throw new NotConfirmedError(`nothing answered TLS on ${address} within ${step.timeoutSeconds}s (last error: ${message})`, [], hintFor(message, step.failureHints));
+	}
+
+	throw new StepFailedError(
+		`the server certificate of ${address} was not accepted: ${message}`,
+		step.id,
+		hintFor(message, step.failureHints) ?? 'Check that the server uses the certificate issued for this name.',
+	);
 }
 
 export const tlsProbeRunner: StepRunner<TlsProbeStep> = {

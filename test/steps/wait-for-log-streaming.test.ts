@@ -74,11 +74,11 @@ test('a failure line fails fast with its hint, without waiting for the timeout',
 
 test('no success line before the timeout: exit 3 with the last lines and the likely causes', async t => {
 	await withTool([{lines: [{text: 'INF starting'}, {text: 'INF Starting extension https server on port 8086 (ClientAuth: NoClientCert)'}], then: 'hang'}], async (env, tool) => {
-		const error = await t.throwsAsync(waitForLog(step({timeoutSeconds: 1}), recordingContext(env)), {instanceOf: NotConfirmedError});
+		const error = await t.throwsAsync(waitForLog(step({timeoutSeconds: 8}), recordingContext(env)), {instanceOf: NotConfirmedError});
 		t.is(error.exitCode, 3);
 		t.deepEqual(error.lastLines, ['INF starting', 'INF Starting extension https server on port 8086 (ClientAuth: NoClientCert)']);
 		t.is(error.hint, 'The container may not have the certificates mounted.');
-		t.regex(error.message, /no confirmation from container steadybit-extension within 1s/);
+		t.regex(error.message, /no confirmation from container steadybit-extension within 8s/);
 		t.false(alive(await tool.lastPid()));
 	});
 });
