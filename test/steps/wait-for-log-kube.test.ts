@@ -61,7 +61,7 @@ test('real kubectl against the emulator: a pod pending on a missing secret is ex
 		source: {kind: 'kubectl', resource: 'deployment/agent', container: 'main', namespace: 'demo', context: emulator.context},
 		success: [{pattern: '/etc/certs/status: mtls-ready', description: 'the certificates are mounted'}],
 		failures: [],
-		timeoutSeconds: 3,
+		timeoutSeconds: 8,
 		timeoutHints: ['Check the agent-cert secret.'],
 	};
 	const env = {...process.env, ...emulator.env};
