@@ -56,6 +56,11 @@ function comment(text: string): string {
 	return `# ${text.replaceAll('\n', '\n# ')}`;
 }
 
+/** Instructions name files by the build directory's path; in the bundle they are relative to it. */
+function relativeTo(bundleDir: string, text: string): string {
+	return text.replaceAll(`${bundleDir}/`, './');
+}
+
 function applyScript(plan: Plan, bundleDir: string): string {
 	const lines = [
 		'#!/usr/bin/env bash',
@@ -76,9 +81,9 @@ function applyScript(plan: Plan, bundleDir: string): string {
 
 	for (const [index, {step, commands}] of printouts(plan).entries()) {
 		if (localKinds.has(step.kind)) continue;
-		lines.push(comment(`${index + 1}. ${step.title}`));
+		lines.push(comment(relativeTo(bundleDir, `${index + 1}. ${step.title}`)));
 		if (watchKinds.has(step.kind)) {
-			for (const description of describeStep(step)) lines.push(comment(description));
+			for (const description of describeStep(step)) lines.push(comment(relativeTo(bundleDir, description)));
 			for (const command of commands) lines.push(comment(`check with: ${quoteCommand(command, {bundleDir})}`));
 			if (step.kind === 'wait-for-log') for (const hint of step.timeoutHints) lines.push(comment(`if it does not appear: ${hint}`));
 		} else {
@@ -151,7 +156,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
 			secrets: options.secrets,
 			env: options.env,
 			signal: options.signal,
-			output: line => options.onLine?.(line),
+			output: line => options.onLine?.({...line, line: relativeTo(temp, line.line)}),
 			async run(command) {
 				throw new StepFailedError(`export runs no external command, but a local step asked for: ${quoteCommand(command)}`);
 			},
@@ -161,7 +166,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
 			if (localKinds.has(step.kind)) await runnerFor(step).run(step, context);
 			else if (step.kind === 'kubectl-apply') await writePatchedManifest(step, options.secrets);
 			else if (step.kind === 'docker-run') await writeDockerEnvFile(step, options.secrets);
-			if (watchKinds.has(step.kind)) manualSteps.push([step.title, ...describeStep(step).map(line => line.replace(/^by hand: /, ''))]);
+			if (watchKinds.has(step.kind)) manualSteps.push([step.title, ...describeStep(step).map(line => relativeTo(temp, line.replace(/^by hand: /, '')))]);
 		}
 
 		await writeFile(join(temp, 'apply.sh'), applyScript(plan, temp), {mode: 0o700});

@@ -52,6 +52,7 @@ test('helm export: proved certificates, a 0600 values file, apply.sh that passes
 	t.deepEqual(await readdir(cwd), ['bundle'], 'no temp directory is left beside the bundle');
 	t.deepEqual(await filesHolding(bundle, secret), ['harness-delegate.yaml'], 'the secret is only in the 0600 values file');
 	t.false(result.stdout.includes(secret));
+	t.deepEqual(await filesHolding(bundle, '.mtls-wizard-export-'), [], 'the build directory is named nowhere');
 	execFileSync('bash', ['-n', join(bundle, 'apply.sh')]);
 	const script = await readFile(join(bundle, 'apply.sh'), 'utf8');
 	t.true(script.startsWith('#!/usr/bin/env bash\n'));
