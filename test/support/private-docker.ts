@@ -276,7 +276,8 @@ export async function startPrivateDocker(): Promise<PrivateDocker> {
 	return {host, env, stop};
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (the caller binds it soon after). */
+export async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
 		server.once('error', reject);

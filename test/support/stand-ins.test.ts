@@ -272,3 +272,46 @@ test('sap connectivity proxy: mounted secret dir, client certificates required, 
 	await t.throwsAsync(get(`https://127.0.0.1:${port}/healthcheck`, pki.otherClient));
 	t.notRegex(proxy.output(), /mTLS|mutual|ClientAuth/i);
 });
+
+test('steadybit-extension: CLIENT_CAS is a comma list of files and directories', async t => {
+	const caDir = join(work, 'client-cas/nested');
+	await mkdir(caDir, {recursive: true});
+	await copyFile(pki.ca.cert, join(caDir, 'ca.pem'));
+	await writeFile(join(work, 'client-cas/readme.txt'), 'not PEM: ignored like Go AppendCertsFromPEM\n');
+	const port = await freePort();
+	const extension = run(t, 'steadybit-extension', {env: {
+		STEADYBIT_EXTENSION_TLS_SERVER_CERT: pki.server.cert,
+		STEADYBIT_EXTENSION_TLS_SERVER_KEY: pki.server.key,
+		STEADYBIT_EXTENSION_TLS_CLIENT_CAS: `${pki.otherCa.cert}, ${join(work, 'client-cas')}`,
+		STEADYBIT_EXTENSION_PORT: String(port),
+	}});
+	await extension.waitFor(/ClientAuth: RequireAndVerifyClientCert/);
+	t.is((await get(`https://127.0.0.1:${port}/`, pki.client)).status, 200);
+	t.is((await get(`https://127.0.0.1:${port}/`, pki.otherClient)).status, 200);
+	t.notRegex(extension.stderr(), /WRN|ERR/);
+});
+
+test('steadybit-agent: hostname verification modes (default skips IPs, strict checks them)', async t => {
+	const port = await freePort();
+	const extension = run(t, 'steadybit-extension', {env: {
+		STEADYBIT_EXTENSION_TLS_SERVER_CERT: pki.wrongNameServer.cert,
+		STEADYBIT_EXTENSION_TLS_SERVER_KEY: pki.wrongNameServer.key,
+		STEADYBIT_EXTENSION_TLS_CLIENT_CAS: pki.ca.cert,
+		STEADYBIT_EXTENSION_PORT: String(port),
+	}});
+	await extension.waitFor(/Starting extension https server/);
+	const base = {
+		STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_CHAIN_FILE: pki.client.cert,
+		STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_KEY_FILE: pki.client.key,
+		STEADYBIT_AGENT_EXTENSIONS_SERVER_CERT: pki.ca.cert,
+		STEADYBIT_AGENT_EXTENSIONS_REGISTRATIONS_0_URL: `https://127.0.0.1:${port}`,
+		STEADYBIT_AGENT_EXTENSIONS_REGISTRATIONS_1_URL: `https://localhost:${port}`,
+		STAND_IN_INTERVAL_MS: '60000',
+	};
+	const lenient = run(t, 'steadybit-agent', {env: base});
+	await lenient.waitFor(/Failed to call extension https:\/\/localhost:\d+: javax\.net\.ssl\.SSLHandshakeException: No subject alternative DNS name matching localhost found\./);
+	t.regex(lenient.output(), new RegExp(`Extension https://127\\.0\\.0\\.1:${port} responded with HTTP 200`));
+
+	const strict = run(t, 'steadybit-agent', {env: {...base, STEADYBIT_AGENT_EXTENSIONS_HOSTNAME_VERIFICATION: 'strict'}});
+	await strict.waitFor(/Failed to call extension https:\/\/127\.0\.0\.1:\d+: javax\.net\.ssl\.SSLHandshakeException: No subject alternative names matching IP address 127\.0\.0\.1 found/);
+});

@@ -9,7 +9,7 @@
 import {X509Certificate, createPrivateKey} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {rootCertificates} from 'node:tls';
-import {javaClientError, javaHostnameError, logbackLogger, pemBlocks, request, rooted} from './lib/common.mjs';
+import {javaClientError, javaHostnameRefusal, logbackLogger, pemBlocks, request, rooted} from './lib/common.mjs';
 
 const env = process.env;
 const moduleLog = logbackLogger('io.harness.delegate.app.modules.DelegateAgentModule');
@@ -93,17 +93,6 @@ if (env.STAND_IN_EXTRA_CA) {
 	ca.push(...pemBlocks(readFileSync(env.STAND_IN_EXTRA_CA, 'utf8')).filter(block => block.type === 'CERTIFICATE').map(block => block.pem));
 }
 
-function checkHost(host, cert) {
-	const message = javaHostnameError(host, cert);
-	if (!message) {
-		return undefined;
-	}
-
-	const error = new Error(message);
-	error.javaMessage = message;
-	return error;
-}
-
 const sentCert = Boolean(identity.cert);
 async function call(path, body) {
 	return request(`${manager}${path}`, {
@@ -111,7 +100,7 @@ async function call(path, body) {
 		headers: {authorization: `Delegate ${env.DELEGATE_TOKEN || ''}`},
 		body,
 		tlsOptions: {...identity, ca},
-		checkHost,
+		checkHost: javaHostnameRefusal,
 	});
 }
 

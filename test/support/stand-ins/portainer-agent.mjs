@@ -6,7 +6,7 @@
 // (INFO default). Stand-in only: STAND_IN_POLL_INTERVAL_MS (default 1000; the real interval comes from the server).
 import {readFileSync} from 'node:fs';
 import {rootCertificates} from 'node:tls';
-import {goClientError, goFileError, goHostnameError, goLoadKeyPair, parseFlags, pemBlocks, portainerLogger, request, rooted} from './lib/common.mjs';
+import {goClientError, goFileError, goHostnameRefusal, goLoadKeyPair, parseFlags, pemBlocks, portainerLogger, request, rooted} from './lib/common.mjs';
 
 const env = process.env;
 const flags = parseFlags(process.argv.slice(2));
@@ -61,17 +61,6 @@ if (!insecurePoll && certPath && keyPath) {
 	}
 }
 
-function checkHost(host, cert) {
-	const message = goHostnameError(host, cert);
-	if (!message) {
-		return undefined;
-	}
-
-	const error = new Error(message);
-	error.goMessage = `tls: failed to verify certificate: ${message}`;
-	return error;
-}
-
 log('info', 'cmd/agent/main.go:86', 'agent running on Docker platform');
 log('debug', 'edge/edge.go:116', 'starting Portainer short-polling client', {server_url: serverUrl, tunnel_addr: tunnelAddr, endpoint_id: endpointId});
 log('debug', 'edge/client/build.go:40', 'creating the Portainer client transport', {insecure_poll: insecurePoll, mtls: Boolean(identity.cert)});
@@ -83,7 +72,7 @@ async function poll() {
 		const response = await request(statusUrl, {
 			headers: {'X-PortainerAgent-EdgeID': env.EDGE_ID || '', 'X-PortainerAgent-Platform': '1'},
 			tlsOptions: {...identity, ca, rejectUnauthorized: !insecurePoll, minVersion: 'TLSv1.2'},
-			checkHost,
+			checkHost: goHostnameRefusal,
 		});
 		if (response.status !== 200) {
 			log('error', 'edge/client/portainer_edge_async_client.go:168', 'poll request failure', {response_code: response.status});

@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process';
-import {createServer} from 'node:net';
 import {fileURLToPath} from 'node:url';
+
+export {freePort} from '../private-docker.js';
 
 export type RunningStandIn = {
 	/** Everything written so far, stdout and stderr interleaved in arrival order. */
@@ -90,21 +91,4 @@ export function startStandIn(name: string, options: {args?: string[]; env?: Node
 			}
 		},
 	};
-}
-
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => {
-				if (address && typeof address === 'object') {
-					resolve(address.port);
-				} else {
-					reject(new Error('no free port'));
-				}
-			});
-		});
-	});
 }

@@ -10,7 +10,7 @@ import {createPrivateKey} from 'node:crypto';
 import {existsSync, readFileSync} from 'node:fs';
 import {isIP} from 'node:net';
 import {rootCertificates} from 'node:tls';
-import {javaClientError, javaHostnameError, loadCertPool, pemBlocks, readCertFile, request, rooted, springLogger} from './lib/common.mjs';
+import {javaClientError, javaHostnameRefusal, loadCertPool, pemBlocks, readCertFile, request, rooted, springLogger} from './lib/common.mjs';
 
 const env = process.env;
 const clientLog = springLogger('c.s.k.c.service.ExtensionHttpClient');
@@ -103,14 +103,7 @@ function checkHost(host, cert) {
 		return undefined;
 	}
 
-	const message = javaHostnameError(host, cert);
-	if (!message) {
-		return undefined;
-	}
-
-	const error = new Error(message);
-	error.javaMessage = message;
-	return error;
+	return javaHostnameRefusal(host, cert);
 }
 
 const identity = clientIdentity();

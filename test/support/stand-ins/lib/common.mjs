@@ -247,6 +247,18 @@ export function javaHostnameError(host, cert) {
 	return dns.some(pattern => dnsMatches(pattern, host)) ? undefined : `No subject alternative DNS name matching ${host} found.`;
 }
 
+/** A checkServerIdentity result for JSSE-like clients: an Error carrying javaMessage, or undefined when the name matches. */
+export function javaHostnameRefusal(host, cert) {
+	const message = javaHostnameError(host, cert);
+	return message ? Object.assign(new Error(message), {javaMessage: message}) : undefined;
+}
+
+/** The same for Go clients, wrapped the way crypto/tls reports it. */
+export function goHostnameRefusal(host, cert) {
+	const message = goHostnameError(host, cert);
+	return message ? Object.assign(new Error(message), {goMessage: `tls: failed to verify certificate: ${message}`}) : undefined;
+}
+
 /**
  * Go's client-side wording for a Node TLS client error. `sentCert` tells whether we presented a client certificate:
  * our stand-in servers refuse a bad one by closing right after the handshake, where a Go server sends bad_certificate.
