@@ -125,3 +125,21 @@ test('quit mid-run with q, start again, resume at the saved step, finish', async
 	const finished = JSON.parse(await readFile(join(home, 'sessions', sessions.find(name => name.endsWith('.json'))!), 'utf8')) as {outcome: string};
 	t.is(finished.outcome, 'done');
 });
+
+/** SGR foreground colours: 30–37, 90–97 and the 38;… extended forms. */
+const colourCode = /\u001B\[(?:[\d;]*;)?(?:3[0-7]|9[0-7]|38;[25];[\d;]+)m/;
+
+test('colours by default, none with NO_COLOR; Ctrl-C before anything ran exits 130', async t => {
+	const {open} = await setup(t);
+	const coloured = await open();
+	await coloured.waitFor(/❯ Any server and client/);
+	t.regex(await coloured.styledScreen(), colourCode);
+
+	const plain = await open({NO_COLOR: '1'});
+	await plain.waitFor(/❯ Any server and client/);
+	await plain.waitFor(/✔ kubectl|✘ kubectl/);
+	t.notRegex(await plain.styledScreen(), colourCode);
+	await plain.press('C-c');
+	t.is(await plain.exitStatus(), 130);
+	t.regex(await plain.screen(), /mtls-wizard: Interrupted before anything ran\./);
+});

@@ -11,6 +11,8 @@ export type Terminal = {
 	/** Types text one character per send-keys call, waiting for each to show (ink-text-input reads its value from the last render). */
 	type(text: string, shownAs?: (typedSoFar: string) => RegExp): Promise<void>;
 	screen(): Promise<string>;
+	/** The screen with its colour and style escape sequences. */
+	styledScreen(): Promise<string>;
 	waitFor(expected: RegExp, timeoutMs?: number): Promise<string>;
 	/** Resolves with the program's exit status once it has ended. */
 	exitStatus(timeoutMs?: number): Promise<number>;
@@ -55,6 +57,7 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 			}
 		},
 		screen,
+		styledScreen: async () => call(['capture-pane', '-p', '-e', '-t', 'wizard']),
 		waitFor,
 		async exitStatus(timeoutMs = 20_000) {
 			const start = Date.now();
