@@ -73,7 +73,7 @@ for (const {recipe, target, sets, secrets} of cases) {
 			t.is(secret.metadata.namespace, step.namespace);
 			t.deepEqual(Object.keys(secret.data).sort(), step.files.map(f => f.key).sort(), step.id);
 			// Without --type kubectl writes no type: field and the API server stores Opaque.
-			t.is<string | undefined>(secret.type, step.type === 'tls' ? 'kubernetes.io/tls' : step.secretType, step.id);
+			t.is<string | undefined, string | undefined>(secret.type, step.type === 'tls' ? 'kubernetes.io/tls' : step.secretType, step.id);
 		}
 	});
 }
@@ -82,7 +82,7 @@ test('facts the recipes depend on: the steadybit CA-only secret is Opaque with t
 	const plan = await planFor('steadybit', 'helm', ['clusterName=c'], {agentKey: 'k'});
 	const ca = plan.steps.find((s): s is KubeSecretStep => s.id === 'secret-mtls-ca')!;
 	const secret = await create(ca);
-	t.is<string | undefined>(secret.type, undefined, 'no type: the API server stores Opaque');
+	t.is<string | undefined, string | undefined>(secret.type, undefined, 'no type: the API server stores Opaque');
 	t.deepEqual(Object.keys(secret.data), ['tls.crt']);
 	// kubectl's tls generator refuses to make a secret without a key: the reason the CA-only secret is generic.
 	const error = await t.throwsAsync(run(kubectl, ['create', 'secret', 'tls', 'ca-only', `--cert=${cert}`, '--dry-run=client', '-o', 'yaml']));
