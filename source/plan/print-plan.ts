@@ -64,7 +64,7 @@ function indent(text: string, prefix: string): string[] {
 /**
  * The whole plan as dry-run prints it: each step's title, its exact commands shell-quoted and the files it would
  * write. Previews already show secret answers as <redacted>; the secrets given are redacted once more over the
- * whole text, so a value that slipped into a literal (a recipe default, a user's path) is hidden too.
+ * whole text, so a value that slipped into a literal (a user's path, a non-secret answer) is hidden too.
  */
 export function formatPlan(plan: Plan, options: {secrets?: Readonly<Record<string, string>>; quote?: QuoteOptions} = {}): string {
 	const lines = [`Plan for ${plan.recipe} --target ${plan.target}: ${plan.steps.length} steps; output in ${plan.outDir}`, 'Nothing has been run or written (dry run).', ''];
@@ -85,5 +85,7 @@ export function formatPlan(plan: Plan, options: {secrets?: Readonly<Record<strin
 		lines.push('');
 	}
 
-	return redact(`${lines.join('\n')}`, Object.values(options.secrets ?? {}));
+	// Values under 4 characters are left to the previews: replacing every "x" would garble the plan and, by where
+	// the marks fell, give the value away.
+	return redact(lines.join('\n'), Object.values(options.secrets ?? {}).filter(value => value.length >= 4));
 }

@@ -1,0 +1,35 @@
+import {mkdtemp, readdir, stat} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import test from 'ava';
+import {runCli} from '../support/run-cli.js';
+
+test('--context reaches every kubectl and helm command of the plan', async t => {
+	const cwd = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const result = await runCli(
+		['run', 'harness-delegate', '--target', 'helm', '--set', 'delegateName=d', '--set', 'managerEndpoint=https://a.agent.harness.io', '--set', 'accountId=A', '--context', 'staging', '--dry-run'],
+		{cwd, env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: 'x'}},
+	);
+	t.is(result.exitCode, 0, result.stderr);
+	const commands = result.stdout.split('\n').filter(line => /^ {3}\$ (kubectl|helm) /.test(line));
+	t.true(commands.length >= 4);
+	for (const command of commands) t.regex(command, / --(kube-)?context staging( |$)/, command);
+});
+
+test('a missing answer is a usage error naming the --set key, and nothing is written', async t => {
+	const cwd = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const result = await runCli(['run', 'harness-delegate', '--target', 'kubectl', '--dry-run'], {cwd});
+	t.is(result.exitCode, 2);
+	t.regex(result.stderr, /^mtls-wizard: --set delegateName: required: .*Pass --set delegateName=VALUE/);
+	t.deepEqual(await readdir(cwd), []);
+});
+
+test('a run without --dry-run or --export executes the plan: generic bundle issues and proves certificates under --out', async t => {
+	const cwd = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const result = await runCli(['run', 'generic', '--target', 'bundle', '--yes'], {cwd, env: {MTLS_WIZARD_HOME: join(cwd, 'home')}});
+	t.is(result.exitCode, 0, result.stderr);
+	const certs = join(cwd, 'mtls-generic', 'certs');
+	t.deepEqual((await readdir(certs)).sort(), ['ca.crt', 'ca.key', 'client.crt', 'client.key', 'server.crt', 'server.key']);
+	t.is((await stat(join(certs, 'server.key'))).mode & 0o777, 0o600);
+	t.regex(result.stdout, /mutual TLS proven on 127\.0\.0\.1 for localhost/);
+});
