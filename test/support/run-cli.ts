@@ -20,6 +20,8 @@ export async function runCli(
 				resolve({exitCode, stdout, stderr});
 			},
 		);
+		// A command that exits without reading stdin must not crash the test run with EPIPE.
+		child.stdin?.on('error', () => {});
 		child.stdin?.end(options.input ?? '');
 	});
 }
