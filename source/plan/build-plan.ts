@@ -122,7 +122,7 @@ class Planner {
 	}
 
 	certificateSteps(certificates: RecipeCertificates): Step[] {
-		const at = this.target === 'bundle' || !this.recipe.targets[this.target]!.certificates ? 'certificates' : `targets.${this.target}.certificates`;
+		const at = this.recipe.targets[this.target]!.certificates === undefined ? 'certificates' : `targets.${this.target}.certificates`;
 		const keySize = this.numberAnswer('keySize', 2048) as KeySize;
 		const days = this.numberAnswer('days', 825);
 		const caCert = this.answers['caCert'];
@@ -164,21 +164,22 @@ class Planner {
 	productStep(step: RecipeProductStep, where: string): Step[] {
 		const base = {id: step.id, title: this.text(step.title, `${where}.title`)};
 		switch (step.kind) {
-			case 'kube-secret':
-				return [
-					{
-						...base,
-						...this.kube(step.namespace, where),
-						kind: 'kube-secret',
-						name: this.text(step.name, `${where}.name`),
-						type: step.type,
-						files: step.files
-							.filter(file => this.holds(file.when))
-							.map((file, index) => ({key: this.text(file.key, `${where}.files[${index}].key`), path: this.text(file.path, `${where}.files[${index}].path`)})),
-						...(step.secretType ? {secretType: this.text(step.secretType, `${where}.secretType`)} : {}),
-						createNamespace: step.createNamespace,
-					},
-				];
+			case 'kube-secret': {
+				const secret: Step = {
+					...base,
+					...this.kube(step.namespace, where),
+					kind: 'kube-secret',
+					name: this.text(step.name, `${where}.name`),
+					type: step.type,
+					files: step.files
+						.filter(file => this.holds(file.when))
+						.map((file, index) => ({key: this.text(file.key, `${where}.files[${index}].key`), path: this.text(file.path, `${where}.files[${index}].path`)})),
+					...(step.secretType ? {secretType: this.text(step.secretType, `${where}.secretType`)} : {}),
+					createNamespace: step.createNamespace,
+				};
+				this.checkTlsSecret(secret, where);
+				return [secret];
+			}
 			case 'helm-release':
 				return this.helmRelease(step, base, where);
 			case 'kubectl-apply':
@@ -276,6 +277,21 @@ class Planner {
 			case 'manual':
 				return {...base, kind: 'manual', instructions: step.instructions.map((line, index) => this.text(line, `${where}.instructions[${index}]`))};
 		}
+	}
+
+	/**
+	 * Kubernetes refuses a kubernetes.io/tls secret without tls.crt and tls.key, so a CA-only bundle of that type
+	 * would fail half-way through a run: refuse it here, before anything is issued or applied.
+	 */
+	private checkTlsSecret(secret: Extract<Step, {kind: 'kube-secret'}>, where: string): void {
+		const tlsType = secret.type === 'tls' || secret.secretType === 'kubernetes.io/tls';
+		const keys = secret.files.map(file => file.key);
+		const missing = ['tls.crt', 'tls.key'].filter(key => !keys.includes(key));
+		if (!tlsType || missing.length === 0) return;
+		throw new Error(
+			`recipe ${this.recipe.id}, ${where}: secret ${secret.name} is of type kubernetes.io/tls but has no ${missing.join(' or ')} (keys: ${keys.join(', ') || 'none'}). ` +
+				'A kubernetes.io/tls secret must carry tls.crt and tls.key; a CA-only secret must be Opaque (type: generic without secretType).',
+		);
 	}
 
 	private helmRelease(step: Extract<RecipeProductStep, {kind: 'helm-release'}>, base: {id: string; title: string}, where: string): Step[] {

@@ -1,11 +1,13 @@
 import {readFile} from 'node:fs/promises';
 import {StepFailedError} from '../errors.js';
+import type {CommandSpec} from '../exec/types.js';
 import {writeFileAtomic} from '../exec/write-file-atomic.js';
 import type {KubectlApplyStep} from '../plan/types.js';
 import {kubectlTarget} from './kube-flags.js';
+import {pendingPodReason} from './pending-pod-reason.js';
 import {patchManifest} from './patch-manifest.js';
 import {secretResolver} from './secret-values.js';
-import type {StepRunner} from './types.js';
+import type {StepContext, StepRunner} from './types.js';
 
 async function readSource(step: KubectlApplyStep, source: string): Promise<string> {
 	try {
@@ -24,6 +26,18 @@ export async function writePatchedManifest(step: KubectlApplyStep, secrets: Read
 	const patched = patchManifest(text, step.patchFrom.patches, secretResolver(secrets, step.id), step.patchFrom.source, step.id);
 	await writeFileAtomic(step.manifest, patched, 0o600);
 	return step.manifest;
+}
+
+/** A rollout that never finishes is mostly a pod that never started: say why, from the pod's events. */
+async function waitForRollout(step: KubectlApplyStep, resource: string, command: CommandSpec, context: StepContext): Promise<void> {
+	try {
+		await context.run(command);
+	} catch (error) {
+		if (!(error instanceof StepFailedError) || context.signal.aborted) throw error;
+		const reason = await pendingPodReason(step, resource, {env: context.env, signal: context.signal});
+		if (!reason) throw error;
+		throw new StepFailedError(`${resource} did not roll out within ${step.waitSeconds}s`, step.id, `The pod never started: ${reason}`);
+	}
 }
 
 export const kubectlApplyRunner: StepRunner<KubectlApplyStep> = {
@@ -55,7 +69,9 @@ export const kubectlApplyRunner: StepRunner<KubectlApplyStep> = {
 			: [],
 	async run(step, context) {
 		const written = await writePatchedManifest(step, context.secrets);
-		for (const command of kubectlApplyRunner.commands(step)) await context.run(command);
+		const [apply, rollout] = kubectlApplyRunner.commands(step);
+		if (apply) await context.run(apply);
+		if (rollout && step.rolloutResource) await waitForRollout(step, step.rolloutResource, rollout, context);
 		return {detail: `applied ${step.manifest}${step.rolloutResource ? `; ${step.rolloutResource} rolled out` : ''}`, files: written ? [written] : []};
 	},
 };

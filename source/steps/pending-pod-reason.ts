@@ -34,8 +34,8 @@ export function eventsCommand(target: KubeTarget, resource: string): CommandSpec
 	};
 }
 
-/** Picks the event that best explains a pod that never started, as "FailedMount: <message>". */
-export function reasonFromEvents(json: string, resource: string): string | undefined {
+/** The event that best explains a pod that never started. */
+function bestEvent(json: string, resource: string): KubeEvent | undefined {
 	let items: KubeEvent[];
 	try {
 		items = (JSON.parse(json) as {items?: KubeEvent[]}).items ?? [];
@@ -45,9 +45,35 @@ export function reasonFromEvents(json: string, resource: string): string | undef
 
 	const matcher = podMatcher(resource);
 	const relevant = items.filter(item => item.type === 'Warning' && matcher.matches(item.involvedObject?.name ?? ''));
-	const ranked = relevant.sort((a, b) => rank(a.reason) - rank(b.reason));
-	const best = ranked[0];
+	return relevant.sort((a, b) => rank(a.reason) - rank(b.reason))[0];
+}
+
+/** Picks the event that best explains a pod that never started, as "FailedMount: <message>". */
+export function reasonFromEvents(json: string, resource: string): string | undefined {
+	const best = bestEvent(json, resource);
 	return best ? `${best.reason ?? 'Warning'}: ${best.message ?? ''}`.trim() : undefined;
+}
+
+type PodVolumes = {spec?: {volumes?: Array<{name?: string; secret?: {secretName?: string}}>}};
+
+/**
+ * The kubelet's FailedMount message names the volume and the missing key, not the secret: look the volume up in
+ * the pod so the explanation names the secret the user has to fix.
+ */
+export function missingKeyExplanation(message: string, podJson: string, namespace: string): string | undefined {
+	const match = /for volume "([^"]+)" : references non-existent secret key: (\S+)/.exec(message);
+	if (!match) return undefined;
+	const [, volumeName, key] = match;
+	let pod: PodVolumes;
+	try {
+		pod = JSON.parse(podJson) as PodVolumes;
+	} catch {
+		return undefined;
+	}
+
+	const secret = pod.spec?.volumes?.find(volume => volume.name === volumeName)?.secret?.secretName;
+	if (!secret) return undefined;
+	return `secret ${secret} has no key ${key} (volume ${volumeName} asks for it), so the pod stays in ContainerCreating. Put the data under the key ${key}, or make the volume's items name a key the secret has (kubectl -n ${namespace} get secret ${secret} -o jsonpath='{.data}' lists them).`;
 }
 
 function rank(reason: string | undefined): number {
@@ -66,8 +92,20 @@ export async function pendingPodReason(
 ): Promise<string | undefined> {
 	try {
 		const result = await runCommand(eventsCommand(target, resource), options);
-		return result.exitCode === 0 ? reasonFromEvents(result.stdout, resource) : undefined;
+		if (result.exitCode !== 0) return undefined;
+		const best = bestEvent(result.stdout, resource);
+		if (!best) return undefined;
+		const reason = `${best.reason ?? 'Warning'}: ${best.message ?? ''}`.trim();
+		const podName = best.involvedObject?.name;
+		if (best.reason !== 'FailedMount' || !podName) return reason;
+		const pod = await runCommand(podCommand(target, podName), options);
+		const explanation = pod.exitCode === 0 ? missingKeyExplanation(best.message ?? '', pod.stdout, target.namespace) : undefined;
+		return explanation ? `${reason}: ${explanation}` : reason;
 	} catch {
 		return undefined;
 	}
+}
+
+function podCommand(target: KubeTarget, name: string): CommandSpec {
+	return {file: 'kubectl', args: [...(target.context ? ['--context', target.context] : []), '-n', target.namespace, 'get', 'pod', name, '-o', 'json']};
 }
