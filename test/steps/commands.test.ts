@@ -90,7 +90,7 @@ test('docker-run removes the old container, then runs with mounts, env, env file
 	t.deepEqual(runnerFor(step).files?.(step), [{path: '/o/delegate.env', mode: 0o600, preview: 'DELEGATE_TOKEN=<redacted>\n'}]);
 	// Without an env file, the secret travels in docker's environment: a bare -e NAME, never its value.
 	t.is(
-		quoteCommand(runnerFor(step).commands({...step, envFile: undefined} as Step)[1]!),
+		lines({...step, envFile: undefined} as Step)[1],
 		"docker run -d --name harness-delegate --network host -v /o/certs/client.crt:/etc/mtls/client.crt:ro -e NEXT_GEN=true -e 'DELEGATE_NAME=my delegate' -e DELEGATE_TOKEN -u root harness/delegate:26.02.88404",
 	);
 });
