@@ -94,6 +94,10 @@ test('steadybit-agent with extension-http: mTLS env and mounts render; both work
 			tls: {server: {certificate: {fromSecret: 'extension-server'}}, client: {certificates: {fromSecrets: ['agent-ca']}}},
 			extraEnv: [{name: 'PRINT_FILES', value: '/etc/extension/certificates/extension-server/tls.key,/etc/extension/certificates/agent-ca/tls.crt'}],
 		},
+		// Only extension-http is looked at here; the other default sub-charts run in test/e2e/kubernetes.
+		'extension-container': {enabled: false},
+		'extension-host': {enabled: false},
+		'extension-kubernetes': {enabled: false},
 	};
 	const manifests = await template('steadybit-agent', values);
 	const agent = podSpec(manifests, 'StatefulSet');
