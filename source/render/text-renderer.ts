@@ -4,6 +4,11 @@ import {formatDuration} from './format-duration.js';
 
 const indent = '      ';
 
+/** Lines after the first of a multi-line message stay under it instead of falling back to the margin. */
+function continued(text: string): string {
+	return text.split('\n').join(`\n${indent}  `);
+}
+
 export function resumeHint(sessionId: string): string {
 	return `mtls-wizard resume ${sessionId}`;
 }
@@ -78,8 +83,8 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 			case 'step-failed': {
 				failedStep = event.stepId;
 				ending(event.exitCode === 3 ? 'not confirmed' : 'failed');
-				write(`${indent}error: ${event.message}\n`);
-				if (event.hint) write(`${indent}hint: ${event.hint}\n`);
+				write(`${indent}error: ${continued(event.message)}\n`);
+				if (event.hint) write(`${indent}hint: ${continued(event.hint)}\n`);
 				if (event.command) write(`${indent}command: ${event.command}\n`);
 				if (event.lastLines.length > 0) {
 					write(`${indent}last lines:\n`);

@@ -50,7 +50,7 @@ test('a failure shows the error, the hint, the command, the last lines and how t
 		{
 			type: 'step-failed',
 			stepId: 'secret-agent-client',
-			message: 'kubectl exited with code 1',
+			message: 'kubectl exited with code 1:\nError from server (Forbidden)',
 			hint: 'Check that your user may create secrets.',
 			command: 'kubectl -n steadybit-agent apply -f /o/secret.yaml',
 			lastLines: ['Error from server (Forbidden): secrets is forbidden'],
@@ -63,7 +63,8 @@ test('a failure shows the error, the hint, the command, the last lines and how t
 		[
 			'steadybit → helm: 3 steps (session s2, resuming at step 2)',
 			'[2/3] secret-agent-client  Create secret steadybit-agent/agent-client ... failed',
-			'      error: kubectl exited with code 1',
+			'      error: kubectl exited with code 1:',
+			'        Error from server (Forbidden)',
 			'      hint: Check that your user may create secrets.',
 			'      command: kubectl -n steadybit-agent apply -f /o/secret.yaml',
 			'      last lines:',
