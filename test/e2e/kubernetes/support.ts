@@ -1,0 +1,97 @@
+import {spawn} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import type {ExecutionContext} from 'ava';
+import {helmPath} from '../../support/helm.js';
+import {startKubeEmulator, type KubeEmulator} from '../../support/kube-emulator/index.js';
+import {runTool, type ToolResult} from '../../support/kube-emulator/run-tool.js';
+import {runCli, type CliResult} from '../../support/run-cli.js';
+import {standInScript} from '../../support/stand-ins/run-stand-in.js';
+
+export {freePort} from '../../support/stand-ins/run-stand-in.js';
+
+export const kubectlPath = '/usr/bin/kubectl';
+
+export const chartPath = (name: string) => fileURLToPath(new URL(`../../support/charts/${name}`, import.meta.url));
+
+/**
+ * The argv the emulator runs for an image: a stand-in script under this Node, with extra environment in front
+ * (through `env`, so it overrides the pod's own). The emulator runs every pod on the host's loopback, where a real
+ * cluster gives each pod its own network namespace; the tests use this to give each stand-in its own free port
+ * (and, where a stand-in needs it, a CA the real product would find in its image).
+ */
+export function standInImage(name: string, env: Record<string, string> = {}): string[] {
+	return ['/usr/bin/env', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), process.execPath, standInScript(name)];
+}
+
+export type Cluster = {
+	emulator: KubeEmulator;
+	/** A scratch directory removed in teardown. */
+	scratch: string;
+	/** Runs the built CLI as a user would: KUBECONFIG from the emulator, helm on PATH, a private MTLS_WIZARD_HOME. */
+	cli(args: string[], options?: {env?: NodeJS.ProcessEnv; timeoutMs?: number}): Promise<CliResult>;
+	kubectl(...args: string[]): Promise<ToolResult>;
+	/** Follows `kubectl logs -f` until `pattern` matches the log; fails the test with the log so far after timeoutMs. */
+	logs(namespace: string, resource: string, pattern: RegExp, timeoutMs?: number): Promise<string>;
+};
+
+/** Starts an emulator with the given image map and stops it (and removes every file) in t.teardown. */
+export async function startCluster(t: ExecutionContext, images: Record<string, string[]>): Promise<Cluster> {
+	if (!existsSync(kubectlPath)) throw new Error(`kubectl is missing at ${kubectlPath}: install kubectl (Debian package kubernetes-client) to run the Kubernetes end-to-end tests`);
+	const helmDir = dirname(helmPath());
+	const emulator = await startKubeEmulator({images});
+	const scratch = await mkdtemp(join(tmpdir(), 'mtls-e2e-kube-'));
+	const followers = new Set<() => void>();
+	t.teardown(async () => {
+		for (const stop of followers) stop();
+		await emulator.stop();
+		await rm(scratch, {recursive: true, force: true});
+	});
+	const home = join(scratch, 'home');
+	const env = {...emulator.env, PATH: `${helmDir}:${process.env.PATH ?? ''}`, MTLS_WIZARD_HOME: home};
+	return {
+		emulator,
+		scratch,
+		cli: async (args, options = {}) => runCli(args, {env: {...env, ...options.env}, cwd: scratch, timeoutMs: options.timeoutMs ?? 110_000}),
+		kubectl: async (...args) => runTool(kubectlPath, args, {env}),
+		logs: async (namespace, resource, pattern, timeoutMs = 20_000) =>
+			new Promise((resolve, reject) => {
+				const child = spawn(kubectlPath, ['-n', namespace, 'logs', '-f', resource], {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+				let output = '';
+				const stop = () => {
+					clearTimeout(timer);
+					followers.delete(stop);
+					child.kill();
+				};
+
+				followers.add(stop);
+				const timer = setTimeout(() => {
+					stop();
+					reject(new Error(`kubectl logs -f ${namespace}/${resource}: no line matching ${String(pattern)} within ${timeoutMs} ms. Log so far:\n${output}`));
+				}, timeoutMs);
+				const onData = (data: Buffer) => {
+					output += data.toString('utf8');
+					if (pattern.test(output)) {
+						stop();
+						resolve(output);
+					}
+				};
+
+				child.stdout.on('data', onData);
+				child.stderr.on('data', onData);
+				child.once('close', code => {
+					if (!followers.has(stop)) return;
+					stop();
+					reject(new Error(`kubectl logs -f ${namespace}/${resource} exited ${code} before a line matched ${String(pattern)}. Output:\n${output}`));
+				});
+			}),
+	};
+}
+
+/** The run's output for an assertion message: what a user would have seen. */
+export function shown(result: CliResult): string {
+	return `exit ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
