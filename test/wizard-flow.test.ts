@@ -70,7 +70,7 @@ test('generic recipe in a real 80×24 terminal: answer, review, run, summary wit
 
 	const summary = await terminal.waitFor(/Press Enter to exit/, 60_000);
 	t.regex(summary, /✔ Done\. Certificates are in /);
-	const certs = join(dir, 'mtls-generic-bundle', 'certs');
+	const certs = join(dir, 'mtls-generic', 'certs');
 	for (const name of ['ca.crt', 'server.crt', 'client.crt']) {
 		const certificate = new X509Certificate(await readFile(join(certs, name)));
 		const fingerprint = certificate.fingerprint256.replaceAll(':', '').toLowerCase();
@@ -109,7 +109,7 @@ test('quit mid-run with q, start again, resume at the saved step, finish', async
 	t.is(saved.outcome, 'interrupted');
 	t.is(saved.steps['certificates']?.state, 'done');
 	t.is(saved.steps['verify-handshake']?.state, 'pending');
-	const caBefore = await readFile(join(dir, 'mtls-generic-bundle', 'certs', 'ca.crt'), 'utf8');
+	const caBefore = await readFile(join(dir, 'mtls-generic', 'certs', 'ca.crt'), 'utf8');
 
 	const second = await open();
 	const offer = await second.waitFor(/❯ Resume generic on bundle at step 2 of 3 \(saved (just now|\d+ minutes? ago)\)/);
@@ -118,7 +118,7 @@ test('quit mid-run with q, start again, resume at the saved step, finish', async
 	await second.press('Enter');
 	const summary = await second.waitFor(/Press Enter to exit/, 60_000);
 	t.regex(summary, /✔ Done\./);
-	t.is(await readFile(join(dir, 'mtls-generic-bundle', 'certs', 'ca.crt'), 'utf8'), caBefore, 'the resumed run kept the CA issued before the quit');
+	t.is(await readFile(join(dir, 'mtls-generic', 'certs', 'ca.crt'), 'utf8'), caBefore, 'the resumed run kept the CA issued before the quit');
 	await second.press('Enter');
 	t.is(await second.exitStatus(), 0);
 
@@ -142,4 +142,27 @@ test('colours by default, none with NO_COLOR; Ctrl-C before anything ran exits 1
 	await plain.press('C-c');
 	t.is(await plain.exitStatus(), 130);
 	t.regex(await plain.screen(), /mtls-wizard: Interrupted before anything ran\./);
+});
+
+test('review offers the bundle export: files, apply.sh and README.txt written, nothing run', async t => {
+	const {dir, open} = await setup(t);
+	const terminal = await open();
+	await pickGenericBundle(terminal);
+	await acceptDefaults(terminal);
+	await terminal.press('j');
+	await terminal.waitFor(/❯ Export the bundle instead/);
+	await terminal.press('Enter');
+	await terminal.waitFor(/Directory \(Enter for mtls-generic-bundle\)/);
+	await terminal.press('Enter');
+	const done = await terminal.waitFor(/Bundle written to .*mtls-generic-bundle \(\d+ files\)/, 60_000);
+	t.regex(done, /apply\.sh/);
+	const bundle = join(dir, 'mtls-generic-bundle');
+	const files = await readdir(bundle, {recursive: true});
+	t.true(files.includes('apply.sh'));
+	t.true(files.includes('README.txt'));
+	const keys = files.filter(file => file.endsWith('.key'));
+	t.true(keys.length >= 3, `keys in the bundle: ${keys.join(', ')}`);
+	for (const key of keys) t.is((await stat(join(bundle, key))).mode & 0o777, 0o600, `${key} is 0600`);
+	await terminal.press('Enter');
+	t.is(await terminal.exitStatus(), 0);
 });

@@ -46,7 +46,7 @@ type Run = {plan: Plan; secrets: Record<string, string>; sessionId?: string; don
 
 export function createController({env, cwd}: ControllerOptions): WizardController {
 	const recipes = new Map<string, Recipe>();
-	let reviewed: {plan: Plan; secrets: Record<string, string>} | undefined;
+	let reviewed: {plan: Plan; secrets: Record<string, string>; planFor(outDir: string): Plan} | undefined;
 	let run: Run | undefined;
 
 	const recipe = async (id: string): Promise<Recipe> => {
@@ -182,11 +182,11 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 				import('../exec/shell-quote.js'),
 				import('../exec/redact.js'),
 			]);
-			const plan = buildPlan(await recipe(recipeId), target, collected.answers, {
-				outDir: path.resolve(cwd, `mtls-${recipeId}-${target}`),
-				secretAnswerIds: Object.keys(collected.secrets),
-			});
-			reviewed = {plan, secrets: collected.secrets};
+			const loaded = await recipe(recipeId);
+			// The same default output directory as `mtls-wizard run` without --out.
+			const planFor = (outDir: string) => buildPlan(loaded, target, collected.answers, {outDir, secretAnswerIds: Object.keys(collected.secrets)});
+			const plan = planFor(path.resolve(cwd, `mtls-${recipeId}`));
+			reviewed = {plan, secrets: collected.secrets, planFor};
 			const secretValues = Object.values(collected.secrets);
 			const printed = printouts(plan);
 			return {
@@ -197,15 +197,24 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			};
 		},
 
-		async exportBundle() {
-			throw new Error('exporting a bundle from the wizard is not available in this version yet; use: mtls-wizard run RECIPE --target T --export DIR');
+		async exportBundle(dir) {
+			if (!reviewed) throw new Error('nothing reviewed to export');
+			const {exportBundle} = await import('../plan/export-bundle.js');
+			const result = await exportBundle({
+				dir: path.resolve(cwd, dir),
+				plan: reviewed.planFor,
+				secrets: reviewed.secrets,
+				env,
+				signal: new AbortController().signal,
+			});
+			return {dir: result.dir, files: result.files.map(file => file.path)};
 		},
 
 		async startRun(from, onEvent) {
 			if (from === 'reviewed') {
 				if (!reviewed) throw new Error('nothing reviewed to run');
 				const start = await stepsWithProgress(reviewed.plan, undefined);
-				await startExecution({...reviewed}, onEvent);
+				await startExecution({plan: reviewed.plan, secrets: reviewed.secrets}, onEvent);
 				return start;
 			}
 

@@ -62,8 +62,9 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 		async exitStatus(timeoutMs = 20_000) {
 			const start = Date.now();
 			for (;;) {
-				const [dead, status] = (await call(['display-message', '-p', '-t', 'wizard', '#{pane_dead} #{pane_dead_status}'])).trim().split(' ');
-				if (dead === '1') return Number(status);
+				const [dead, status, signal] = (await call(['display-message', '-p', '-t', 'wizard', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal}'])).trim().split(' ');
+				if (dead === '1' && status) return Number(status);
+				if (dead === '1') throw new Error(`the program was killed by signal ${signal ?? '?'}; the screen:\n${await screen()}`);
 				if (Date.now() - start > timeoutMs) throw new Error(`the program did not exit; the screen:\n${await screen()}`);
 				await sleep(50);
 			}
