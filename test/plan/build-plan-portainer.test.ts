@@ -19,7 +19,7 @@ test('docker: server flags and mounts; agent with --mtls flags and EDGE_INSECURE
 	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'run-portainer', 'run-edge-agent', 'confirm-server-mtls', 'confirm-edge-agent']);
 	const server = stepOf(plan, 'run-portainer', 'docker-run');
 	t.like(server, {container: 'portainer', image: 'portainer/portainer-ee:2.39.4', network: 'host'});
-	t.deepEqual(server.args, ['--mtlscacert', '/certs/mtlsca.crt', '--mtlscert', '/certs/mtlsserver.crt', '--mtlskey', '/certs/mtlsserver.key', '--log-mode', 'NOCOLOR']);
+	t.deepEqual(server.args, ['--mtlscacert', '/certs/mtlsca.crt', '--mtlscert', '/certs/mtlsserver.crt', '--mtlskey', '/certs/mtlsserver.key', '--bind-https', ':9443', '--log-mode', 'NOCOLOR']);
 	t.deepEqual(server.mounts, [
 		{source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: false},
 		{source: 'portainer_data', target: '/data', readOnly: false},

@@ -191,7 +191,7 @@ test('portainer server and edge agent: coloured PRETTY startup lines, mTLS poll 
 
 	const agentEnv = {EDGE: '1', EDGE_ID: 'edge-1', EDGE_KEY: edgeKey(`https://localhost:${port}`), LOG_LEVEL: 'DEBUG', LOG_MODE: 'NOCOLOR', STAND_IN_POLL_INTERVAL_MS: '300'};
 	const agent = run(t, 'portainer-agent', {args: ['--mtlscacert', pki.ca.cert, '--mtlscert', pki.client.cert, '--mtlskey', pki.client.key], env: agentEnv});
-	await agent.waitFor(/DBG edge\/poll\.go:\d+ > short poll succeeded \| status=IDLE/);
+	await agent.waitFor(/DBG edge\/poll\.go:\d+ > +\| checkin_interval_seconds=5 port=0 schedule_count=0 status=IDLE/);
 	t.notRegex(agent.output(), /an error occured/);
 
 	const stranger = run(t, 'portainer-agent', {env: {...agentEnv, MTLS_SSL_CA: pki.ca.cert, MTLS_SSL_CERT: pki.otherClient.cert, MTLS_SSL_KEY: pki.otherClient.key}});

@@ -79,7 +79,9 @@ async function poll() {
 			throw Object.assign(new Error('short poll request failed'), {goMessage: 'short poll request failed'});
 		}
 
-		log('debug', 'edge/poll.go:202', 'short poll succeeded', {status: JSON.parse(response.body).status, endpoint_id: endpointId});
+		// poll(): the environment status as fields of an empty DEBUG message, sorted like zerolog's ConsoleWriter.
+		const status = JSON.parse(response.body);
+		log('debug', 'edge/poll.go:171', '', {checkin_interval_seconds: status.checkin, port: status.port, schedule_count: status.schedules.length, status: status.status});
 	} catch (error) {
 		const message = error.goMessage === 'short poll request failed' ? error.goMessage : `Get "${statusUrl}": ${goClientError(error, Boolean(identity.cert))}`;
 		log('error', 'edge/poll.go:175', 'an error occured during short poll', {error: message});
