@@ -57,6 +57,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	const [screen, setScreen] = useState<Screen>({name: 'loading'});
 	const running = useRef(false);
 	const rows = stdout.rows || 24;
+	const columns = (stdout.columns || 80) - 1;
 	const where = useRef('');
 	const ended = useRef(false);
 
@@ -242,7 +243,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					else quit();
 				};
 
-				return <ReviewScreen review={review} height={rows - 13} onAction={act} />;
+				return <ReviewScreen review={review} width={columns} height={rows - 13} onAction={act} />;
 			}
 
 			case 'export': {
@@ -273,7 +274,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 				return (
 					<SummaryScreen
 						summary={screen.summary}
-						width={(stdout.columns || 80) - 1}
+						width={columns}
 						height={rows - 6}
 						onExit={() => finish({exitCode: 0, sessionId: screen.summary.sessionId})}
 					/>

@@ -3,28 +3,32 @@ import {Box, Text} from 'ink';
 import type {ReviewView} from '../wizard/types.js';
 import {ScrollView, type ScrollLine} from './ScrollView.js';
 import {SelectList} from './SelectList.js';
+import {wrapText} from './wrap-text.js';
 
 export type ReviewAction = 'run' | 'export' | 'back' | 'quit';
 
-type Props = {review: ReviewView; height: number; onAction(action: ReviewAction): void};
+type Props = {review: ReviewView; width: number; height: number; onAction(action: ReviewAction): void};
 
-function planLines(review: ReviewView): ScrollLine[] {
+/** Commands are wrapped, not cut: every argument of what will run must be readable before it runs. */
+function planLines(review: ReviewView, width: number): ScrollLine[] {
 	return [
 		{text: `Files to write (${review.files.length}), under ${review.outDir}`, heading: true},
 		...review.files.map(file => ({text: `  ${file.mode}  ${file.path}`})),
 		{text: `Commands to run (${review.commands.length})`, heading: true},
-		...(review.commands.length === 0 ? [{text: '  none: nothing outside this machine changes'}] : review.commands.map(command => ({text: `  $ ${command}`}))),
+		...(review.commands.length === 0
+			? [{text: '  none: nothing outside this machine changes'}]
+			: review.commands.flatMap(command => wrapText(command, width, '  $ ', '      ').map(text => ({text})))),
 	];
 }
 
 /** The plan before anything happens: what is written and what runs, secrets redacted by the planner's printer. */
-export function ReviewScreen({review, height, onAction}: Props) {
+export function ReviewScreen({review, width, height, onAction}: Props) {
 	return (
 		<Box flexDirection="column">
 			<Text bold>
 				Review: {review.steps.length} steps
 			</Text>
-			<ScrollView lines={planLines(review)} height={Math.max(3, height)} />
+			<ScrollView lines={planLines(review, width)} height={Math.max(3, height)} />
 			<Box marginTop={1}>
 				<SelectList<ReviewAction>
 					items={[
