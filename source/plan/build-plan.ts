@@ -269,6 +269,7 @@ class Planner {
 					clientCertFile: this.text(step.clientCertFile, `${where}.clientCertFile`),
 					clientKeyFile: this.text(step.clientKeyFile, `${where}.clientKeyFile`),
 					...(step.presentClientCertificate === undefined ? {} : {presentClientCertificate: step.presentClientCertificate}),
+					...(step.clientCertificateOptional === undefined ? {} : {clientCertificateOptional: step.clientCertificateOptional}),
 					...(step.httpPath ? {httpPath: this.text(step.httpPath, `${where}.httpPath`)} : {}),
 					timeoutSeconds: this.number(step.timeoutSeconds, `${where}.timeoutSeconds`),
 					// Patterns are regular expressions: never templated.

@@ -208,6 +208,12 @@ export type TlsProbeStep = StepBase & {
 	 * Absent means true.
 	 */
 	presentClientCertificate?: boolean;
+	/**
+	 * true for a server that asks for a client certificate but lets a client without one in (Go's
+	 * VerifyClientCertIfGiven, e.g. Portainer's 9443): the negative case is then a certificate from a throwaway CA,
+	 * which must be refused, instead of no certificate. Absent means false.
+	 */
+	clientCertificateOptional?: boolean;
 	/** A request path proving the application answered over mutual TLS (HTTP GET), or none for a bare handshake. */
 	httpPath?: string;
 	timeoutSeconds: number;

@@ -262,6 +262,7 @@ const tlsProbe = z
 		clientCertFile: z.string(),
 		clientKeyFile: z.string(),
 		presentClientCertificate: z.boolean().optional(),
+		clientCertificateOptional: z.boolean().optional(),
 		httpPath: z.string().optional(),
 		timeoutSeconds: numberOrTemplate.default(120),
 		failureHints: z.array(failurePattern).default([]),

@@ -3,6 +3,8 @@ import {request} from 'node:https';
 import {connect, type TLSSocket} from 'node:tls';
 import {setTimeout as delay} from 'node:timers/promises';
 import {InterruptedError, NotConfirmedError, StepFailedError} from '../errors.js';
+import {issueCa} from '../pki/issue-ca.js';
+import {issueLeaf} from '../pki/issue-leaf.js';
 import type {FailurePattern, TlsProbeStep} from '../plan/types.js';
 import type {StepContext, StepOutcome, StepRunner} from './types.js';
 
@@ -81,7 +83,19 @@ function httpGet(step: TlsProbeStep, path: string, credentials: Credentials, sig
 				outgoing.destroy();
 			},
 		);
-		outgoing.on('error', error => resolve({accepted: false, error, serverVerified: false}));
+		// A server that drops the connection after a handshake in which we sent a certificate has refused that certificate
+		// (a server that only checks a certificate if given, like Portainer on 9443, may close without an alert).
+		let handshakeDone = false;
+		outgoing.on('socket', socket => socket.once('secureConnect', () => (handshakeDone = true)));
+		outgoing.on('error', (error: NodeJS.ErrnoException) => {
+			if (handshakeDone && credentials.cert && error.code === 'ECONNRESET') {
+				const message = 'the server closed the connection right after the handshake: it refused the client certificate';
+				resolve({accepted: false, error: Object.assign(new Error(message), {code: 'ECONNRESET'}), serverVerified: true});
+				return;
+			}
+
+			resolve({accepted: false, error, serverVerified: handshakeDone});
+		});
 		outgoing.end();
 	});
 }
@@ -150,6 +164,7 @@ export async function probeTls(step: TlsProbeStep, context: StepContext): Promis
 	}
 
 	context.output({line: `accepted with the client certificate (${withCertificate.detail})`, stream: 'info'});
+	if (step.clientCertificateOptional) return refuseStranger(step, ca, withCertificate.detail, context);
 	const withoutCertificate = await attempt(step, {ca}, context.signal);
 	if (context.signal.aborted) throw new InterruptedError();
 	if (withoutCertificate.accepted) {
@@ -163,6 +178,28 @@ export async function probeTls(step: TlsProbeStep, context: StepContext): Promis
 
 	context.output({line: `refused without a client certificate (${describe(withoutCertificate.error)})`, stream: 'info'});
 	return {detail: `mutual TLS proved on ${address}: client certificate accepted (${withCertificate.detail}), no certificate refused`};
+}
+
+/**
+ * For a server that lets clients without a certificate in but verifies any certificate it is given: a client
+ * certificate from a throwaway CA must be turned away, or the server does not check client certificates at all.
+ */
+async function refuseStranger(step: TlsProbeStep, ca: string, accepted: string, context: StepContext): Promise<StepOutcome> {
+	const address = `${step.host}:${step.port}`;
+	const strangerCa = await issueCa({commonName: 'mtls-wizard probe throwaway CA', days: 1, keySize: 2048});
+	const stranger = await issueLeaf(strangerCa, {role: 'client', commonName: 'stranger', dnsNames: [], ipAddresses: [], days: 1, keySize: 2048});
+	const result = await attempt(step, {ca, cert: stranger.certificatePem, key: stranger.privateKeyPem}, context.signal);
+	if (context.signal.aborted) throw new InterruptedError();
+	if (result.accepted) {
+		throw new StepFailedError(
+			`${address} accepted a client certificate from a CA it should not trust: client certificates are not verified (${result.detail})`,
+			step.id,
+			hintFor('client certificate not verified', step.failureHints) ?? 'The server must verify client certificates against the CA; check that its client CA setting is applied.',
+		);
+	}
+
+	context.output({line: `refused with a certificate from another CA (${describe(result.error)})`, stream: 'info'});
+	return {detail: `mutual TLS proved on ${address}: client certificate accepted (${accepted}), a certificate from another CA refused`};
 }
 
 /**
