@@ -1,0 +1,52 @@
+import {join} from 'node:path';
+import test from 'ava';
+import {chartPath, freePort, shown, standInImage, startCluster} from './support.js';
+
+const extensions = ['http', 'kubernetes', 'container', 'host'] as const;
+
+test.serial('steadybit --target helm: four extensions start with RequireAndVerifyClientCert, the agent reaches each over mutual TLS', async t => {
+	// In a cluster each extension pod has its own network namespace and the agent finds them by annotations
+	// (autoregistration). The emulator runs every pod on the host's loopback: each extension stand-in gets its own
+	// free port, and the agent stand-in is given their addresses as registration URLs. It calls them by IP, which the
+	// agent's default hostname verification (unsafe_ip_addresses) does not check, as for pod-IP DaemonSets; the
+	// certificate's Service DNS names are proved by the run's local handshake.
+	const ports = Object.fromEntries(await Promise.all(extensions.map(async name => [name, {port: await freePort(), health: await freePort()}] as const)));
+	const images: Record<string, string[]> = {};
+	for (const name of extensions) {
+		images[`ghcr.io/steadybit/extension-${name}:latest`] = standInImage('steadybit-extension', {
+			STEADYBIT_EXTENSION_PORT: String(ports[name]!.port),
+			STEADYBIT_EXTENSION_HEALTH_PORT: String(ports[name]!.health),
+		});
+	}
+
+	images['steadybit/agent:2.4.2'] = standInImage('steadybit-agent', {
+		...Object.fromEntries(extensions.map((name, index) => [`STEADYBIT_AGENT_EXTENSIONS_REGISTRATIONS_${index}_URL`, `https://127.0.0.1:${ports[name]!.port}`])),
+		STAND_IN_INTERVAL_MS: '500',
+	});
+	const cluster = await startCluster(t, images);
+	const out = join(cluster.scratch, 'out');
+	const result = await cluster.cli(
+		['run', 'steadybit', '--target', 'helm', '--set', 'clusterName=e2e', '--set', 'namespace=steadybit-e2e', '--set', `chart=${chartPath('steadybit-agent')}`, '--out', out, '--yes'],
+		// The passphrase makes the agent's key encrypted PKCS#8; the chart hands the password to the agent from its own secret.
+		{env: {MTLS_WIZARD_ANSWER_AGENT_KEY: 'agent-key-e2e', MTLS_WIZARD_ANSWER_AGENT_KEY_PASSPHRASE: 'e2e-passphrase'}},
+	);
+	t.is(result.exitCode, 0, shown(result));
+	t.is(result.stdout.match(/done \(.*\): confirmed: The extension serves HTTPS and requires a client certificate/g)?.length, 4, result.stdout);
+
+	const types = await cluster.kubectl('-n', 'steadybit-e2e', 'get', 'secrets', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.type} {end}');
+	t.regex(types.stdout, /steadybit-agent-client-tls=kubernetes\.io\/tls/);
+	t.regex(types.stdout, /steadybit-extension-server-tls=kubernetes\.io\/tls/);
+	// The CA-only secret must be Opaque: a kubernetes.io/tls secret would need tls.key.
+	t.regex(types.stdout, /steadybit-mtls-ca=Opaque/);
+
+	for (const name of extensions) {
+		const kind = name === 'container' || name === 'host' ? 'daemonset' : 'deployment';
+		const log = await cluster.logs('steadybit-e2e', `${kind}/steadybit-agent-extension-${name}`, /Starting extension https server on port \d+ \(ClientAuth: RequireAndVerifyClientCert\)/);
+		t.regex(log, new RegExp(`on port ${ports[name]!.port} \\(ClientAuth: RequireAndVerifyClientCert\\)`));
+	}
+
+	const lastUrl = `https://127.0.0.1:${ports.host!.port}`;
+	const agent = await cluster.logs('steadybit-e2e', 'statefulset/steadybit-agent', new RegExp(`Extension ${lastUrl.replaceAll('.', '\\.')} responded with HTTP 200`));
+	t.regex(agent, /Configuring extension http client using mutual TLS \(keyFile=\/opt\/steadybit\/agent\/etc\/extensions\/client\/tls\.key, chainFile=\/opt\/steadybit\/agent\/etc\/extensions\/client\/tls\.crt\)/);
+	for (const name of extensions) t.regex(agent, new RegExp(`Extension https://127\\.0\\.0\\.1:${ports[name]!.port} responded with HTTP 200`));
+});
