@@ -94,7 +94,7 @@ function httpGet(step: TlsProbeStep, path: string, credentials: Credentials, sig
 				return;
 			}
 
-			resolve({accepted: false, error, serverVerified: handshakeDone});
+			resolve({accepted: false, error, serverVerified: false});
 		});
 		outgoing.end();
 	});

@@ -1,0 +1,175 @@
+import {chmod, copyFile, readFile} from 'node:fs/promises';
+import https from 'node:https';
+import {join} from 'node:path';
+import test from 'ava';
+import {spawnCli} from '../../commands/support/spawn-cli.js';
+import {docker, freePort, initSwarm} from '../../support/private-docker.js';
+import {buildStandInImage} from '../../support/stand-in-image.js';
+import {makeTestPki, type TestPki} from '../../support/stand-ins/openssl-pki.js';
+import {containerNames, emptyEngine, inspectContainer, shown, startDockerE2e, waitForLog, type DockerE2e} from './support/docker-e2e.js';
+
+let e2e: DockerE2e | undefined;
+let images: {server: string; agent: string};
+let pki: TestPki;
+
+test.before(async () => {
+	e2e = await startDockerE2e('portainer');
+	const [server, agent] = await Promise.all([buildStandInImage(e2e.engine.env, 'portainer-server'), buildStandInImage(e2e.engine.env, 'portainer-agent')]);
+	images = {server, agent};
+	pki = await makeTestPki(join(e2e.work, 'other-pki'));
+});
+
+test.after.always(async () => {
+	await e2e?.stop();
+});
+
+function setup(): DockerE2e {
+	if (!e2e) throw new Error('the private Docker engine did not start (see the before hook)');
+	return e2e;
+}
+
+test.beforeEach(async () => {
+	await emptyEngine(setup().engine.env);
+});
+
+/** The Edge key Portainer's UI generates: base64 of `url|tunnelAddr|fingerprint|endpointId`. */
+function edgeKey(port: number): string {
+	return Buffer.from(`https://localhost:${port}|localhost:8000|stand-in-fingerprint|1`).toString('base64');
+}
+
+function answers(port: number): string[] {
+	const {socket, volumesDir} = setup();
+	return [
+		'--set', 'mtlsDomain=localhost',
+		'--set', `serverImage=${images.server}`,
+		'--set', `agentImage=${images.agent}`,
+		'--set', 'edgeId=edge-1',
+		'--set', `httpsPort=${port}`,
+		'--set', `dockerSocket=${socket}`,
+		'--set', `dockerVolumesDir=${volumesDir}`,
+	];
+}
+
+/** GET over mutual TLS with our own Node client: an independent judge of what the wizard deployed. */
+async function edgeStatus(port: number, ca: string, identity?: {cert: string; key: string}): Promise<number> {
+	const [caPem, cert, key] = await Promise.all([readFile(ca), identity ? readFile(identity.cert) : undefined, identity ? readFile(identity.key) : undefined]);
+	return new Promise((resolve, reject) => {
+		https
+			.get({host: '127.0.0.1', port, path: '/api/endpoints/1/edge/status', servername: 'localhost', ca: caPem, cert, key, agent: false}, response => {
+				response.resume();
+				resolve(response.statusCode ?? 0);
+			})
+			.on('error', reject);
+	});
+}
+
+test.serial('docker: Portainer and the Edge Agent run with the issued certificates; the agent polls over mutual TLS and the probe passes', async t => {
+	const {engine, work, cliEnv, wizard} = setup();
+	const port = await freePort();
+	const out = join(work, 'docker');
+	const key = edgeKey(port);
+	const result = await wizard(['run', 'portainer', '--target', 'docker', '--out', out, ...answers(port), '--yes'], cliEnv('docker', {MTLS_WIZARD_ANSWER_EDGE_KEY: key}));
+	t.is(result.exitCode, 0, shown(result));
+	t.regex(result.stdout, new RegExp(`mutual TLS proved on 127\\.0\\.0\\.1:${port}`));
+	t.regex(result.stdout, /confirmed: The Edge Agent polled Portainer over mutual TLS/);
+	t.false(shown(result).includes(key), 'the Edge key is never printed');
+
+	t.deepEqual(await containerNames(engine.env), ['portainer', 'portainer_edge_agent']);
+	const server = await inspectContainer(engine.env, 'portainer');
+	t.true(server.State.Running);
+	t.is(server.HostConfig.NetworkMode, 'host');
+	t.deepEqual(server.Config.Cmd, ['--mtlscacert', '/certs/mtlsca.crt', '--mtlscert', '/certs/mtlsserver.crt', '--mtlskey', '/certs/mtlsserver.key', '--bind-https', `:${port}`, '--log-mode', 'NOCOLOR']);
+	const agent = await inspectContainer(engine.env, 'portainer_edge_agent');
+	t.true(agent.State.Running);
+	t.true(agent.Config.Env.includes('EDGE_INSECURE_POLL=0'));
+	t.true(agent.Config.Env.includes(`EDGE_KEY=${key}`), 'the secret Edge key reached the container');
+	const certMount = agent.Mounts.find(mount => mount.Destination === '/certs/client.crt');
+	t.like(certMount, {Source: join(out, 'certs', 'agent.crt'), RW: false});
+
+	const serverLog = await waitForLog(engine.env, 'portainer', /starting HTTPS server/);
+	t.regex(serverLog, new RegExp(`INF api/http/server\\.go:365 > starting HTTPS server \\| bind_address=:${port}`));
+	const agentLog = await waitForLog(engine.env, 'portainer_edge_agent', /checkin_interval_seconds=/);
+	t.regex(agentLog, /DBG edge\/poll\.go:171 > +\| checkin_interval_seconds=5 port=0 schedule_count=0 status=IDLE/);
+	t.notRegex(agentLog, /an error occured/);
+
+	// Judged by our own client: the issued agent certificate gets the edge status, no certificate is turned away.
+	const certs = join(out, 'certs');
+	t.is(await edgeStatus(port, join(certs, 'ca.crt'), {cert: join(certs, 'agent.crt'), key: join(certs, 'agent.key')}), 200);
+	t.is(await edgeStatus(port, join(certs, 'ca.crt')), 403);
+});
+
+test.serial('docker: an old client certificate from another CA put in place mid-run is refused; exit 1 with the recipe hint', async t => {
+	const {engine, work, cliEnv, wizard} = setup();
+	const port = await freePort();
+	const out = join(work, 'stale-client');
+	const env = cliEnv('stale-client', {MTLS_WIZARD_ANSWER_EDGE_KEY: edgeKey(port)});
+	const cli = spawnCli(['run', 'portainer', '--target', 'docker', '--out', out, ...answers(port), '--yes'], {...env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'run-edge-agent'});
+	await cli.waitForLine(/test pause before step run-edge-agent/);
+	cli.child.kill('SIGINT');
+	t.is((await cli.exited).exitCode, 130);
+
+	// The user copies the Edge Agent's certificate from an older setup (another CA) over the wizard's, then resumes.
+	await copyFile(pki.otherClient.cert, join(out, 'certs', 'agent.crt'));
+	await copyFile(pki.otherClient.key, join(out, 'certs', 'agent.key'));
+	await chmod(join(out, 'certs', 'agent.key'), 0o600);
+	const resumed = await wizard(['resume'], env);
+	t.is(resumed.exitCode, 1, shown(resumed));
+	t.regex(shown(resumed), /refused the client certificate/);
+	t.regex(shown(resumed), /Portainer rejected the client certificate\. --mtlscacert must be the CA that signed it\./);
+
+	// The agent, running with the stale certificate, is refused too, in Portainer's own words.
+	const agentLog = await waitForLog(engine.env, 'portainer_edge_agent', /an error occured during short poll/);
+	t.regex(agentLog, /ERR edge\/poll\.go:\d+ > an error occured during short poll \| error="Get \\"https:\/\/localhost:\d+\/api\/endpoints\/1\/edge\/status\\": remote error: tls: bad certificate"/);
+	t.notRegex(agentLog, /checkin_interval_seconds=/);
+	t.deepEqual(await containerNames(engine.env), ['portainer', 'portainer_edge_agent']);
+});
+
+type ServiceSpec = {
+	Spec: {
+		TaskTemplate: {
+			ContainerSpec: {Args?: string[]; Secrets?: Array<{SecretName: string; File: {Name: string; Mode: number}}>; Env?: string[]};
+			Networks?: Array<{Target: string}>;
+		};
+	};
+};
+
+test.serial('swarm: the three portainer.mtls* secrets, services that mount them under the names their flags read, confirmed', async t => {
+	const {engine, work, cliEnv, wizard} = setup();
+	await initSwarm(engine.env);
+	const port = await freePort();
+	const out = join(work, 'swarm');
+	const result = await wizard(['run', 'portainer', '--target', 'swarm', '--out', out, ...answers(port), '--yes'], cliEnv('swarm', {MTLS_WIZARD_ANSWER_EDGE_KEY: edgeKey(port)}));
+	t.is(result.exitCode, 0, shown(result));
+	t.regex(result.stdout, new RegExp(`mutual TLS proved on 127\\.0\\.0\\.1:${port}`));
+	t.regex(result.stdout, /confirmed: The Edge Agent polled Portainer over mutual TLS/);
+
+	const secrets = (await docker(engine.env, ['secret', 'ls', '--format', '{{.Name}}'])).split('\n').filter(Boolean).sort();
+	t.deepEqual(secrets, ['portainer-agent.mtlscert', 'portainer-agent.mtlskey', 'portainer.mtlscacert', 'portainer.mtlscert', 'portainer.mtlskey']);
+	const services = (await docker(engine.env, ['service', 'ls', '--format', '{{.Name}}'])).split('\n').filter(Boolean).sort();
+	t.deepEqual(services, ['portainer', 'portainer_edge_agent']);
+
+	const [server, agent] = JSON.parse(await docker(engine.env, ['service', 'inspect', 'portainer', 'portainer_edge_agent'])) as ServiceSpec[];
+	const mounted = (spec: ServiceSpec) => spec.Spec.TaskTemplate.ContainerSpec.Secrets?.map(s => [s.SecretName, s.File.Name]).sort();
+	t.deepEqual(mounted(server!), [
+		['portainer.mtlscacert', 'portainer.mtlscacert'],
+		['portainer.mtlscert', 'portainer.mtlscert'],
+		['portainer.mtlskey', 'portainer.mtlskey'],
+	]);
+	t.deepEqual(mounted(agent!), [
+		['portainer-agent.mtlscert', 'portainer.mtlscert'],
+		['portainer-agent.mtlskey', 'portainer.mtlskey'],
+		['portainer.mtlscacert', 'portainer.mtlscacert'],
+	]);
+	for (const spec of [server!, agent!]) {
+		const args = spec.Spec.TaskTemplate.ContainerSpec.Args ?? [];
+		const files = args.filter(arg => arg.startsWith('/run/secrets/'));
+		t.is(files.length, 3);
+		for (const file of files) t.true(mounted(spec)!.some(([, name]) => `/run/secrets/${name}` === file), file);
+	}
+
+	t.true(agent!.Spec.TaskTemplate.ContainerSpec.Env?.includes('EDGE_INSECURE_POLL=0'));
+	const agentLog = await waitForLog(engine.env, 'portainer_edge_agent', /checkin_interval_seconds=/, 'service');
+	t.notRegex(agentLog, /an error occured/);
+	const certs = join(out, 'certs');
+	t.is(await edgeStatus(port, join(certs, 'ca.crt'), {cert: join(certs, 'agent.crt'), key: join(certs, 'agent.key')}), 200);
+});
