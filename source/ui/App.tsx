@@ -304,7 +304,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			<Box marginTop={1} flexDirection="column">
 				{body()}
 			</Box>
-			<KeyHints screen={screen.name} />
+			<KeyHints screen={screen.name === 'run' && screen.state.finished ? 'run-finished' : screen.name} />
 		</Box>
 	);
 }

@@ -13,6 +13,7 @@ const hints: Record<string, string> = {
 	review: `${move} · PgUp/PgDn scroll · Esc back · q quit`,
 	export: 'Enter write · Esc back · Ctrl-C quit',
 	run: 'q or Ctrl-C: stop and save (resume later)',
+	'run-finished': `${move} · q quit (session saved)`,
 	summary: 'Enter exit',
 	error: 'Enter or Esc back · q quit',
 };

@@ -9,11 +9,11 @@ export type ReviewAction = 'run' | 'export' | 'back' | 'quit';
 
 type Props = {review: ReviewView; width: number; height: number; onAction(action: ReviewAction): void};
 
-/** Commands are wrapped, not cut: every argument of what will run must be readable before it runs. */
+/** Paths and commands are wrapped, not cut: every argument of what will run must be readable before it runs. */
 function planLines(review: ReviewView, width: number): ScrollLine[] {
 	return [
 		{text: `Files to write (${review.files.length}), under ${review.outDir}`, heading: true},
-		...review.files.map(file => ({text: `  ${file.mode}  ${file.path}`})),
+		...review.files.flatMap(file => wrapText(`${file.mode}  ${file.path}`, width, '  ', '        ').map(text => ({text}))),
 		{text: `Commands to run (${review.commands.length})`, heading: true},
 		...(review.commands.length === 0
 			? [{text: '  none: nothing outside this machine changes'}]
