@@ -13,7 +13,7 @@ type Props = {review: ReviewView; width: number; height: number; onAction(action
 function planLines(review: ReviewView, width: number): ScrollLine[] {
 	return [
 		{text: `Files to write (${review.files.length}), under ${review.outDir}`, heading: true},
-		...review.files.flatMap(file => wrapText(`${file.mode}  ${file.path}`, width, '  ', '        ').map(text => ({text}))),
+		...review.files.flatMap(file => wrapText(file.path, width, `  ${file.mode}  `, '        ').map(text => ({text}))),
 		{text: `Commands to run (${review.commands.length})`, heading: true},
 		...(review.commands.length === 0
 			? [{text: '  none: nothing outside this machine changes'}]
