@@ -1,0 +1,125 @@
+import {X509Certificate} from 'node:crypto';
+import {readFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import test from 'ava';
+import {spawnCli} from '../../commands/support/spawn-cli.js';
+import {readSessions} from '../../commands/support/session-files.js';
+import {freePort} from '../../support/private-docker.js';
+import {buildStandInImage} from '../../support/stand-in-image.js';
+import {containerNames, emptyEngine, inspectContainer, shown, startDockerE2e, waitForLog, type DockerE2e} from './support/docker-e2e.js';
+
+let e2e: DockerE2e | undefined;
+let images: {extension: string; agent: string};
+
+test.before(async () => {
+	e2e = await startDockerE2e('steadybit');
+	const [extension, agent] = await Promise.all([
+		buildStandInImage(e2e.engine.env, 'steadybit-extension'),
+		buildStandInImage(e2e.engine.env, 'steadybit-agent'),
+	]);
+	images = {extension, agent};
+});
+
+test.after.always(async () => {
+	await e2e?.stop();
+});
+
+function setup(): DockerE2e {
+	if (!e2e) throw new Error('the private Docker engine did not start (see the before hook)');
+	return e2e;
+}
+
+test.beforeEach(async () => {
+	await emptyEngine(setup().engine.env);
+});
+
+const agentKey = 'e2e-agent-key-not-a-real-one';
+
+function runArgs(out: string, port: number): string[] {
+	return [
+		'run', 'steadybit', '--target', 'docker', '--out', out,
+		'--set', `extensionImage=${images.extension}`,
+		'--set', `agentImage=${images.agent}`,
+		'--set', 'extensionHost=localhost',
+		'--set', `extensionPort=${port}`,
+		'--yes',
+	];
+}
+
+async function fingerprint(file: string): Promise<string> {
+	return new X509Certificate(await readFile(file)).fingerprint256;
+}
+
+/** What both containers must look like after a successful run into `out` on `port`. */
+async function assertDeployed(t: import('ava').ExecutionContext, out: string, port: number): Promise<void> {
+	const {engine} = setup();
+	t.deepEqual(await containerNames(engine.env), ['steadybit-agent', 'steadybit-extension']);
+	const extension = await inspectContainer(engine.env, 'steadybit-extension');
+	t.true(extension.State.Running);
+	for (const variable of [
+		'STEADYBIT_EXTENSION_TLS_SERVER_CERT=/etc/extension/certificates/server/tls.crt',
+		'STEADYBIT_EXTENSION_TLS_SERVER_KEY=/etc/extension/certificates/server/tls.key',
+		'STEADYBIT_EXTENSION_TLS_CLIENT_CAS=/etc/extension/certificates/client-ca/tls.crt',
+		`STEADYBIT_EXTENSION_PORT=${port}`,
+	]) {
+		t.true(extension.Config.Env.includes(variable), variable);
+	}
+
+	t.like(extension.Mounts.find(m => m.Destination === '/etc/extension/certificates/client-ca/tls.crt'), {Source: join(out, 'certs', 'ca.crt'), RW: false});
+	const agent = await inspectContainer(engine.env, 'steadybit-agent');
+	t.true(agent.State.Running);
+	t.true(agent.Config.Env.includes(`STEADYBIT_AGENT_KEY=${agentKey}`), 'the secret agent key reached the container');
+	t.true(agent.Config.Env.includes(`STEADYBIT_AGENT_EXTENSIONS_REGISTRATIONS_0_URL=https://localhost:${port}`));
+	t.like(agent.Mounts.find(m => m.Destination === '/opt/steadybit/agent/etc/extensions/client/tls.crt'), {Source: join(out, 'certs', 'agent-client.crt'), RW: false});
+
+	const extensionLog = await waitForLog(engine.env, 'steadybit-extension', /Starting extension/);
+	t.regex(extensionLog, new RegExp(`Z INF Starting extension https server on port ${port} \\(ClientAuth: RequireAndVerifyClientCert\\)`));
+	// The agent called the extension with its client certificate and got an answer; the extension refused nobody.
+	const agentLog = await waitForLog(engine.env, 'steadybit-agent', /responded with HTTP 200|Failed to call extension/);
+	t.regex(agentLog, /Configuring extension http client using mutual TLS \(keyFile=\/opt\/steadybit\/agent\/etc\/extensions\/client\/tls\.key, chainFile=\/opt\/steadybit\/agent\/etc\/extensions\/client\/tls\.crt\)/);
+	t.regex(agentLog, new RegExp(`Extension https://localhost:${port} responded with HTTP 200`));
+	t.notRegex(agentLog, /Failed to call extension/);
+	t.notRegex(await waitForLog(engine.env, 'steadybit-extension', /Starting extension/), /TLS handshake error/);
+}
+
+test.serial('docker: the extension starts with RequireAndVerifyClientCert and the agent calls it with its client certificate', async t => {
+	const {work, cliEnv, wizard} = setup();
+	const port = await freePort();
+	const out = join(work, 'docker');
+	const result = await wizard(runArgs(out, port), cliEnv('docker', {MTLS_WIZARD_ANSWER_AGENT_KEY: agentKey}));
+	t.is(result.exitCode, 0, shown(result));
+	t.regex(result.stdout, /confirmed: The extension serves HTTPS and requires a client certificate signed by the CA \(mutual TLS\)/);
+	t.regex(result.stdout, /confirmed: The agent loaded its client certificate and key/);
+	t.false(shown(result).includes(agentKey), 'the agent key is never printed');
+	await assertDeployed(t, out, port);
+});
+
+test.serial('docker: the CLI killed with SIGKILL between the two containers, resume ends like an uninterrupted run', async t => {
+	const {engine, work, cliEnv, wizard} = setup();
+	const port = await freePort();
+	const out = join(work, 'killed');
+	const env = cliEnv('killed', {MTLS_WIZARD_ANSWER_AGENT_KEY: agentKey});
+	const cli = spawnCli(runArgs(out, port), {...env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'run-agent'});
+	await cli.waitForLine(/test pause before step run-agent/);
+	cli.child.kill('SIGKILL');
+	await cli.exited;
+	const caBefore = await fingerprint(join(out, 'certs', 'ca.crt'));
+	const clientBefore = await fingerprint(join(out, 'certs', 'agent-client.crt'));
+	t.deepEqual(await containerNames(engine.env), ['steadybit-extension'], 'killed after the first container, before the second');
+	const [killed] = await readSessions(env['MTLS_WIZARD_HOME']!);
+	t.is(killed?.steps['run-extension']?.state, 'done');
+	t.is(killed?.steps['run-agent']?.state, 'running');
+
+	const resumed = await wizard(['resume'], env);
+	t.is(resumed.exitCode, 0, shown(resumed));
+	t.regex(resumed.stdout, new RegExp(`session ${killed!.id}, resuming at step`));
+	t.regex(resumed.stdout, /run-extension .*skipped \(done in session/);
+
+	// Same certificates as before the kill, each container exactly once, and the answers (the port) kept.
+	t.is(await fingerprint(join(out, 'certs', 'ca.crt')), caBefore);
+	t.is(await fingerprint(join(out, 'certs', 'agent-client.crt')), clientBefore);
+	await assertDeployed(t, out, port);
+	const [finished] = await readSessions(env['MTLS_WIZARD_HOME']!);
+	t.is(finished?.outcome, 'done');
+	t.is(Number(finished?.answers['extensionPort']), port);
+});
