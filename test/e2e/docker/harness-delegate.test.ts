@@ -1,0 +1,104 @@
+import {X509Certificate} from 'node:crypto';
+import {readFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import test from 'ava';
+import {docker, freePort} from '../../support/private-docker.js';
+import {buildStandInImage} from '../../support/stand-in-image.js';
+import {makeTestPki, type TestPki} from '../../support/stand-ins/openssl-pki.js';
+import {startStandIn} from '../../support/stand-ins/run-stand-in.js';
+import {containerNames, emptyEngine, inspectContainer, shown, startDockerE2e, waitForLog, type DockerE2e} from './support/docker-e2e.js';
+
+let e2e: DockerE2e | undefined;
+let managerPki: TestPki;
+/** The delegate stand-in image with the manager's CA in its trust store (see the before hook). */
+let delegateImage: string;
+
+test.before(async () => {
+	e2e = await startDockerE2e('harness');
+	const env = e2e.engine.env;
+	managerPki = await makeTestPki(join(e2e.work, 'manager-pki'));
+	/*
+	 * Harness runs the real manager endpoint with a certificate from a public CA, which the delegate image trusts out
+	 * of the box; the recipe rightly has no trust answer. The local manager stand-in has a test CA instead, so the
+	 * test bakes that CA into a derived image's trust store (STAND_IN_EXTRA_CA), playing the public CA's part.
+	 */
+	const base = await buildStandInImage(env, 'harness-delegate');
+	const builder = `harness-trust-${process.pid}`;
+	await docker(env, ['create', '--name', builder, base]);
+	try {
+		await docker(env, ['cp', managerPki.ca.cert, `${builder}:/etc/manager-public-ca.pem`]);
+		delegateImage = 'stand-in/harness-delegate-public-ca:test';
+		await docker(env, ['commit', '--change', 'ENV STAND_IN_EXTRA_CA=/etc/manager-public-ca.pem', builder, delegateImage]);
+	} finally {
+		await docker(env, ['rm', '-f', builder]);
+	}
+});
+
+test.after.always(async () => {
+	await e2e?.stop();
+});
+
+function setup(): DockerE2e {
+	if (!e2e) throw new Error('the private Docker engine did not start (see the before hook)');
+	return e2e;
+}
+
+test.beforeEach(async () => {
+	await emptyEngine(setup().engine.env);
+});
+
+const delegateToken = 'e2e-delegate-token-not-a-real-one';
+
+test.serial('docker: the delegate presents its client certificate to a manager that requires it, after the CA went to Harness', async t => {
+	const {engine, work, cliEnv, wizard} = setup();
+	const out = join(work, 'delegate');
+	const env = cliEnv('delegate', {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: delegateToken});
+
+	// The order a user follows: issue the CA first and send ca.crt to Harness Support, then deploy the delegate.
+	const bundle = await wizard(['run', 'harness-delegate', '--target', 'bundle', '--out', out, '--set', 'clientCn=e2e-delegate', '--yes'], env);
+	t.is(bundle.exitCode, 0, shown(bundle));
+	const caFingerprint = new X509Certificate(await readFile(join(out, 'certs', 'ca.crt'))).fingerprint256;
+
+	// "Harness" now trusts that CA: its mTLS endpoint requires a client certificate signed by it (STRICT).
+	const port = await freePort();
+	const manager = startStandIn('harness-manager', {
+		args: ['--cert', managerPki.server.cert, '--key', managerPki.server.key, '--client-ca', join(out, 'certs', 'ca.crt'), '--port', String(port), '--mode', 'STRICT'],
+	});
+	t.teardown(async () => manager.stop());
+	await manager.waitFor(/listening on https:\/\/127\.0\.0\.1:\d+ \(mTLS mode STRICT\)/);
+
+	const result = await wizard([
+		'run', 'harness-delegate', '--target', 'docker', '--out', out,
+		'--set', 'clientCn=e2e-delegate',
+		'--set', 'delegateName=e2e-delegate',
+		'--set', `managerEndpoint=https://localhost:${port}`,
+		'--set', 'accountId=e2e-account',
+		'--set', `delegateImage=${delegateImage}`,
+		'--yes',
+	], env);
+	t.is(result.exitCode, 0, shown(result));
+	t.regex(result.stdout, /confirmed: The delegate started with both client certificate paths set and loaded them/);
+	t.false(shown(result).includes(delegateToken), 'the delegate token is never printed');
+	t.is(new X509Certificate(await readFile(join(out, 'certs', 'ca.crt'))).fingerprint256, caFingerprint, 'the CA Harness holds was reused, not replaced');
+
+	t.deepEqual(await containerNames(engine.env), ['e2e-delegate']);
+	const delegate = await inspectContainer(engine.env, 'e2e-delegate');
+	t.true(delegate.State.Running);
+	for (const variable of [
+		'DELEGATE_CLIENT_CERTIFICATE_PATH=/etc/mtls/client.crt',
+		'DELEGATE_CLIENT_CERTIFICATE_KEY_PATH=/etc/mtls/client.key',
+		`MANAGER_HOST_AND_PORT=https://localhost:${port}`,
+		'GRPC_AUTHORITY_MODIFICATION_DISABLED=true',
+		`DELEGATE_TOKEN=${delegateToken}`,
+	]) {
+		t.true(delegate.Config.Env.includes(variable), variable);
+	}
+
+	t.like(delegate.Mounts.find(m => m.Destination === '/etc/mtls/client.key'), {Source: join(out, 'certs', 'client.key'), RW: false});
+
+	// The mTLS line, then the registration it should be paired with: the manager saw the wizard's client certificate.
+	const log = await waitForLog(engine.env, 'e2e-delegate', /Delegate registered with id|Failed to register delegate/);
+	t.regex(log, /INFO .*DelegateAgentModule.* - Delegate is running with mTLS enabled\./);
+	t.regex(log, /Delegate registered with id stand-in-1/);
+	await manager.waitFor(/registered delegate e2e-delegate \(stand-in-1\) for account e2e-account with client certificate e2e-delegate/);
+});
