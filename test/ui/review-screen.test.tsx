@@ -45,7 +45,8 @@ test('the actions: run, export, back, quit (Esc is back, q is quit)', async t =>
 	stdin.write(keys.enter);
 	await tick();
 	stdin.write(keys.escape);
-	await new Promise(resolve => setTimeout(resolve, 20));
+	// A lone Esc is only known once no more bytes follow it; Esc then q at once would read as Alt-q.
+	await waitFor(() => chosen.join(), /back/);
 	stdin.write('q');
 	await tick();
 	t.deepEqual(chosen, ['export', 'back', 'quit']);

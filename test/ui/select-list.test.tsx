@@ -48,7 +48,8 @@ test('Esc calls onBack and q calls onQuit', async t => {
 	const {stdin, unmount} = render(<SelectList items={items} onSelect={() => {}} onBack={() => seen.push('back')} onQuit={() => seen.push('quit')} />);
 	await tick();
 	stdin.write(keys.escape);
-	await new Promise(resolve => setTimeout(resolve, 20));
+	// A lone Esc is only known once no more bytes follow it; Esc then q at once would read as Alt-q.
+	await waitFor(() => seen.join(), /back/);
 	stdin.write('q');
 	await tick();
 	t.deepEqual(seen, ['back', 'quit']);
