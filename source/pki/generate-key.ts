@@ -1,7 +1,8 @@
 import {generateKeyPair, type KeyObject} from 'node:crypto';
 import {promisify} from 'node:util';
+import type {KeySize} from '../plan/types.js';
 
-export type KeySize = 2048 | 3072 | 4096;
+export type {KeySize};
 
 export const keySizes: readonly KeySize[] = [2048, 3072, 4096];
 

@@ -1,20 +1,15 @@
 import type {KeyObject} from 'node:crypto';
 import forge from 'node-forge';
 import type {CertificateAuthority} from './certificate-authority.js';
-import {generateRsaKey, type KeySize} from './generate-key.js';
+import type {LeafSpec as PlannedLeaf} from '../plan/types.js';
+import {generateRsaKey} from './generate-key.js';
 import {privateKeyToPkcs8Pem} from './key-pem.js';
 import {signCertificate} from './sign-certificate.js';
 
-export type LeafRole = 'server' | 'client' | 'server-client';
+export type {LeafRole} from '../plan/types.js';
 
-export type LeafSpec = {
-	role: LeafRole;
-	commonName: string;
-	dnsNames: string[];
-	ipAddresses: string[];
-	days: number;
-	keySize: KeySize;
-};
+/** The plan's leaf without the file id and the passphrase reference, which the caller resolves. */
+export type LeafSpec = Omit<PlannedLeaf, 'id' | 'keyPassphrase'>;
 
 export type IssuedLeaf = {
 	certificatePem: string;
