@@ -15,6 +15,10 @@ export function RunScreen({state, onRetry, onQuit}: Props) {
 	const running = !state.finished;
 	const now = useNow(200, running);
 	const failure = state.finished ? state.failure : undefined;
+	// The engine's own waiting-for event wins; otherwise the plan says what a running confirmation step waits for.
+	const waiting = state.waiting
+		? `waits ${state.waiting.timeoutSeconds}s for: ${state.waiting.description}`
+		: state.steps.find(step => step.state === 'running')?.waitsFor;
 
 	useKeys(input => {
 		if (input === 'q') onQuit();
@@ -23,9 +27,9 @@ export function RunScreen({state, onRetry, onQuit}: Props) {
 	return (
 		<Box flexDirection="column">
 			<StepList steps={state.steps} now={now} />
-			{running && state.waiting ? (
-				<Text wrap="truncate-end">
-					<Text color={tone('cyan')}>waiting for:</Text> {state.waiting.description} <Text dimColor>(up to {state.waiting.timeoutSeconds}s)</Text>
+			{running && waiting ? (
+				<Text wrap="wrap">
+					<Text color={tone('cyan')}>confirmation:</Text> {waiting}
 				</Text>
 			) : null}
 			{running && state.output.length > 0 ? (

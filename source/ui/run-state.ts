@@ -1,7 +1,7 @@
 import type {EngineEvent, StepState} from '../engine-events.js';
 import type {RunStart} from '../wizard/types.js';
 
-export type StepRow = {id: string; title: string; state: StepState; startedAt?: number; elapsedMs?: number; detail?: string};
+export type StepRow = {id: string; title: string; state: StepState; startedAt?: number; elapsedMs?: number; detail?: string; waitsFor?: string};
 
 export type Failure = {
 	stepId: string;
@@ -25,7 +25,10 @@ export type RunState = {
 export const outputLines = 5;
 
 export function initialRunState(start: RunStart): RunState {
-	return {steps: start.steps.map(step => ({id: step.id, title: step.title, state: step.done ? 'done' : 'pending'})), output: []};
+	return {
+		steps: start.steps.map(step => ({id: step.id, title: step.title, state: step.done ? 'done' : 'pending', ...(step.waitsFor ? {waitsFor: step.waitsFor} : {})})),
+		output: [],
+	};
 }
 
 function updateStep(state: RunState, stepId: string, change: Partial<StepRow>): StepRow[] {

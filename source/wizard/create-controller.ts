@@ -107,10 +107,14 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 	};
 
 	const stepsWithProgress = async (plan: Plan, sessionId: string | undefined): Promise<RunStart> => {
-		if (!sessionId) return {steps: plan.steps.map(step => ({id: step.id, title: step.title, done: false}))};
-		const {loadSession} = await import('../session/session-store.js');
-		const session = await loadSession(env, sessionId);
-		return {steps: plan.steps.map(step => ({id: step.id, title: step.title, done: session.steps[step.id]?.state === 'done'}))};
+		const [{describeStep}, {loadSession}] = await Promise.all([import('../plan/print-plan.js'), import('../session/session-store.js')]);
+		const session = sessionId ? await loadSession(env, sessionId) : undefined;
+		return {
+			steps: plan.steps.map(step => {
+				const waitsFor = step.kind === 'wait-for-log' || step.kind === 'tls-probe' ? describeStep(step)[0] : undefined;
+				return {id: step.id, title: step.title, done: session?.steps[step.id]?.state === 'done', ...(waitsFor ? {waitsFor} : {})};
+			}),
+		};
 	};
 
 	return {

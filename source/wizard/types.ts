@@ -51,7 +51,12 @@ export type ReviewView = {
 	outDir: string;
 };
 
-export type StepView = {id: string; title: string};
+export type StepView = {
+	id: string;
+	title: string;
+	/** For confirmation steps: what they wait for, in words (the log line or the probe), shown while they run. */
+	waitsFor?: string;
+};
 
 export type ResumableSession = {
 	id: string;

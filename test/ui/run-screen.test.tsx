@@ -52,9 +52,31 @@ test('the confirmation step shows the log line it waits for, and only the last f
 	send({type: 'waiting-for', stepId: 'confirm', description: '"mTLS connection established" in deployment/agent', timeoutSeconds: 120});
 	for (let i = 1; i <= 7; i++) send({type: 'step-output', stepId: 'confirm', line: `log line ${i}`, stream: 'stdout'});
 	const frame = await waitFor(lastFrame, /log line 7/);
-	t.regex(frame, /waiting for: "mTLS connection established" in deployment\/agent \(up to 120s\)/);
+	t.regex(frame, /confirmation: waits 120s for: "mTLS connection established" in deployment\/agent/);
 	t.notRegex(frame, /log line 2/);
 	t.regex(frame, /log line 3/);
+	unmount();
+});
+
+test('a confirmation step shows what it waits for from the plan, before any event says so', async t => {
+	let send: (event: EngineEvent) => void = () => {};
+	function Harness() {
+		const [state, setState] = useState<RunState>(
+			initialRunState({steps: [{id: 'confirm', title: 'Wait for the agent', done: false, waitsFor: 'waits up to 300s for: the agent connected over mTLS'}]}),
+		);
+		send = event => {
+			setState(current => applyEngineEvent(current, event, Date.now()));
+		};
+		return <RunScreen state={state} onRetry={() => {}} onQuit={() => {}} />;
+	}
+
+	const {lastFrame, unmount} = render(<Harness />);
+	t.notRegex(lastFrame() ?? '', /confirmation:/, 'nothing is waited for before the step runs');
+	send({type: 'step-started', stepId: 'confirm', kind: 'wait-for-log', title: 'Wait for the agent', index: 1, total: 1});
+	await waitFor(lastFrame, /confirmation: waits up to 300s for: the agent connected over mTLS/);
+	for (let i = 1; i <= 8; i++) send({type: 'step-output', stepId: 'confirm', line: `agent log ${i}`, stream: 'stdout'});
+	const frame = await waitFor(lastFrame, /agent log 8/);
+	t.regex(frame, /confirmation: waits up to 300s for: the agent connected over mTLS/, 'it stays while log lines stream');
 	unmount();
 });
 
