@@ -1,19 +1,35 @@
 
-import {Box, Text} from 'ink';
+import {Box, Text, useStdout} from 'ink';
 import type {Failure} from './run-state.js';
 import {SelectList} from './SelectList.js';
 import {useTone} from './theme.js';
+import {wrapText} from './wrap-text.js';
 
 type Props = {failure: Failure; onRetry(): void; onQuit(): void};
+
+/** Enough of the message to know what broke, within a 24-row screen; the full text is in the session and the headless output. */
+const messageRows = 5;
+const outputRows = 4;
 
 /** What failed, the fix in plain words, the command and its last lines; then retry or quit (the session is saved). */
 export function FailurePanel({failure, onRetry, onQuit}: Props) {
 	const tone = useTone();
+	const {stdout} = useStdout();
+	const width = (stdout.columns || 80) - 1;
+	const message = `${failure.title}: ${failure.message}`
+		.split('\n')
+		.flatMap((paragraph, i) => wrapText(paragraph, width, i === 0 ? '✘ ' : '  ', '  '));
+	// What broke is at the start and the tool's last words at the end: a long message loses its middle.
+	const shown = message.length > messageRows ? [message[0]!, '  …', ...message.slice(-(messageRows - 2))] : message;
+	// Command failures already quote their last lines in the message; repeat only what it does not say.
+	const output = failure.lastLines.filter(line => !failure.message.includes(line)).slice(-outputRows);
 	return (
 		<Box flexDirection="column" marginTop={1}>
-			<Text color={tone('red')} bold wrap="wrap">
-				✘ {failure.title}: {failure.message}
-			</Text>
+			{shown.map((line, i) => (
+				<Text key={String(i)} color={tone('red')} bold={i === 0} wrap="truncate-end">
+					{line}
+				</Text>
+			))}
 			{failure.hint ? (
 				<Text wrap="wrap">
 					<Text color={tone('yellow')}>Hint:</Text> {failure.hint}
@@ -24,7 +40,7 @@ export function FailurePanel({failure, onRetry, onQuit}: Props) {
 					$ {failure.command}
 				</Text>
 			) : null}
-			{failure.lastLines.slice(-5).map((line, i) => (
+			{output.map((line, i) => (
 				<Text key={String(i)} dimColor wrap="truncate-end">
 					{'  '}
 					{line}

@@ -111,6 +111,29 @@ test('a failure shows the hint, the command and its last lines, then retry or qu
 	unmount();
 });
 
+test('a long failure message loses its middle, keeps its last lines, and output it quotes is not repeated', async t => {
+	const {element, send} = harness();
+	const {lastFrame, unmount} = render(element);
+	send({type: 'step-started', stepId: 'deploy', kind: 'helm-release', title: 'Install helm release demo', index: 1, total: 3});
+	const output = Array.from({length: 12}, (_, i) => `helm output line ${i + 1}`);
+	send({
+		type: 'step-failed',
+		stepId: 'deploy',
+		message: `helm upgrade --install demo ./chart exited with code 1:\n${output.slice(-5).join('\n')}`,
+		command: 'helm upgrade --install demo ./chart',
+		lastLines: output,
+		exitCode: 1,
+	});
+	send({type: 'run-finished', sessionId: 's-1', exitCode: 1, manualSteps: []});
+	const frame = await waitFor(lastFrame, /Retry this step/);
+	t.regex(frame, /✘ Install helm release demo: helm upgrade --install demo \.\/chart exited with code 1:/);
+	t.regex(frame, /^ {2}…$/m);
+	t.is(frame.split('helm output line 12').length, 2, 'the last line shows once');
+	t.regex(frame, /helm output line 7\n/, 'output the message does not quote is shown');
+	t.true(frame.split('\n').length <= 20, `fits the screen:\n${frame}`);
+	unmount();
+});
+
 test('q while running asks to stop', async t => {
 	const {element, send, seen} = harness();
 	const {stdin, unmount} = render(element);
