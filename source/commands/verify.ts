@@ -31,7 +31,7 @@ async function sourcesFromDirectory(dir: string): Promise<Sources> {
 		throw badInput('DIR', dir, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'Give the directory written by: mtls-wizard certs --out DIR');
 	}
 
-	const at = (name: string): Source => ({path: join(dir, name), field: join(dir, name)});
+	const at = (name: string): Source => ({path: join(dir, name), field: 'DIR'});
 	const clientBases = entries.includes('client.crt') ? ['client'] : entries.filter(e => /^client-.+\.crt$/.test(e)).map(e => e.slice(0, -4)).sort();
 	if (clientBases.length === 0) throw badInput('DIR', dir, 'holds no client.crt or client-<cn>.crt', 'Give the directory written by: mtls-wizard certs --out DIR');
 	return {
