@@ -1,4 +1,4 @@
-import {randomBytes} from 'node:crypto';
+import {randomBytes, type KeyObject} from 'node:crypto';
 import {resolve} from 'node:path';
 import {badInput, UsageError} from '../errors.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
@@ -89,7 +89,7 @@ function fileNames(request: Request): string[] {
 	];
 }
 
-async function obtainCa(request: Request, caKey: Promise<Awaited<ReturnType<typeof generateRsaKey>>> | undefined): Promise<CertificateAuthority> {
+async function obtainCa(request: Request, caKey: Promise<KeyObject> | undefined): Promise<CertificateAuthority> {
 	if (!request.importCa) {
 		const {issueCa} = await import('../pki/issue-ca.js');
 		return issueCa({commonName: `mtls-wizard CA ${randomBytes(4).toString('hex')}`, days: request.caDays, keySize: request.keySize}, await caKey);
