@@ -5,7 +5,8 @@
 import type {EngineEvent} from './engine-events.js';
 import {exitCodes, InterruptedError, NotConfirmedError, StepFailedError, WizardError} from './errors.js';
 import type {CommandResult, CommandSpec, OutputLine} from './exec/types.js';
-import type {Plan, Step, StepKind} from './plan/types.js';
+import {isDeploymentStep} from './plan/deployment-steps.js';
+import type {Plan, Step} from './plan/types.js';
 import type {Session} from './session/types.js';
 import type {StepContext, StepOutcome, StepRunner} from './steps/types.js';
 
@@ -28,16 +29,6 @@ export type EngineOptions = {
 	exec: ExecLayer;
 };
 
-/** Steps that change something outside the output directory: never before the certificates proved themselves. */
-const deploymentKinds: ReadonlySet<StepKind> = new Set([
-	'kube-secret',
-	'helm-release',
-	'kubectl-apply',
-	'docker-run',
-	'docker-secret',
-	'swarm-service',
-]);
-
 /** How many output lines a failure report keeps. */
 const keptLines = 20;
 
@@ -55,7 +46,8 @@ function now(): string {
 /** Refuses a deployment step unless a verify-handshake step before it passed in this session. */
 function checkHandshakeProved(plan: Plan, session: Session, index: number): void {
 	const step = plan.steps[index]!;
-	if (!deploymentKinds.has(step.kind)) return;
+	// Deployment steps never run before the certificates proved themselves.
+	if (!isDeploymentStep(step)) return;
 	const verifications = plan.steps.slice(0, index).filter(s => s.kind === 'verify-handshake');
 	if (verifications.length === 0) {
 		throw new StepFailedError(

@@ -1,5 +1,5 @@
 import {resolve} from 'node:path';
-import {UsageError} from '../errors.js';
+import {exitCodes, UsageError} from '../errors.js';
 import {buildPlan} from '../plan/build-plan.js';
 import {exportBundle} from '../plan/export-bundle.js';
 import {formatMode, formatPlan} from '../plan/print-plan.js';
@@ -7,6 +7,7 @@ import type {Plan, TargetId} from '../plan/types.js';
 import {collectAnswers} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import {executePlan} from '../run-headless.js';
+import {confirmRun} from './confirm-run.js';
 
 export type RunOptions = {
 	target: string;
@@ -65,5 +66,10 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 	}
 
 	const plan = planFor(resolve(options.out ?? `mtls-${recipe.id}`));
+	if (!(await confirmRun(plan, Boolean(options.yes)))) {
+		process.stderr.write('Nothing was run. Preview the plan with --dry-run.\n');
+		return exitCodes.ok;
+	}
+
 	return executePlan(plan, secrets, {json: Boolean(options.json), env: process.env, ...(options.context ? {context: options.context} : {})});
 }
