@@ -257,7 +257,7 @@ test('harness delegate: key rules of X509KeyManagerBuilder', async t => {
 
 test('sap connectivity proxy: mounted secret dir, client certificates required, /healthcheck, no TLS log line', async t => {
 	const root = join(work, 'root-sap');
-	const dir = join(root, 'etc/connectivity-proxy/tls');
+	const dir = join(root, 'etc/connectivity/tls/business-data-tunnel');
 	await mkdir(dir, {recursive: true});
 	await copyFile(pki.server.cert, join(dir, 'tls.crt'));
 	await copyFile(pki.server.key, join(dir, 'tls.key'));

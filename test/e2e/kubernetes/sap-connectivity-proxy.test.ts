@@ -9,13 +9,12 @@ const image = 'sapse/connectivity-proxy:2.20.0';
 /**
  * The probe targets externalHost:443 at the ingress in a real cluster. The emulator has no ingress and runs the proxy
  * pod on the host's loopback, so the stand-in listens on a free port and the probe reaches it through the recipe's
- * answers externalHost=localhost and probePort. The stand-in reads its TLS directory from CONNECTIVITY_PROXY_TLS_DIR,
- * set here to the test chart's mount path.
+ * answers externalHost=localhost and probePort.
  */
 async function proxyCluster(t: Parameters<typeof startCluster>[0]): Promise<{cluster: Cluster; port: number}> {
 	const port = await freePort();
 	const cluster = await startCluster(t, {
-		[image]: standInImage('sap-connectivity-proxy', {CONNECTIVITY_PROXY_TLS_DIR: '/etc/connectivity/tls/business-data-tunnel', CONNECTIVITY_PROXY_TUNNEL_PORT: String(port)}),
+		[image]: standInImage('sap-connectivity-proxy', {CONNECTIVITY_PROXY_TUNNEL_PORT: String(port)}),
 	});
 	return {cluster, port};
 }

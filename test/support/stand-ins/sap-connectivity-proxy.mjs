@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Stand-in for the SAP BTP Connectivity Proxy's business data tunnel server with enableTls (end-to-end mTLS).
-// It reads tls.key, tls.crt and ca.crt from the mounted secret dir CONNECTIVITY_PROXY_TLS_DIR (stand-in choice,
-// default /etc/connectivity-proxy/tls: the real image's mount path is not public) and serves
+// It reads tls.key, tls.crt and ca.crt from the mounted secret dir CONNECTIVITY_PROXY_TUNNEL_TLS_DIR (set by the test chart,
+// default /etc/connectivity/tls/business-data-tunnel: the real image's mount path is not public) and serves
 // CONNECTIVITY_PROXY_TUNNEL_PORT (default 8042, the chart's businessDataTunnel.port) on 127.0.0.1, requiring client
 // certificates verified against ca.crt. GET /healthcheck answers 200. Like the real proxy it logs no TLS line.
 import {readFileSync} from 'node:fs';
@@ -9,7 +9,7 @@ import https from 'node:https';
 import {join} from 'node:path';
 import {goLoadKeyPair, pemBlocks, rooted} from './lib/common.mjs';
 
-const dir = process.env.CONNECTIVITY_PROXY_TLS_DIR || '/etc/connectivity-proxy/tls';
+const dir = process.env.CONNECTIVITY_PROXY_TUNNEL_TLS_DIR || '/etc/connectivity/tls/business-data-tunnel';
 const port = Number(process.env.CONNECTIVITY_PROXY_TUNNEL_PORT || 8042);
 
 function log(level, message) {
