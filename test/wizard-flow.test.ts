@@ -4,7 +4,7 @@ import {mkdtemp, readFile, readdir, rm, stat} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {cliPath} from './support/run-cli.js';
-import {openTerminal, type Terminal} from './ui/tmux-terminal.js';
+import {acceptDefaults, openTerminal, type Terminal} from './ui/tmux-terminal.js';
 
 async function setup(t: {teardown(fn: () => Promise<void>): void}) {
 	const dir = await mkdtemp(join(tmpdir(), 'mtls-wizard-flow-'));
@@ -25,17 +25,6 @@ async function setup(t: {teardown(fn: () => Promise<void>): void}) {
 			return terminal;
 		},
 	};
-}
-
-/** Accepts every remaining question's default, one Enter per question screen. */
-async function acceptDefaults(terminal: Terminal): Promise<string> {
-	for (;;) {
-		const screen = await terminal.waitFor(/Question \d+ of \d+|Review: \d+ steps/);
-		if (/Review: \d+ steps/.test(screen)) return screen;
-		const question = /Question (\d+) of/.exec(screen)![1];
-		await terminal.press('Enter');
-		await terminal.waitFor(new RegExp(`Question (?!${question} )\\d+ of|Review: \\d+ steps`));
-	}
 }
 
 async function pickGenericBundle(terminal: Terminal): Promise<void> {

@@ -7,19 +7,9 @@ import {promisify} from 'node:util';
 import {parse, stringify} from 'yaml';
 import {startKubeEmulator} from './support/kube-emulator/index.js';
 import {cliPath} from './support/run-cli.js';
-import {openTerminal, type Terminal} from './ui/tmux-terminal.js';
+import {acceptDefaults, openTerminal, type Terminal} from './ui/tmux-terminal.js';
 
 const run = promisify(execFile);
-
-async function acceptDefaults(terminal: Terminal): Promise<string> {
-	for (;;) {
-		const screen = await terminal.waitFor(/Question \d+ of \d+|Review: \d+ steps/);
-		if (/Review: \d+ steps/.test(screen)) return screen;
-		const question = /Question (\d+) of/.exec(screen)![1];
-		await terminal.press('Enter');
-		await terminal.waitFor(new RegExp(`Question (?!${question} )\\d+ of|Review: \\d+ steps`));
-	}
-}
 
 test('kubectl target: a step fails against an unreachable cluster, the failure is explained, Retry finishes once the cluster answers', async t => {
 	const emulator = await startKubeEmulator();

@@ -5,6 +5,7 @@
  */
 import {runCommand} from '../exec/run-command.js';
 import type {CommandSpec} from '../exec/types.js';
+import {checkingReport} from './checking-report.js';
 import type {EnvironmentReport, Probe} from '../wizard/types.js';
 
 export const probeTimeoutMs = 3000;
@@ -81,14 +82,7 @@ function dockerEngine(result: ProbeResult): {engine: Probe; swarm: Probe} {
 
 /** Runs every probe concurrently; `onUpdate` gets the whole report after each probe answers. Resolves with the final report. */
 export async function checkEnvironment(env: NodeJS.ProcessEnv, onUpdate: (report: EnvironmentReport) => void): Promise<EnvironmentReport> {
-	let report: EnvironmentReport = {
-		kubectl: {state: 'checking'},
-		helm: {state: 'checking'},
-		docker: {state: 'checking'},
-		kubeContext: {state: 'checking'},
-		dockerEngine: {state: 'checking'},
-		dockerSwarm: {state: 'checking'},
-	};
+	let report = checkingReport;
 	const update = (change: Partial<EnvironmentReport>) => {
 		report = {...report, ...change};
 		onUpdate(report);

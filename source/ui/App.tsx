@@ -2,7 +2,8 @@ import {useEffect, useRef, useState, type ReactNode} from 'react';
 import {Box, Text, useApp, useStdout} from 'ink';
 import type {EngineEvent} from '../engine-events.js';
 import type {TargetId} from '../plan/types.js';
-import type {EnvironmentReport, RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from '../wizard/types.js';
+import {checkingReport} from '../environment/checking-report.js';
+import type {RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from '../wizard/types.js';
 import {EnvironmentPanel} from './EnvironmentPanel.js';
 import {ErrorScreen} from './ErrorScreen.js';
 import {ExportScreen} from './ExportScreen.js';
@@ -35,15 +36,6 @@ type Screen =
 	| {name: 'summary'; summary: SummaryView}
 	| {name: 'error'; message: string; back: Screen};
 
-const checking: EnvironmentReport = {
-	kubectl: {state: 'checking'},
-	helm: {state: 'checking'},
-	docker: {state: 'checking'},
-	kubeContext: {state: 'checking'},
-	dockerEngine: {state: 'checking'},
-	dockerSwarm: {state: 'checking'},
-};
-
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 type Props = {controller: WizardController; onExit(result: WizardExit): void; now?: () => Date};
@@ -52,7 +44,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const tone = useTone();
-	const [report, setReport] = useState(checking);
+	const [report, setReport] = useState(checkingReport);
 	const [recipes, setRecipes] = useState<RecipeChoice[]>([]);
 	const [screen, setScreen] = useState<Screen>({name: 'loading'});
 	const running = useRef(false);

@@ -14,6 +14,25 @@ const type = async (instance: {stdin: {write(data: string): void}; lastFrame(): 
 	}
 };
 
+/** Generic mTLS on the bundle target (reached upwards with `up`), defaults and a token, up to the review. */
+async function bundleToReview(instance: {stdin: {write(data: string): void}; lastFrame(): string | undefined}, up: string) {
+	const {stdin, lastFrame} = instance;
+	await waitFor(lastFrame, /❯ Generic mTLS/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Where should/);
+	stdin.write(up);
+	await waitFor(lastFrame, /❯ Export a bundle/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Question 1 of 3/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Question 2 of 3/);
+	await type(instance, 'x');
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Question 3 of 3/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /❯ Run it/);
+}
+
 test('the first frame shows the environment being checked, then the results as they arrive', async t => {
 	const controller = fakeController();
 	const {lastFrame, unmount} = render(<App controller={controller} onExit={() => {}} />);
@@ -101,20 +120,7 @@ test('Ctrl-C during a run stops it, saves and exits 130 with the session to resu
 	let exited: WizardExit | undefined;
 	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
 	controller.setEnvironment(fullEnvironment);
-	await waitFor(lastFrame, /❯ Generic mTLS/);
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Where should/);
-	stdin.write('k');
-	await waitFor(lastFrame, /❯ Export a bundle/);
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Question 1 of 3/);
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Question 2 of 3/);
-	await type({stdin, lastFrame}, 'x');
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Question 3 of 3/);
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Review/);
+	await bundleToReview({stdin, lastFrame}, 'k');
 	stdin.write(keys.enter);
 	await waitFor(lastFrame, /Issue CA, server and client certificates/);
 	controller.emit({type: 'step-started', stepId: 'certificates', kind: 'issue-certificates', title: 'Issue CA, server and client certificates', index: 0, total: 4});
@@ -173,20 +179,7 @@ test('review can export the bundle instead of running', async t => {
 	const controller = fakeController();
 	let exited: WizardExit | undefined;
 	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
-	await waitFor(lastFrame, /❯ Generic mTLS/);
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Where should/);
-	stdin.write(keys.up);
-	await waitFor(lastFrame, /❯ Export a bundle/);
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Question 1 of 3/);
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Question 2 of 3/);
-	await type({stdin, lastFrame}, 'x');
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Question 3 of 3/);
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /❯ Run it/);
+	await bundleToReview({stdin, lastFrame}, keys.up);
 	stdin.write('j');
 	await waitFor(lastFrame, /❯ Export the bundle/);
 	stdin.write(keys.enter);

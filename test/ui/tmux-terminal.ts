@@ -1,5 +1,8 @@
 import {execFile} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
+import {readFile, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {promisify} from 'node:util';
 
 const run = promisify(execFile);
@@ -31,7 +34,10 @@ const sleep = async (ms: number) =>
 export async function openTerminal(command: string[], options: {cwd: string; env: NodeJS.ProcessEnv}): Promise<Terminal> {
 	const socket = `mtls-wizard-test-${process.pid}-${randomBytes(4).toString('hex')}`;
 	const call = async (args: string[]) => (await run(tmux, ['-L', socket, ...args], {env: options.env})).stdout;
-	await call(['-f', '/dev/null', 'new-session', '-d', '-s', 'wizard', '-x', '80', '-y', '24', '-c', options.cwd, ...command, ';', 'set-option', '-t', 'wizard', 'remain-on-exit', 'on']);
+	// tmux does not always record a dead pane's exit status, so a shell around the program writes it to a file.
+	const statusFile = join(tmpdir(), `${socket}.status`);
+	const recordStatus = ['sh', '-c', '"$@"; echo "$?" > "$0"', statusFile, ...command];
+	await call(['-f', '/dev/null', 'new-session', '-d', '-s', 'wizard', '-x', '80', '-y', '24', '-c', options.cwd, ...recordStatus, ';', 'set-option', '-t', 'wizard', 'remain-on-exit', 'on']);
 
 	const screen = async () => call(['capture-pane', '-p', '-t', 'wizard']);
 	const waitFor = async (expected: RegExp, timeoutMs = 20_000) => {
@@ -62,15 +68,26 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 		async exitStatus(timeoutMs = 20_000) {
 			const start = Date.now();
 			for (;;) {
-				const [dead, status, signal] = (await call(['display-message', '-p', '-t', 'wizard', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal}'])).trim().split(' ');
-				if (dead === '1' && status) return Number(status);
-				if (dead === '1') throw new Error(`the program was killed by signal ${signal ?? '?'}; the screen:\n${await screen()}`);
+				const status = await readFile(statusFile, 'utf8').catch(() => '');
+				if (status.endsWith('\n')) return Number(status.trim());
 				if (Date.now() - start > timeoutMs) throw new Error(`the program did not exit; the screen:\n${await screen()}`);
 				await sleep(50);
 			}
 		},
 		async close() {
 			await call(['kill-server']).catch(() => undefined);
+			await rm(statusFile, {force: true});
 		},
 	};
+}
+
+/** Accepts every remaining question's default, one Enter per question screen, and returns the review screen. */
+export async function acceptDefaults(terminal: Terminal): Promise<string> {
+	for (;;) {
+		const screen = await terminal.waitFor(/Question \d+ of \d+|Review: \d+ steps/);
+		if (/Review: \d+ steps/.test(screen)) return screen;
+		const question = /Question (\d+) of/.exec(screen)![1];
+		await terminal.press('Enter');
+		await terminal.waitFor(new RegExp(`Question (?!${question} )\\d+ of|Review: \\d+ steps`));
+	}
 }
