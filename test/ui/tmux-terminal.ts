@@ -75,8 +75,11 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 			}
 		},
 		async close() {
+			// kill-server leaves the socket file behind; remove it too.
+			const socketPath = (await call(['display-message', '-p', '#{socket_path}']).catch(() => '')).trim();
 			await call(['kill-server']).catch(() => undefined);
 			await rm(statusFile, {force: true});
+			if (socketPath) await rm(socketPath, {force: true});
 		},
 	};
 }
