@@ -1,21 +1,26 @@
-import {useEffect, useRef, useState, type ReactNode} from 'react';
+import {Suspense, useEffect, useRef, useState, type ReactNode} from 'react';
 import {Box, Text, useApp, useStdout} from 'ink';
 import type {EngineEvent} from '../engine-events.js';
 import type {TargetId} from '../plan/types.js';
 import {checkingReport} from '../environment/checking-report.js';
 import type {RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from '../wizard/types.js';
 import {EnvironmentPanel} from './EnvironmentPanel.js';
-import {ErrorScreen} from './ErrorScreen.js';
-import {ExportScreen} from './ExportScreen.js';
 import {KeyHints} from './KeyHints.js';
-import {QuestionFlow} from './QuestionFlow.js';
-import {QuestionScreen} from './QuestionScreen.js';
-import {RecipeScreen} from './RecipeScreen.js';
-import {ResumeScreen, type ResumeChoice} from './ResumeScreen.js';
-import {ReviewScreen, type ReviewAction} from './ReviewScreen.js';
-import {RunScreen} from './RunScreen.js';
-import {SummaryScreen} from './SummaryScreen.js';
-import {TargetScreen} from './TargetScreen.js';
+import {
+	ErrorScreen,
+	ExportScreen,
+	preloadScreens,
+	QuestionFlow,
+	QuestionScreen,
+	RecipeScreen,
+	ResumeScreen,
+	ReviewScreen,
+	RunScreen,
+	SummaryScreen,
+	TargetScreen,
+} from './lazy-screens.js';
+import type {ResumeChoice} from './ResumeScreen.js';
+import type {ReviewAction} from './ReviewScreen.js';
 import {applyEngineEvent, initialRunState, type RunState} from './run-state.js';
 import {useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
@@ -73,6 +78,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	};
 
 	useEffect(() => {
+		preloadScreens();
 		controller.checkEnvironment(setReport);
 		Promise.all([controller.listRecipes(), controller.findResumable()]).then(
 			([found, session]) => {
@@ -294,7 +300,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			</Text>
 			{screen.name === 'run' || screen.name === 'summary' ? null : <EnvironmentPanel report={report} />}
 			<Box marginTop={1} flexDirection="column">
-				{body()}
+				<Suspense fallback={<Text dimColor>Loading…</Text>}>{body()}</Suspense>
 			</Box>
 			<KeyHints screen={screen.name === 'run' && screen.state.finished ? 'run-finished' : screen.name} />
 		</Box>
