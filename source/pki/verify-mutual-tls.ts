@@ -2,8 +2,7 @@ import {isIP, type AddressInfo} from 'node:net';
 import {X509Certificate} from 'node:crypto';
 import tls from 'node:tls';
 import {StepFailedError} from '../errors.js';
-import {issueCa} from './issue-ca.js';
-import {issueLeaf} from './issue-leaf.js';
+import {issueStrangerClient} from './stranger-client.js';
 
 export type HandshakeInput = {
 	caPem: string;
@@ -242,11 +241,8 @@ async function runCase(
  * client expecting another server name must each be refused for the right reason.
  */
 export async function verifyMutualTls(input: HandshakeInput): Promise<HandshakeReport> {
-	// The throwaway CA and client are made on the threadpool while the first handshake runs.
-	const stranger = (async () => {
-		const otherCa = await issueCa({commonName: 'mtls-wizard throwaway CA', days: 1, keySize: 2048});
-		return issueLeaf(otherCa, {role: 'client', commonName: 'stranger', dnsNames: [], ipAddresses: [], days: 1, keySize: 2048});
-	})();
+	// Signed on the threadpool while the first handshakes run.
+	const stranger = issueStrangerClient('mtls-wizard throwaway CA', input.clientKeyPem, input.clientKeyPassphrase);
 	const server = await LoopbackServer.start(input);
 	try {
 		const own: ClientCredentials = {

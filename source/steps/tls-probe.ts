@@ -3,8 +3,7 @@ import {request} from 'node:https';
 import {connect, type TLSSocket} from 'node:tls';
 import {setTimeout as delay} from 'node:timers/promises';
 import {InterruptedError, NotConfirmedError, StepFailedError} from '../errors.js';
-import {issueCa} from '../pki/issue-ca.js';
-import {issueLeaf} from '../pki/issue-leaf.js';
+import {issueStrangerClient} from '../pki/stranger-client.js';
 import type {FailurePattern, TlsProbeStep} from '../plan/types.js';
 import type {StepContext, StepOutcome, StepRunner} from './types.js';
 
@@ -164,7 +163,7 @@ export async function probeTls(step: TlsProbeStep, context: StepContext): Promis
 	}
 
 	context.output({line: `accepted with the client certificate (${withCertificate.detail})`, stream: 'info'});
-	if (step.clientCertificateOptional) return refuseStranger(step, ca, withCertificate.detail, context);
+	if (step.clientCertificateOptional) return refuseStranger(step, ca, key, withCertificate.detail, context);
 	const withoutCertificate = await attempt(step, {ca}, context.signal);
 	if (context.signal.aborted) throw new InterruptedError();
 	if (withoutCertificate.accepted) {
@@ -184,10 +183,9 @@ export async function probeTls(step: TlsProbeStep, context: StepContext): Promis
  * For a server that lets clients without a certificate in but verifies any certificate it is given: a client
  * certificate from a throwaway CA must be turned away, or the server does not check client certificates at all.
  */
-async function refuseStranger(step: TlsProbeStep, ca: string, accepted: string, context: StepContext): Promise<StepOutcome> {
+async function refuseStranger(step: TlsProbeStep, ca: string, key: string, accepted: string, context: StepContext): Promise<StepOutcome> {
 	const address = `${step.host}:${step.port}`;
-	const strangerCa = await issueCa({commonName: 'mtls-wizard probe throwaway CA', days: 1, keySize: 2048});
-	const stranger = await issueLeaf(strangerCa, {role: 'client', commonName: 'stranger', dnsNames: [], ipAddresses: [], days: 1, keySize: 2048});
+	const stranger = await issueStrangerClient('mtls-wizard probe throwaway CA', key);
 	const result = await attempt(step, {ca, cert: stranger.certificatePem, key: stranger.privateKeyPem}, context.signal);
 	if (context.signal.aborted) throw new InterruptedError();
 	if (result.accepted) {
