@@ -7,10 +7,12 @@ import {useTone} from './theme.js';
 export function ProbeLine({name, probe}: {name: string; probe: Probe}) {
 	const tone = useTone();
 	if (probe.state === 'checking') {
+		// An ASCII spinner: this is the first frame, and Ink's first measurement of a dingbat or braille character
+		// costs about 20 ms (string-width's slow path), a tenth of the start-up budget over a bare Ink program.
 		return (
 			<Text>
 				<Text color={tone('gray')}>
-					<Spinner type="dots" />
+					<Spinner type="line" />
 				</Text>{' '}
 				{name}
 			</Text>
