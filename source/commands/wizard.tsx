@@ -5,6 +5,12 @@ const headless =
 	'the interactive wizard needs a terminal on stdin and stdout. Without one, run a recipe headlessly: ' +
 	'mtls-wizard run RECIPE --target TARGET --set key=value ... (recipes, targets and keys: mtls-wizard recipes)';
 
+/** The test Ink's is-in-ci dependency makes. */
+function looksLikeCi(env: NodeJS.ProcessEnv): boolean {
+	if (env['CI'] === '0' || env['CI'] === 'false') return false;
+	return 'CI' in env || 'CONTINUOUS_INTEGRATION' in env || Object.keys(env).some(key => key.startsWith('CI_'));
+}
+
 /** NO_COLOR set to anything but the empty string turns colours off (https://no-color.org). */
 function colorsWanted(env: NodeJS.ProcessEnv): boolean {
 	return (env['NO_COLOR'] ?? '') === '';
@@ -37,6 +43,10 @@ function endOf(result: WizardExit): number {
  */
 export async function wizardCommand(): Promise<number> {
 	if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError(headless);
+	const env = {...process.env};
+	// Ink decides at import time, from CI variables, to draw only the final frame; with a terminal on both ends
+	// the user is here to interact, so take Ink's documented opt-out (CI=false) before it loads.
+	if (looksLikeCi(env)) process.env['CI'] = 'false';
 
 	const [{render}, {App}, {ThemeProvider}, {createController}] = await Promise.all([
 		import('ink'),
@@ -45,9 +55,9 @@ export async function wizardCommand(): Promise<number> {
 		import('../wizard/create-controller.js'),
 	]);
 	let result: WizardExit = {exitCode: exitCodes.ok};
-	const controller = createController({env: process.env, cwd: process.cwd()});
+	const controller = createController({env, cwd: process.cwd()});
 	const instance = render(
-		<ThemeProvider color={colorsWanted(process.env)}>
+		<ThemeProvider color={colorsWanted(env)}>
 			<App
 				controller={controller}
 				onExit={ended => {
