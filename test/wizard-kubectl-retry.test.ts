@@ -30,6 +30,7 @@ test('kubectl target: a step fails against an unreachable cluster, the failure i
 
 	await terminal.waitFor(/❯ Any server and client/);
 	await terminal.press('Enter');
+	await terminal.waitFor(/Where should Any server and client be set up\?/);
 	await terminal.waitFor(/✔ context kube-emulator-unreachable/);
 	await terminal.press('j');
 	await terminal.waitFor(/❯ kubectl manifest \/ secrets/);
