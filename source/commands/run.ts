@@ -1,12 +1,10 @@
 import {resolve} from 'node:path';
 import {exitCodes, UsageError} from '../errors.js';
 import {buildPlan} from '../plan/build-plan.js';
-import {exportBundle} from '../plan/export-bundle.js';
 import {formatMode, formatPlan} from '../plan/print-plan.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import {collectAnswers} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
-import {executePlan} from '../run-headless.js';
 import {confirmRun} from './confirm-run.js';
 
 export type RunOptions = {
@@ -45,6 +43,7 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 
 	if (options.export !== undefined) {
 		if (options.export === '') throw new UsageError('--export: (empty) is not a directory. Give a new directory for the bundle, e.g. --export ./mtls-bundle.');
+		const {exportBundle} = await import('../plan/export-bundle.js');
 		const result = await exportBundle({
 			dir: options.export,
 			plan: planFor,
@@ -71,5 +70,7 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 		return exitCodes.ok;
 	}
 
+	// The engine, sessions (zod) and exec layer load only for a real run: --dry-run prints the plan without them.
+	const {executePlan} = await import('../run-headless.js');
 	return executePlan(plan, secrets, {json: Boolean(options.json), env: process.env, ...(options.context ? {context: options.context} : {})});
 }

@@ -1,4 +1,3 @@
-import {execa} from 'execa';
 import {InterruptedError, StepFailedError} from '../errors.js';
 import {quoteCommand} from './shell-quote.js';
 import type {CommandResult, CommandSpec, OutputLine} from './types.js';
@@ -36,6 +35,8 @@ function lineForwarder(stream: OutputLine['stream'], onLine: RunOptions['onLine'
  */
 export async function runCommand(spec: CommandSpec, options: RunOptions): Promise<CommandResult> {
 	const display = quoteCommand(spec);
+	// Loaded on the first command only: execa costs ~90 ms of start-up that --dry-run, --export and certs never need.
+	const {execa} = await import('execa');
 	const result = await execa(spec.file, spec.args, {
 		env: spec.env ? {...options.env, ...spec.env} : options.env,
 		cancelSignal: options.signal,

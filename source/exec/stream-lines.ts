@@ -1,4 +1,3 @@
-import {execa} from 'execa';
 import {notOnPath} from './run-command.js';
 import type {CommandSpec, OutputLine} from './types.js';
 
@@ -37,18 +36,19 @@ export function streamLines(spec: CommandSpec, options: StreamOptions): LineStre
 			options.onLine({line: String(line), stream});
 		};
 
-	const subprocess = execa(spec.file, spec.args, {
-		env: options.env,
-		cancelSignal: controller.signal,
-		reject: false,
-		stdin: 'ignore',
-		stdout: sink('stdout'),
-		stderr: sink('stderr'),
-		forceKillAfterDelay: 2000,
-	});
-
 	const done = (async (): Promise<StreamEnd> => {
 		try {
+			// Loaded when a follow starts, as in runCommand: start-up does not pay for execa.
+			const {execa} = await import('execa');
+			const subprocess = execa(spec.file, spec.args, {
+				env: options.env,
+				cancelSignal: controller.signal,
+				reject: false,
+				stdin: 'ignore',
+				stdout: sink('stdout'),
+				stderr: sink('stderr'),
+				forceKillAfterDelay: 2000,
+			});
 			const result = await subprocess;
 			if (result.failed && result.exitCode === undefined && (result as {code?: string}).code === 'ENOENT') throw notOnPath(spec.file);
 			const stopped = controller.signal.aborted;

@@ -3,7 +3,6 @@ import {request} from 'node:https';
 import {connect, type TLSSocket} from 'node:tls';
 import {setTimeout as delay} from 'node:timers/promises';
 import {InterruptedError, NotConfirmedError, StepFailedError} from '../errors.js';
-import {issueStrangerClient} from '../pki/stranger-client.js';
 import type {FailurePattern, TlsProbeStep} from '../plan/types.js';
 import type {StepContext, StepOutcome, StepRunner} from './types.js';
 
@@ -185,6 +184,8 @@ export async function probeTls(step: TlsProbeStep, context: StepContext): Promis
  */
 async function refuseStranger(step: TlsProbeStep, ca: string, key: string, accepted: string, context: StepContext): Promise<StepOutcome> {
 	const address = `${step.host}:${step.port}`;
+	// Loaded here only: node-forge (for the throwaway CA) is needed by this one kind of probe.
+	const {issueStrangerClient} = await import('../pki/stranger-client.js');
 	const stranger = await issueStrangerClient('mtls-wizard probe throwaway CA', key);
 	const result = await attempt(step, {ca, cert: stranger.certificatePem, key: stranger.privateKeyPem}, context.signal);
 	if (context.signal.aborted) throw new InterruptedError();

@@ -1,0 +1,148 @@
+import {X509Certificate, createPrivateKey} from 'node:crypto';
+import {chmod, mkdir, readFile} from 'node:fs/promises';
+import {StepFailedError, WizardError} from '../errors.js';
+import {writeFileAtomic} from '../exec/write-file-atomic.js';
+import type {CertificateAuthority} from '../pki/certificate-authority.js';
+import {inspectCertificate} from '../pki/inspect-certificate.js';
+import {issueCa} from '../pki/issue-ca.js';
+import {issueLeaf} from '../pki/issue-leaf.js';
+import {loadCa} from '../pki/load-ca.js';
+import type {IssueCertificatesStep, LeafSpec} from '../plan/types.js';
+import {caPaths, leafPaths} from './certificate-paths.js';
+import {secretResolver} from './secret-values.js';
+import type {StepContext, StepOutcome} from './types.js';
+
+/** Certificates closer than this to expiry are not reused. */
+const renewWithinDays = 30;
+
+async function readIfPresent(path: string): Promise<string | undefined> {
+	try {
+		return await readFile(path, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw error;
+	}
+}
+
+function info(context: StepContext, line: string): void {
+	context.output({line, stream: 'info'});
+}
+
+async function generatedCa(step: IssueCertificatesStep, context: StepContext): Promise<{ca: CertificateAuthority; fresh: boolean}> {
+	if (step.ca.mode !== 'generate') throw new Error('unreachable');
+	const paths = caPaths(step.dir);
+	const [cert, key] = await Promise.all([readIfPresent(paths.cert), readIfPresent(paths.key)]);
+	if (cert === undefined && key === undefined) {
+		const ca = await issueCa({commonName: step.ca.commonName, days: step.ca.days, keySize: step.ca.keySize});
+		await writeFileAtomic(paths.key, ca.privateKeyPem, 0o600);
+		await writeFileAtomic(paths.cert, ca.certificatePem, 0o644);
+		info(context, `issued a new CA: ${paths.cert}`);
+		return {ca, fresh: true};
+	}
+
+	// A CA key is the root of everything deployed with it: it is never replaced without the user deciding to.
+	const keep = `It is never replaced automatically: move ${paths.cert} and ${paths.key} away to have a new CA issued, or fix them.`;
+	if (cert === undefined || key === undefined) {
+		throw new StepFailedError(`${step.dir} holds ${cert === undefined ? 'ca.key but no ca.crt' : 'ca.crt but no ca.key'}.`, step.id, keep);
+	}
+
+	let ca: CertificateAuthority;
+	try {
+		ca = await loadCa({certPath: paths.cert, keyPath: paths.key, fields: {cert: paths.cert, key: paths.key}});
+	} catch (error) {
+		if (error instanceof WizardError) throw new StepFailedError(`The existing CA cannot be reused: ${error.message}`, step.id, keep);
+		throw error;
+	}
+
+	const daysLeft = Math.floor((ca.notAfter.getTime() - Date.now()) / 86_400_000);
+	if (daysLeft < renewWithinDays) throw new StepFailedError(`The existing CA ${paths.cert} expires in ${daysLeft} days.`, step.id, keep);
+	info(context, `reusing the CA in ${paths.cert} (valid for ${daysLeft} more days)`);
+	return {ca, fresh: false};
+}
+
+async function importedCa(step: IssueCertificatesStep, context: StepContext): Promise<CertificateAuthority> {
+	if (step.ca.mode !== 'import') throw new Error('unreachable');
+	const passphrase = step.ca.passphrase ? secretResolver(context.secrets, step.id)(step.ca.passphrase) : undefined;
+	const ca = await loadCa({
+		certPath: step.ca.certPath,
+		keyPath: step.ca.keyPath,
+		...(passphrase === undefined ? {} : {passphrase}),
+		fields: {cert: 'CA certificate', key: 'CA key'},
+	});
+	// Only the certificate is copied beside the leaves (secrets and trust stores need it); the user's key stays where it is.
+	const copy = caPaths(step.dir).cert;
+	if ((await readIfPresent(copy)) !== ca.certificatePem) await writeFileAtomic(copy, ca.certificatePem, 0o644);
+	info(context, `using your CA ${step.ca.certPath}`);
+	return ca;
+}
+
+/** Why an existing leaf cannot be reused, or undefined when it can. */
+function leafProblem(leaf: LeafSpec, certPem: string, keyPem: string, caPem: string, passphrase: string | undefined): string | undefined {
+	let report;
+	try {
+		report = inspectCertificate(certPem, {caPem});
+	} catch {
+		return 'the certificate cannot be read';
+	}
+
+	if (!report.chainsToCa) return `it is not signed by this CA (${report.chainReason ?? 'unknown issuer'})`;
+	if (report.daysLeft < renewWithinDays) return `it expires in ${report.daysLeft} days`;
+	const missing = [
+		...leaf.dnsNames.filter(name => !report.dnsNames.includes(name)).map(name => `DNS:${name}`),
+		...leaf.ipAddresses.filter(ip => !report.ipAddresses.includes(ip)).map(ip => `IP:${ip}`),
+	];
+	if (missing.length > 0) return `it lacks the names ${missing.join(', ')}`;
+	const eku = report.extendedKeyUsage;
+	if (eku && leaf.role !== 'client' && !eku.includes('serverAuth')) return 'it lacks serverAuth';
+	if (eku && leaf.role !== 'server' && !eku.includes('clientAuth')) return 'it lacks clientAuth';
+	// Harness and others accept only PKCS#8 (platforms.md §4.2); an encrypted key only when the recipe asks for one.
+	const expectedHeader = passphrase === undefined ? '-----BEGIN PRIVATE KEY-----' : '-----BEGIN ENCRYPTED PRIVATE KEY-----';
+	if (!keyPem.trim().startsWith(expectedHeader)) return `its key is not ${passphrase === undefined ? 'an unencrypted' : 'an encrypted'} PKCS#8 key`;
+	try {
+		const key = createPrivateKey({key: keyPem, format: 'pem', ...(passphrase === undefined ? {} : {passphrase})});
+		if (!new X509Certificate(certPem).checkPrivateKey(key)) return 'its key does not match the certificate';
+	} catch {
+		return 'its key cannot be read with the given passphrase';
+	}
+
+	return undefined;
+}
+
+async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext): Promise<string[]> {
+	const paths = leafPaths(step.dir, leaf);
+	const passphrase = leaf.keyPassphrase ? secretResolver(context.secrets, step.id)(leaf.keyPassphrase) : undefined;
+	const [cert, key] = await Promise.all([readIfPresent(paths.cert), readIfPresent(paths.key)]);
+	if (cert !== undefined && key !== undefined && !freshCa) {
+		const problem = leafProblem(leaf, cert, key, ca.certificatePem, passphrase);
+		if (problem === undefined) {
+			info(context, `reusing ${paths.cert} (valid, carries every name)`);
+			return [];
+		}
+
+		info(context, `replacing ${leaf.id}.crt and ${leaf.id}.key: ${problem}`);
+	} else if (cert !== undefined || key !== undefined) {
+		info(context, `replacing ${leaf.id}.crt and ${leaf.id}.key: ${freshCa ? 'the CA is new' : 'one of the pair is missing'}`);
+	}
+
+	const issued = await issueLeaf(
+		ca,
+		{role: leaf.role, commonName: leaf.commonName, dnsNames: leaf.dnsNames, ipAddresses: leaf.ipAddresses, days: leaf.days, keySize: leaf.keySize},
+		passphrase,
+	);
+	await writeFileAtomic(paths.key, issued.privateKeyPem, 0o600);
+	await writeFileAtomic(paths.cert, issued.certificatePem, 0o644);
+	return [paths.cert, paths.key];
+}
+
+/** Issues what is missing or unusable in step.dir and reuses the rest; the CA key is never replaced on its own. */
+export async function ensureCertificates(step: IssueCertificatesStep, context: StepContext): Promise<StepOutcome> {
+	await mkdir(step.dir, {recursive: true, mode: 0o700});
+	await chmod(step.dir, 0o700);
+	const {ca, fresh} = step.ca.mode === 'generate' ? await generatedCa(step, context) : {ca: await importedCa(step, context), fresh: false};
+	const written = (await Promise.all(step.leaves.map(async leaf => ensureLeaf(step, leaf, ca, fresh, context)))).flat();
+	const reused = step.leaves.length - written.length / 2;
+	return {
+		detail: `${fresh ? 'new CA' : 'CA kept'}; ${written.length / 2} certificate${written.length === 2 ? '' : 's'} issued${reused > 0 ? `, ${reused} reused` : ''}`,
+		files: [...(fresh ? Object.values(caPaths(step.dir)) : []), ...written],
+	};
+}
