@@ -112,10 +112,15 @@ export async function waitForLog(step: WaitForLogStep, context: StepContext): Pr
 			);
 		}
 
+		const saysNotStarted = step.source.kind === 'kubectl' && attempt.lines.some(line => notStartedYet.test(line));
 		if (context.signal.aborted) throw new InterruptedError();
-		if (timeout.aborted) break;
+		if (timeout.aborted) {
+			// An attempt the timeout cut short may already have said that the pod is not started.
+			notStarted ||= saysNotStarted;
+			break;
+		}
 
-		notStarted = step.source.kind === 'kubectl' && attempt.lines.some(line => notStartedYet.test(line));
+		notStarted = saysNotStarted;
 		if (attempt.exitCode !== 0 && !notStarted) {
 			throw new StepFailedError(
 				`cannot follow the log of ${describeSource(step.source)}: ${command.file} exited with code ${attempt.exitCode}`,
