@@ -1,7 +1,7 @@
 import test from 'ava';
 import {readdir, readFile, stat} from 'node:fs/promises';
 import {join} from 'node:path';
-import {tempDir} from '../pki/support/fixtures.js';
+import {tempDir} from '../support/temp-dir.js';
 import {openssl, opensslVerify} from '../pki/support/openssl.js';
 import {runCli} from '../support/run-cli.js';
 

@@ -1,6 +1,7 @@
 import test from 'ava';
 import {issueCa} from '../../source/pki/issue-ca.js';
-import {issuePki, tempDir, writeAll} from '../pki/support/fixtures.js';
+import {issuePki, writeAll} from '../pki/support/fixtures.js';
+import {tempDir} from '../support/temp-dir.js';
 import {openssl} from '../pki/support/openssl.js';
 import {runCli} from '../support/run-cli.js';
 

@@ -1,17 +1,16 @@
 import {X509Certificate} from 'node:crypto';
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {runCli} from '../support/run-cli.js';
+import {tempDir} from '../support/temp-dir.js';
 import {spawnCli} from './support/spawn-cli.js';
 import {fileModes, fingerprint, readSessions, sessionTexts} from './support/session-files.js';
 
 const pauseMarker = /test pause before step verify-handshake/;
 
 async function workspace(t: ExecutionContext): Promise<{dir: string; env: NodeJS.ProcessEnv}> {
-	const dir = await mkdtemp(join(tmpdir(), 'mtls-resume-'));
-	t.teardown(async () => rm(dir, {recursive: true, force: true}));
+	const dir = await tempDir(t, 'mtls-resume-');
 	return {dir, env: {MTLS_WIZARD_HOME: join(dir, 'home')}};
 }
 

@@ -1,13 +1,11 @@
-import {mkdtemp, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {runCli} from '../support/run-cli.js';
+import {tempDir} from '../support/temp-dir.js';
 import {spawnCli} from './support/spawn-cli.js';
 
 test('sessions lists finished and interrupted runs with the step reached, as text and JSON', async t => {
-	const dir = await mkdtemp(join(tmpdir(), 'mtls-sessions-'));
-	t.teardown(async () => rm(dir, {recursive: true, force: true}));
+	const dir = await tempDir(t, 'mtls-sessions-');
 	const env = {MTLS_WIZARD_HOME: join(dir, 'home')};
 
 	const empty = await runCli(['sessions'], {env});

@@ -1,7 +1,8 @@
 import test from 'ava';
 import {rename} from 'node:fs/promises';
 import {join} from 'node:path';
-import {issueLeafFor, issuePki, tempDir, writeAll} from '../pki/support/fixtures.js';
+import {issueLeafFor, issuePki, writeAll} from '../pki/support/fixtures.js';
+import {tempDir} from '../support/temp-dir.js';
 import {runCli} from '../support/run-cli.js';
 
 test('verify DIR on a set made by certs passes the real handshake and every refusal, exit 0', async t => {

@@ -3,7 +3,8 @@ import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {issueCa} from '../../source/pki/issue-ca.js';
 import {inspectCertificate} from '../../source/pki/inspect-certificate.js';
-import {issueLeafFor, issuePki, tempDir, writeAll} from './support/fixtures.js';
+import {issueLeafFor, issuePki, writeAll} from './support/fixtures.js';
+import {tempDir} from '../support/temp-dir.js';
 import {openssl} from './support/openssl.js';
 
 test('the report agrees with openssl on fingerprint, serial, dates, SANs, usages and key', async t => {

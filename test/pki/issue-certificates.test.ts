@@ -1,7 +1,8 @@
 import test from 'ava';
 import {join} from 'node:path';
 import {openssl, opensslVerify} from './support/openssl.js';
-import {issuePki, tempDir, writeAll} from './support/fixtures.js';
+import {issuePki, writeAll} from './support/fixtures.js';
+import {tempDir} from '../support/temp-dir.js';
 
 test('openssl accepts the server certificate for sslserver, every DNS name, the wildcard and every IP', async t => {
 	const dir = await tempDir(t);

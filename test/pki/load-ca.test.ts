@@ -4,7 +4,8 @@ import {join} from 'node:path';
 import {UsageError} from '../../source/errors.js';
 import {issueLeaf} from '../../source/pki/issue-leaf.js';
 import {loadCa} from '../../source/pki/load-ca.js';
-import {expiredCa, issuePki, tempDir, writeAll} from './support/fixtures.js';
+import {expiredCa, issuePki, writeAll} from './support/fixtures.js';
+import {tempDir} from '../support/temp-dir.js';
 import {openssl, opensslVerify} from './support/openssl.js';
 
 /** A CA made by the openssl CLI, the way a user's own CA usually is. */

@@ -1,7 +1,8 @@
 import test from 'ava';
 import {createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate} from 'node:crypto';
 import {issueStrangerClient} from '../../source/pki/stranger-client.js';
-import {issuePki, tempDir, writeAll, type Pki} from './support/fixtures.js';
+import {issuePki, writeAll, type Pki} from './support/fixtures.js';
+import {tempDir} from '../support/temp-dir.js';
 import {opensslVerify} from './support/openssl.js';
 import {strictHandshake} from './support/tls-pair.js';
 

@@ -3,7 +3,7 @@ import {mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {UsageError} from '../../source/errors.js';
 import {writePrivateFiles} from '../../source/pki/write-private-files.js';
-import {tempDir} from './support/fixtures.js';
+import {tempDir} from '../support/temp-dir.js';
 
 const files = [
 	{name: 'a.crt', content: 'cert\n', secret: false},

@@ -1,10 +1,11 @@
 import {execFileSync} from 'node:child_process';
-import {mkdir, mkdtemp, readFile, readdir, rename, stat, writeFile} from 'node:fs/promises';
+import {mkdir, readFile, readdir, rename, stat, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {fakeToolDir} from '../support/fake-tools.js';
 import {runCli} from '../support/run-cli.js';
+import {tempDir} from '../support/temp-dir.js';
 
 const secret = 's3cr3t-TOKEN';
 const harness = ['--set', 'delegateName=kubernetes-delegate', '--set', 'managerEndpoint=https://acme.agent.harness.io', '--set', 'accountId=ACC'];
@@ -29,7 +30,7 @@ async function filesHolding(dir: string, needle: string): Promise<string[]> {
 }
 
 test('helm export: proved certificates, a 0600 values file, apply.sh that passes bash -n and runs from wherever the bundle moves', async t => {
-	const cwd = await mkdtemp(join(tmpdir(), 'mtls-export-'));
+	const cwd = await tempDir(t, 'mtls-export-');
 	const result = await runCli(['run', 'harness-delegate', '--target', 'helm', ...harness, '--export', 'bundle'], {cwd, env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: secret}});
 	t.is(result.stderr, '');
 	t.is(result.exitCode, 0);
@@ -62,7 +63,7 @@ test('helm export: proved certificates, a 0600 values file, apply.sh that passes
 	t.regex(await readFile(join(bundle, 'README.txt'), 'utf8'), /Send ca\.crt|ca\.crt/);
 
 	// Move the bundle, then run apply.sh with stand-in tools that log their arguments: the paths must resolve.
-	const moved = join(await mkdtemp(join(tmpdir(), 'mtls-moved-')), 'elsewhere');
+	const moved = join(await tempDir(t, 'mtls-moved-'), 'elsewhere');
 	await rename(bundle, moved);
 	const log = join(cwd, 'calls.log');
 	const {env} = await fakeToolDir({
@@ -79,7 +80,7 @@ test('helm export: proved certificates, a 0600 values file, apply.sh that passes
 });
 
 test('docker export keeps the secret out of the bundle; apply.sh asks for it in the environment', async t => {
-	const cwd = await mkdtemp(join(tmpdir(), 'mtls-export-'));
+	const cwd = await tempDir(t, 'mtls-export-');
 	const result = await runCli(['run', 'harness-delegate', '--target', 'docker', ...harness, '--export', 'out'], {cwd, env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: secret}});
 	t.is(result.exitCode, 0, result.stderr);
 	t.deepEqual(await filesHolding(join(cwd, 'out'), secret), []);
@@ -92,7 +93,7 @@ test('docker export keeps the secret out of the bundle; apply.sh asks for it in 
 });
 
 test('a non-empty export directory is refused with exit 2 and left as it was', async t => {
-	const cwd = await mkdtemp(join(tmpdir(), 'mtls-export-'));
+	const cwd = await tempDir(t, 'mtls-export-');
 	await mkdir(join(cwd, 'taken'));
 	await writeFile(join(cwd, 'taken', 'keep.txt'), 'mine\n');
 	const result = await runCli(['run', 'generic', '--target', 'bundle', '--export', 'taken'], {cwd});

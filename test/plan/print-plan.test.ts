@@ -1,8 +1,8 @@
-import {mkdtemp, readdir, stat} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {readdir, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {runCli} from '../support/run-cli.js';
+import {tempDir} from '../support/temp-dir.js';
 
 const secret = 's3cr3t-TOKEN';
 
@@ -17,7 +17,7 @@ async function listing(dir: string): Promise<string[]> {
 
 for (const target of ['docker', 'helm', 'kubectl'] as const) {
 	test(`harness-delegate --target ${target} --dry-run prints every step and command, shows no secret and writes nothing`, async t => {
-		const cwd = await mkdtemp(join(tmpdir(), 'mtls-dry-run-'));
+		const cwd = await tempDir(t, 'mtls-dry-run-');
 		const manifest = new URL('../fixtures/harness-delegate-manifest.yaml', import.meta.url).pathname;
 		const before = await listing(cwd);
 		const sets = ['--set', 'delegateName=kubernetes-delegate', '--set', 'managerEndpoint=https://acme.agent.harness.io'];

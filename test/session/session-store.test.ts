@@ -1,9 +1,8 @@
 import {spawn} from 'node:child_process';
-import {mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {readdir, readFile, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import type {Plan} from '../../source/plan/types.js';
 import {sessionsDir} from '../../source/session/paths.js';
 import {
@@ -17,6 +16,7 @@ import {
 	sessionFromPlan,
 	sessionPath,
 } from '../../source/session/session-store.js';
+import {tempDir} from '../support/temp-dir.js';
 
 const plan: Plan = {
 	recipe: 'generic',
@@ -31,10 +31,8 @@ const plan: Plan = {
 	],
 };
 
-async function home(t: {teardown(fn: () => Promise<void>): void}): Promise<NodeJS.ProcessEnv> {
-	const dir = await mkdtemp(join(tmpdir(), 'mtls-session-'));
-	t.teardown(async () => rm(dir, {recursive: true, force: true}));
-	return {MTLS_WIZARD_HOME: dir};
+async function home(t: ExecutionContext): Promise<NodeJS.ProcessEnv> {
+	return {MTLS_WIZARD_HOME: await tempDir(t, 'mtls-session-')};
 }
 
 test('sessions live under MTLS_WIZARD_HOME, else the XDG state directory', t => {

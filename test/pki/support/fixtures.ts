@@ -1,18 +1,9 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import type {ExecutionContext} from 'ava';
 import forge from 'node-forge';
 import type {CertificateAuthority} from '../../../source/pki/certificate-authority.js';
 import {issueCa} from '../../../source/pki/issue-ca.js';
 import {issueLeaf, type IssuedLeaf, type LeafSpec} from '../../../source/pki/issue-leaf.js';
-
-/** A temp directory removed when the test ends. */
-export async function tempDir(t: ExecutionContext): Promise<string> {
-	const dir = await mkdtemp(join(tmpdir(), 'mtls-wizard-test-'));
-	t.teardown(async () => rm(dir, {recursive: true, force: true}));
-	return dir;
-}
 
 export type Pki = {ca: CertificateAuthority; server: IssuedLeaf; client: IssuedLeaf};
 
