@@ -61,13 +61,15 @@ test('secret values and PEM blocks never reach the session file', async t => {
 	const session = sessionFromPlan(plan, newSessionId());
 	const passphrase = 'correct horse battery staple';
 	const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
-	session.steps['issue'] = {title: 'Issue', state: 'failed', error: `could not decrypt with ${passphrase}: ${pem}`, detail: `base64 ${passphrase}`};
+	const encoded = Buffer.from(passphrase).toString('base64');
+	session.steps['issue'] = {title: 'Issue', state: 'failed', error: `could not decrypt with ${passphrase}: ${pem}`, detail: `base64 ${encoded}`};
 	await saveSession(session, {env, secrets: {keyPassphrase: passphrase}});
 	const text = await readFile(sessionPath(env, session.id), 'utf8');
 	t.false(text.includes(passphrase));
+	t.false(text.includes(encoded), 'the base64 form (as in a Kubernetes Secret manifest) is removed too');
 	t.false(text.includes('BEGIN PRIVATE KEY'));
 	t.false(text.includes('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'));
-	t.regex(text, /could not decrypt with \[secret removed\]: \[PEM block removed\]/);
+	t.regex(text, /could not decrypt with <redacted>: \[PEM block removed\]/);
 });
 
 test('a killed writer leaves the old session or the new one, never a partial file', async t => {
