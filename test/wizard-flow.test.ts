@@ -3,7 +3,7 @@ import {X509Certificate} from 'node:crypto';
 import {mkdtemp, readFile, readdir, rm, stat} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {cliPath} from './support/run-cli.js';
+import {cliPath, runCli} from './support/run-cli.js';
 import {acceptDefaults, openTerminal, type Terminal} from './ui/tmux-terminal.js';
 
 async function setup(t: {teardown(fn: () => Promise<void>): void}) {
@@ -115,6 +115,57 @@ test('quit mid-run with q, start again, resume at the saved step, finish', async
 
 	const finished = JSON.parse(await readFile(join(home, 'sessions', sessions.find(name => name.endsWith('.json'))!), 'utf8')) as {outcome: string};
 	t.is(finished.outcome, 'done');
+});
+
+test('q on the review saves the plan with every step pending; the next start resumes it at step 1 and runs it', async t => {
+	const {dir, home, open} = await setup(t);
+	const first = await open();
+	await pickGenericBundle(first);
+	await first.type('saved.test');
+	await first.press('Enter');
+	await first.waitFor(/Question 2 of/);
+	const review = await acceptDefaults(first);
+	const steps = Number(/Review: (\d+) steps/.exec(review)![1]);
+	await first.press('q');
+	const quit = await first.waitFor(/Saved\. Continue with: mtls-wizard resume \S+ \(or mtls-wizard\)/);
+	t.is(await first.exitStatus(), 0);
+	const id = /mtls-wizard resume (\S+)/.exec(quit)![1]!;
+
+	const file = join(home, 'sessions', `${id}.json`);
+	t.is((await stat(file)).mode & 0o777, 0o600);
+	const saved = JSON.parse(await readFile(file, 'utf8')) as {
+		answers: Record<string, unknown>;
+		secretAnswers: string[];
+		stepOrder: string[];
+		steps: Record<string, {state: string}>;
+		outcome: string;
+		pid?: number;
+	};
+	t.is(saved.stepOrder.length, steps);
+	t.deepEqual(Object.values(saved.steps).map(step => step.state), Array.from({length: steps}, () => 'pending'));
+	t.is(saved.outcome, 'not-started');
+	t.is(saved.pid, undefined);
+	t.is(saved.answers['serverName'], 'saved.test');
+	t.deepEqual(saved.secretAnswers, []);
+	await t.throwsAsync(stat(join(dir, 'mtls-generic')), {code: 'ENOENT'}, 'quitting on the review runs nothing');
+
+	const listed = await runCli(['sessions'], {env: {MTLS_WIZARD_HOME: home}});
+	t.is(listed.exitCode, 0);
+	t.regex(listed.stdout, new RegExp(`${id} +generic +bundle +0/${steps} +not-started `));
+	t.regex(listed.stdout, new RegExp(`Continue the latest unfinished one with: mtls-wizard resume ${id}`));
+
+	const second = await open();
+	await second.waitFor(new RegExp(`❯ Resume generic on bundle at step 1 of ${steps} \\(saved (just now|\\d+ minutes? ago)\\)`));
+	await second.press('Enter');
+	const summary = await second.waitFor(/Press Enter to exit/, 60_000);
+	t.regex(summary, /✔ Done\./);
+	t.regex(summary, /server\.crt  CN=saved\.test/, 'the resumed run used the answers saved on the review');
+	t.regex(summary, new RegExp(`Session ${id}\\.`));
+	await second.press('Enter');
+	t.is(await second.exitStatus(), 0);
+	const finished = JSON.parse(await readFile(file, 'utf8')) as {outcome: string; steps: Record<string, {state: string}>};
+	t.is(finished.outcome, 'done');
+	t.true(Object.values(finished.steps).every(step => step.state === 'done'));
 });
 
 /** SGR foreground colours: 30–37, 90–97 and the 38;… extended forms. */

@@ -23,7 +23,7 @@ export const sessionSchema = z.object({
 	context: z.string().optional(),
 	stepOrder: z.array(z.string()),
 	steps: z.record(z.string(), stepSchema),
-	outcome: z.enum(['running', 'interrupted', 'failed', 'not-confirmed', 'done']),
+	outcome: z.enum(['not-started', 'running', 'interrupted', 'failed', 'not-confirmed', 'done']),
 	pid: z.number().int().optional(),
 	createdAt: z.string(),
 	updatedAt: z.string(),

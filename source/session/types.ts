@@ -15,8 +15,11 @@ export type SavedStep = {
 	files?: string[];
 };
 
-/** How the last run of the session ended, or 'running' while a process works on it. */
-export type SessionOutcome = 'running' | 'interrupted' | 'failed' | 'not-confirmed' | 'done';
+/**
+ * How the last run of the session ended, or 'running' while a process works on it; 'not-started' for a plan
+ * saved from the wizard's review before any step ran.
+ */
+export type SessionOutcome = 'not-started' | 'running' | 'interrupted' | 'failed' | 'not-confirmed' | 'done';
 
 /**
  * What a saved session holds. Never key material and never secret answers: only the ids of the secret

@@ -39,6 +39,7 @@ type Screen =
 	| {name: 'export'; recipe: RecipeChoice; target: TargetId; answers: Record<string, string>; review: ReviewView}
 	| {name: 'run'; state: RunState}
 	| {name: 'summary'; summary: SummaryView}
+	| {name: 'saved'; sessionId: string}
 	| {name: 'error'; message: string; back: Screen};
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -57,6 +58,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	const columns = (stdout.columns || 80) - 1;
 	const where = useRef('');
 	const ended = useRef(false);
+	const saving = useRef(false);
 
 	const finish = (result: WizardExit) => {
 		if (ended.current) return;
@@ -90,6 +92,11 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			},
 		);
 	}, []);
+
+	// The saved screen is the last frame: it stays in the terminal after the wizard exits.
+	useEffect(() => {
+		if (screen.name === 'saved') finish({exitCode: 0, sessionId: screen.sessionId});
+	}, [screen]);
 
 	useKeys((input, key) => {
 		if (key.ctrl && input === 'c') stopAndFinish(130);
@@ -238,7 +245,19 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					if (action === 'run') startRun(handler => controller.startRun('reviewed', handler), screen);
 					else if (action === 'export') setScreen({...screen, name: 'export'});
 					else if (action === 'back') setScreen({name: 'questions', recipe, target, answers, startAtEnd: true});
-					else quit();
+					else if (!saving.current) {
+						// A reviewed plan is kept, so quitting here loses none of the answers.
+						saving.current = true;
+						controller.saveReviewed().then(
+							sessionId => {
+								setScreen({name: 'saved', sessionId});
+							},
+							(error: unknown) => {
+								saving.current = false;
+								setScreen({name: 'error', message: `could not save the plan: ${errorText(error)}`, back: screen});
+							},
+						);
+					}
 				};
 
 				return <ReviewScreen review={review} width={columns} height={rows - 13} onAction={act} />;
@@ -277,6 +296,10 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 						onExit={() => finish({exitCode: 0, sessionId: screen.summary.sessionId})}
 					/>
 				);
+			}
+
+			case 'saved': {
+				return <Text>Saved. Continue with: mtls-wizard resume {screen.sessionId} (or mtls-wizard)</Text>;
 			}
 
 			case 'error': {

@@ -10,7 +10,7 @@ const hints: Record<string, string> = {
 	recipe: `${move} · q quit`,
 	target: `${move} · Esc back · q quit`,
 	questions: 'Enter accept · Esc back · Ctrl-C quit',
-	review: `${move} · PgUp/PgDn scroll · Esc back · q quit`,
+	review: `${move} · PgUp/PgDn scroll · Esc back · q save and quit`,
 	export: 'Enter write · Esc back · Ctrl-C quit',
 	run: 'q or Ctrl-C: stop and save (resume later)',
 	'run-finished': `${move} · q quit (session saved)`,

@@ -35,7 +35,7 @@ export function ReviewScreen({review, width, height, onAction}: Props) {
 						{value: 'run', label: 'Run it'},
 						{value: 'export', label: 'Export the bundle instead', description: 'write files and apply.sh, run nothing'},
 						{value: 'back', label: 'Back', description: 'change answers'},
-						{value: 'quit', label: 'Quit'},
+						{value: 'quit', label: 'Quit', description: 'save the plan to run later'},
 					]}
 					onSelect={onAction}
 					onBack={() => onAction('back')}

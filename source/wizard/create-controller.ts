@@ -275,6 +275,17 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			};
 		},
 
+		async saveReviewed() {
+			if (!reviewed) throw new Error('nothing reviewed to save');
+			const {newSessionId, saveSession, sessionFromPlan} = await import('../session/session-store.js');
+			const session = sessionFromPlan(reviewed.plan, newSessionId());
+			// No process works on it: a saved 'running' outcome with no pid would read as a killed run.
+			session.outcome = 'not-started';
+			delete session.pid;
+			await saveSession(session, {env, secrets: reviewed.secrets});
+			return session.id;
+		},
+
 		async stop() {
 			const current = run;
 			if (!current?.running) return current?.sessionId;

@@ -109,6 +109,11 @@ export type WizardController = {
 	/** Runs the failed step again, and the rest after it. */
 	retry(onEvent: (event: EngineEvent) => void): Promise<RunStart>;
 	summary(): Promise<SummaryView>;
+	/**
+	 * Saves the reviewed plan as a session with every step pending (non-secret answers only), so quitting on
+	 * the review keeps it for `mtls-wizard resume`; resolves with the session id.
+	 */
+	saveReviewed(): Promise<string>;
 	/** Stops a running step and saves the session; resolves with the id to resume, if a session exists. */
 	stop(): Promise<string | undefined>;
 };

@@ -14,8 +14,8 @@ const type = async (instance: {stdin: {write(data: string): void}; lastFrame(): 
 	}
 };
 
-/** Generic mTLS on the bundle target (reached upwards with `up`), defaults and a token, up to the review. */
-async function bundleToReview(instance: {stdin: {write(data: string): void}; lastFrame(): string | undefined}, up: string) {
+/** Generic mTLS on the bundle target (reached upwards with `up`), up to its first question. */
+async function bundleToQuestions(instance: {stdin: {write(data: string): void}; lastFrame(): string | undefined}, up: string) {
 	const {stdin, lastFrame} = instance;
 	await waitFor(lastFrame, /❯ Generic mTLS/);
 	stdin.write(keys.enter);
@@ -24,6 +24,12 @@ async function bundleToReview(instance: {stdin: {write(data: string): void}; las
 	await waitFor(lastFrame, /❯ Export a bundle/);
 	stdin.write(keys.enter);
 	await waitFor(lastFrame, /Question 1 of 3/);
+}
+
+/** Then defaults and a token, up to the review. */
+async function bundleToReview(instance: {stdin: {write(data: string): void}; lastFrame(): string | undefined}, up: string) {
+	const {stdin, lastFrame} = instance;
+	await bundleToQuestions(instance, up);
 	stdin.write(keys.enter);
 	await waitFor(lastFrame, /Question 2 of 3/);
 	await type(instance, 'x');
@@ -204,4 +210,47 @@ test('q on the recipe list quits with 0 and stops nothing', async t => {
 	t.deepEqual(exited, {exitCode: 0});
 	t.false(controller.calls.includes('stop'));
 	unmount();
+});
+
+test('Quit on the review saves the reviewed plan through the controller, shows how to continue and exits 0', async t => {
+	const controller = fakeController();
+	let exited: WizardExit | undefined;
+	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	await bundleToReview({stdin, lastFrame}, keys.up);
+	for (const action of ['Export the bundle', 'Back', 'Quit']) {
+		stdin.write(keys.down);
+		await waitFor(lastFrame, new RegExp(`❯ ${action}`));
+	}
+
+	stdin.write(keys.enter);
+	const frame = await waitFor(lastFrame, /Saved\. Continue with: mtls-wizard resume s-2 \(or mtls-wizard\)/);
+	t.notRegex(frame, /Review: 4 steps/);
+	await waitFor(() => (exited ? 'exited' : ''), /exited/);
+	t.deepEqual(exited, {exitCode: 0, sessionId: 's-2'});
+	t.is(controller.calls.filter(call => call === 'saveReviewed').length, 1);
+	t.false(controller.calls.includes('run'));
+	t.false(controller.calls.includes('stop'));
+	unmount();
+});
+
+test('q on the review saves too; q typed on a question screen is an answer, not a quit', async t => {
+	const controller = fakeController();
+	let exited: WizardExit | undefined;
+	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	await bundleToQuestions({stdin, lastFrame}, keys.up);
+	stdin.write('q');
+	await waitFor(lastFrame, /› q/);
+	t.is(exited, undefined);
+	t.false(controller.calls.includes('saveReviewed'));
+	unmount();
+
+	const second = fakeController();
+	const again = render(<App controller={second} onExit={result => (exited = result)} />);
+	await bundleToReview(again, keys.up);
+	again.stdin.write('q');
+	await waitFor(again.lastFrame, /Saved\. Continue with: mtls-wizard resume s-2/);
+	await waitFor(() => (exited ? 'exited' : ''), /exited/);
+	t.deepEqual(exited, {exitCode: 0, sessionId: 's-2'});
+	t.deepEqual(second.calls.filter(call => call === 'saveReviewed'), ['saveReviewed']);
+	again.unmount();
 });

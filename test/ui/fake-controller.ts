@@ -118,6 +118,10 @@ export function fakeController(options: {resumable?: ResumableSession} = {}): Fa
 				manualSteps: [['Hand ca.crt to the vendor.']],
 			};
 		},
+		async saveReviewed() {
+			calls.push('saveReviewed');
+			return 's-2';
+		},
 		async stop() {
 			calls.push('stop');
 			return 's-1';
