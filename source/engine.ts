@@ -4,6 +4,7 @@
  */
 import type {EngineEvent} from './engine-events.js';
 import {exitCodes, InterruptedError, NotConfirmedError, StepFailedError, WizardError} from './errors.js';
+import {redact} from './exec/redact.js';
 import type {CommandResult, CommandSpec, OutputLine} from './exec/types.js';
 import {isDeploymentStep} from './plan/deployment-steps.js';
 import type {Plan, Step} from './plan/types.js';
@@ -31,6 +32,9 @@ export type EngineOptions = {
 
 /** How many output lines a failure report keeps. */
 const keptLines = 20;
+
+/** Secret values shorter than this are not searched for: hiding every "a" would garble the output, not protect it. */
+const shortestRedactedSecret = 4;
 
 /**
  * Test-only: MTLS_WIZARD_TEST_PAUSE_BEFORE=<step id> makes the engine mark that step running, save, print a
@@ -105,6 +109,9 @@ function describeFailure(error: unknown): Failure {
 /** Runs the plan from its first unfinished step; resolves to the exit code (0, 1, 2, 3 or 130). */
 export async function runPlan(options: EngineOptions): Promise<number> {
 	const {plan, session, emit, signal} = options;
+	// Tools may echo what they were given (a rejected manifest, a container's log): no renderer ever sees a secret answer.
+	const secretValues = Object.values(options.secrets).filter(value => value.length >= shortestRedactedSecret);
+	const hide = (text: string) => redact(text, secretValues);
 	const total = plan.steps.length;
 	const firstOpen = plan.steps.findIndex(step => session.steps[step.id]?.state !== 'done');
 	emit({
@@ -151,9 +158,10 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 		const lastLines: string[] = [];
 		let lastCommand: string | undefined;
 		const output = (line: OutputLine | {line: string; stream: 'info'}) => {
-			lastLines.push(line.line);
+			const shown = hide(line.line);
+			lastLines.push(shown);
 			if (lastLines.length > keptLines) lastLines.shift();
-			emit({type: 'step-output', stepId: step.id, line: line.line, stream: line.stream});
+			emit({type: 'step-output', stepId: step.id, line: shown, stream: line.stream});
 		};
 
 		const context: StepContext = {
@@ -193,16 +201,17 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 			}
 
 			const failure = describeFailure(error);
+			const message = hide(failure.message);
 			saved.state = 'failed';
 			saved.finishedAt = now();
-			saved.error = failure.message;
+			saved.error = message;
 			emit({
 				type: 'step-failed',
 				stepId: step.id,
-				message: failure.message,
-				...(failure.hint ? {hint: failure.hint} : {}),
+				message,
+				...(failure.hint ? {hint: hide(failure.hint)} : {}),
 				...(lastCommand ? {command: lastCommand} : {}),
-				lastLines: failure.lastLines ?? lastLines,
+				lastLines: failure.lastLines?.map(hide) ?? lastLines,
 				exitCode: failure.exitCode,
 			});
 			return finish(failure.exitCode, failure.exitCode === exitCodes.notConfirmed ? 'not-confirmed' : 'failed');

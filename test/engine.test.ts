@@ -87,6 +87,36 @@ test('a failing command is reported with the command line and its last output li
 	t.true(events.some(event => event.type === 'step-output' && event.stream === 'stderr' && event.line.includes('Forbidden')));
 });
 
+test('secret answers in command output or a failure message never reach the events, plain or base64', async t => {
+	const harness = await engineHarness();
+	t.teardown(harness.cleanup);
+	const token = 's3cr3t-TOKEN';
+	const encoded = Buffer.from(token).toString('base64');
+	const tool = await fakeLogTool({attempts: [{lines: [{text: `data: {token: ${encoded}}`, stream: 'stderr'}, {text: `token=${token}`}], then: 'exit', exitCode: 1}]});
+	t.teardown(tool.cleanup);
+	const {exitCode, events} = await harness.run(
+		testPlan([manualStep('apply')]),
+		{
+			async apply(_step, context) {
+				try {
+					await context.run({file: 'kubectl', args: ['apply', '-f', '/tmp/out/secret.yaml']});
+				} catch {
+					throw new StepFailedError(`rejected token ${token}`, 'apply', `check ${encoded}`);
+				}
+
+				return {};
+			},
+		},
+		{env: {...harness.env, ...tool.env}, secrets: {token}},
+	);
+	t.is(exitCode, 1);
+	t.true(events.some(event => event.type === 'step-output' && event.line === 'token=<redacted>'));
+	t.like(events.find(event => event.type === 'step-failed'), {message: 'rejected token <redacted>', hint: 'check <redacted>', lastLines: ['data: {token: <redacted>}', 'token=<redacted>']});
+	const text = JSON.stringify(events);
+	t.false(text.includes(token));
+	t.false(text.includes(encoded));
+});
+
 test('a confirmation that never came ends with exit 3 and its last log lines', async t => {
 	const harness = await engineHarness();
 	t.teardown(harness.cleanup);
