@@ -1,4 +1,5 @@
 import type {EngineEvent} from '../engine-events.js';
+import {exitCodes} from '../errors.js';
 import type {Step} from '../plan/types.js';
 import {formatDuration} from './format-duration.js';
 
@@ -82,7 +83,7 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 
 			case 'step-failed': {
 				failedStep = event.stepId;
-				ending(event.exitCode === 3 ? 'not confirmed' : 'failed');
+				ending(event.exitCode === exitCodes.notConfirmed ? 'not confirmed' : 'failed');
 				write(`${indent}error: ${continued(event.message)}\n`);
 				if (event.hint) write(`${indent}hint: ${continued(event.hint)}\n`);
 				if (event.command) write(`${indent}command: ${event.command}\n`);
@@ -98,7 +99,7 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 				closeLine();
 				const elapsed = formatDuration(Date.now() - started);
 				const resume = resumeHint(event.sessionId);
-				if (event.exitCode === 0) {
+				if (event.exitCode === exitCodes.ok) {
 					write(`Done in ${elapsed} (session ${event.sessionId}).\n`);
 					if (event.manualSteps.length > 0) {
 						write('Still to do by hand:\n');
@@ -108,9 +109,9 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 							}
 						}
 					}
-				} else if (event.exitCode === 130) {
+				} else if (event.exitCode === exitCodes.interrupted) {
 					write(`Interrupted; progress is saved. Continue with: ${resume}\n`);
-				} else if (event.exitCode === 3) {
+				} else if (event.exitCode === exitCodes.notConfirmed) {
 					write(`Deployed, but the mutual-TLS confirmation was not seen in time (${failedStep ?? 'confirmation'}). After fixing the cause, continue with: ${resume}\n`);
 				} else {
 					write(`Stopped at ${failedStep ?? 'a step'}. After fixing the cause, continue with: ${resume}\n`);
