@@ -98,8 +98,25 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 		if (screen.name === 'saved') finish({exitCode: 0, sessionId: screen.sessionId});
 	}, [screen]);
 
+	// A reviewed plan is kept whichever way the wizard is left, so quitting there loses none of the answers.
+	const saveReviewed = (then: (sessionId: string) => void, back: Screen) => {
+		if (saving.current) return;
+		saving.current = true;
+		controller.saveReviewed().then(then, (error: unknown) => {
+			saving.current = false;
+			setScreen({name: 'error', message: `could not save the plan: ${errorText(error)}`, back});
+		});
+	};
+
 	useKeys((input, key) => {
-		if (key.ctrl && input === 'c') stopAndFinish(130);
+		if (!(key.ctrl && input === 'c')) return;
+		if (screen.name === 'review') {
+			saveReviewed(sessionId => {
+				finish({exitCode: 130, sessionId});
+			}, screen);
+		} else {
+			stopAndFinish(130);
+		}
 	});
 
 	const onEvent = (event: EngineEvent) => {
@@ -245,18 +262,10 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					if (action === 'run') startRun(handler => controller.startRun('reviewed', handler), screen);
 					else if (action === 'export') setScreen({...screen, name: 'export'});
 					else if (action === 'back') setScreen({name: 'questions', recipe, target, answers, startAtEnd: true});
-					else if (!saving.current) {
-						// A reviewed plan is kept, so quitting here loses none of the answers.
-						saving.current = true;
-						controller.saveReviewed().then(
-							sessionId => {
-								setScreen({name: 'saved', sessionId});
-							},
-							(error: unknown) => {
-								saving.current = false;
-								setScreen({name: 'error', message: `could not save the plan: ${errorText(error)}`, back: screen});
-							},
-						);
+					else {
+						saveReviewed(sessionId => {
+							setScreen({name: 'saved', sessionId});
+						}, screen);
 					}
 				};
 

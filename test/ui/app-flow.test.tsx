@@ -254,3 +254,16 @@ test('q on the review saves too; q typed on a question screen is an answer, not 
 	t.deepEqual(second.calls.filter(call => call === 'saveReviewed'), ['saveReviewed']);
 	again.unmount();
 });
+
+test('Ctrl-C on the review saves the reviewed plan and exits 130 with the session to resume', async t => {
+	const controller = fakeController();
+	let exited: WizardExit | undefined;
+	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	await bundleToReview({stdin, lastFrame}, keys.up);
+	stdin.write(keys.ctrlC);
+	await waitFor(() => (exited ? 'exited' : ''), /exited/);
+	t.deepEqual(exited, {exitCode: 130, sessionId: 's-2'});
+	t.deepEqual(controller.calls.filter(call => call === 'saveReviewed'), ['saveReviewed']);
+	t.false(controller.calls.includes('run'));
+	unmount();
+});
