@@ -2,6 +2,7 @@ import {randomBytes, type KeyObject} from 'node:crypto';
 import {resolve} from 'node:path';
 import {badInput, UsageError} from '../errors.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
+import {daysFromNow, isoDay, wholeDaysUntil} from '../pki/days.js';
 import {generateRsaKey, type KeySize} from '../pki/generate-key.js';
 import type {LeafSpec} from '../pki/issue-leaf.js';
 import {parseDays, parseKeySize} from '../pki/parse-numbers.js';
@@ -98,10 +99,8 @@ async function obtainCa(request: Request, caKey: Promise<KeyObject> | undefined)
 	const passphrase = process.env[passphraseVariable];
 	const {loadCa} = await import('../pki/load-ca.js');
 	const ca = await loadCa({...request.importCa, ...(passphrase === undefined ? {} : {passphrase})});
-	const leafEnd = new Date(Date.now() + request.days * 86_400_000);
-	if (leafEnd > ca.notAfter) {
-		const left = Math.floor((ca.notAfter.getTime() - Date.now()) / 86_400_000);
-		throw badInput('--days', String(request.days), `outlives the CA, which expires on ${ca.notAfter.toISOString().slice(0, 10)}`, `Use --days ${left} or less`);
+	if (daysFromNow(request.days) > ca.notAfter) {
+		throw badInput('--days', String(request.days), `outlives the CA, which expires on ${isoDay(ca.notAfter)}`, `Use --days ${wholeDaysUntil(ca.notAfter)} or less`);
 	}
 
 	return ca;
@@ -158,16 +157,16 @@ export async function certsCommand(options: CertsOptions): Promise<number> {
 		return 0;
 	}
 
-	const until = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+	const leavesUntil = isoDay(daysFromNow(request.days));
 	const sans = [...request.dnsNames.map(n => `DNS:${n}`), ...request.ipAddresses.map(ip => `IP:${ip}`)].join(', ');
 	const lines = [
 		`Wrote ${written.length} files to ${out} (directory 0700, keys 0600):`,
-		`  ca.crt      CA "${caSubject}"${ca.imported ? ' (your CA; its key was not copied)' : ''}, valid until ${ca.notAfter.toISOString().slice(0, 10)}`,
+		`  ca.crt      CA "${caSubject}"${ca.imported ? ' (your CA; its key was not copied)' : ''}, valid until ${isoDay(ca.notAfter)}`,
 		...(ca.imported ? [] : ['  ca.key      CA private key: keep it offline; anyone holding it can issue trusted certificates']),
-		`  server.crt  server certificate (serverAuth) for ${sans}, valid until ${until(request.days)}`,
+		`  server.crt  server certificate (serverAuth) for ${sans}, valid until ${leavesUntil}`,
 		'  server.key  server private key (PKCS#8)',
 		...request.clients.flatMap(c => [
-			`  ${`${c.fileBase}.crt`.padEnd(10)}  client certificate (clientAuth) CN=${c.commonName}, valid until ${until(request.days)}`,
+			`  ${`${c.fileBase}.crt`.padEnd(10)}  client certificate (clientAuth) CN=${c.commonName}, valid until ${leavesUntil}`,
 			`  ${`${c.fileBase}.key`.padEnd(10)}  client private key (PKCS#8)`,
 		]),
 		`RSA ${request.keySize}, SHA-256. Prove the set with: mtls-wizard verify ${request.out}`,

@@ -1,5 +1,6 @@
 import {X509Certificate} from 'node:crypto';
 import {readCertificateDetails} from './certificate-extensions.js';
+import {wholeDaysUntil} from './days.js';
 
 export type CertificateReport = {
 	subject: string;
@@ -81,7 +82,7 @@ export function inspectCertificate(pem: string, options: {caPem?: string} = {}):
 		serialNumber: certificate.serialNumber,
 		notBefore: new Date(certificate.validFrom).toISOString(),
 		notAfter: notAfter.toISOString(),
-		daysLeft: Math.floor((notAfter.getTime() - Date.now()) / 86_400_000),
+		daysLeft: wholeDaysUntil(notAfter),
 		expired: notAfter.getTime() <= Date.now(),
 		isCa: details.isCa,
 		selfSigned: certificate.checkIssued(certificate) && certificate.verify(publicKey),

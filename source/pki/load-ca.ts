@@ -2,6 +2,7 @@ import {createPrivateKey, X509Certificate, type KeyObject} from 'node:crypto';
 import forge from 'node-forge';
 import {badInput} from '../errors.js';
 import type {CertificateAuthority} from './certificate-authority.js';
+import {isoDay} from './days.js';
 import {privateKeyToPkcs8Pem} from './key-pem.js';
 import {pemBlocks, readInputFile} from './read-input-file.js';
 
@@ -44,10 +45,6 @@ function parseKey(text: string, path: string, field: string, passphrase: string 
 	}
 }
 
-function day(date: Date): string {
-	return date.toISOString().slice(0, 10);
-}
-
 /**
  * Loads the user's own CA and refuses, with the reason, one that cannot sign leaves a TLS stack will accept:
  * not a CA, keyCertSign missing, outside its validity, not RSA (node-forge builds RSA X.509 only), or a key
@@ -62,8 +59,8 @@ export async function loadCa(input: LoadCaInput): Promise<CertificateAuthority> 
 	const notAfter = new Date(x509.validTo);
 	const notBefore = new Date(x509.validFrom);
 	const now = new Date();
-	if (notAfter <= now) throw badInput(fields.cert, input.certPath, `expired on ${day(notAfter)}`, 'Renew the CA or let certs create a new one (omit --ca-cert and --ca-key)');
-	if (notBefore > now) throw badInput(fields.cert, input.certPath, `is not valid before ${day(notBefore)}`, 'Check the system clock or the CA');
+	if (notAfter <= now) throw badInput(fields.cert, input.certPath, `expired on ${isoDay(notAfter)}`, 'Renew the CA or let certs create a new one (omit --ca-cert and --ca-key)');
+	if (notBefore > now) throw badInput(fields.cert, input.certPath, `is not valid before ${isoDay(notBefore)}`, 'Check the system clock or the CA');
 
 	let certificate: forge.pki.Certificate;
 	try {

@@ -1,6 +1,7 @@
 import {createPublicKey, randomBytes, sign, type KeyObject} from 'node:crypto';
 import {promisify} from 'node:util';
 import forge from 'node-forge';
+import {daysFromNow} from './days.js';
 
 const signAsync = promisify(sign);
 
@@ -40,7 +41,7 @@ export async function signCertificate(spec: CertificateSpec): Promise<forge.pki.
 	cert.serialNumber = randomSerial();
 	// Five minutes in the past, so a peer whose clock is a little behind does not see "not yet valid".
 	cert.validity.notBefore = new Date(Date.now() - 5 * 60_000);
-	cert.validity.notAfter = new Date(Date.now() + spec.days * 86_400_000);
+	cert.validity.notAfter = daysFromNow(spec.days);
 	cert.setSubject(spec.subject);
 	cert.setIssuer(spec.issuer ? spec.issuer.subject.attributes : spec.subject);
 	cert.setExtensions(spec.extensions);
