@@ -3,7 +3,7 @@ import type {Recipe} from '../recipes/recipe-schema.js';
 import {questionsFor, targetsOf} from '../recipes/recipe-targets.js';
 import {questionsOf} from '../recipes/common-questions.js';
 
-export type RecipeListing = {
+type RecipeListing = {
 	id: string;
 	title: string;
 	description: string;
@@ -19,7 +19,7 @@ export type RecipeListing = {
 	}>;
 };
 
-export function describeRecipe(recipe: Recipe): RecipeListing {
+function describeRecipe(recipe: Recipe): RecipeListing {
 	const targets = targetsOf(recipe);
 	return {
 		id: recipe.id,

@@ -25,7 +25,7 @@ function randomSerial(): string {
 	return bytes.toString('hex');
 }
 
-export function forgePublicKey(key: KeyObject): forge.pki.rsa.PublicKey {
+function forgePublicKey(key: KeyObject): forge.pki.rsa.PublicKey {
 	const pem = createPublicKey(key).export({type: 'spki', format: 'pem'}).toString();
 	return forge.pki.publicKeyFromPem(pem) as forge.pki.rsa.PublicKey;
 }

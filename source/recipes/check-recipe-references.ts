@@ -35,7 +35,7 @@ export function checkRecipeReferences(recipe: RecipeFile): string | undefined {
 }
 
 /** Names a template may use for one target (answers are filled in by the planner; secrets are never variables). */
-export function variablesFor(questions: RecipeQuestion[], certificates: RecipeCertificates): Set<string> {
+function variablesFor(questions: RecipeQuestion[], certificates: RecipeCertificates): Set<string> {
 	const names = new Set(['outDir', 'pki.dir', 'pki.ca.crt']);
 	for (const q of questions) if (!q.secret) names.add(`answers.${q.id}`);
 	for (const leaf of certificates.leaves) {

@@ -4,7 +4,7 @@ import type {RecipeQuestion} from './recipe-schema.js';
  * Certificate questions every recipe shares, added after the recipe's own: they decide how the PKI is made,
  * which is the same for every product (DESIGN.md "Certificates").
  */
-export const commonQuestions: RecipeQuestion[] = [
+const commonQuestions: RecipeQuestion[] = [
 	{
 		id: 'keySize',
 		prompt: 'RSA key size for the certificates',

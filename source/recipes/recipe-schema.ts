@@ -5,7 +5,7 @@
  */
 import {z} from 'zod';
 
-export const targetIds = ['helm', 'kubectl', 'docker', 'swarm', 'bundle'] as const;
+const targetIds = ['helm', 'kubectl', 'docker', 'swarm', 'bundle'] as const;
 const targetId = z.enum(targetIds);
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -32,7 +32,7 @@ const treeSpec: z.ZodType<TreeSpec> = z.lazy(() =>
 	z.union([z.string(), z.number(), z.boolean(), z.null(), secretMarker, z.array(treeSpec), z.record(z.string(), treeSpec)]),
 );
 
-export const questionFormats = ['dns-name', 'ip-address', 'k8s-namespace', 'k8s-name', 'https-url', 'image', 'path'] as const;
+const questionFormats = ['dns-name', 'ip-address', 'k8s-namespace', 'k8s-name', 'https-url', 'image', 'path'] as const;
 
 const question = z
 	.object({
@@ -351,7 +351,6 @@ export type RecipeCertificates = RecipeFile['certificates'];
 export type RecipeProductStep = RecipeTarget['steps'][number];
 export type RecipeConfirmStep = RecipeTarget['confirm'][number];
 export type RecipeCondition = z.infer<typeof when>;
-export type RecipeCheck = RecipeFile['checks'][string];
 export type {TreeSpec};
 
 /** A loaded recipe: the validated file plus where it came from. */

@@ -10,7 +10,7 @@ function continued(text: string): string {
 	return text.split('\n').join(`\n${indent}  `);
 }
 
-export function resumeHint(sessionId: string): string {
+function resumeHint(sessionId: string): string {
 	return `mtls-wizard resume ${sessionId}`;
 }
 
