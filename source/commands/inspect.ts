@@ -1,7 +1,8 @@
 import {X509Certificate} from 'node:crypto';
 import {badInput} from '../errors.js';
 import {inspectCertificate, type CertificateReport} from '../pki/inspect-certificate.js';
-import {pemBlocks, readInputFile} from '../pki/read-input-file.js';
+import {pemBlocks} from '../pki/pem-blocks.js';
+import {readInputFile} from '../pki/read-input-file.js';
 
 export type InspectOptions = {ca?: string; json?: boolean};
 

@@ -3,7 +3,8 @@ import {readdir} from 'node:fs/promises';
 import {isIP} from 'node:net';
 import {join} from 'node:path';
 import {badInput, UsageError} from '../errors.js';
-import {pemBlocks, readInputFile} from '../pki/read-input-file.js';
+import {pemBlocks, privateKeyLabels} from '../pki/pem-blocks.js';
+import {readInputFile} from '../pki/read-input-file.js';
 import {validateDnsName, validateIpAddress} from '../pki/validate-names.js';
 import {verifyMutualTls, type HandshakeReport} from '../pki/verify-mutual-tls.js';
 
@@ -78,7 +79,7 @@ async function readCertificate(source: Source): Promise<{pem: string; x509: X509
 
 async function readKey(pair: Pair, certificate: X509Certificate, passphrase?: string): Promise<string> {
 	const text = await readInputFile(pair.key.path, pair.key.field);
-	const [pem] = pemBlocks(text, ['PRIVATE KEY', 'RSA PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'EC PRIVATE KEY']);
+	const [pem] = pemBlocks(text, privateKeyLabels);
 	if (!pem) throw badInput(pair.key.field, pair.key.path, 'holds no PEM private key', 'Give the private key file (PEM)');
 	let key;
 	try {

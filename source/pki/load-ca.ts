@@ -4,7 +4,8 @@ import {badInput} from '../errors.js';
 import type {CertificateAuthority} from './certificate-authority.js';
 import {isoDay} from './days.js';
 import {privateKeyToPkcs8Pem} from './key-pem.js';
-import {pemBlocks, readInputFile} from './read-input-file.js';
+import {isEncryptedKeyPem, pemBlocks, privateKeyLabels} from './pem-blocks.js';
+import {readInputFile} from './read-input-file.js';
 
 export type LoadCaInput = {
 	certPath: string;
@@ -13,8 +14,6 @@ export type LoadCaInput = {
 	/** Names used in error messages (default: the certs flags). */
 	fields?: {cert: string; key: string};
 };
-
-const privateKeyLabels = ['PRIVATE KEY', 'RSA PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'EC PRIVATE KEY'];
 
 function parseCertificate(text: string, path: string, field: string): {x509: X509Certificate; pem: string} {
 	const [pem] = pemBlocks(text, ['CERTIFICATE']);
@@ -32,7 +31,7 @@ function parseKey(text: string, path: string, field: string, passphrase: string 
 		throw badInput(field, path, 'holds no PEM private key', 'Give the CA key as PEM (PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY", optionally encrypted)');
 	}
 
-	const encrypted = pem.startsWith('-----BEGIN ENCRYPTED') || /Proc-Type: 4,ENCRYPTED/.test(pem);
+	const encrypted = isEncryptedKeyPem(pem);
 	if (encrypted && passphrase === undefined) {
 		throw badInput(field, path, 'is encrypted and no passphrase was given', 'Set the passphrase in the environment variable MTLS_WIZARD_CA_KEY_PASSPHRASE');
 	}

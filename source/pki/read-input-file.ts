@@ -12,10 +12,3 @@ export async function readInputFile(path: string, field: string): Promise<string
 		throw badInput(field, path, problem, 'Give the path of a readable PEM file');
 	}
 }
-
-const pemBlock = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----/g;
-
-/** The PEM blocks of one label (e.g. CERTIFICATE) in a file, in order. */
-export function pemBlocks(text: string, labels: string[]): string[] {
-	return [...text.matchAll(pemBlock)].filter(m => labels.includes(m[1]!)).map(m => `${m[0]}\n`);
-}
