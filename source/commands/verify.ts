@@ -3,7 +3,7 @@ import {readdir} from 'node:fs/promises';
 import {isIP} from 'node:net';
 import {join} from 'node:path';
 import {badInput, UsageError} from '../errors.js';
-import {pemBlocks, privateKeyLabels} from '../pki/pem-blocks.js';
+import {isEncryptedKeyPem, pemBlocks, privateKeyLabels} from '../pki/pem-blocks.js';
 import {readInputFile} from '../pki/read-input-file.js';
 import {validateDnsName, validateIpAddress} from '../pki/validate-names.js';
 import {verifyMutualTls, type HandshakeReport} from '../pki/verify-mutual-tls.js';
@@ -77,15 +77,29 @@ async function readCertificate(source: Source): Promise<{pem: string; x509: X509
 	throw badInput(source.field, source.path, 'holds no valid PEM certificate', 'Give a PEM certificate file');
 }
 
-async function readKey(pair: Pair, certificate: X509Certificate, passphrase?: string): Promise<string> {
+/** A client key may be encrypted (recipes can issue it with a passphrase); the server key is read unencrypted, as certs writes it. */
+type KeyRole = {role: 'server'} | {role: 'client'; passphrase: string | undefined};
+
+function encryptedKeyError(source: Source, key: KeyRole): UsageError {
+	if (key.role === 'server') return badInput(source.field, source.path, 'is encrypted', 'Give the server key unencrypted, as certs writes it');
+	if (key.passphrase === undefined) {
+		return badInput(source.field, source.path, `is encrypted and ${clientPassphraseVariable} is not set`, `Set ${clientPassphraseVariable} to the client key's passphrase`);
+	}
+
+	return badInput(source.field, source.path, `could not be decrypted with ${clientPassphraseVariable}`, `Check ${clientPassphraseVariable}`);
+}
+
+async function readKey(pair: Pair, certificate: X509Certificate, role: KeyRole): Promise<string> {
 	const text = await readInputFile(pair.key.path, pair.key.field);
 	const [pem] = pemBlocks(text, privateKeyLabels);
 	if (!pem) throw badInput(pair.key.field, pair.key.path, 'holds no PEM private key', 'Give the private key file (PEM)');
+	const passphrase = role.role === 'client' ? role.passphrase : undefined;
 	let key;
 	try {
 		key = createPrivateKey({key: pem, format: 'pem', ...(passphrase === undefined ? {} : {passphrase})});
 	} catch {
-		throw badInput(pair.key.field, pair.key.path, 'cannot be read as a private key (encrypted?)', `For an encrypted client key set ${clientPassphraseVariable}`);
+		if (isEncryptedKeyPem(pem)) throw encryptedKeyError(pair.key, role);
+		throw badInput(pair.key.field, pair.key.path, 'is not a valid private key', 'Give the private key file (PEM, PKCS#1 or PKCS#8)');
 	}
 
 	if (!certificate.checkPrivateKey(key)) throw badInput(pair.key.field, pair.key.path, `does not match ${pair.cert.path}`, 'Give the key that belongs to that certificate');
@@ -114,12 +128,12 @@ export async function verifyCommand(dir: string | undefined, options: VerifyOpti
 	const sources = dir === undefined ? sourcesFromFlags(options) : await sourcesFromDirectory(dir);
 	const ca = await readCertificate(sources.ca);
 	const server = await readCertificate(sources.server.cert);
-	const serverKeyPem = await readKey(sources.server, server.x509);
+	const serverKeyPem = await readKey(sources.server, server.x509, {role: 'server'});
 	const passphrase = process.env[clientPassphraseVariable];
 	const clients = [];
 	for (const pair of sources.clients) {
 		const cert = await readCertificate(pair.cert);
-		clients.push({pair, certPem: cert.pem, keyPem: await readKey(pair, cert.x509, passphrase)});
+		clients.push({pair, certPem: cert.pem, keyPem: await readKey(pair, cert.x509, {role: 'client', passphrase})});
 	}
 
 	const serverName =

@@ -1,6 +1,8 @@
 import test from 'ava';
+import {createPrivateKey} from 'node:crypto';
 import {rename} from 'node:fs/promises';
 import {join} from 'node:path';
+import {privateKeyToPkcs8Pem} from '../../source/pki/key-pem.js';
 import {issueLeafFor, issuePki, writeAll} from '../pki/support/fixtures.js';
 import {tempDir} from '../support/temp-dir.js';
 import {runCli} from '../support/run-cli.js';
@@ -84,4 +86,31 @@ test('verify refuses bad usage with exit 2: missing flags, a key that does not m
 	const absent = await runCli(['verify', join(dir, 'absent')]);
 	t.is(absent.exitCode, 2);
 	t.regex(absent.stderr, /^mtls-wizard: DIR: ".*absent" cannot be read/);
+});
+
+test('verify names the key and the way out when a key is encrypted: the client passphrase variable, or an unencrypted server key', async t => {
+	const dir = await tempDir(t);
+	const pki = await issuePki({clientPassphrase: 'client pass'});
+	const files = {
+		'ca.crt': pki.ca.certificatePem,
+		'server.crt': pki.server.certificatePem,
+		'server.key': pki.server.privateKeyPem,
+		'client.crt': pki.client.certificatePem,
+		'client.key': pki.client.privateKeyPem,
+	};
+	await writeAll(dir, files);
+	const noPassphrase = await runCli(['verify', dir]);
+	t.is(noPassphrase.exitCode, 2);
+	t.regex(noPassphrase.stderr, /^mtls-wizard: DIR: ".*client\.key" is encrypted and MTLS_WIZARD_CLIENT_KEY_PASSPHRASE is not set\. Set MTLS_WIZARD_CLIENT_KEY_PASSPHRASE to the client key's passphrase$/m);
+	const wrongPassphrase = await runCli(['verify', dir], {env: {MTLS_WIZARD_CLIENT_KEY_PASSPHRASE: 'not it'}});
+	t.is(wrongPassphrase.exitCode, 2);
+	t.regex(wrongPassphrase.stderr, /client\.key" could not be decrypted with MTLS_WIZARD_CLIENT_KEY_PASSPHRASE\. Check MTLS_WIZARD_CLIENT_KEY_PASSPHRASE/);
+	t.false(wrongPassphrase.stderr.includes('not it'), 'the passphrase is never shown');
+	const passes = await runCli(['verify', dir], {env: {MTLS_WIZARD_CLIENT_KEY_PASSPHRASE: 'client pass'}});
+	t.is(passes.exitCode, 0, passes.stdout + passes.stderr);
+
+	await writeAll(dir, {'server.key': privateKeyToPkcs8Pem(createPrivateKey(pki.server.privateKeyPem), 'server pass')});
+	const encryptedServer = await runCli(['verify', dir], {env: {MTLS_WIZARD_CLIENT_KEY_PASSPHRASE: 'client pass'}});
+	t.is(encryptedServer.exitCode, 2);
+	t.regex(encryptedServer.stderr, /^mtls-wizard: DIR: ".*server\.key" is encrypted\. Give the server key unencrypted, as certs writes it$/m);
 });
