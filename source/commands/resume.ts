@@ -12,7 +12,10 @@ async function pickSession(env: NodeJS.ProcessEnv, id: string | undefined): Prom
 	if (id) {
 		const session = await loadSession(env, id);
 		if (isFinished(session)) throw new UsageError(`session ${id}: already finished; nothing to resume. Start a new one with: mtls-wizard run ${session.recipe} --target ${session.target}`);
-		if (effectiveOutcome(session) === 'running') throw new UsageError(`session ${id}: another mtls-wizard process (pid ${session.pid}) is running it right now.`);
+		if (effectiveOutcome(session) === 'running') {
+			throw new UsageError(`session ${id}: another mtls-wizard process (pid ${session.pid}) is running it right now. Let it finish, or stop it (Ctrl-C saves its progress) and resume again.`);
+		}
+
 		return session;
 	}
 

@@ -131,3 +131,19 @@ test('an unknown session id is bad input (exit 2)', async t => {
 	t.is(resumed.exitCode, 2);
 	t.regex(resumed.stderr, /no saved session "no-such-session" .* List them with: mtls-wizard sessions/);
 });
+
+test('resuming a session another process is running right now is bad input naming the pid and the way out', async t => {
+	const {dir, env} = await workspace(t);
+	const cli = spawnCli(['run', 'generic', '--target', 'bundle', '--out', join(dir, 'out')], {...env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'verify-handshake'});
+	t.teardown(() => cli.child.kill('SIGKILL'));
+	await cli.waitForLine(pauseMarker);
+	const [running] = await readSessions(env['MTLS_WIZARD_HOME']!);
+	const resumed = await runCli(['resume', running!.id], {env});
+	t.is(resumed.exitCode, 2);
+	t.is(
+		resumed.stderr,
+		`mtls-wizard: session ${running!.id}: another mtls-wizard process (pid ${cli.child.pid}) is running it right now. Let it finish, or stop it (Ctrl-C saves its progress) and resume again.\n`,
+	);
+	cli.child.kill('SIGINT');
+	t.is((await cli.exited).exitCode, 130);
+});
