@@ -214,7 +214,7 @@ class Planner {
 						secretEnv: this.secretMap(step.secretEnv),
 						...(step.envFile ? {envFile: this.text(step.envFile, `${where}.envFile`)} : {}),
 						...(step.user ? {user: this.text(step.user, `${where}.user`)} : {}),
-						args: step.args.map((arg, index) => this.text(arg, `${where}.args[${index}]`)),
+						args: this.textList(step.args, `${where}.args`),
 					},
 				];
 			case 'docker-secret':
@@ -231,14 +231,14 @@ class Planner {
 						...(step.mounts ? {mounts: step.mounts.map((mount, index) => this.mount(mount, `${where}.mounts[${index}]`))} : {}),
 						env: this.textMap(step.env, `${where}.env`),
 						secretEnv: this.secretMap(step.secretEnv),
-						args: step.args.map((arg, index) => this.text(arg, `${where}.args[${index}]`)),
+						args: this.textList(step.args, `${where}.args`),
 						replicas: this.number(step.replicas, `${where}.replicas`),
 					},
 				];
 			case 'write-files':
 				return [{...base, kind: 'write-files', files: step.files.map((file, index) => this.file(file, `${where}.files[${index}]`))}];
 			case 'manual':
-				return [{...base, kind: 'manual', instructions: step.instructions.map((line, index) => this.text(line, `${where}.instructions[${index}]`))}];
+				return [{...base, kind: 'manual', instructions: this.textList(step.instructions, `${where}.instructions`)}];
 		}
 	}
 
@@ -276,7 +276,7 @@ class Planner {
 					failureHints: step.failureHints.map(p => ({...p})),
 				};
 			case 'manual':
-				return {...base, kind: 'manual', instructions: step.instructions.map((line, index) => this.text(line, `${where}.instructions[${index}]`))};
+				return {...base, kind: 'manual', instructions: this.textList(step.instructions, `${where}.instructions`)};
 		}
 	}
 
@@ -388,6 +388,10 @@ class Planner {
 		}
 
 		return {path: this.text(file.path, `${where}.path`), contents: {envFile}, mode: file.mode};
+	}
+
+	private textList(templates: string[], where: string): string[] {
+		return templates.map((template, index) => this.text(template, `${where}[${index}]`));
 	}
 
 	private textMap(map: Record<string, string>, where: string): Record<string, string> {
