@@ -1,5 +1,8 @@
 import {z} from 'zod';
 
+/** A session id names a file in the sessions directory: no separators, no dots, so it cannot point outside it. */
+export const sessionIdPattern = /^[\w-]+$/;
+
 const stepSchema = z.object({
 	title: z.string(),
 	state: z.enum(['pending', 'running', 'done', 'failed']),
@@ -13,7 +16,7 @@ const stepSchema = z.object({
 /** A session file is read back from disk, where it may be damaged or hand-edited: check it before trusting it. */
 export const sessionSchema = z.object({
 	version: z.literal(1),
-	id: z.string().regex(/^[\w-]+$/),
+	id: z.string().regex(sessionIdPattern),
 	recipe: z.string(),
 	recipeDigest: z.string(),
 	target: z.enum(['helm', 'kubectl', 'docker', 'swarm', 'bundle']),

@@ -6,7 +6,7 @@ import type {Plan} from '../plan/types.js';
 import {writeFileAtomic} from '../exec/write-file-atomic.js';
 import {sessionsDir} from './paths.js';
 import {scrubText} from './scrub.js';
-import {sessionSchema} from './session-schema.js';
+import {sessionIdPattern, sessionSchema} from './session-schema.js';
 import {syncDirectory} from './sync-directory.js';
 import type {Session, SessionOutcome} from './types.js';
 
@@ -71,7 +71,7 @@ function parseSession(text: string): Session | undefined {
 }
 
 export async function loadSession(env: NodeJS.ProcessEnv, id: string): Promise<Session> {
-	if (!/^[\w-]+$/.test(id)) {
+	if (!sessionIdPattern.test(id)) {
 		throw new UsageError(`session id: ${JSON.stringify(id)} is not a session id. List them with: mtls-wizard sessions`);
 	}
 
