@@ -51,6 +51,7 @@ export async function measure(rounds = 15): Promise<{ok: boolean; report: string
 					const stamp = /^(\d{13}) INF Starting/.exec(output.line)?.[1];
 					if (stamp) written = Number(stamp);
 				},
+				waitingFor() {},
 				run: async command => runCommandChecked(command, {env: engine.env, signal: new AbortController().signal}),
 			});
 			const recognised = Date.now();

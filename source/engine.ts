@@ -4,7 +4,7 @@
  */
 import type {EngineEvent} from './engine-events.js';
 import {exitCodes, InterruptedError, NotConfirmedError, StepFailedError, WizardError} from './errors.js';
-import {redact} from './exec/redact.js';
+import {redactAnswers} from './exec/redact.js';
 import type {CommandResult, CommandSpec, OutputLine} from './exec/types.js';
 import {isDeploymentStep} from './plan/deployment-steps.js';
 import type {Plan, Step} from './plan/types.js';
@@ -32,9 +32,6 @@ export type EngineOptions = {
 
 /** How many output lines a failure report keeps. */
 const keptLines = 20;
-
-/** Secret values shorter than this are not searched for: hiding every "a" would garble the output, not protect it. */
-const shortestRedactedSecret = 4;
 
 /**
  * Test-only: MTLS_WIZARD_TEST_PAUSE_BEFORE=<step id> makes the engine mark that step running, save, print a
@@ -110,8 +107,7 @@ function describeFailure(error: unknown): Failure {
 export async function runPlan(options: EngineOptions): Promise<number> {
 	const {plan, session, emit, signal} = options;
 	// Tools may echo what they were given (a rejected manifest, a container's log): no renderer ever sees a secret answer.
-	const secretValues = Object.values(options.secrets).filter(value => value.length >= shortestRedactedSecret);
-	const hide = (text: string) => redact(text, secretValues);
+	const hide = (text: string) => redactAnswers(text, options.secrets);
 	const total = plan.steps.length;
 	const firstOpen = plan.steps.findIndex(step => session.steps[step.id]?.state !== 'done');
 	emit({
@@ -169,6 +165,9 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 			env: options.env,
 			signal,
 			output,
+			waitingFor(description, timeoutSeconds) {
+				emit({type: 'waiting-for', stepId: step.id, description: hide(description), timeoutSeconds});
+			},
 			async run(command) {
 				lastCommand = options.exec.quote(command);
 				const result = await options.exec.run(command, {env: options.env, signal, onLine: output});

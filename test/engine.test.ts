@@ -229,3 +229,19 @@ test('the test-only pause hook marks the step running, says so and waits for an 
 	t.is(session.steps['one']?.state, 'done');
 	t.is(session.steps['two']?.state, 'pending');
 });
+
+test('a step saying what it waits for reaches the renderers as a waiting-for event, secrets hidden', async t => {
+	const harness = await engineHarness();
+	t.teardown(harness.cleanup);
+	const {exitCode, events} = await harness.run(testPlan([manualStep('confirm')]), {
+		async confirm(_step, context) {
+			context.waitingFor('deployment/agent to log: "mTLS enabled" for token s3cr3t-TOKEN', 90);
+			return {};
+		},
+	}, {secrets: {token: 's3cr3t-TOKEN'}});
+	t.is(exitCode, 0);
+	t.deepEqual(
+		events.find(event => event.type === 'waiting-for'),
+		{type: 'waiting-for', stepId: 'confirm', description: 'deployment/agent to log: "mTLS enabled" for token <redacted>', timeoutSeconds: 90},
+	);
+});

@@ -16,3 +16,11 @@ export function redact(text: string, secrets: Iterable<string>): string {
 	for (const needle of [...needles].sort((a, b) => b.length - a.length)) result = result.replaceAll(needle, redactedMark);
 	return result;
 }
+
+/** Secret answers shorter than this are not searched for: hiding every "a" would garble the text, not protect it. */
+const shortestRedactedAnswer = 4;
+
+/** Redacts secret answers (by value, with their base64 forms) from text shown, logged or saved. */
+export function redactAnswers(text: string, secrets: Readonly<Record<string, string>>): string {
+	return redact(text, Object.values(secrets).filter(value => value.length >= shortestRedactedAnswer));
+}

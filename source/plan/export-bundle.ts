@@ -157,6 +157,8 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
 			env: options.env,
 			signal: options.signal,
 			output: line => options.onLine?.({...line, line: relativeTo(temp, line.line)}),
+			// Export runs only local steps; none of them waits for anything.
+			waitingFor() {},
 			async run(command) {
 				throw new StepFailedError(`export runs no external command, but a local step asked for: ${quoteCommand(command)}`);
 			},

@@ -1,4 +1,4 @@
-import {redact} from '../exec/redact.js';
+import {redactAnswers} from '../exec/redact.js';
 import {quoteCommand, type QuoteOptions} from '../exec/shell-quote.js';
 import type {CommandSpec} from '../exec/types.js';
 import {runnerFor} from '../steps/registry.js';
@@ -85,7 +85,7 @@ export function formatPlan(plan: Plan, options: {secrets?: Readonly<Record<strin
 		lines.push('');
 	}
 
-	// Values under 4 characters are left to the previews: replacing every "x" would garble the plan and, by where
-	// the marks fell, give the value away.
-	return redact(lines.join('\n'), Object.values(options.secrets ?? {}).filter(value => value.length >= 4));
+	// Very short values are left to the previews: replacing every "x" would garble the plan and, by where the
+	// marks fell, give the value away.
+	return redactAnswers(lines.join('\n'), options.secrets ?? {});
 }

@@ -94,7 +94,7 @@ async function follow(command: CommandSpec, context: StepContext, signal: AbortS
 export async function waitForLog(step: WaitForLogStep, context: StepContext): Promise<StepOutcome> {
 	const command = logCommand(step.source);
 	const what = step.success.map(pattern => pattern.description).join(' or ');
-	context.output({line: `waiting up to ${step.timeoutSeconds}s for ${describeSource(step.source)} to log: ${what}`, stream: 'info'});
+	context.waitingFor(`${describeSource(step.source)} to log: ${what}`, step.timeoutSeconds);
 
 	const timeout = AbortSignal.timeout(step.timeoutSeconds * 1000);
 	const signal = AbortSignal.any([context.signal, timeout]);

@@ -13,6 +13,9 @@ export function execContext(env: NodeJS.ProcessEnv, secrets: Record<string, stri
 		output(line) {
 			lines.push(line.line);
 		},
+		waitingFor(description, timeoutSeconds) {
+			lines.push(`waiting up to ${timeoutSeconds}s for ${description}`);
+		},
 		async run(command) {
 			return runCommandChecked(command, {env, signal, onLine: line => lines.push(line.line)});
 		},

@@ -12,6 +12,9 @@ export function localContext(secrets: Record<string, string> = {}): StepContext 
 		output(line: OutputLine | {line: string; stream: 'info'}) {
 			lines.push(line.line);
 		},
+		waitingFor(description, timeoutSeconds) {
+			lines.push(`waiting up to ${timeoutSeconds}s for ${description}`);
+		},
 		async run(command) {
 			throw new Error(`a local step ran ${command.file}`);
 		},

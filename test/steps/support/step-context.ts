@@ -15,6 +15,9 @@ export function recordingContext(env: NodeJS.ProcessEnv = process.env): Recordin
 		output(line) {
 			lines.push(line);
 		},
+		waitingFor(description, timeoutSeconds) {
+			lines.push({line: `waiting up to ${timeoutSeconds}s for ${description}`, stream: 'waiting-for'});
+		},
 		async run() {
 			throw new Error('this runner must not run commands through the context');
 		},
