@@ -7,12 +7,32 @@ import {privateKeyToPkcs8Pem} from './key-pem.js';
 import {isEncryptedKeyPem, pemBlocks, privateKeyLabels} from './pem-blocks.js';
 import {readInputFile} from './read-input-file.js';
 
+/**
+ * How the user gives each input where the CA is loaded, so a message names what they typed and a fix they can
+ * carry out there (certs takes flags and a variable; run and the wizard take answers).
+ */
+export type CaSources = {
+	cert: string;
+	key: string;
+	/** Where the passphrase of an encrypted key is set; undefined when the caller has no way to take one. */
+	passphrase: string | undefined;
+	/** How to have a new CA issued instead of this one. */
+	replace: string;
+};
+
+const certsFlags: CaSources = {
+	cert: '--ca-cert',
+	key: '--ca-key',
+	passphrase: 'the environment variable MTLS_WIZARD_CA_KEY_PASSPHRASE',
+	replace: 'let certs create a new one (omit --ca-cert and --ca-key)',
+};
+
 export type LoadCaInput = {
 	certPath: string;
 	keyPath: string;
 	passphrase?: string;
-	/** Names used in error messages (default: the certs flags). */
-	fields?: {cert: string; key: string};
+	/** Default: the certs command's flags. */
+	sources?: CaSources;
 };
 
 function parseCertificate(text: string, path: string, field: string): {x509: X509Certificate; pem: string} {
@@ -25,7 +45,8 @@ function parseCertificate(text: string, path: string, field: string): {x509: X50
 	}
 }
 
-function parseKey(text: string, path: string, field: string, passphrase: string | undefined): KeyObject {
+function parseKey(text: string, path: string, sources: CaSources, passphrase: string | undefined): KeyObject {
+	const field = sources.key;
 	const [pem] = pemBlocks(text, privateKeyLabels);
 	if (!pem) {
 		throw badInput(field, path, 'holds no PEM private key', 'Give the CA key as PEM (PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY", optionally encrypted)');
@@ -33,13 +54,14 @@ function parseKey(text: string, path: string, field: string, passphrase: string 
 
 	const encrypted = isEncryptedKeyPem(pem);
 	if (encrypted && passphrase === undefined) {
-		throw badInput(field, path, 'is encrypted and no passphrase was given', 'Set the passphrase in the environment variable MTLS_WIZARD_CA_KEY_PASSPHRASE');
+		const fix = sources.passphrase === undefined ? 'Give the key unencrypted: no passphrase can be passed for it here' : `Set the passphrase in ${sources.passphrase}`;
+		throw badInput(field, path, 'is encrypted and no passphrase was given', fix);
 	}
 
 	try {
 		return createPrivateKey({key: pem, format: 'pem', ...(passphrase === undefined ? {} : {passphrase})});
 	} catch {
-		if (encrypted) throw badInput(field, path, 'could not be decrypted with the given passphrase', 'Check MTLS_WIZARD_CA_KEY_PASSPHRASE');
+		if (encrypted) throw badInput(field, path, 'could not be decrypted with the given passphrase', `Check ${sources.passphrase ?? 'the key'}`);
 		throw badInput(field, path, 'is not a valid private key', 'Give the CA key as PEM (PKCS#1 or PKCS#8)');
 	}
 }
@@ -50,38 +72,38 @@ function parseKey(text: string, path: string, field: string, passphrase: string 
  * that is not the certificate's.
  */
 export async function loadCa(input: LoadCaInput): Promise<CertificateAuthority> {
-	const fields = input.fields ?? {cert: '--ca-cert', key: '--ca-key'};
-	const [certText, keyText] = await Promise.all([readInputFile(input.certPath, fields.cert), readInputFile(input.keyPath, fields.key)]);
-	const {x509, pem} = parseCertificate(certText, input.certPath, fields.cert);
-	const privateKey = parseKey(keyText, input.keyPath, fields.key, input.passphrase);
+	const sources = input.sources ?? certsFlags;
+	const [certText, keyText] = await Promise.all([readInputFile(input.certPath, sources.cert), readInputFile(input.keyPath, sources.key)]);
+	const {x509, pem} = parseCertificate(certText, input.certPath, sources.cert);
+	const privateKey = parseKey(keyText, input.keyPath, sources, input.passphrase);
 
 	const notAfter = new Date(x509.validTo);
 	const notBefore = new Date(x509.validFrom);
 	const now = new Date();
-	if (notAfter <= now) throw badInput(fields.cert, input.certPath, `expired on ${isoDay(notAfter)}`, 'Renew the CA or let certs create a new one (omit --ca-cert and --ca-key)');
-	if (notBefore > now) throw badInput(fields.cert, input.certPath, `is not valid before ${isoDay(notBefore)}`, 'Check the system clock or the CA');
+	if (notAfter <= now) throw badInput(sources.cert, input.certPath, `expired on ${isoDay(notAfter)}`, `Renew the CA or ${sources.replace}`);
+	if (notBefore > now) throw badInput(sources.cert, input.certPath, `is not valid before ${isoDay(notBefore)}`, 'Check the system clock or the CA');
 
 	let certificate: forge.pki.Certificate;
 	try {
 		certificate = forge.pki.certificateFromPem(pem);
 	} catch {
-		throw badInput(fields.cert, input.certPath, 'is not an RSA CA', 'Use an RSA CA (this tool signs with RSA only)');
+		throw badInput(sources.cert, input.certPath, 'is not an RSA CA', 'Use an RSA CA (this tool signs with RSA only)');
 	}
 
 	// Read basicConstraints itself: Node's X509Certificate.ca is also false for a CA that lacks keyCertSign.
 	const basicConstraints = certificate.getExtension('basicConstraints') as {cA?: boolean} | undefined;
 	if (!basicConstraints?.cA) {
-		throw badInput(fields.cert, input.certPath, 'is not a CA certificate (basicConstraints CA:true is missing)', 'Give the certificate of the CA that should sign, not a server or client certificate');
+		throw badInput(sources.cert, input.certPath, 'is not a CA certificate (basicConstraints CA:true is missing)', 'Give the certificate of the CA that should sign, not a server or client certificate');
 	}
 
 	const keyUsage = certificate.getExtension('keyUsage') as {keyCertSign?: boolean} | undefined;
 	// A CA without a keyUsage extension may sign anything (RFC 5280 4.2.1.3); one that lists usages must list keyCertSign.
 	if (keyUsage && !keyUsage.keyCertSign) {
-		throw badInput(fields.cert, input.certPath, 'has a keyUsage without keyCertSign, so TLS stacks refuse what it signs', 'Use a CA certificate whose keyUsage includes keyCertSign');
+		throw badInput(sources.cert, input.certPath, 'has a keyUsage without keyCertSign, so TLS stacks refuse what it signs', 'Use a CA certificate whose keyUsage includes keyCertSign');
 	}
 
 	if (!x509.checkPrivateKey(privateKey)) {
-		throw badInput(fields.key, input.keyPath, `does not match the CA certificate ${input.certPath}`, 'Give the private key that belongs to this CA certificate');
+		throw badInput(sources.key, input.keyPath, `does not match the CA certificate ${input.certPath}`, 'Give the private key that belongs to this CA certificate');
 	}
 
 	return {

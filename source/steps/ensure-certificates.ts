@@ -6,8 +6,10 @@ import type {CertificateAuthority} from '../pki/certificate-authority.js';
 import {inspectCertificate} from '../pki/inspect-certificate.js';
 import {issueCa} from '../pki/issue-ca.js';
 import {issueLeaf} from '../pki/issue-leaf.js';
-import {loadCa} from '../pki/load-ca.js';
+import {wholeDaysUntil} from '../pki/days.js';
+import {loadCa, type CaSources} from '../pki/load-ca.js';
 import type {IssueCertificatesStep, LeafSpec} from '../plan/types.js';
+import {secretEnvName} from '../recipes/collect-answers.js';
 import {caPaths, leafPaths} from './certificate-paths.js';
 import {secretResolver} from './secret-values.js';
 import type {StepContext, StepOutcome} from './types.js';
@@ -48,17 +50,25 @@ async function generatedCa(step: IssueCertificatesStep, context: StepContext): P
 
 	let ca: CertificateAuthority;
 	try {
-		ca = await loadCa({certPath: paths.cert, keyPath: paths.key, fields: {cert: paths.cert, key: paths.key}});
+		ca = await loadCa({certPath: paths.cert, keyPath: paths.key, sources: {cert: paths.cert, key: paths.key, passphrase: undefined, replace: `move ${paths.cert} and ${paths.key} away to have a new one issued`}});
 	} catch (error) {
 		if (error instanceof WizardError) throw new StepFailedError(`The existing CA cannot be reused: ${error.message}`, step.id, keep);
 		throw error;
 	}
 
-	const daysLeft = Math.floor((ca.notAfter.getTime() - Date.now()) / 86_400_000);
+	const daysLeft = wholeDaysUntil(ca.notAfter);
 	if (daysLeft < renewWithinDays) throw new StepFailedError(`The existing CA ${paths.cert} expires in ${daysLeft} days.`, step.id, keep);
 	info(context, `reusing the CA in ${paths.cert} (valid for ${daysLeft} more days)`);
 	return {ca, fresh: false};
 }
+
+/** The user's own CA comes from answers during run, resume and the wizard, not from the certs flags. */
+const ownCaAnswers: CaSources = {
+	cert: 'answer caCert',
+	key: 'answer caKey',
+	passphrase: `the caKeyPassphrase answer (${secretEnvName('caKeyPassphrase')} or --answers)`,
+	replace: 'leave caCert and caKey unset to have a new CA issued',
+};
 
 async function importedCa(step: IssueCertificatesStep, context: StepContext): Promise<CertificateAuthority> {
 	if (step.ca.mode !== 'import') throw new Error('unreachable');
@@ -67,7 +77,7 @@ async function importedCa(step: IssueCertificatesStep, context: StepContext): Pr
 		certPath: step.ca.certPath,
 		keyPath: step.ca.keyPath,
 		...(passphrase === undefined ? {} : {passphrase}),
-		fields: {cert: 'CA certificate', key: 'CA key'},
+		sources: ownCaAnswers,
 	});
 	// Only the certificate is copied beside the leaves (secrets and trust stores need it); the user's key stays where it is.
 	const copy = caPaths(step.dir).cert;

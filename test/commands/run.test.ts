@@ -2,6 +2,8 @@ import {mkdtemp, readdir, stat} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
+import {issuePki, writeAll} from '../pki/support/fixtures.js';
+import {openssl} from '../pki/support/openssl.js';
 import {runCli} from '../support/run-cli.js';
 
 test('--context reaches every kubectl and helm command of the plan', async t => {
@@ -32,4 +34,22 @@ test('a run without --dry-run or --export executes the plan: generic bundle issu
 	t.deepEqual((await readdir(certs)).sort(), ['ca.crt', 'ca.key', 'client.crt', 'client.key', 'server.crt', 'server.key']);
 	t.is((await stat(join(certs, 'server.key'))).mode & 0o777, 0o600);
 	t.regex(result.stdout, /mutual TLS proven on 127\.0\.0\.1 for localhost/);
+});
+
+test('an encrypted CA key given as answers without its passphrase names the caKeyPassphrase answer, not the certs variable', async t => {
+	const cwd = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const pki = await issuePki();
+	const files = await writeAll(cwd, {'ca.crt': pki.ca.certificatePem, 'ca-plain.key': pki.ca.privateKeyPem});
+	const encryptedKey = join(cwd, 'ca.key');
+	const converted = await openssl(['pkey', '-in', files['ca-plain.key']!, '-out', encryptedKey, '-aes-256-cbc', '-passout', 'pass:ca-pass-4821']);
+	t.is(converted.code, 0, converted.stderr);
+	const result = await runCli(['run', 'generic', '--target', 'bundle', '--yes', '--set', `caCert=${files['ca.crt']!}`, '--set', `caKey=${encryptedKey}`], {
+		cwd,
+		env: {MTLS_WIZARD_HOME: join(cwd, 'home'), MTLS_WIZARD_CA_KEY_PASSPHRASE: 'ca-pass-4821', MTLS_WIZARD_ANSWER_CA_KEY_PASSPHRASE: undefined},
+	});
+	t.is(result.exitCode, 2, result.stderr);
+	const output = result.stdout + result.stderr;
+	t.regex(output, /answer caKey: ".*ca\.key" is encrypted and no passphrase was given\. Set the passphrase in the caKeyPassphrase answer \(MTLS_WIZARD_ANSWER_CA_KEY_PASSPHRASE or --answers\)/);
+	t.notRegex(output, /--ca-key|MTLS_WIZARD_CA_KEY_PASSPHRASE|ca-pass-4821/);
+	await t.throwsAsync(stat(join(cwd, 'mtls-generic', 'certs', 'server.key')), {code: 'ENOENT'}, 'no leaf is issued from a CA that could not be read');
 });
