@@ -71,7 +71,7 @@ export async function runCommand(spec: CommandSpec, options: RunOptions): Promis
 
 const signalNumbers: Partial<Record<string, number>> = {SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGPIPE: 13, SIGTERM: 15};
 
-export function isOk(spec: CommandSpec, exitCode: number): boolean {
+function isOk(spec: CommandSpec, exitCode: number): boolean {
 	return exitCode === 0 || (spec.okExitCodes ?? []).includes(exitCode);
 }
 

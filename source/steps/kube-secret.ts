@@ -22,7 +22,7 @@ function renderedDir(step: KubeSecretStep): string {
 	return dirname(first.path);
 }
 
-export function renderedSecretPath(step: KubeSecretStep): string {
+function renderedSecretPath(step: KubeSecretStep): string {
 	return join(renderedDir(step), `kube-secret-${step.namespace}-${step.name}.yaml`);
 }
 

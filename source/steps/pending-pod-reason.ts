@@ -17,7 +17,7 @@ function podMatcher(resource: string): {fieldSelector?: string; matches(name: st
 	return {matches: candidate => candidate.startsWith(`${name}-`)};
 }
 
-export function eventsCommand(target: KubeTarget, resource: string): CommandSpec {
+function eventsCommand(target: KubeTarget, resource: string): CommandSpec {
 	const matcher = podMatcher(resource);
 	return {
 		file: 'kubectl',
@@ -48,19 +48,13 @@ function bestEvent(json: string, resource: string): KubeEvent | undefined {
 	return relevant.sort((a, b) => rank(a.reason) - rank(b.reason))[0];
 }
 
-/** Picks the event that best explains a pod that never started, as "FailedMount: <message>". */
-export function reasonFromEvents(json: string, resource: string): string | undefined {
-	const best = bestEvent(json, resource);
-	return best ? `${best.reason ?? 'Warning'}: ${best.message ?? ''}`.trim() : undefined;
-}
-
 type PodVolumes = {spec?: {volumes?: Array<{name?: string; secret?: {secretName?: string}}>}};
 
 /**
  * The kubelet's FailedMount message names the volume and the missing key, not the secret: look the volume up in
  * the pod so the explanation names the secret the user has to fix.
  */
-export function missingKeyExplanation(message: string, podJson: string, namespace: string): string | undefined {
+function missingKeyExplanation(message: string, podJson: string, namespace: string): string | undefined {
 	const match = /for volume "([^"]+)" : references non-existent secret key: (\S+)/.exec(message);
 	if (!match) return undefined;
 	const [, volumeName, key] = match;

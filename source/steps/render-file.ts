@@ -26,7 +26,7 @@ export function resolveValueTree(tree: ValueTree | ValueTree[] | string, resolve
 	return resolveTree(tree, resolve);
 }
 
-export function holdsSecret(contents: FileToWrite['contents'] | TreeValue): boolean {
+function holdsSecret(contents: FileToWrite['contents'] | TreeValue): boolean {
 	if (typeof contents === 'object' && contents !== null && 'envFile' in contents && !isSecretRef(contents)) {
 		return Object.values(contents.envFile as Record<string, MaybeSecret>).some(value => isSecretRef(value));
 	}

@@ -117,7 +117,7 @@ async function retryWhileNotListening(run: () => Promise<Attempt>, interrupt: Ab
 	}
 }
 
-export function hintFor(message: string, hints: FailurePattern[]): string | undefined {
+function hintFor(message: string, hints: FailurePattern[]): string | undefined {
 	return hints.find(hint => new RegExp(hint.pattern, 'i').test(message))?.hint;
 }
 
