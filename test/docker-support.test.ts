@@ -4,6 +4,7 @@ import https from 'node:https';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {stripAnsi} from '../source/steps/log-checks.js';
 import {docker, initSwarm, runCommand, startPrivateDocker, type PrivateDocker} from './support/private-docker.js';
 import {buildStandInImage} from './support/stand-in-image.js';
 import {makeTestPki, type TestPki} from './support/stand-ins/openssl-pki.js';
@@ -117,7 +118,7 @@ test.serial('swarm on the private engine: a Portainer server stand-in service re
 		'--bind-https', `127.0.0.1:${port}`,
 	]);
 	const logs = await waitForLogs(['service', 'logs', '--raw', 'portainer'], /starting HTTPS server/, 60_000);
-	t.regex(logs.replace(/\u001B\[[\d;]*m/g, ''), new RegExp(`INF api/http/server\\.go:365 > starting HTTPS server \\| bind_address=127\\.0\\.0\\.1:${port}`));
+	t.regex(stripAnsi(logs), new RegExp(`INF api/http/server\\.go:365 > starting HTTPS server \\| bind_address=127\\.0\\.0\\.1:${port}`));
 	const status = await new Promise<number>((resolve, reject) => {
 		void Promise.all([readFile(pki.ca.cert), readFile(pki.client.cert), readFile(pki.client.key)]).then(([ca, cert, key]) => {
 			https.get(`https://127.0.0.1:${port}/api/endpoints/1/edge/status`, {ca, cert, key, agent: false}, response => {

@@ -6,7 +6,7 @@ import type {DockerRunStep} from '../../source/plan/types.js';
 import {dockerRunRunner} from '../../source/steps/docker-run.js';
 import {docker, startPrivateDocker} from '../support/private-docker.js';
 import {buildStandInImage} from '../support/stand-in-image.js';
-import {execContext} from './engine-context.js';
+import {execContext} from './support/step-context.js';
 
 test('docker-run on a real engine: secret env reaches the container without argv, mounts are read-only, a re-run replaces the container', async t => {
 	const engine = await startPrivateDocker();
@@ -28,7 +28,7 @@ test('docker-run on a real engine: secret env reaches the container without argv
 		args: [],
 	};
 	const secrets = {delegateToken: 's3cr3t-TOKEN'};
-	await dockerRunRunner.run(step, execContext(engine.env, secrets));
+	await dockerRunRunner.run(step, execContext({env: engine.env, secrets}));
 	const inspect = async () =>
 		JSON.parse(await docker(engine.env, ['container', 'inspect', step.container]))[0] as {Id: string; Config: {Env: string[]; Cmd: string[] | null}; Args: string[]; Mounts: Array<{Destination: string; RW: boolean}>};
 	const first = await inspect();
@@ -37,6 +37,6 @@ test('docker-run on a real engine: secret env reaches the container without argv
 	t.false(JSON.stringify(first.Args).includes('s3cr3t'));
 	t.deepEqual(first.Mounts.map(m => [m.Destination, m.RW]), [['/etc/mtls/client.crt', false]]);
 
-	await dockerRunRunner.run(step, execContext(engine.env, secrets));
+	await dockerRunRunner.run(step, execContext({env: engine.env, secrets}));
 	t.not((await inspect()).Id, first.Id, 'the old container was removed and a new one started');
 });

@@ -7,7 +7,7 @@ import {StepFailedError} from '../../source/errors.js';
 import type {IssueCertificatesStep, VerifyHandshakeStep} from '../../source/plan/types.js';
 import {issueCertificatesRunner} from '../../source/steps/issue-certificates.js';
 import {verifyHandshakeRunner} from '../../source/steps/verify-handshake.js';
-import {localContext} from './step-context.js';
+import {recordingContext} from './support/step-context.js';
 
 async function stepIn(): Promise<IssueCertificatesStep> {
 	const dir = join(await mkdtemp(join(tmpdir(), 'mtls-issue-')), 'certs');
@@ -36,7 +36,7 @@ function openssl(args: string[]): string {
 
 test('issues a CA and leaves that openssl accepts for their purpose, keys PKCS#8 0600 in a 0700 dir; the handshake step proves them', async t => {
 	const step = await stepIn();
-	await issueCertificatesRunner.run(step, localContext());
+	await issueCertificatesRunner.run(step, recordingContext());
 	t.is((await stat(step.dir)).mode & 0o777, 0o700);
 	for (const name of names) t.is((await stat(join(step.dir, name))).mode & 0o777, name.endsWith('.key') ? 0o600 : 0o644, name);
 	t.is(openssl(['verify', '-purpose', 'sslserver', '-CAfile', join(step.dir, 'ca.crt'), join(step.dir, 'server.crt')]).trim(), `${join(step.dir, 'server.crt')}: OK`);
@@ -44,48 +44,48 @@ test('issues a CA and leaves that openssl accepts for their purpose, keys PKCS#8
 	t.true((await readFile(join(step.dir, 'client.key'), 'utf8')).startsWith('-----BEGIN PRIVATE KEY-----'));
 
 	const verify: VerifyHandshakeStep = {id: 'verify', title: 'v', kind: 'verify-handshake', dir: step.dir, server: 'server', client: 'client', serverName: 'agent.example'};
-	const context = localContext();
+	const context = recordingContext();
 	const outcome = await verifyHandshakeRunner.run(verify, context);
 	t.regex(outcome.detail ?? '', /mutual TLS proven/);
-	t.true(context.lines.some(l => l.startsWith('ok: no client certificate: refused')));
+	t.true(context.lines.some(l => l.line.startsWith('ok: no client certificate: refused')));
 
 	// The server certificate has no SAN "other.example": the handshake step must fail, naming why.
-	const wrongName = await t.throwsAsync(verifyHandshakeRunner.run({...verify, serverName: 'other.example'}, localContext()), {instanceOf: StepFailedError});
+	const wrongName = await t.throwsAsync(verifyHandshakeRunner.run({...verify, serverName: 'other.example'}, recordingContext()), {instanceOf: StepFailedError});
 	t.regex(wrongName!.message, /local mutual-TLS check failed: client certificate from the CA: expected accepted, refused/);
 });
 
 test('a re-run reuses what is valid, byte for byte', async t => {
 	const step = await stepIn();
-	await issueCertificatesRunner.run(step, localContext());
+	await issueCertificatesRunner.run(step, recordingContext());
 	const before = await snapshot(step.dir);
-	const context = localContext();
+	const context = recordingContext();
 	const outcome = await issueCertificatesRunner.run(step, context);
 	t.deepEqual(await snapshot(step.dir), before);
 	t.is(outcome.detail, 'CA kept; 0 certificates issued, 2 reused');
-	t.true(context.lines.some(l => l.startsWith('reusing the CA')));
+	t.true(context.lines.some(l => l.line.startsWith('reusing the CA')));
 });
 
 test('a leaf missing a newly asked name is replaced; the CA and the other leaf are kept', async t => {
 	const step = await stepIn();
-	await issueCertificatesRunner.run(step, localContext());
+	await issueCertificatesRunner.run(step, recordingContext());
 	const before = await snapshot(step.dir);
 	const wider = {...step, leaves: [{...step.leaves[0]!, dnsNames: ['agent.example', 'agent.ns.svc.cluster.local']}, step.leaves[1]!]};
-	const context = localContext();
+	const context = recordingContext();
 	await issueCertificatesRunner.run(wider, context);
 	const after = await snapshot(step.dir);
 	t.is(after['ca.key'], before['ca.key']);
 	t.is(after['client.key'], before['client.key']);
 	t.not(after['server.key'], before['server.key']);
-	t.true(context.lines.includes('replacing server.crt and server.key: it lacks the names DNS:agent.ns.svc.cluster.local'));
+	t.true(context.lines.some(l => l.line === 'replacing server.crt and server.key: it lacks the names DNS:agent.ns.svc.cluster.local'));
 	t.regex(openssl(['x509', '-in', join(step.dir, 'server.crt'), '-noout', '-ext', 'subjectAltName']), /DNS:agent\.ns\.svc\.cluster\.local/);
 });
 
 test('a CA that cannot be reused is never replaced: the step fails and ca.key is untouched', async t => {
 	const step = await stepIn();
-	await issueCertificatesRunner.run(step, localContext());
+	await issueCertificatesRunner.run(step, recordingContext());
 	const caKey = await readFile(join(step.dir, 'ca.key'), 'utf8');
 	await writeFile(join(step.dir, 'ca.crt'), 'not a certificate\n');
-	const error = await t.throwsAsync(issueCertificatesRunner.run(step, localContext()), {instanceOf: StepFailedError});
+	const error = await t.throwsAsync(issueCertificatesRunner.run(step, recordingContext()), {instanceOf: StepFailedError});
 	t.regex(error!.message, /^The existing CA cannot be reused/);
 	t.regex(error!.hint ?? '', /never replaced automatically/);
 	t.is(await readFile(join(step.dir, 'ca.key'), 'utf8'), caKey);

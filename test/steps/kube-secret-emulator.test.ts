@@ -7,7 +7,7 @@ import test from 'ava';
 import type {KubeSecretStep} from '../../source/plan/types.js';
 import {kubeSecretRunner} from '../../source/steps/kube-secret.js';
 import {startKubeEmulator} from '../support/kube-emulator/index.js';
-import {execContext} from './engine-context.js';
+import {execContext} from './support/step-context.js';
 
 test('kube-secret creates the namespace and a kubernetes.io/tls secret with ca.crt through the real kubectl, and a re-run updates it', async t => {
 	const emulator = await startKubeEmulator();
@@ -30,7 +30,7 @@ test('kube-secret creates the namespace and a kubernetes.io/tls secret with ca.c
 	const kubectl = async (args: string[]) => (await promisify(execFile)('kubectl', args, {env: emulator.env, encoding: 'utf8'})).stdout;
 	// The decoy context is current: only --context makes kubectl reach the emulator.
 	await kubectl(['config', 'use-context', emulator.decoyContext]);
-	await kubeSecretRunner.run(step, execContext(emulator.env));
+	await kubeSecretRunner.run(step, execContext({env: emulator.env}));
 
 	const read = async () =>
 		JSON.parse(await kubectl(['get', 'secret', 'mtls-server', '-n', 'mtls-test', '--context', emulator.context, '-o', 'json'])) as {type: string; data: Record<string, string>};
@@ -39,6 +39,6 @@ test('kube-secret creates the namespace and a kubernetes.io/tls secret with ca.c
 	t.deepEqual(Object.keys(created.data).sort(), ['ca.crt', 'tls.crt', 'tls.key']);
 
 	await writeFile(join(dir, 'tls.crt'), 'tls.crt v2\n');
-	await kubeSecretRunner.run(step, execContext(emulator.env));
+	await kubeSecretRunner.run(step, execContext({env: emulator.env}));
 	t.is(Buffer.from((await read()).data['tls.crt']!, 'base64').toString(), 'tls.crt v2\n');
 });

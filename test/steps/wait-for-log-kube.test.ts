@@ -65,14 +65,14 @@ test('real kubectl against the emulator: a pod pending on a missing secret is ex
 		timeoutHints: ['Check the agent-cert secret.'],
 	};
 	const env = {...process.env, ...emulator.env};
-	const pending = await t.throwsAsync(waitForLog(step, recordingContext(env)), {instanceOf: NotConfirmedError});
+	const pending = await t.throwsAsync(waitForLog(step, recordingContext({env})), {instanceOf: NotConfirmedError});
 	t.regex(pending.hint ?? '', /^The pod never started: FailedMount: MountVolume\.SetUp failed for volume "certs" : secret "agent-cert" not found/);
 	t.regex(pending.hint ?? '', /Check the agent-cert secret\./);
 
 	const status = join(scratch, 'status');
 	await writeFile(status, 'mtls-ready\n');
 	await run('-n', 'demo', 'create', 'secret', 'generic', 'agent-cert', `--from-file=status=${status}`);
-	const context = recordingContext(env);
+	const context = recordingContext({env});
 	const outcome = await waitForLog({...step, timeoutSeconds: 60}, context);
 	t.is(outcome.detail, 'confirmed: the certificates are mounted');
 	t.true(context.lines.some(line => line.line === '/etc/certs/status: mtls-ready'));

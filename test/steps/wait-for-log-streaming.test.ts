@@ -43,7 +43,7 @@ test('the success line, arriving after others, confirms and the follower is stop
 	await withTool(
 		[{lines: [{text: 'INF starting'}, {text: 'INF loading certificates', stream: 'stderr'}, {text: success, stream: 'stderr'}], then: 'hang'}],
 		async (env, tool) => {
-			const context = recordingContext(env);
+			const context = recordingContext({env});
 			const outcome = await waitForLog(step(), context);
 			t.is(outcome.detail, 'confirmed: the extension listens with mutual TLS');
 			t.true(context.lines.some(line => line.line === success && line.stream === 'stderr'));
@@ -55,7 +55,7 @@ test('the success line, arriving after others, confirms and the follower is stop
 
 test('a coloured success line confirms and is shown without colour codes', async t => {
 	await withTool([{lines: [{text: `\u001B[32mINF\u001B[0m Starting extension https server on port 8086 (\u001B[1mClientAuth: RequireAndVerifyClientCert\u001B[0m)`}], then: 'hang'}], async env => {
-		const context = recordingContext(env);
+		const context = recordingContext({env});
 		await waitForLog(step(), context);
 		t.true(context.lines.some(line => line.line === success));
 		t.false(context.lines.some(line => line.line.includes('\u001B')));
@@ -64,7 +64,7 @@ test('a coloured success line confirms and is shown without colour codes', async
 
 test('a failure line fails fast with its hint, without waiting for the timeout', async t => {
 	await withTool([{lines: [{text: 'FTL Failed to start extension server error="failed to load TLS certificate: tls: private key does not match public key"'}], then: 'hang'}], async (env, tool) => {
-		const error = await t.throwsAsync(waitForLog(step({timeoutSeconds: 600}), recordingContext(env)), {instanceOf: StepFailedError});
+		const error = await t.throwsAsync(waitForLog(step({timeoutSeconds: 600}), recordingContext({env})), {instanceOf: StepFailedError});
 		t.is(error.exitCode, 1);
 		t.is(error.hint, 'The server key does not match its certificate.');
 		t.regex(error.message, /container steadybit-extension logged a failure: FTL Failed to start extension server/);
@@ -74,7 +74,7 @@ test('a failure line fails fast with its hint, without waiting for the timeout',
 
 test('no success line before the timeout: exit 3 with the last lines and the likely causes', async t => {
 	await withTool([{lines: [{text: 'INF starting'}, {text: 'INF Starting extension https server on port 8086 (ClientAuth: NoClientCert)'}], then: 'hang'}], async (env, tool) => {
-		const error = await t.throwsAsync(waitForLog(step({timeoutSeconds: 8}), recordingContext(env)), {instanceOf: NotConfirmedError});
+		const error = await t.throwsAsync(waitForLog(step({timeoutSeconds: 8}), recordingContext({env})), {instanceOf: NotConfirmedError});
 		t.is(error.exitCode, 3);
 		t.deepEqual(error.lastLines, ['INF starting', 'INF Starting extension https server on port 8086 (ClientAuth: NoClientCert)']);
 		t.is(error.hint, 'The container may not have the certificates mounted.');
@@ -85,7 +85,7 @@ test('no success line before the timeout: exit 3 with the last lines and the lik
 
 test('a container that stops before the success line is not confirmed (exit 3)', async t => {
 	await withTool([{lines: [{text: 'INF starting'}], then: 'exit', exitCode: 0}], async env => {
-		const error = await t.throwsAsync(waitForLog(step(), recordingContext(env)), {instanceOf: NotConfirmedError});
+		const error = await t.throwsAsync(waitForLog(step(), recordingContext({env})), {instanceOf: NotConfirmedError});
 		t.regex(error.message, /stopped before logging/);
 		t.deepEqual(error.lastLines, ['INF starting']);
 	});
@@ -93,7 +93,7 @@ test('a container that stops before the success line is not confirmed (exit 3)',
 
 test('a log that cannot be followed at all fails with the tool output', async t => {
 	await withTool([{lines: [{text: 'Error response from daemon: No such container: steadybit-extension', stream: 'stderr'}], then: 'exit', exitCode: 1}], async env => {
-		const context = recordingContext(env);
+		const context = recordingContext({env});
 		const error = await t.throwsAsync(waitForLog(step(), context), {instanceOf: StepFailedError});
 		t.regex(error.message, /cannot follow the log of container steadybit-extension: docker exited with code 1/);
 		t.true(context.lines.some(line => line.line.includes('No such container')));
@@ -110,7 +110,7 @@ test('kubectl: retries while the container is waiting to start, then confirms', 
 		],
 		async (env, tool) => {
 			const kubeStep = step({source: {kind: 'kubectl', resource: 'pod/agent-0', container: 'agent', namespace: 'steadybit', context: 'kind'}});
-			await waitForLog(kubeStep, recordingContext(env));
+			await waitForLog(kubeStep, recordingContext({env}));
 			const calls = await tool.calls();
 			t.is(calls.length, 3);
 			t.deepEqual(calls[2], ['--context', 'kind', '-n', 'steadybit', 'logs', '-f', 'pod/agent-0', '-c', 'agent']);
@@ -134,7 +134,7 @@ test('kubectl: a pod still pending at the timeout is explained by its FailedMoun
 		[{lines: [{text: 'Error from server (BadRequest): container "agent" in pod "agent-0" is waiting to start: ContainerCreating', stream: 'stderr'}], then: 'exit', exitCode: 1}],
 		async (env, tool) => {
 			const kubeStep = step({timeoutSeconds: 1, source: {kind: 'kubectl', resource: 'pod/agent-0', namespace: 'steadybit'}});
-			const error = await t.throwsAsync(waitForLog(kubeStep, recordingContext(env)), {instanceOf: NotConfirmedError});
+			const error = await t.throwsAsync(waitForLog(kubeStep, recordingContext({env})), {instanceOf: NotConfirmedError});
 			t.is(error.exitCode, 3);
 			t.regex(error.hint ?? '', /The pod never started: FailedMount: MountVolume.SetUp failed for volume "certs" : secret "agent-client-cert" not found/);
 			t.regex(error.hint ?? '', /The container may not have the certificates mounted\./);
@@ -150,7 +150,7 @@ test('kubectl: a forbidden log request fails at once instead of retrying', async
 		[{lines: [{text: 'Error from server (Forbidden): pods "agent-0" is forbidden: User "dev" cannot get resource "pods/log"', stream: 'stderr'}], then: 'exit', exitCode: 1}],
 		async (env, tool) => {
 			const kubeStep = step({timeoutSeconds: 600, source: {kind: 'kubectl', resource: 'pod/agent-0', namespace: 'steadybit'}});
-			await t.throwsAsync(waitForLog(kubeStep, recordingContext(env)), {instanceOf: StepFailedError});
+			await t.throwsAsync(waitForLog(kubeStep, recordingContext({env})), {instanceOf: StepFailedError});
 			t.is((await tool.calls()).length, 1);
 		},
 	);
@@ -158,7 +158,7 @@ test('kubectl: a forbidden log request fails at once instead of retrying', async
 
 test('interrupting stops the follower', async t => {
 	await withTool([{lines: [{text: 'INF starting'}], then: 'hang'}], async (env, tool) => {
-		const context = recordingContext(env);
+		const context = recordingContext({env});
 		const running = waitForLog(step({timeoutSeconds: 600}), context);
 		while (!context.lines.some(line => line.line === 'INF starting')) await new Promise(resolve => setImmediate(resolve));
 		context.abort();

@@ -6,7 +6,7 @@ import {parse} from 'yaml';
 import {StepFailedError} from '../../source/errors.js';
 import type {WriteFilesStep} from '../../source/plan/types.js';
 import {writeFilesRunner} from '../../source/steps/write-files.js';
-import {localContext} from './step-context.js';
+import {recordingContext} from './support/step-context.js';
 
 async function filesStep(): Promise<WriteFilesStep> {
 	const dir = await mkdtemp(join(tmpdir(), 'mtls-write-'));
@@ -24,7 +24,7 @@ async function filesStep(): Promise<WriteFilesStep> {
 
 test('resolves secrets into yaml and env files, which are 0600 whatever the plan asked; plain files keep their mode', async t => {
 	const step = await filesStep();
-	await writeFilesRunner.run(step, localContext({delegateToken: 's3cr3t-TOKEN'}));
+	await writeFilesRunner.run(step, recordingContext({secrets: {delegateToken: 's3cr3t-TOKEN'}}));
 	const [values, env, notes] = step.files.map(f => f.path) as [string, string, string];
 	t.deepEqual(parse(await readFile(values, 'utf8')), {delegateToken: 's3cr3t-TOKEN', mTLS: {secretName: 'client-certificate'}, replicas: 1});
 	t.is(await readFile(env, 'utf8'), 'TOKEN=s3cr3t-TOKEN\nMODE=strict\n');
@@ -36,7 +36,7 @@ test('resolves secrets into yaml and env files, which are 0600 whatever the plan
 
 test('a missing secret answer fails before any file is written, naming the answer only', async t => {
 	const step = await filesStep();
-	const error = await t.throwsAsync(writeFilesRunner.run(step, localContext({})), {instanceOf: StepFailedError});
+	const error = await t.throwsAsync(writeFilesRunner.run(step, recordingContext()), {instanceOf: StepFailedError});
 	t.is(error?.message, "The secret answer 'delegateToken' is not available (secret answers are never saved).");
 	t.deepEqual(await readdir(join(step.files[0]!.path, '..')), []);
 });

@@ -3,6 +3,7 @@ import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promise
 import https from 'node:https';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {stripAnsi} from '../../source/steps/log-checks.js';
 import {makeTestPki, type TestPki} from './stand-ins/openssl-pki.js';
 import {freePort, startStandIn, type RunningStandIn} from './stand-ins/run-stand-in.js';
 
@@ -41,8 +42,6 @@ async function get(url: string, identity: Identity, caFile = pki.ca.cert): Promi
 		request.on('error', reject);
 	});
 }
-
-const ansi = /\u001B\[[\d;]*m/g;
 
 test('steadybit-extension: mTLS line on stderr, accepts a client of the CA, logs and refuses another CA and a serverAuth-only cert', async t => {
 	const port = await freePort();
@@ -185,7 +184,7 @@ test('portainer server and edge agent: coloured PRETTY startup lines, mTLS poll 
 	const server = run(t, 'portainer-server', {args: ['--mtlscacert', pki.ca.cert, `--mtlscert=${pki.server.cert}`, '--mtlskey', pki.server.key, '--bind-https', `127.0.0.1:${port}`]});
 	await server.waitFor(/starting HTTPS server/);
 	t.regex(server.stderr(), /\u001B\[/, 'PRETTY output carries ANSI colours');
-	const plain = server.stderr().replace(ansi, '');
+	const plain = stripAnsi(server.stderr());
 	t.regex(plain, /^\d{4}\/\d\d\/\d\d \d\d:\d\d[AP]M INF api\/cmd\/portainer\/main\.go:\d+ > starting Portainer \| version=\S+/m);
 	t.regex(plain, new RegExp(`INF api/http/server\\.go:365 > starting HTTPS server \\| bind_address=127\\.0\\.0\\.1:${port}`));
 
