@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import type {EngineEvent} from '../engine-events.js';
+import {manualSteps} from '../plan/manual-steps.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import type {Recipe, RecipeQuestion} from '../recipes/recipe-schema.js';
 import type {QuestionView, RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from './types.js';
@@ -271,7 +272,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 				sessionId: session.id,
 				certificates,
 				deployed: run.plan.steps.filter(step => !local.has(step.kind)).map(step => session.steps[step.id]?.detail ?? step.title),
-				manualSteps: run.plan.steps.flatMap(step => (step.kind === 'manual' ? [step.instructions] : [])),
+				manualSteps: manualSteps(run.plan),
 			};
 		},
 
