@@ -7,6 +7,7 @@ import {exitCodes, InterruptedError, NotConfirmedError, StepFailedError, WizardE
 import {redactAnswers} from './exec/redact.js';
 import type {CommandResult, CommandSpec, OutputLine} from './exec/types.js';
 import {isDeploymentStep} from './plan/deployment-steps.js';
+import {manualSteps} from './plan/manual-steps.js';
 import type {Plan, Step} from './plan/types.js';
 import type {Session} from './session/types.js';
 import type {StepContext, StepOutcome, StepRunner} from './steps/types.js';
@@ -123,8 +124,7 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 		session.outcome = outcome;
 		delete session.pid;
 		await options.save(session);
-		const manualSteps = exitCode === exitCodes.ok ? plan.steps.flatMap(step => (step.kind === 'manual' ? [step.instructions] : [])) : [];
-		emit({type: 'run-finished', sessionId: session.id, exitCode, manualSteps});
+		emit({type: 'run-finished', sessionId: session.id, exitCode, manualSteps: exitCode === exitCodes.ok ? manualSteps(plan) : []});
 		return exitCode;
 	};
 

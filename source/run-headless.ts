@@ -37,6 +37,7 @@ export const execLayer: ExecLayer = {
 
 /** Lines the session up with the plan: saved states are kept by step id, steps new to the plan start pending. */
 function continueSession(session: Session, plan: Plan): Session {
+	session.secretAnswers = [...plan.secretAnswers];
 	session.stepOrder = plan.steps.map(step => step.id);
 	session.steps = Object.fromEntries(
 		plan.steps.map(step => [step.id, session.steps[step.id] ?? {title: step.title, state: 'pending' as const}]),

@@ -51,9 +51,11 @@ export async function resumeCommand(id: string | undefined, options: ResumeOptio
 		throw new UsageError(`${missing} (secret): needed to resume session ${session.id} and never saved. Set ${secretEnvName(missing)} or put ${missing} in the --answers file.`);
 	}
 
+	// A secret answer given only now (a CA key passphrase the first run lacked) joins the plan, so resume can
+	// finish what a new run would; the ones the session needs were checked above.
 	const plan = buildPlan(recipe, session.target, collected.answers, {
 		outDir: session.outDir,
-		secretAnswerIds: session.secretAnswers,
+		secretAnswerIds: [...new Set([...session.secretAnswers, ...Object.keys(collected.secrets)])],
 		...(session.context ? {context: session.context} : {}),
 	});
 	return executePlan(plan, collected.secrets, {json: options.json ?? false, env, sessionId: session.id, ...(session.context ? {context: session.context} : {})});

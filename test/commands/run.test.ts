@@ -1,4 +1,4 @@
-import {mkdtemp, readdir, stat} from 'node:fs/promises';
+import {mkdtemp, readFile, readdir, stat} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
@@ -52,4 +52,13 @@ test('an encrypted CA key given as answers without its passphrase names the caKe
 	t.regex(output, /answer caKey: ".*ca\.key" is encrypted and no passphrase was given\. Set the passphrase in the caKeyPassphrase answer \(MTLS_WIZARD_ANSWER_CA_KEY_PASSPHRASE or --answers\)/);
 	t.notRegex(output, /--ca-key|MTLS_WIZARD_CA_KEY_PASSPHRASE|ca-pass-4821/);
 	await t.throwsAsync(stat(join(cwd, 'mtls-generic', 'certs', 'server.key')), {code: 'ENOENT'}, 'no leaf is issued from a CA that could not be read');
+
+	// The fix the message names works on resume: the passphrase given now is used, and never saved.
+	const resumed = await runCli(['resume'], {cwd, env: {MTLS_WIZARD_HOME: join(cwd, 'home'), MTLS_WIZARD_ANSWER_CA_KEY_PASSPHRASE: 'ca-pass-4821'}});
+	t.is(resumed.exitCode, 0, resumed.stdout + resumed.stderr);
+	t.regex(resumed.stdout, /mutual TLS proven on 127\.0\.0\.1/);
+	const [sessionFile] = await readdir(join(cwd, 'home', 'sessions'));
+	const saved = await readFile(join(cwd, 'home', 'sessions', sessionFile!), 'utf8');
+	t.notRegex(saved, /ca-pass-4821/);
+	t.deepEqual((JSON.parse(saved) as {secretAnswers: string[]}).secretAnswers, ['caKeyPassphrase']);
 });
