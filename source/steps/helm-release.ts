@@ -1,4 +1,6 @@
+import {StepFailedError} from '../errors.js';
 import type {HelmReleaseStep} from '../plan/types.js';
+import {pendingPodReason} from './pending-pod-reason.js';
 import type {StepRunner} from './types.js';
 
 /** With --repo the chart is named bare; a "repo/chart" reference keeps working whether or not the repo was added. */
@@ -35,7 +37,16 @@ export const helmReleaseRunner: StepRunner<HelmReleaseStep> = {
 		},
 	],
 	async run(step, context) {
-		for (const command of helmReleaseRunner.commands(step)) await context.run(command);
+		try {
+			for (const command of helmReleaseRunner.commands(step)) await context.run(command);
+		} catch (error) {
+			if (!(error instanceof StepFailedError) || context.signal.aborted) throw error;
+			// helm --wait only says it timed out; a pod of the release that never started says why (a missing secret or key).
+			const reason = await pendingPodReason(step, `release/${step.release}`, {env: context.env, signal: context.signal});
+			if (!reason) throw error;
+			throw new StepFailedError(`release ${step.namespace}/${step.release} did not become ready within ${step.waitSeconds}s`, step.id, `A pod of the release never started: ${reason}`);
+		}
+
 		return {detail: `release ${step.namespace}/${step.release} installed or upgraded`};
 	},
 };

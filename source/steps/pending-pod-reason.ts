@@ -7,7 +7,10 @@ type KubeEvent = {reason?: string; message?: string; type?: string; involvedObje
 /** Reasons that explain why a pod never started, most telling first. */
 const tellingReasons = ['FailedMount', 'FailedCreatePodContainer', 'FailedScheduling', 'Failed', 'ErrImagePull', 'ImagePullBackOff', 'BackOff'];
 
-/** `pod/agent-0` or `agent-0` names a pod; `deployment/agent` names pods `agent-<hash>-<id>`. */
+/**
+ * `pod/agent-0` or `agent-0` names a pod; `deployment/agent` names pods `agent-<hash>-<id>`, and `release/agent`
+ * the pods of a helm release, whose workloads the charts name `<release>-...`.
+ */
 function podMatcher(resource: string): {fieldSelector?: string; matches(name: string): boolean} {
 	const [kind, name] = resource.includes('/') ? (resource.split('/', 2) as [string, string]) : ['pod', resource];
 	if (kind === 'pod' || kind === 'pods' || kind === 'po') {
