@@ -148,7 +148,7 @@ class Planner {
 			};
 		});
 		return [
-			{id: 'certificates', kind: 'issue-certificates', title: `Issue the CA and ${leaves.map(l => l.id).join(', ')} certificates`, dir: this.pkiDir, ca, leaves},
+			{id: 'certificates', kind: 'issue-certificates', title: `${ca.mode === 'import' ? 'Sign with your CA the' : 'Issue the CA and'} ${leaves.map(l => l.id).join(', ')} certificates`, dir: this.pkiDir, ca, leaves},
 			{
 				id: 'verify-handshake',
 				kind: 'verify-handshake',

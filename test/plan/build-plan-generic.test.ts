@@ -27,6 +27,7 @@ test('bundle: names, IPs, key size, validity and an imported CA come from the an
 	);
 	const step = stepOf(plan, 'certificates', 'issue-certificates');
 	t.deepEqual(step.ca, {mode: 'import', certPath: './ca.pem', keyPath: './ca-key.pem', passphrase: {secret: 'caKeyPassphrase'}});
+	t.is(step.title, 'Sign with your CA the server, client certificates');
 	t.deepEqual(step.leaves[0], {
 		id: 'server',
 		role: 'server',
