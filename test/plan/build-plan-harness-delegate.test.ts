@@ -18,7 +18,7 @@ test('certificates: an RSA client certificate; a local-only server leaf for the 
 
 test('kubectl: manual CA hand-over and mode, secret client.crt/client.key, manifest patches', async t => {
 	const plan = await planFor('harness-delegate', 'kubectl', kubectl);
-	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'send-ca-to-harness', 'choose-mtls-mode', 'secret-client-certificate', 'apply-delegate-manifest', 'confirm-delegate']);
+	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'send-ca-to-harness', 'choose-mtls-mode', 'secret-client-certificate', 'apply-delegate-manifest', 'confirm-delegate', 'check-delegate-connected']);
 	t.regex(stepOf(plan, 'send-ca-to-harness', 'manual').instructions[0]!, /Send \/srv\/mtls\/certs\/ca\.crt .*Harness Support/);
 	const modes = stepOf(plan, 'choose-mtls-mode', 'manual').instructions.join('\n');
 	t.regex(modes, /LOOSE/);
@@ -90,7 +90,7 @@ test('confirmation: the mTLS line succeeds; key-format lines fail with a plain h
 
 test('helm: mTLS.secretName, managerEndpoint and GRPC_AUTHORITY_MODIFICATION_DISABLED through custom_envs', async t => {
 	const plan = await planFor('harness-delegate', 'helm', helm, token);
-	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'send-ca-to-harness', 'choose-mtls-mode', 'secret-client-certificate', 'helm-harness-delegate-values', 'helm-harness-delegate', 'confirm-delegate']);
+	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'send-ca-to-harness', 'choose-mtls-mode', 'secret-client-certificate', 'helm-harness-delegate-values', 'helm-harness-delegate', 'confirm-delegate', 'check-delegate-connected']);
 	t.deepEqual(stepOf(plan, 'helm-harness-delegate-values', 'write-files').files[0]!.contents, {
 		yaml: {
 			delegateName: 'helm-delegate',
@@ -113,6 +113,7 @@ test('helm: mTLS.secretName, managerEndpoint and GRPC_AUTHORITY_MODIFICATION_DIS
 
 test('docker: env, mounts at /etc/mtls, root user, token as secret env', async t => {
 	const plan = await planFor('harness-delegate', 'docker', docker, token);
+	t.deepEqual(ids(plan).slice(-2), ['confirm-delegate', 'check-delegate-connected'], 'the log line alone proves no handshake: a person checks the connection');
 	const run = stepOf(plan, 'run-delegate', 'docker-run');
 	t.like(run, {container: 'docker-delegate', image: 'harness/delegate:26.02.88404', user: 'root'});
 	t.deepEqual(run.mounts, [
