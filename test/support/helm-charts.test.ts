@@ -127,12 +127,12 @@ test('steadybit-agent with extension-http: mTLS env and mounts render; both work
 		t.regex(agentLogs.output, /extensions\/client\/tls\.key: content of agent-client\/tls\.key/);
 		const extensionLogs = await waitForOutput(kubectlPath, ['-n', 'demo', 'logs', '-f', 'deployment/steadybit-agent-extension-http'], 'content of agent-ca/tls.crt', emulator.env);
 		extensionLogs.stop();
-		t.pass();
+		t.regex(extensionLogs.output, /^\/etc\/extension\/certificates\/extension-server\/tls\.key: content of extension-server\/tls\.key$/m);
 	});
 });
 
 test('harness-delegate-ng: mTLS.secretName mounts /etc/mtls (defaultMode 400) and sets the cert paths; install waits for the delegate', async t => {
-	const values = {delegateDockerImage: `${standIn.repository}:${standIn.tag}`, managerEndpoint: 'https://acme.harness.io:8443', mTLS: {secretName: 'client-certificate'}, upgrader: {enabled: true}, custom_envs: [{name: 'GRPC_AUTHORITY_MODIFICATION_DISABLED', value: 'true'}, {name: 'PRINT_FILES', value: '/etc/mtls/client.crt'}]};
+	const values = {delegateDockerImage: `${standIn.repository}:${standIn.tag}`, managerEndpoint: 'https://acme.harness.io:8443', mTLS: {secretName: 'client-certificate'}, upgrader: {enabled: true}, custom_envs: [{name: 'GRPC_AUTHORITY_MODIFICATION_DISABLED', value: 'true'}, {name: 'PRINT_FILES', value: '/etc/mtls/client.crt,/etc/mtls/client.key'}]};
 	const manifests = await template('harness-delegate-ng', values);
 	const delegate = podSpec(manifests, 'Deployment');
 	t.is(mounts(delegate)['client-certificate'], '/etc/mtls');
@@ -148,7 +148,7 @@ test('harness-delegate-ng: mTLS.secretName mounts /etc/mtls (defaultMode 400) an
 		t.is(installed.exitCode, 0, installed.stderr);
 		const logs = await waitForOutput(kubectlPath, ['-n', 'demo', 'logs', '-f', 'deployment/helm-delegate'], '/etc/mtls/client.crt: content of client-certificate/client.crt', emulator.env);
 		logs.stop();
-		t.pass();
+		t.regex(logs.output, /^\/etc\/mtls\/client\.key: content of client-certificate\/client\.key$/m);
 	});
 });
 
