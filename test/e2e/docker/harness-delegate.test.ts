@@ -6,15 +6,13 @@ import {docker, freePort} from '../../support/private-docker.js';
 import {buildStandInImage} from '../../support/stand-in-image.js';
 import {makeTestPki, type TestPki} from '../../support/stand-ins/openssl-pki.js';
 import {startStandIn} from '../../support/stand-ins/run-stand-in.js';
-import {containerNames, emptyEngine, inspectContainer, shown, startDockerE2e, waitForLog, type DockerE2e} from './support/docker-e2e.js';
+import {containerNames, inspectContainer, privateEngineForFile, shown, waitForLog} from './support/docker-e2e.js';
 
-let e2e: DockerE2e | undefined;
 let managerPki: TestPki;
 /** The delegate stand-in image with the manager's CA in its trust store (see the before hook). */
 let delegateImage: string;
 
-test.before(async () => {
-	e2e = await startDockerE2e('harness');
+const setup = privateEngineForFile('harness', async e2e => {
 	const env = e2e.engine.env;
 	managerPki = await makeTestPki(join(e2e.work, 'manager-pki'));
 	/*
@@ -32,19 +30,6 @@ test.before(async () => {
 	} finally {
 		await docker(env, ['rm', '-f', builder]);
 	}
-});
-
-test.after.always(async () => {
-	await e2e?.stop();
-});
-
-function setup(): DockerE2e {
-	if (!e2e) throw new Error('the private Docker engine did not start (see the before hook)');
-	return e2e;
-}
-
-test.beforeEach(async () => {
-	await emptyEngine(setup().engine.env);
 });
 
 const delegateToken = 'e2e-delegate-token-not-a-real-one';

@@ -6,30 +6,15 @@ import {spawnCli} from '../../commands/support/spawn-cli.js';
 import {docker, freePort, initSwarm} from '../../support/private-docker.js';
 import {buildStandInImage} from '../../support/stand-in-image.js';
 import {makeTestPki, type TestPki} from '../../support/stand-ins/openssl-pki.js';
-import {containerNames, emptyEngine, inspectContainer, shown, startDockerE2e, waitForLog, type DockerE2e} from './support/docker-e2e.js';
+import {containerNames, inspectContainer, privateEngineForFile, shown, waitForLog} from './support/docker-e2e.js';
 
-let e2e: DockerE2e | undefined;
 let images: {server: string; agent: string};
 let pki: TestPki;
 
-test.before(async () => {
-	e2e = await startDockerE2e('portainer');
+const setup = privateEngineForFile('portainer', async e2e => {
 	const [server, agent] = await Promise.all([buildStandInImage(e2e.engine.env, 'portainer-server'), buildStandInImage(e2e.engine.env, 'portainer-agent')]);
 	images = {server, agent};
 	pki = await makeTestPki(join(e2e.work, 'other-pki'));
-});
-
-test.after.always(async () => {
-	await e2e?.stop();
-});
-
-function setup(): DockerE2e {
-	if (!e2e) throw new Error('the private Docker engine did not start (see the before hook)');
-	return e2e;
-}
-
-test.beforeEach(async () => {
-	await emptyEngine(setup().engine.env);
 });
 
 /** The Edge key Portainer's UI generates: base64 of `url|tunnelAddr|fingerprint|endpointId`. */

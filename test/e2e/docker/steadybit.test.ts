@@ -6,31 +6,16 @@ import {spawnCli} from '../../commands/support/spawn-cli.js';
 import {readSessions} from '../../commands/support/session-files.js';
 import {freePort} from '../../support/private-docker.js';
 import {buildStandInImage} from '../../support/stand-in-image.js';
-import {containerNames, emptyEngine, inspectContainer, shown, startDockerE2e, waitForLog, type DockerE2e} from './support/docker-e2e.js';
+import {containerNames, inspectContainer, privateEngineForFile, shown, waitForLog} from './support/docker-e2e.js';
 
-let e2e: DockerE2e | undefined;
 let images: {extension: string; agent: string};
 
-test.before(async () => {
-	e2e = await startDockerE2e('steadybit');
+const setup = privateEngineForFile('steadybit', async e2e => {
 	const [extension, agent] = await Promise.all([
 		buildStandInImage(e2e.engine.env, 'steadybit-extension'),
 		buildStandInImage(e2e.engine.env, 'steadybit-agent'),
 	]);
 	images = {extension, agent};
-});
-
-test.after.always(async () => {
-	await e2e?.stop();
-});
-
-function setup(): DockerE2e {
-	if (!e2e) throw new Error('the private Docker engine did not start (see the before hook)');
-	return e2e;
-}
-
-test.beforeEach(async () => {
-	await emptyEngine(setup().engine.env);
 });
 
 const agentKey = 'e2e-agent-key-not-a-real-one';

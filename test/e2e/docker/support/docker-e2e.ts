@@ -2,6 +2,7 @@ import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
+import test from 'ava';
 import {runCli, type CliResult} from '../../../support/run-cli.js';
 import {docker, runCommand, startPrivateDocker, type PrivateDocker} from '../../../support/private-docker.js';
 
@@ -48,6 +49,30 @@ export async function startDockerE2e(prefix: string): Promise<DockerE2e> {
 			await rm(work, {recursive: true, force: true});
 		},
 	};
+}
+
+/**
+ * Registers the lifecycle of one private engine for the calling test file: started before its tests (then
+ * `prepare` runs, e.g. to build images), emptied before each test, stopped after all. Returns the engine's getter.
+ */
+export function privateEngineForFile(prefix: string, prepare: (e2e: DockerE2e) => Promise<void> = async () => {}): () => DockerE2e {
+	let e2e: DockerE2e | undefined;
+	const setup = () => {
+		if (!e2e) throw new Error('the private Docker engine did not start (see the before hook)');
+		return e2e;
+	};
+
+	test.before(async () => {
+		e2e = await startDockerE2e(prefix);
+		await prepare(e2e);
+	});
+	test.after.always(async () => {
+		await e2e?.stop();
+	});
+	test.beforeEach(async () => {
+		await emptyEngine(setup().engine.env);
+	});
+	return setup;
 }
 
 /** Every line of a container's (or with `service`, a swarm service's) log, both streams. */
