@@ -23,10 +23,18 @@ type Props<T> = {
 	initialIndex?: number;
 };
 
+/** The pointer starts on the asked item, or on the first item that can be picked when that one cannot. */
+function startIndex<T>(items: Array<SelectItem<T>>, initialIndex: number): number {
+	const asked = Math.min(initialIndex, Math.max(items.length - 1, 0));
+	if (!items[asked]?.unavailable) return asked;
+	const available = items.findIndex(item => !item.unavailable);
+	return available === -1 ? asked : available;
+}
+
 /** A vertical list: arrows or j/k move, Enter picks, Esc goes back, q quits. Unavailable items say why. */
 export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true, initialIndex = 0}: Props<T>) {
 	const tone = useTone();
-	const [index, setIndex, indexRef] = useRefState(Math.min(initialIndex, Math.max(items.length - 1, 0)));
+	const [index, setIndex, indexRef] = useRefState(startIndex(items, initialIndex));
 
 	useKeys((input, key) => {
 		const current = Math.min(indexRef.current, items.length - 1);

@@ -33,9 +33,10 @@ test('arrows and j/k move the pointer, Enter picks the item under it', async t =
 
 test('an unavailable item shows its reason and Enter on it does nothing', async t => {
 	const picked: string[] = [];
-	const {lastFrame, stdin, unmount} = render(<SelectList items={items} initialIndex={1} onSelect={value => picked.push(value)} />);
-	t.regex(lastFrame() ?? '', /❯ Beta \(unavailable: helm: not found on PATH\)/);
+	const {lastFrame, stdin, unmount} = render(<SelectList items={items} onSelect={value => picked.push(value)} />);
 	await tick();
+	stdin.write(keys.down);
+	await waitFor(lastFrame, /❯ Beta \(unavailable: helm: not found on PATH\)/);
 	stdin.write(keys.enter);
 	await tick();
 	await tick();
@@ -65,5 +66,21 @@ test('two keys in one burst both count (no stale handler)', async t => {
 	stdin.write(keys.enter);
 	await tick();
 	t.deepEqual(picked, ['c']);
+	unmount();
+});
+
+test('the pointer starts on the first item that can be picked when the first ones cannot', async t => {
+	const picked: string[] = [];
+	const targets = [
+		{value: 'docker', label: 'Docker container', unavailable: 'docker engine: not reachable'},
+		{value: 'helm', label: 'Helm chart', unavailable: 'helm: not found on PATH'},
+		{value: 'bundle', label: 'Export a bundle'},
+	];
+	const {lastFrame, stdin, unmount} = render(<SelectList items={targets} onSelect={value => picked.push(value)} />);
+	t.regex(lastFrame() ?? '', /❯ Export a bundle/);
+	await tick();
+	stdin.write(keys.enter);
+	await tick();
+	t.deepEqual(picked, ['bundle']);
 	unmount();
 });
