@@ -5,6 +5,7 @@ import {formatMode, formatPlan} from '../plan/print-plan.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import {collectAnswers} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
+import {checkOutDir} from './check-out-dir.js';
 import {confirmRun} from './confirm-run.js';
 
 export type RunOptions = {
@@ -65,6 +66,7 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 	}
 
 	const plan = planFor(resolve(options.out ?? `mtls-${recipe.id}`));
+	await checkOutDir(options.out ?? plan.outDir);
 	if (!(await confirmRun(plan, Boolean(options.yes)))) {
 		process.stderr.write('Nothing was run. Preview the plan with --dry-run.\n');
 		return exitCodes.ok;

@@ -1,4 +1,4 @@
-import {mkdtemp, readFile, readdir, stat} from 'node:fs/promises';
+import {mkdtemp, readFile, readdir, stat, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
@@ -34,6 +34,16 @@ test('a run without --dry-run or --export executes the plan: generic bundle issu
 	t.deepEqual((await readdir(certs)).sort(), ['ca.crt', 'ca.key', 'client.crt', 'client.key', 'server.crt', 'server.key']);
 	t.is((await stat(join(certs, 'server.key'))).mode & 0o777, 0o600);
 	t.regex(result.stdout, /mutual TLS proven on 127\.0\.0\.1 for localhost/);
+});
+
+test('an --out that can never be a directory is bad input: exit 2, no session, nothing written', async t => {
+	const cwd = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	await writeFile(join(cwd, 'notes.txt'), 'a file, not a directory\n');
+	const out = join(cwd, 'notes.txt', 'certs');
+	const result = await runCli(['run', 'generic', '--target', 'bundle', '--out', out], {cwd, env: {MTLS_WIZARD_HOME: join(cwd, 'home')}});
+	t.is(result.exitCode, 2);
+	t.is(result.stderr, `mtls-wizard: --out: ${JSON.stringify(out)} cannot be created: ${join(cwd, 'notes.txt')} is a file. Choose a directory you can write to, e.g. --out ./mtls-certs\n`);
+	t.deepEqual((await readdir(cwd)).sort(), ['notes.txt']);
 });
 
 test('an encrypted CA key given as answers without its passphrase names the caKeyPassphrase answer, not the certs variable', async t => {
