@@ -1,0 +1,143 @@
+import path from 'node:path';
+import {UsageError} from '../errors.js';
+import {renderTemplate, TemplateError} from '../recipes/render-template.js';
+import {questionsFor} from '../recipes/recipe-targets.js';
+import type {Recipe, RecipeCondition, RecipeQuestion, TreeSpec} from '../recipes/recipe-schema.js';
+import type {BuildPlanOptions, PlanAnswers} from './build-plan.js';
+import type {SecretRef, TargetId, ValueTree} from './types.js';
+
+/** What an optional secret that was not given renders to: its key, list item or map is left out. */
+export const drop = Symbol('drop');
+export type Dropped = typeof drop;
+
+/** The id and rendered title every plan step made from a recipe step starts with. */
+export type StepBase = {id: string; title: string};
+
+/**
+ * The answers of one plan and everything derived from them: the template variables, which secrets were given,
+ * the recipe conditions they satisfy, and recipe templates rendered into step fields.
+ */
+export class PlanContext {
+	readonly secretQuestions: RecipeQuestion[];
+	readonly pkiDir: string;
+	private readonly questions: RecipeQuestion[];
+	private readonly variables: Record<string, string>;
+	private readonly secretIds: Set<string>;
+	private readonly kubeContext: string | undefined;
+
+	constructor(
+		readonly recipe: Recipe,
+		readonly target: TargetId,
+		readonly answers: PlanAnswers,
+		options: BuildPlanOptions,
+	) {
+		this.questions = questionsFor(recipe, target);
+		this.secretQuestions = this.questions.filter(q => q.secret);
+		this.secretIds = new Set(options.secretAnswerIds ?? []);
+		this.pkiDir = path.join(options.outDir, 'certs');
+		this.kubeContext = options.context;
+		const certificates = recipe.targets[target]!.certificates ?? recipe.certificates;
+		this.variables = {outDir: options.outDir, 'pki.dir': this.pkiDir, 'pki.ca.crt': path.join(this.pkiDir, 'ca.crt')};
+		for (const leaf of certificates.leaves) {
+			this.variables[`pki.${leaf.id}.crt`] = path.join(this.pkiDir, `${leaf.id}.crt`);
+			this.variables[`pki.${leaf.id}.key`] = path.join(this.pkiDir, `${leaf.id}.key`);
+		}
+
+		for (const [id, value] of Object.entries(answers)) this.variables[`answers.${id}`] = String(value);
+	}
+
+	hasSecret(id: string): boolean {
+		return this.secretIds.has(id);
+	}
+
+	holds(when: RecipeCondition | undefined): boolean {
+		if (!when) return true;
+		return (Array.isArray(when) ? when : [when]).every(condition => {
+			const question = this.questions.find(q => q.id === condition.answer);
+			const value = question?.secret ? (this.secretIds.has(condition.answer) ? '(given)' : undefined) : this.answers[condition.answer];
+			const present = value !== undefined && value !== '';
+			if (condition.present !== undefined && condition.present !== present) return false;
+			if (condition.equals !== undefined && String(value) !== String(condition.equals)) return false;
+			return condition.notEquals === undefined || String(value) !== String(condition.notEquals);
+		});
+	}
+
+	kube(namespace: string, where: string): {namespace: string; context?: string} {
+		return {namespace: this.text(namespace, `${where}.namespace`), ...(this.kubeContext ? {context: this.kubeContext} : {})};
+	}
+
+	textList(templates: string[], where: string): string[] {
+		return templates.map((template, index) => this.text(template, `${where}[${index}]`));
+	}
+
+	textMap(map: Record<string, string>, where: string): Record<string, string> {
+		return Object.fromEntries(Object.entries(map).map(([key, value]) => [key, this.text(value, `${where}.${key}`)]));
+	}
+
+	secretMap(map: Record<string, {$secret: string}>): Record<string, SecretRef> {
+		const out: Record<string, SecretRef> = {};
+		for (const [key, marker] of Object.entries(map)) {
+			const ref = this.secret(marker.$secret);
+			if (ref !== drop) out[key] = ref;
+		}
+
+		return out;
+	}
+
+	/** A required secret is always referenced (the engine insists on it); an optional one only when it was given. */
+	secret(id: string): SecretRef | Dropped {
+		const question = this.secretQuestions.find(q => q.id === id);
+		return question?.required || this.secretIds.has(id) ? {secret: id} : drop;
+	}
+
+	tree(spec: Record<string, TreeSpec>, where: string): ValueTree {
+		const rendered = this.treeValue(spec, where);
+		return rendered === drop ? {} : (rendered as ValueTree);
+	}
+
+	treeValue(spec: TreeSpec, where: string): ValueTree[string] | Dropped {
+		if (typeof spec === 'string') return this.text(spec, where);
+		if (spec === null || typeof spec !== 'object') return spec;
+		if (Array.isArray(spec)) {
+			return spec.map((item, index) => this.treeValue(item, `${where}[${index}]`)).filter((item): item is ValueTree => item !== drop);
+		}
+
+		if (typeof spec['$secret'] === 'string' && Object.keys(spec).length === 1) return this.secret(spec['$secret']);
+		const entries = Object.entries(spec as Record<string, TreeSpec>);
+		const out: ValueTree = {};
+		for (const [key, value] of entries) {
+			const rendered = this.treeValue(value, `${where}.${key}`);
+			if (rendered !== drop) out[key] = rendered;
+		}
+
+		// A map emptied only because optional secrets were left out goes too (no `password: {}` in values).
+		return entries.length > 0 && Object.keys(out).length === 0 ? drop : out;
+	}
+
+	numberAnswer(id: string, fallback: number): number {
+		const value = this.answers[id];
+		return value === undefined ? fallback : Number(value);
+	}
+
+	number(value: number | string, where: string): number {
+		if (typeof value === 'number') return value;
+		const text = this.text(value, where);
+		if (!/^\d+$/.test(text)) throw new UsageError(`${where}: ${JSON.stringify(text)} is not a whole number. Check the answers it is made from.`);
+		return Number(text);
+	}
+
+	text(template: string, where: string): string {
+		try {
+			return renderTemplate(template, this.variables, where);
+		} catch (error) {
+			if (!(error instanceof TemplateError)) throw error;
+			const id = error.variable.startsWith('answers.') ? error.variable.slice('answers.'.length) : undefined;
+			const question = this.questions.find(q => q.id === id);
+			if (question) {
+				throw new UsageError(`--set ${question.id}: required for ${this.recipe.id} --target ${this.target} (${question.prompt}).`);
+			}
+
+			throw new Error(`recipe ${this.recipe.id}: ${error.message}`);
+		}
+	}
+}
