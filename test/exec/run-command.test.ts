@@ -1,20 +1,20 @@
-import {mkdtemp, readFile, stat, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {readFile, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {InterruptedError, StepFailedError} from '../../source/errors.js';
 import {assertCommandOk, runCommand} from '../../source/exec/run-command.js';
 import type {OutputLine} from '../../source/exec/types.js';
 import {fakeToolDir} from '../support/fake-tools.js';
+import {tempDir} from '../support/temp-dir.js';
 
 const node = process.execPath;
 
 test('forwards each line while the command is still running', async t => {
-	const scratch = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const scratch = await tempDir(t, 'mtls-run-');
 	const marker = join(scratch, 'seen-first-line');
 	// The fake prints one line, then waits for the test to have seen it before printing the next: if lines were
 	// only delivered at exit, it would give up after 20 s and exit 9.
-	const {env} = await fakeToolDir({
+	const {env} = await fakeToolDir(t, {
 		kubectl: `#!${node}
 const fs = require('node:fs');
 console.log('first');
@@ -50,7 +50,7 @@ const wait = setInterval(() => {
 });
 
 test('reports a non-zero exit code without throwing, and assertCommandOk turns it into a StepFailedError', async t => {
-	const {env} = await fakeToolDir({helm: '#!/bin/sh\necho "Error: release: not found" >&2\nexit 3\n'});
+	const {env} = await fakeToolDir(t, {helm: '#!/bin/sh\necho "Error: release: not found" >&2\nexit 3\n'});
 	const spec = {file: 'helm' as const, args: ['status', 'my release']};
 	const result = await runCommand(spec, {env, signal: new AbortController().signal});
 	t.is(result.exitCode, 3);
@@ -60,10 +60,10 @@ test('reports a non-zero exit code without throwing, and assertCommandOk turns i
 });
 
 test('feeds inputFile to stdin and writes outputFile 0600 without forwarding its lines', async t => {
-	const scratch = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const scratch = await tempDir(t, 'mtls-run-');
 	const input = join(scratch, 'in.yaml');
 	await writeFile(input, 'kind: Secret\ndata: {a: czNjcjN0}\n');
-	const {env} = await fakeToolDir({kubectl: '#!/bin/sh\ncat\n'});
+	const {env} = await fakeToolDir(t, {kubectl: '#!/bin/sh\ncat\n'});
 	const lines: OutputLine[] = [];
 	const echoed = await runCommand({file: 'kubectl', args: ['apply', '-f', '-'], inputFile: input}, {env, signal: new AbortController().signal, onLine: l => lines.push(l)});
 	t.is(echoed.stdout, 'kind: Secret\ndata: {a: czNjcjN0}');
@@ -80,7 +80,7 @@ test('feeds inputFile to stdin and writes outputFile 0600 without forwarding its
 });
 
 test('a tool missing from PATH fails with the tool name and the fix', async t => {
-	const empty = await mkdtemp(join(tmpdir(), 'mtls-empty-path-'));
+	const empty = await tempDir(t, 'mtls-empty-path-');
 	const error = await t.throwsAsync(runCommand({file: 'kubectl', args: ['version']}, {env: {PATH: empty}, signal: new AbortController().signal}), {
 		instanceOf: StepFailedError,
 	});
@@ -88,9 +88,9 @@ test('a tool missing from PATH fails with the tool name and the fix', async t =>
 });
 
 test('aborting the signal stops the command and rejects with InterruptedError', async t => {
-	const scratch = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const scratch = await tempDir(t, 'mtls-run-');
 	const pidFile = join(scratch, 'pid');
-	const {env} = await fakeToolDir({docker: `#!${node}\nrequire('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));\nconsole.log('started');\nsetInterval(() => {}, 1000);\n`});
+	const {env} = await fakeToolDir(t, {docker: `#!${node}\nrequire('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));\nconsole.log('started');\nsetInterval(() => {}, 1000);\n`});
 	const controller = new AbortController();
 	await t.throwsAsync(
 		runCommand({file: 'docker', args: ['logs', '-f', 'x']}, {env, signal: controller.signal, onLine: () => controller.abort()}),
@@ -101,7 +101,7 @@ test('aborting the signal stops the command and rejects with InterruptedError', 
 });
 
 test('spec.env reaches the command (how docker -e NAME gets a secret) without appearing in the display', async t => {
-	const {env} = await fakeToolDir({docker: '#!/bin/sh\nprintf "%s|%s\\n" "$DELEGATE_TOKEN" "$PATH_SEEN"\n'});
+	const {env} = await fakeToolDir(t, {docker: '#!/bin/sh\nprintf "%s|%s\\n" "$DELEGATE_TOKEN" "$PATH_SEEN"\n'});
 	const result = await runCommand({file: 'docker', args: ['run', '-e', 'DELEGATE_TOKEN', 'img'], env: {DELEGATE_TOKEN: 's3cr3t-TOKEN'}}, {env: {...env, PATH_SEEN: 'kept'}, signal: new AbortController().signal});
 	t.is(result.stdout, 's3cr3t-TOKEN|kept');
 	t.is(result.display, 'docker run -e DELEGATE_TOKEN img');

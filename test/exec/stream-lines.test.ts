@@ -2,9 +2,7 @@ import test from 'ava';
 import {StepFailedError} from '../../source/errors.js';
 import {streamLines} from '../../source/exec/stream-lines.js';
 import {fakeToolDir} from '../support/fake-tools.js';
-import {mkdtemp} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {tempDir} from '../support/temp-dir.js';
 
 const follower = `#!${process.execPath}
 let n = 0;
@@ -21,7 +19,7 @@ function isRunning(pid: number): boolean {
 }
 
 test('stop() ends a follower, done resolves after it exited, and no process is left', async t => {
-	const {env} = await fakeToolDir({docker: follower});
+	const {env} = await fakeToolDir(t, {docker: follower});
 	const lines: string[] = [];
 	let stream: ReturnType<typeof streamLines> | undefined;
 	stream = streamLines({file: 'docker', args: ['logs', '-f', 'agent']}, {
@@ -41,7 +39,7 @@ test('stop() ends a follower, done resolves after it exited, and no process is l
 });
 
 test('the caller signal stops a follower too', async t => {
-	const {env} = await fakeToolDir({kubectl: follower});
+	const {env} = await fakeToolDir(t, {kubectl: follower});
 	const controller = new AbortController();
 	const stream = streamLines({file: 'kubectl', args: ['logs', '-f', 'deploy/x']}, {env, signal: controller.signal, onLine: () => controller.abort()});
 	const end = await stream.done;
@@ -50,7 +48,7 @@ test('the caller signal stops a follower too', async t => {
 });
 
 test('a follower that ends by itself reports its exit code', async t => {
-	const {env} = await fakeToolDir({kubectl: '#!/bin/sh\necho only\nexit 4\n'});
+	const {env} = await fakeToolDir(t, {kubectl: '#!/bin/sh\necho only\nexit 4\n'});
 	const lines: string[] = [];
 	const end = await streamLines({file: 'kubectl', args: ['logs', 'x']}, {env, signal: new AbortController().signal, onLine: l => lines.push(l.line)}).done;
 	t.deepEqual(end, {exitCode: 4, stopped: false, pid: end.pid});
@@ -58,7 +56,7 @@ test('a follower that ends by itself reports its exit code', async t => {
 });
 
 test('a missing tool rejects done with the install hint', async t => {
-	const empty = await mkdtemp(join(tmpdir(), 'mtls-empty-path-'));
+	const empty = await tempDir(t, 'mtls-empty-path-');
 	const error = await t.throwsAsync(streamLines({file: 'docker', args: ['logs', '-f', 'x']}, {env: {PATH: empty}, signal: new AbortController().signal, onLine() {}}).done, {
 		instanceOf: StepFailedError,
 	});

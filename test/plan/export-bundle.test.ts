@@ -66,7 +66,7 @@ test('helm export: proved certificates, a 0600 values file, apply.sh that passes
 	const moved = join(await tempDir(t, 'mtls-moved-'), 'elsewhere');
 	await rename(bundle, moved);
 	const log = join(cwd, 'calls.log');
-	const {env} = await fakeToolDir({
+	const {env} = await fakeToolDir(t, {
 		kubectl: `#!/bin/sh\necho "kubectl $*" >> ${log}\necho "kind: Secret"\n`,
 		helm: `#!/bin/sh\necho "helm $*" >> ${log}\n`,
 	});
