@@ -1,5 +1,4 @@
-import {mkdtemp, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import type {DockerRunStep} from '../../source/plan/types.js';
@@ -7,12 +6,13 @@ import {dockerRunRunner} from '../../source/steps/docker-run.js';
 import {docker, startPrivateDocker} from '../support/private-docker.js';
 import {buildStandInImage} from '../support/stand-in-image.js';
 import {execContext} from './support/step-context.js';
+import {tempDir} from '../support/temp-dir.js';
 
 test('docker-run on a real engine: secret env reaches the container without argv, mounts are read-only, a re-run replaces the container', async t => {
 	const engine = await startPrivateDocker();
 	t.teardown(async () => engine.stop());
 	const image = await buildStandInImage(engine.env, 'harness-delegate');
-	const dir = await mkdtemp(join(tmpdir(), 'mtls-docker-run-'));
+	const dir = await tempDir(t, 'mtls-docker-run-');
 	await writeFile(join(dir, 'client.crt'), 'cert\n');
 	const step: DockerRunStep = {
 		id: 'run-delegate',

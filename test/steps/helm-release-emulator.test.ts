@@ -1,5 +1,4 @@
-import {mkdtemp, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {writeFile} from 'node:fs/promises';
 import {delimiter, dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
@@ -9,13 +8,14 @@ import {helmReleaseRunner} from '../../source/steps/helm-release.js';
 import {helmPath} from '../support/helm.js';
 import {startKubeEmulator} from '../support/kube-emulator/index.js';
 import {execContext} from './support/step-context.js';
+import {tempDir} from '../support/temp-dir.js';
 
 const chart = fileURLToPath(new URL('../support/charts/connectivity-proxy', import.meta.url));
 
 test('a release whose pod waits for a missing secret fails naming the secret, not only "timed out"', async t => {
 	const emulator = await startKubeEmulator({images: {'stand-in/fixture:test': [process.execPath, '-e', 'setInterval(() => {}, 1000)']}});
 	t.teardown(async () => emulator.stop());
-	const dir = await mkdtemp(join(tmpdir(), 'mtls-helm-'));
+	const dir = await tempDir(t, 'mtls-helm-');
 	const valuesFile = join(dir, 'values.json');
 	await writeFile(
 		valuesFile,

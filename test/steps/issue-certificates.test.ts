@@ -1,16 +1,16 @@
 import {execFileSync} from 'node:child_process';
-import {mkdtemp, readFile, stat, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {readFile, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {StepFailedError} from '../../source/errors.js';
 import type {IssueCertificatesStep, VerifyHandshakeStep} from '../../source/plan/types.js';
 import {issueCertificatesRunner} from '../../source/steps/issue-certificates.js';
 import {verifyHandshakeRunner} from '../../source/steps/verify-handshake.js';
 import {recordingContext} from './support/step-context.js';
+import {tempDir} from '../support/temp-dir.js';
 
-async function stepIn(): Promise<IssueCertificatesStep> {
-	const dir = join(await mkdtemp(join(tmpdir(), 'mtls-issue-')), 'certs');
+async function stepIn(t: ExecutionContext): Promise<IssueCertificatesStep> {
+	const dir = join(await tempDir(t, 'mtls-issue-'), 'certs');
 	return {
 		id: 'certificates',
 		title: 'Issue',
@@ -35,7 +35,7 @@ function openssl(args: string[]): string {
 }
 
 test('issues a CA and leaves that openssl accepts for their purpose, keys PKCS#8 0600 in a 0700 dir; the handshake step proves them', async t => {
-	const step = await stepIn();
+	const step = await stepIn(t);
 	await issueCertificatesRunner.run(step, recordingContext());
 	t.is((await stat(step.dir)).mode & 0o777, 0o700);
 	for (const name of names) t.is((await stat(join(step.dir, name))).mode & 0o777, name.endsWith('.key') ? 0o600 : 0o644, name);
@@ -55,7 +55,7 @@ test('issues a CA and leaves that openssl accepts for their purpose, keys PKCS#8
 });
 
 test('a re-run reuses what is valid, byte for byte', async t => {
-	const step = await stepIn();
+	const step = await stepIn(t);
 	await issueCertificatesRunner.run(step, recordingContext());
 	const before = await snapshot(step.dir);
 	const context = recordingContext();
@@ -66,7 +66,7 @@ test('a re-run reuses what is valid, byte for byte', async t => {
 });
 
 test('a leaf missing a newly asked name is replaced; the CA and the other leaf are kept', async t => {
-	const step = await stepIn();
+	const step = await stepIn(t);
 	await issueCertificatesRunner.run(step, recordingContext());
 	const before = await snapshot(step.dir);
 	const wider = {...step, leaves: [{...step.leaves[0]!, dnsNames: ['agent.example', 'agent.ns.svc.cluster.local']}, step.leaves[1]!]};
@@ -81,7 +81,7 @@ test('a leaf missing a newly asked name is replaced; the CA and the other leaf a
 });
 
 test('a CA that cannot be reused is never replaced: the step fails and ca.key is untouched', async t => {
-	const step = await stepIn();
+	const step = await stepIn(t);
 	await issueCertificatesRunner.run(step, recordingContext());
 	const caKey = await readFile(join(step.dir, 'ca.key'), 'utf8');
 	await writeFile(join(step.dir, 'ca.crt'), 'not a certificate\n');

@@ -1,18 +1,18 @@
 import {execFile} from 'node:child_process';
 import {promisify} from 'node:util';
-import {mkdtemp, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import type {KubeSecretStep} from '../../source/plan/types.js';
 import {kubeSecretRunner} from '../../source/steps/kube-secret.js';
 import {startKubeEmulator} from '../support/kube-emulator/index.js';
 import {execContext} from './support/step-context.js';
+import {tempDir} from '../support/temp-dir.js';
 
 test('kube-secret creates the namespace and a kubernetes.io/tls secret with ca.crt through the real kubectl, and a re-run updates it', async t => {
 	const emulator = await startKubeEmulator();
 	t.teardown(async () => emulator.stop());
-	const dir = await mkdtemp(join(tmpdir(), 'mtls-kube-'));
+	const dir = await tempDir(t, 'mtls-kube-');
 	for (const name of ['tls.crt', 'tls.key', 'ca.crt']) await writeFile(join(dir, name), `${name} v1\n`, {mode: 0o600});
 	const step: KubeSecretStep = {
 		id: 'secret-server',

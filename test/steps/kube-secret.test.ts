@@ -1,4 +1,4 @@
-import {mkdtemp, readFile, stat, writeFile} from 'node:fs/promises';
+import {readFile, stat, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
@@ -6,6 +6,7 @@ import {parse} from 'yaml';
 import {runCommandChecked} from '../../source/exec/run-command.js';
 import type {KubeSecretStep} from '../../source/plan/types.js';
 import {kubeSecretRunner} from '../../source/steps/kube-secret.js';
+import {tempDir} from '../support/temp-dir.js';
 
 // The real kubectl renders the Secret offline (--dry-run=client); no cluster is involved in this test.
 async function render(step: KubeSecretStep): Promise<Record<string, any> & {fileMode: number}> {
@@ -17,7 +18,7 @@ async function render(step: KubeSecretStep): Promise<Record<string, any> & {file
 }
 
 test('kubectl renders the Secret with the exact data keys and type, into a 0600 file', async t => {
-	const dir = await mkdtemp(join(tmpdir(), 'mtls-kube-secret-'));
+	const dir = await tempDir(t, 'mtls-kube-secret-');
 	const files = {crt: join(dir, 'client.crt'), key: join(dir, 'client.key'), ca: join(dir, 'ca.crt')};
 	await writeFile(files.crt, 'CERT\n');
 	await writeFile(files.key, 'KEY s3cr3t\n');

@@ -1,5 +1,4 @@
-import {copyFile, mkdtemp, readFile, stat, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {copyFile, readFile, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {parse, parseAllDocuments} from 'yaml';
@@ -9,6 +8,7 @@ import type {KubectlApplyStep, Plan} from '../../source/plan/types.js';
 import {collectAnswers} from '../../source/recipes/collect-answers.js';
 import {loadRecipe} from '../../source/recipes/load-recipes.js';
 import {writePatchedManifest} from '../../source/steps/kubectl-apply.js';
+import {tempDir} from '../support/temp-dir.js';
 
 const fixture = new URL('../fixtures/harness-delegate-manifest.yaml', import.meta.url);
 const endpoint = 'https://acme.agent.harness.io';
@@ -31,7 +31,7 @@ function applyStep(plan: Plan): KubectlApplyStep {
 type Doc = Record<string, any>;
 
 test('the Harness sample manifest gets exactly the mTLS env, volumes and upgrader config keys (platforms.md §4.3)', async t => {
-	const dir = await mkdtemp(join(tmpdir(), 'mtls-patch-'));
+	const dir = await tempDir(t, 'mtls-patch-');
 	const source = join(dir, 'harness-delegate.yaml');
 	await copyFile(fixture, source);
 	const original = await readFile(source, 'utf8');
@@ -77,7 +77,7 @@ test('the Harness sample manifest gets exactly the mTLS env, volumes and upgrade
 });
 
 test('a missing, invalid or different manifest fails naming the file', async t => {
-	const dir = await mkdtemp(join(tmpdir(), 'mtls-patch-'));
+	const dir = await tempDir(t, 'mtls-patch-');
 	const missing = join(dir, 'nope.yaml');
 	const step = applyStep(await harnessPlan(missing, join(dir, 'out')));
 	const gone = await t.throwsAsync(writePatchedManifest(step, {}), {instanceOf: StepFailedError});

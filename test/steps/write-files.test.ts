@@ -1,15 +1,15 @@
-import {mkdtemp, readFile, readdir, stat} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {readFile, readdir, stat} from 'node:fs/promises';
 import {join} from 'node:path';
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {parse} from 'yaml';
 import {StepFailedError} from '../../source/errors.js';
 import type {WriteFilesStep} from '../../source/plan/types.js';
 import {writeFilesRunner} from '../../source/steps/write-files.js';
 import {recordingContext} from './support/step-context.js';
+import {tempDir} from '../support/temp-dir.js';
 
-async function filesStep(): Promise<WriteFilesStep> {
-	const dir = await mkdtemp(join(tmpdir(), 'mtls-write-'));
+async function filesStep(t: ExecutionContext): Promise<WriteFilesStep> {
+	const dir = await tempDir(t, 'mtls-write-');
 	return {
 		id: 'files',
 		title: 'Write',
@@ -23,7 +23,7 @@ async function filesStep(): Promise<WriteFilesStep> {
 }
 
 test('resolves secrets into yaml and env files, which are 0600 whatever the plan asked; plain files keep their mode', async t => {
-	const step = await filesStep();
+	const step = await filesStep(t);
 	await writeFilesRunner.run(step, recordingContext({secrets: {delegateToken: 's3cr3t-TOKEN'}}));
 	const [values, env, notes] = step.files.map(f => f.path) as [string, string, string];
 	t.deepEqual(parse(await readFile(values, 'utf8')), {delegateToken: 's3cr3t-TOKEN', mTLS: {secretName: 'client-certificate'}, replicas: 1});
@@ -35,7 +35,7 @@ test('resolves secrets into yaml and env files, which are 0600 whatever the plan
 });
 
 test('a missing secret answer fails before any file is written, naming the answer only', async t => {
-	const step = await filesStep();
+	const step = await filesStep(t);
 	const error = await t.throwsAsync(writeFilesRunner.run(step, recordingContext()), {instanceOf: StepFailedError});
 	t.is(error?.message, "The secret answer 'delegateToken' is not available (secret answers are never saved).");
 	t.deepEqual(await readdir(join(step.files[0]!.path, '..')), []);
