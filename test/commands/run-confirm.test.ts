@@ -1,17 +1,17 @@
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {execFile} from 'node:child_process';
-import {mkdtemp, readdir} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import {cliPath, runCli} from '../support/run-cli.js';
+import {tempDir} from '../support/temp-dir.js';
 
-async function workDir() {
-	const dir = await mkdtemp(join(tmpdir(), 'mtls-confirm-'));
+async function workDir(t: ExecutionContext) {
+	const dir = await tempDir(t, 'mtls-confirm-');
 	return {dir, env: {MTLS_WIZARD_HOME: join(dir, 'home')}};
 }
 
 test('without --yes and without a terminal, a run that deploys stops before anything happens (exit 2)', async t => {
-	const {dir, env} = await workDir();
+	const {dir, env} = await workDir(t);
 	const result = await runCli(['run', 'generic', '--target', 'kubectl', '--out', join(dir, 'out')], {env});
 	t.is(result.exitCode, 2);
 	t.is(
@@ -22,7 +22,7 @@ test('without --yes and without a terminal, a run that deploys stops before anyt
 });
 
 test('a plan that only writes local files needs no --yes', async t => {
-	const {dir, env} = await workDir();
+	const {dir, env} = await workDir(t);
 	const result = await runCli(['run', 'generic', '--target', 'bundle', '--out', join(dir, 'out')], {env});
 	t.is(result.exitCode, 0, result.stderr);
 	t.true((await readdir(join(dir, 'out', 'certs'))).includes('ca.crt'));
@@ -46,7 +46,7 @@ async function runOnTerminal(args: string[], env: NodeJS.ProcessEnv, answer: str
 }
 
 test('on a terminal the run lists what it changes and does nothing when the answer is not yes', async t => {
-	const {dir, env} = await workDir();
+	const {dir, env} = await workDir(t);
 	const result = await runOnTerminal(['run', 'generic', '--target', 'kubectl', '--out', join(dir, 'out')], env, 'n');
 	t.is(result.exitCode, 0);
 	t.regex(result.output, /This run changes the Kubernetes cluster:\r?\n {2}- Create secret mtls-server/);
@@ -55,7 +55,7 @@ test('on a terminal the run lists what it changes and does nothing when the answ
 });
 
 test('on a terminal, yes starts the run', async t => {
-	const {dir, env} = await workDir();
+	const {dir, env} = await workDir(t);
 	// No cluster is reachable, so the first kubectl step fails: what matters is that the run started.
 	const result = await runOnTerminal(
 		['run', 'generic', '--target', 'kubectl', '--out', join(dir, 'out')],

@@ -1,13 +1,13 @@
-import {mkdtemp, readFile, readdir, stat, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {readFile, readdir, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {issuePki, writeAll} from '../pki/support/fixtures.js';
 import {openssl} from '../pki/support/openssl.js';
 import {runCli} from '../support/run-cli.js';
+import {tempDir} from '../support/temp-dir.js';
 
 test('--context reaches every kubectl and helm command of the plan', async t => {
-	const cwd = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const cwd = await tempDir(t, 'mtls-run-');
 	const result = await runCli(
 		['run', 'harness-delegate', '--target', 'helm', '--set', 'delegateName=d', '--set', 'managerEndpoint=https://a.agent.harness.io', '--set', 'accountId=A', '--context', 'staging', '--dry-run'],
 		{cwd, env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: 'x'}},
@@ -19,7 +19,7 @@ test('--context reaches every kubectl and helm command of the plan', async t => 
 });
 
 test('a missing answer is a usage error naming the --set key, and nothing is written', async t => {
-	const cwd = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const cwd = await tempDir(t, 'mtls-run-');
 	const result = await runCli(['run', 'harness-delegate', '--target', 'kubectl', '--dry-run'], {cwd});
 	t.is(result.exitCode, 2);
 	t.regex(result.stderr, /^mtls-wizard: --set delegateName: required: .*Pass --set delegateName=VALUE/);
@@ -27,7 +27,7 @@ test('a missing answer is a usage error naming the --set key, and nothing is wri
 });
 
 test('a run without --dry-run or --export executes the plan: generic bundle issues and proves certificates under --out', async t => {
-	const cwd = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const cwd = await tempDir(t, 'mtls-run-');
 	const result = await runCli(['run', 'generic', '--target', 'bundle', '--yes'], {cwd, env: {MTLS_WIZARD_HOME: join(cwd, 'home')}});
 	t.is(result.exitCode, 0, result.stderr);
 	const certs = join(cwd, 'mtls-generic', 'certs');
@@ -37,7 +37,7 @@ test('a run without --dry-run or --export executes the plan: generic bundle issu
 });
 
 test('an --out that can never be a directory is bad input: exit 2, no session, nothing written', async t => {
-	const cwd = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const cwd = await tempDir(t, 'mtls-run-');
 	await writeFile(join(cwd, 'notes.txt'), 'a file, not a directory\n');
 	const out = join(cwd, 'notes.txt', 'certs');
 	const result = await runCli(['run', 'generic', '--target', 'bundle', '--out', out], {cwd, env: {MTLS_WIZARD_HOME: join(cwd, 'home')}});
@@ -47,7 +47,7 @@ test('an --out that can never be a directory is bad input: exit 2, no session, n
 });
 
 test('an encrypted CA key given as answers without its passphrase names the caKeyPassphrase answer, not the certs variable', async t => {
-	const cwd = await mkdtemp(join(tmpdir(), 'mtls-run-'));
+	const cwd = await tempDir(t, 'mtls-run-');
 	const pki = await issuePki();
 	const files = await writeAll(cwd, {'ca.crt': pki.ca.certificatePem, 'ca-plain.key': pki.ca.privateKeyPem});
 	const encryptedKey = join(cwd, 'ca.key');
