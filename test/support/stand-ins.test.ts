@@ -28,6 +28,21 @@ function run(t: {teardown(fn: () => Promise<void>): void}, name: string, options
 type Identity = {cert?: string; key?: string};
 
 async function get(url: string, identity: Identity, caFile = pki.ca.cert): Promise<{status: number; body: string}> {
+	// Like the products (extension-kit logs "Starting ..." and then binds), stand-ins print their startup line just
+	// before they listen: a connection refused in the first moments means "not bound yet", so it is tried again.
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await getOnce(url, identity, caFile);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || attempt === 20) throw error;
+			await new Promise(resolve => {
+				setTimeout(resolve, 50);
+			});
+		}
+	}
+}
+
+async function getOnce(url: string, identity: Identity, caFile: string): Promise<{status: number; body: string}> {
 	const [ca, cert, key] = await Promise.all([readFile(caFile), identity.cert ? readFile(identity.cert) : undefined, identity.key ? readFile(identity.key) : undefined]);
 	return new Promise((resolve, reject) => {
 		const request = https.get(url, {ca, cert, key, agent: false}, response => {
