@@ -1,6 +1,7 @@
 import {runCommand} from '../exec/run-command.js';
 import type {CommandSpec} from '../exec/types.js';
 import type {KubeTarget} from '../plan/types.js';
+import {kubectlTarget} from './kube-flags.js';
 
 type KubeEvent = {reason?: string; message?: string; type?: string; involvedObject?: {name?: string; kind?: string}};
 
@@ -24,16 +25,7 @@ function eventsCommand(target: KubeTarget, resource: string): CommandSpec {
 	const matcher = podMatcher(resource);
 	return {
 		file: 'kubectl',
-		args: [
-			...(target.context ? ['--context', target.context] : []),
-			'-n',
-			target.namespace,
-			'get',
-			'events',
-			...(matcher.fieldSelector ? ['--field-selector', matcher.fieldSelector] : []),
-			'-o',
-			'json',
-		],
+		args: [...kubectlTarget(target), 'get', 'events', ...(matcher.fieldSelector ? ['--field-selector', matcher.fieldSelector] : []), '-o', 'json'],
 	};
 }
 
@@ -104,5 +96,5 @@ export async function pendingPodReason(
 }
 
 function podCommand(target: KubeTarget, name: string): CommandSpec {
-	return {file: 'kubectl', args: [...(target.context ? ['--context', target.context] : []), '-n', target.namespace, 'get', 'pod', name, '-o', 'json']};
+	return {file: 'kubectl', args: [...kubectlTarget(target), 'get', 'pod', name, '-o', 'json']};
 }

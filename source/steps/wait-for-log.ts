@@ -3,6 +3,7 @@ import {InterruptedError, NotConfirmedError, StepFailedError} from '../errors.js
 import {streamLines} from '../exec/stream-lines.js';
 import type {CommandSpec, OutputLine} from '../exec/types.js';
 import type {LogSource, WaitForLogStep} from '../plan/types.js';
+import {kubectlTarget} from './kube-flags.js';
 import {compileLogChecks, judgeLine, stripAnsi, type LineVerdict} from './log-checks.js';
 import {pendingPodReason} from './pending-pod-reason.js';
 import type {StepContext, StepOutcome, StepRunner} from './types.js';
@@ -30,9 +31,7 @@ export function logCommand(source: LogSource): CommandSpec {
 			return {
 				file: 'kubectl',
 				args: [
-					...(source.context ? ['--context', source.context] : []),
-					'-n',
-					source.namespace,
+					...kubectlTarget(source),
 					'logs',
 					'-f',
 					source.resource,

@@ -52,6 +52,6 @@ test('log commands follow the right source with context, namespace and container
 	t.deepEqual(logCommand({kind: 'docker-service', service: 'agent'}).args, ['service', 'logs', '-f', 'agent']);
 	const kube = logCommand({kind: 'kubectl', resource: 'deployment/agent', container: 'agent', namespace: 'steadybit', context: 'prod'});
 	t.is(kube.file, 'kubectl');
-	t.deepEqual(kube.args, ['--context', 'prod', '-n', 'steadybit', 'logs', '-f', 'deployment/agent', '-c', 'agent']);
+	t.deepEqual(kube.args, ['-n', 'steadybit', '--context', 'prod', 'logs', '-f', 'deployment/agent', '-c', 'agent']);
 	t.deepEqual(logCommand({kind: 'kubectl', resource: 'pod/x', namespace: 'n'}).args, ['-n', 'n', 'logs', '-f', 'pod/x']);
 });

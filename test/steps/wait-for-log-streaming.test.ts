@@ -113,7 +113,7 @@ test('kubectl: retries while the container is waiting to start, then confirms', 
 			await waitForLog(kubeStep, recordingContext({env}));
 			const calls = await tool.calls();
 			t.is(calls.length, 3);
-			t.deepEqual(calls[2], ['--context', 'kind', '-n', 'steadybit', 'logs', '-f', 'pod/agent-0', '-c', 'agent']);
+			t.deepEqual(calls[2], ['-n', 'steadybit', '--context', 'kind', 'logs', '-f', 'pod/agent-0', '-c', 'agent']);
 		},
 	);
 });
