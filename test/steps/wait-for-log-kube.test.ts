@@ -8,9 +8,9 @@ import type {WaitForLogStep} from '../../source/plan/types.js';
 import {waitForLog} from '../../source/steps/wait-for-log.js';
 import {startKubeEmulator} from '../support/kube-emulator/index.js';
 import {runTool} from '../support/kube-emulator/run-tool.js';
+import {kubectlPath} from '../support/kubectl.js';
 import {recordingContext} from './support/step-context.js';
 
-const kubectl = '/usr/bin/kubectl';
 const fixture = fileURLToPath(new URL('../support/fixtures/print-mounted-file.mjs', import.meta.url));
 
 const deployment = {
@@ -37,7 +37,7 @@ const deployment = {
 };
 
 test('real kubectl against the emulator: a pod pending on a missing secret is explained, then confirmed once it starts', async t => {
-	t.true((await runTool(kubectl, ['version', '--client'])).exitCode === 0, `${kubectl} is missing: install kubectl to run this test`);
+	const kubectl = kubectlPath();
 	const emulator = await startKubeEmulator({images: {'stand-in/fixture:test': ['node', fixture]}});
 	const scratch = await mkdtemp(join(tmpdir(), 'mtls-wait-kube-'));
 	t.teardown(async () => {

@@ -7,8 +7,8 @@ import {parseAllDocuments} from 'yaml';
 import {helmPath} from './helm.js';
 import {startKubeEmulator, type KubeEmulator} from './kube-emulator/index.js';
 import {runTool, waitForOutput} from './kube-emulator/run-tool.js';
+import {kubectlPath} from './kubectl.js';
 
-const kubectlPath = '/usr/bin/kubectl';
 const scratch = mkdtempSync(join(tmpdir(), 'helm-charts-test-'));
 test.after.always(() => rmSync(scratch, {recursive: true, force: true}));
 const fixture = fileURLToPath(new URL('fixtures/print-mounted-file.mjs', import.meta.url));
@@ -43,7 +43,7 @@ async function withCluster(run: (emulator: KubeEmulator, tool: (file: string, ..
 	const emulator = await startKubeEmulator({images: {[`${standIn.repository}:${standIn.tag}`]: ['node', fixture]}});
 	try {
 		const tool = (file: string, ...args: string[]) => runTool(file, args, {env: emulator.env});
-		await tool(kubectlPath, 'create', 'namespace', 'demo');
+		await tool(kubectlPath(), 'create', 'namespace', 'demo');
 		await run(emulator, tool);
 	} finally {
 		await emulator.stop();
@@ -56,7 +56,7 @@ async function secret(tool: (file: string, ...args: string[]) => ReturnType<type
 		writeFileSync(join(dir, key), `content of ${name}/${key}\n`);
 		return `--from-file=${key}=${join(dir, key)}`;
 	});
-	const result = await tool(kubectlPath, '-n', 'demo', 'create', 'secret', 'generic', name, ...args);
+	const result = await tool(kubectlPath(), '-n', 'demo', 'create', 'secret', 'generic', name, ...args);
 	if (result.exitCode !== 0) throw new Error(result.stderr);
 }
 
@@ -74,7 +74,7 @@ test('portainer: helm template renders the mtls args and mount; upgrade --instal
 		await secret(tool, 'portainer-mtls', ['mtlsca.crt', 'mtlscert.crt', 'mtlskey.key']);
 		const installed = await tool(helmPath(), 'upgrade', '--install', 'portainer', chart('portainer'), '-n', 'demo', '--values', valuesFile(values), '--wait', '--timeout', '60s');
 		t.is(installed.exitCode, 0, installed.stderr);
-		const logs = await waitForOutput(kubectlPath, ['-n', 'demo', 'logs', '-f', 'deployment/portainer'], '--mtlskey=/certs/mtls/mtlskey.key', emulator.env);
+		const logs = await waitForOutput(kubectlPath(), ['-n', 'demo', 'logs', '-f', 'deployment/portainer'], '--mtlskey=/certs/mtls/mtlskey.key', emulator.env);
 		logs.stop();
 		const again = await tool(helmPath(), 'upgrade', '--install', 'portainer', chart('portainer'), '-n', 'demo', '--values', valuesFile(values), '--wait', '--timeout', '60s');
 		t.is(again.exitCode, 0, again.stderr);
@@ -122,10 +122,10 @@ test('steadybit-agent with extension-http: mTLS env and mounts render; both work
 		await secret(tool, 'agent-ca', ['tls.crt']);
 		const installed = await tool(helmPath(), 'upgrade', '--install', 'steadybit-agent', chart('steadybit-agent'), '-n', 'demo', '--values', valuesFile(values), '--wait', '--timeout', '60s');
 		t.is(installed.exitCode, 0, installed.stderr);
-		const agentLogs = await waitForOutput(kubectlPath, ['-n', 'demo', 'logs', '-f', 'statefulset/steadybit-agent'], 'content of extension-ca/tls.crt', emulator.env);
+		const agentLogs = await waitForOutput(kubectlPath(), ['-n', 'demo', 'logs', '-f', 'statefulset/steadybit-agent'], 'content of extension-ca/tls.crt', emulator.env);
 		agentLogs.stop();
 		t.regex(agentLogs.output, /extensions\/client\/tls\.key: content of agent-client\/tls\.key/);
-		const extensionLogs = await waitForOutput(kubectlPath, ['-n', 'demo', 'logs', '-f', 'deployment/steadybit-agent-extension-http'], 'content of agent-ca/tls.crt', emulator.env);
+		const extensionLogs = await waitForOutput(kubectlPath(), ['-n', 'demo', 'logs', '-f', 'deployment/steadybit-agent-extension-http'], 'content of agent-ca/tls.crt', emulator.env);
 		extensionLogs.stop();
 		t.regex(extensionLogs.output, /^\/etc\/extension\/certificates\/extension-server\/tls\.key: content of extension-server\/tls\.key$/m);
 	});
@@ -146,7 +146,7 @@ test('harness-delegate-ng: mTLS.secretName mounts /etc/mtls (defaultMode 400) an
 		await secret(tool, 'client-certificate', ['client.crt', 'client.key']);
 		const installed = await tool(helmPath(), 'upgrade', '--install', 'helm-delegate', chart('harness-delegate-ng'), '-n', 'demo', '--values', valuesFile(values), '--wait', '--timeout', '60s');
 		t.is(installed.exitCode, 0, installed.stderr);
-		const logs = await waitForOutput(kubectlPath, ['-n', 'demo', 'logs', '-f', 'deployment/helm-delegate'], '/etc/mtls/client.crt: content of client-certificate/client.crt', emulator.env);
+		const logs = await waitForOutput(kubectlPath(), ['-n', 'demo', 'logs', '-f', 'deployment/helm-delegate'], '/etc/mtls/client.crt: content of client-certificate/client.crt', emulator.env);
 		logs.stop();
 		t.regex(logs.output, /^\/etc\/mtls\/client\.key: content of client-certificate\/client\.key$/m);
 	});
@@ -159,12 +159,12 @@ test('connectivity-proxy: businessDataTunnel TLS secret is mounted; helm --wait 
 	await withCluster(async (_emulator, tool) => {
 		const missing = await tool(helmPath(), 'upgrade', '--install', 'connectivity-proxy', chart('connectivity-proxy'), '-n', 'demo', '--values', valuesFile(values), '--wait', '--timeout', '5s');
 		t.not(missing.exitCode, 0);
-		const events = await tool(kubectlPath, '-n', 'demo', 'get', 'events');
+		const events = await tool(kubectlPath(), '-n', 'demo', 'get', 'events');
 		t.regex(events.stdout, /secret "connectivity-tls" not found/);
 		await secret(tool, 'connectivity-tls', ['tls.key', 'tls.crt', 'ca.crt']);
 		const installed = await tool(helmPath(), 'upgrade', '--install', 'connectivity-proxy', chart('connectivity-proxy'), '-n', 'demo', '--values', valuesFile(values), '--wait', '--timeout', '60s');
 		t.is(installed.exitCode, 0, installed.stderr);
-		const rollout = await tool(kubectlPath, '-n', 'demo', 'rollout', 'status', 'statefulset/connectivity-proxy', '--timeout=30s');
+		const rollout = await tool(kubectlPath(), '-n', 'demo', 'rollout', 'status', 'statefulset/connectivity-proxy', '--timeout=30s');
 		t.is(rollout.exitCode, 0, rollout.stderr);
 	});
 });

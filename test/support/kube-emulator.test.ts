@@ -6,8 +6,8 @@ import {fileURLToPath} from 'node:url';
 import {parse} from 'yaml';
 import {startKubeEmulator, type KubeEmulator} from './kube-emulator/index.js';
 import {runTool, waitForOutput} from './kube-emulator/run-tool.js';
+import {kubectlPath} from './kubectl.js';
 
-const kubectlPath = '/usr/bin/kubectl';
 const scratch = mkdtempSync(join(tmpdir(), 'kube-emulator-test-'));
 test.after.always(() => rmSync(scratch, {recursive: true, force: true}));
 const fixture = fileURLToPath(new URL('fixtures/print-mounted-file.mjs', import.meta.url));
@@ -16,7 +16,7 @@ const images = {'stand-in/fixture:test': ['node', fixture]};
 async function withEmulator(run: (emulator: KubeEmulator, kubectl: (...args: string[]) => ReturnType<typeof runTool>) => Promise<void>): Promise<void> {
 	const emulator = await startKubeEmulator({images});
 	try {
-		await run(emulator, (...args) => runTool(kubectlPath, args, {env: emulator.env}));
+		await run(emulator, (...args) => runTool(kubectlPath(), args, {env: emulator.env}));
 	} finally {
 		await emulator.stop();
 	}
@@ -99,7 +99,7 @@ test('kubectl apply twice, rollout status, logs -f and logs -l against a Deploym
 		const rollout = await kubectl('-n', 'demo', 'rollout', 'status', 'deployment/web', '--timeout=30s');
 		t.is(rollout.exitCode, 0, rollout.stderr);
 		t.regex(rollout.stdout, /deployment "web" successfully rolled out/);
-		const follow = await waitForOutput(kubectlPath, ['-n', 'demo', 'logs', '-f', 'deployment/web'], '/etc/fixture/message: mounted hello', emulator.env);
+		const follow = await waitForOutput(kubectlPath(), ['-n', 'demo', 'logs', '-f', 'deployment/web'], '/etc/fixture/message: mounted hello', emulator.env);
 		follow.stop();
 		t.regex(follow.output, /args: --mode=test/);
 		const byLabel = await kubectl('-n', 'demo', 'logs', '-l', 'app=web');
@@ -120,7 +120,7 @@ test('secret volumes honour items and defaultMode; the mounted files are what th
 		const manifest = manifestFile(deployment('items', {secret: 'greeting', items: [{key: 'message', path: 'message', mode: 0o400}]}));
 		t.is((await kubectl('apply', '-f', manifest)).exitCode, 0);
 		t.is((await kubectl('-n', 'demo', 'rollout', 'status', 'deployment/items', '--timeout=30s')).exitCode, 0);
-		const follow = await waitForOutput(kubectlPath, ['-n', 'demo', 'logs', '-f', 'deployment/items'], 'renamed item', emulator.env);
+		const follow = await waitForOutput(kubectlPath(), ['-n', 'demo', 'logs', '-f', 'deployment/items'], 'renamed item', emulator.env);
 		follow.stop();
 		const podName = (await kubectl('-n', 'demo', 'get', 'pods', '-l', 'app=items', '-o', 'jsonpath={.items[0].metadata.name}')).stdout;
 		const podDir = readdirSync(join(emulator.podsRoot, 'demo')).find(entry => entry.startsWith(podName));
@@ -174,7 +174,7 @@ test('changing the pod template replaces the pod; kubectl delete stops the proce
 		const after = (await kubectl('-n', 'demo', 'get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].metadata.name}')).stdout;
 		t.not(after, before);
 		t.is(after.split(' ').length, 1);
-		const follow = await waitForOutput(kubectlPath, ['-n', 'demo', 'logs', '-f', 'deployment/web'], 'args: --mode=second', emulator.env);
+		const follow = await waitForOutput(kubectlPath(), ['-n', 'demo', 'logs', '-f', 'deployment/web'], 'args: --mode=second', emulator.env);
 		follow.stop();
 		const deleted = await kubectl('-n', 'demo', 'delete', 'deployment', 'web');
 		t.is(deleted.exitCode, 0, deleted.stderr);
@@ -193,7 +193,7 @@ test('--context selects the cluster and KUBECONFIG is honoured', async t => {
 		const decoy = await kubectl('--context', emulator.decoyContext, 'get', 'namespace', 'default', '--request-timeout=5s');
 		t.not(decoy.exitCode, 0);
 		t.regex(decoy.stderr, /127\.0\.0\.1:1/);
-		const withoutConfig = await runTool(kubectlPath, ['--kubeconfig', '/nonexistent/kubeconfig', 'get', 'namespaces'], {env: {}});
+		const withoutConfig = await runTool(kubectlPath(), ['--kubeconfig', '/nonexistent/kubeconfig', 'get', 'namespaces'], {env: {}});
 		t.not(withoutConfig.exitCode, 0);
 	});
 });

@@ -38,7 +38,7 @@ test.serial('--context wins over a kubeconfig whose current-context points elsew
 	const kubeconfig = join(cluster.scratch, 'kubeconfig-decoy-current');
 	await copyFile(cluster.emulator.kubeconfigPath, kubeconfig);
 	// The emulator's env keeps kubectl's HTTP cache (the gcloud kubectl dispatcher asks /version) out of ~/.kube.
-	const switched = await runTool(kubectlPath, ['config', 'use-context', cluster.emulator.decoyContext], {env: {...cluster.emulator.env, KUBECONFIG: kubeconfig}});
+	const switched = await runTool(kubectlPath(), ['config', 'use-context', cluster.emulator.decoyContext], {env: {...cluster.emulator.env, KUBECONFIG: kubeconfig}});
 	t.is(switched.exitCode, 0, switched.stderr);
 	const env = {KUBECONFIG: kubeconfig};
 

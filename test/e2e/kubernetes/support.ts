@@ -1,5 +1,4 @@
 import {spawn} from 'node:child_process';
-import {existsSync} from 'node:fs';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
@@ -8,12 +7,13 @@ import type {ExecutionContext} from 'ava';
 import {helmPath} from '../../support/helm.js';
 import {startKubeEmulator, type KubeEmulator} from '../../support/kube-emulator/index.js';
 import {runTool, type ToolResult} from '../../support/kube-emulator/run-tool.js';
+import {kubectlPath} from '../../support/kubectl.js';
 import {runCli, type CliResult} from '../../support/run-cli.js';
 import {standInScript} from '../../support/stand-ins/run-stand-in.js';
 
 export {freePort} from '../../support/stand-ins/run-stand-in.js';
 
-export const kubectlPath = '/usr/bin/kubectl';
+export {kubectlPath} from '../../support/kubectl.js';
 
 export const chartPath = (name: string) => fileURLToPath(new URL(`../../support/charts/${name}`, import.meta.url));
 
@@ -40,7 +40,7 @@ export type Cluster = {
 
 /** Starts an emulator with the given image map and stops it (and removes every file) in t.teardown. */
 export async function startCluster(t: ExecutionContext, images: Record<string, string[]>): Promise<Cluster> {
-	if (!existsSync(kubectlPath)) throw new Error(`kubectl is missing at ${kubectlPath}: install kubectl (Debian package kubernetes-client) to run the Kubernetes end-to-end tests`);
+	const kubectl = kubectlPath();
 	const helmDir = dirname(helmPath());
 	const emulator = await startKubeEmulator({images});
 	const scratch = await mkdtemp(join(tmpdir(), 'mtls-e2e-kube-'));
@@ -56,10 +56,10 @@ export async function startCluster(t: ExecutionContext, images: Record<string, s
 		emulator,
 		scratch,
 		cli: async (args, options = {}) => runCli(args, {env: {...env, ...options.env}, cwd: scratch, timeoutMs: options.timeoutMs ?? 110_000}),
-		kubectl: async (...args) => runTool(kubectlPath, args, {env}),
+		kubectl: async (...args) => runTool(kubectl, args, {env}),
 		logs: async (namespace, resource, pattern, timeoutMs = 20_000) =>
 			new Promise((resolve, reject) => {
-				const child = spawn(kubectlPath, ['-n', namespace, 'logs', '-f', resource], {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+				const child = spawn(kubectl, ['-n', namespace, 'logs', '-f', resource], {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
 				let output = '';
 				const stop = () => {
 					clearTimeout(timer);
