@@ -6,7 +6,7 @@ import {daysFromNow, isoDay, wholeDaysUntil} from '../pki/days.js';
 import {generateRsaKey, type KeySize} from '../pki/generate-key.js';
 import type {LeafSpec} from '../pki/issue-leaf.js';
 import {parseDays, parseKeySize} from '../pki/parse-numbers.js';
-import {validateCommonName, validateDnsName, validateIpAddress} from '../pki/validate-names.js';
+import {commonNameFileBase, validateCommonName, validateDnsName, validateIpAddress} from '../pki/validate-names.js';
 import {checkOutputDirectory, writePrivateFiles, type OutputFile} from '../pki/write-private-files.js';
 
 export type CertsOptions = {
@@ -50,7 +50,7 @@ function parseRequest(options: CertsOptions): Request {
 	const clientNames = (options.clientCn ?? ['client']).map(cn => validateCommonName(cn, '--client-cn'));
 	const clients = clientNames.map(commonName => ({
 		commonName,
-		fileBase: clientNames.length === 1 ? 'client' : `client-${commonName.replaceAll(' ', '-')}`,
+		fileBase: clientNames.length === 1 ? 'client' : `client-${commonNameFileBase(commonName)}`,
 	}));
 	const seen = new Set<string>();
 	for (const client of clients) {

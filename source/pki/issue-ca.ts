@@ -11,7 +11,7 @@ export type CaSpec = {commonName: string; days: number; keySize: KeySize};
 export async function issueCa(spec: CaSpec, key?: KeyObject): Promise<CertificateAuthority> {
 	const privateKey = key ?? (await generateRsaKey(spec.keySize));
 	const certificate = await signCertificate({
-		subject: [{name: 'commonName', value: spec.commonName}],
+		subject: [{name: 'commonName', value: forge.util.encodeUtf8(spec.commonName), valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class}],
 		publicKey: privateKey,
 		signingKey: privateKey,
 		days: spec.days,

@@ -49,7 +49,7 @@ function leafExtensions(ca: CertificateAuthority, spec: LeafSpec): object[] {
 /** Signs a leaf for a key made elsewhere, so callers can generate all keys of a PKI in parallel. */
 export async function signLeaf(ca: CertificateAuthority, spec: LeafSpec, key: KeyObject, keyPassphrase?: string): Promise<IssuedLeaf> {
 	const certificate = await signCertificate({
-		subject: [{name: 'commonName', value: spec.commonName}],
+		subject: [{name: 'commonName', value: forge.util.encodeUtf8(spec.commonName), valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class}],
 		issuer: ca.certificate,
 		publicKey: key,
 		signingKey: ca.privateKey,

@@ -1,5 +1,7 @@
 import {isIP} from 'node:net';
+import {domainToASCII} from 'node:url';
 import {badInput} from '../errors.js';
+import {ipAddressBytes} from './ip-address.js';
 
 const label = /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/i;
 
@@ -12,6 +14,13 @@ export function validateDnsName(value: string, field: string): string {
 	const name = value.trim().toLowerCase();
 	const fix = 'Use a name like server.example.com or *.example.com';
 	if (name === '') throw badInput(field, value, 'is not a DNS name', fix);
+	// Certificates carry only the ASCII (punycode) form of an internationalised name, and clients match that form.
+	if (/[^\x00-\x7f]/.test(name)) {
+		const ascii = domainToASCII(name);
+		if (ascii === '') throw badInput(field, value, 'is not a valid internationalised domain name', fix);
+		throw badInput(field, value, `is an internationalised name; certificates carry its ASCII form ${ascii}`, `Use ${ascii}`);
+	}
+
 	if (name.length > 253) throw badInput(field, value, 'is longer than 253 characters', fix);
 	if (isIP(name) !== 0) throw badInput(field, value, 'is an IP address, not a DNS name', 'Pass it as an IP address instead (for certs: --server-ip)');
 	const labels = name.split('.');
@@ -37,28 +46,48 @@ export function validateDnsName(value: string, field: string): string {
 	return name;
 }
 
-/** An IPv4 or IPv6 address, as written in an IP SAN. */
+/** An IPv4 or IPv6 address, as written in an IP SAN: the address alone, as clients that connect to it compare it. */
 export function validateIpAddress(value: string, field: string): string {
 	const ip = value.trim();
+	const zone = ip.indexOf('%');
+	if (zone !== -1 && isIP(ip) === 6) {
+		throw badInput(
+			field,
+			value,
+			`has a zone id (${ip.slice(zone)}): an IP SAN holds only the address bytes, and Go refuses such a certificate`,
+			`Use ${ip.slice(0, zone)}`,
+		);
+	}
+
 	if (isIP(ip) === 0) {
 		throw badInput(field, value, 'is not an IPv4 or IPv6 address', 'Use an address like 10.0.0.5 or fd00::5 (DNS names go elsewhere, for certs: --server-dns)');
+	}
+
+	const bytes = ipAddressBytes(ip);
+	if (bytes.length === 16 && bytes.subarray(0, 10).every(b => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) {
+		const v4 = [...bytes.subarray(12)].join('.');
+		throw badInput(field, value, `is an IPv4-mapped IPv6 address; clients reaching ${v4} compare the 4-byte address`, `Use ${v4}`);
 	}
 
 	return ip;
 }
 
-const commonName = /^[A-Za-z\d](?:[A-Za-z\d ._@-]{0,62}[A-Za-z\d_])?$/;
+const longestCommonName = 64;
 
-/** A common name that is also safe inside a file name (client-<cn>.crt): letters, digits, space, . _ @ -, at most 64. */
+/** A common name as RFC 5280 bounds it (ub-common-name, 64 characters), in any script, without control characters. */
 export function validateCommonName(value: string, field: string): string {
-	if (!commonName.test(value)) {
-		throw badInput(
-			field,
-			value,
-			'is not a usable common name',
-			'Use 1 to 64 letters, digits, spaces or . _ @ -, starting with a letter or digit (e.g. agent-1)',
-		);
-	}
-
+	const fix = `Use 1 to ${longestCommonName} characters without control characters (e.g. agent-1)`;
+	// badInput shows the value JSON-quoted, so a newline cannot start a second line; a huge value is cut short.
+	const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+	if (value.trim() === '') throw badInput(field, value, 'is empty', fix);
+	if (/[\p{Cc}\u2028\u2029]/u.test(value)) throw badInput(field, shown, 'holds a control character (a newline, tab or similar)', fix);
+	const length = [...value].length;
+	if (length > longestCommonName) throw badInput(field, shown, `is ${length} characters long, more than the ${longestCommonName} a certificate allows`, fix);
+	if (value.trim() !== value) throw badInput(field, value, 'starts or ends with a space', 'Remove the space');
 	return value;
+}
+
+/** The part of a file name a common name becomes (client-<base>.crt): letters and digits of any script, . _ @ - */
+export function commonNameFileBase(commonName: string): string {
+	return commonName.replaceAll(/[^\p{L}\p{N}._@-]+/gu, '-').replace(/^[.-]+/, '') || 'client';
 }

@@ -1,4 +1,4 @@
-import {validateDnsName, validateIpAddress} from '../pki/validate-names.js';
+import {validateCommonName, validateDnsName, validateIpAddress} from '../pki/validate-names.js';
 import type {RecipeCertificates} from '../recipes/recipe-schema.js';
 import {drop, type PlanContext} from './plan-context.js';
 import type {CaSource, KeySize, Step} from './types.js';
@@ -12,7 +12,7 @@ export function certificateSteps(ctx: PlanContext, certificates: RecipeCertifica
 	const ca: CaSource =
 		caCert !== undefined && caKey !== undefined
 			? {mode: 'import', certPath: String(caCert), keyPath: String(caKey), ...(ctx.hasSecret('caKeyPassphrase') ? {passphrase: {secret: 'caKeyPassphrase'}} : {})}
-			: {mode: 'generate', commonName: ctx.text(certificates.ca.commonName, `${at}.ca.commonName`), days: ctx.numberAnswer('caDays', 3650), keySize};
+			: {mode: 'generate', commonName: validateCommonName(ctx.text(certificates.ca.commonName, `${at}.ca.commonName`), 'CA certificate common name'), days: ctx.numberAnswer('caDays', 3650), keySize};
 	const leaves = certificates.leaves.map((leaf, index) => {
 		const where = `${at}.leaves[${index}]`;
 		const dnsNames = nameList(ctx, leaf.dnsNames, `${where}.dnsNames`).map(name => validateDnsName(name, `${leaf.id} certificate DNS name`));
@@ -21,7 +21,7 @@ export function certificateSteps(ctx: PlanContext, certificates: RecipeCertifica
 		return {
 			id: leaf.id,
 			role: leaf.role,
-			commonName: ctx.text(leaf.commonName, `${where}.commonName`),
+			commonName: validateCommonName(ctx.text(leaf.commonName, `${where}.commonName`), `${leaf.id} certificate common name`),
 			dnsNames: [...new Set(dnsNames)],
 			ipAddresses: [...new Set(ipAddresses)],
 			days,

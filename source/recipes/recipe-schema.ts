@@ -32,7 +32,7 @@ const treeSpec: z.ZodType<TreeSpec> = z.lazy(() =>
 	z.union([z.string(), z.number(), z.boolean(), z.null(), secretMarker, z.array(treeSpec), z.record(z.string(), treeSpec)]),
 );
 
-const questionFormats = ['dns-name', 'ip-address', 'k8s-namespace', 'k8s-name', 'https-url', 'image', 'path'] as const;
+const questionFormats = ['dns-name', 'ip-address', 'common-name', 'k8s-namespace', 'k8s-name', 'https-url', 'image', 'path'] as const;
 
 const question = z
 	.object({

@@ -3,7 +3,7 @@
  * (`--set namespace`) and say what is expected; secret values are never echoed.
  */
 import {badInput as badInputLine, UsageError} from '../errors.js';
-import {validateDnsName, validateIpAddress} from '../pki/validate-names.js';
+import {validateCommonName, validateDnsName, validateIpAddress} from '../pki/validate-names.js';
 import type {RecipeQuestion} from './recipe-schema.js';
 
 export type AnswerValue = string | number | boolean;
@@ -88,6 +88,8 @@ function validateText(question: RecipeQuestion, value: string, field: string): s
 			return validateDnsName(value, field);
 		case 'ip-address':
 			return validateIpAddress(value, field);
+		case 'common-name':
+			return validateCommonName(value, field);
 		case 'k8s-namespace':
 			if (value.length > 63 || !k8sLabel.test(value)) {
 				throw badInput(field, value, 'is not a valid Kubernetes namespace', `Use lowercase letters, digits and '-', e.g. ${example ?? 'my-namespace'}`);
