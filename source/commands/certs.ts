@@ -1,4 +1,5 @@
 import {randomBytes, type KeyObject} from 'node:crypto';
+import {stat} from 'node:fs/promises';
 import {resolve} from 'node:path';
 import {badInput, UsageError} from '../errors.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
@@ -38,6 +39,7 @@ type Request = {
 const passphraseVariable = 'MTLS_WIZARD_CA_KEY_PASSPHRASE';
 
 function parseRequest(options: CertsOptions): Request {
+	if (options.out.trim() === '') throw badInput('--out', options.out, 'is not a directory', 'Name the directory to write into, e.g. --out ./pki');
 	const days = parseDays(options.days, '--days');
 	const caDays = parseDays(options.caDays, '--ca-days');
 	const keySize = parseKeySize(options.keySize, '--key-size');
@@ -142,6 +144,8 @@ export async function certsCommand(options: CertsOptions): Promise<number> {
 	const written = await writePrivateFiles(request.out, files, {force: request.force});
 	const out = resolve(request.out);
 	const caSubject = ca.certificate.subject.getField('CN')?.value as string | undefined;
+	// A directory that existed keeps the mode its owner gave it; say so rather than promise 0700.
+	const directoryMode = (await stat(out)).mode & 0o7777;
 
 	if (options.json) {
 		const summary = {
@@ -160,7 +164,7 @@ export async function certsCommand(options: CertsOptions): Promise<number> {
 	const leavesUntil = isoDay(daysFromNow(request.days));
 	const sans = [...request.dnsNames.map(n => `DNS:${n}`), ...request.ipAddresses.map(ip => `IP:${ip}`)].join(', ');
 	const lines = [
-		`Wrote ${written.length} files to ${out} (directory 0700, keys 0600):`,
+		`Wrote ${written.length} files to ${out} (directory 0${directoryMode.toString(8)}${directoryMode === 0o700 ? '' : ', as it was'}, keys 0600):`,
 		`  ca.crt      CA "${caSubject}"${ca.imported ? ' (your CA; its key was not copied)' : ''}, valid until ${isoDay(ca.notAfter)}`,
 		...(ca.imported ? [] : ['  ca.key      CA private key: keep it offline; anyone holding it can issue trusted certificates']),
 		`  server.crt  server certificate (serverAuth) for ${sans}, valid until ${leavesUntil}`,

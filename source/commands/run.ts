@@ -23,6 +23,7 @@ export type RunOptions = {
 /** `mtls-wizard run RECIPE --target T ...`: the headless run, or its plan printed (--dry-run) or exported (--export DIR). */
 export async function runCommand(recipeId: string, options: RunOptions): Promise<number> {
 	if (options.context === '') throw new UsageError('--context: (empty) is not a kube context. Give a context name from `kubectl config get-contexts`, or leave --context out.');
+	if (options.out !== undefined && options.out.trim() === '') throw new UsageError('--out: (empty) is not a directory. Name the directory for certificates and generated files, e.g. --out ./mtls-certs, or leave --out out.');
 	const recipe = await loadRecipe(recipeId);
 	const {answers, secrets} = await collectAnswers(recipe, options.target, {
 		...(options.answers === undefined ? {} : {answersFile: options.answers}),

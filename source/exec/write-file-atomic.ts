@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto';
-import {mkdir, open, rename, rm} from 'node:fs/promises';
+import {open, rename, rm} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
+import {makeDirectories} from './make-directories.js';
 
 /**
  * Writes a file so that readers see the old contents or the new, never half of it, and never with a wider mode
@@ -9,7 +10,7 @@ import {basename, dirname, join} from 'node:path';
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): Promise<void> {
 	const directory = dirname(path);
-	await mkdir(directory, {recursive: true, mode: 0o700});
+	await makeDirectories(directory);
 	const temporary = join(directory, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 	const handle = await open(temporary, 'wx', mode);
 	try {

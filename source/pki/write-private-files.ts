@@ -1,12 +1,33 @@
-import {chmod, mkdir, mkdtemp, rename, rm, rmdir, stat, writeFile} from 'node:fs/promises';
-import {basename, dirname, join, resolve} from 'node:path';
+import {open, readdir, readFile, rename, rm, rmdir, stat} from 'node:fs/promises';
+import {join, resolve} from 'node:path';
 import {badInput} from '../errors.js';
+import {describeFault} from '../exec/file-system-fault.js';
+import {makeDirectories} from '../exec/make-directories.js';
 
 export type OutputFile = {name: string; content: string; secret: boolean};
 
 export type WrittenFile = {path: string; mode: number};
 
 export type WriteOptions = {force: boolean; field?: string};
+
+/**
+ * A certificate set is staged here, inside the target (so every rename stays on one file system), and moved into
+ * place only once every file is on disk. The name is fixed so the next run finds what a killed one left: a staging
+ * directory with its completion mark is rolled forward, one without is removed (it may hold private keys).
+ */
+const stagingName = '.mtls-wizard-staging';
+const completeMark = '.complete';
+
+/**
+ * Test-only: MTLS_WIZARD_TEST_KILL_AT_WRITE=N kills the process with SIGKILL right after the Nth change this module
+ * makes to the disk, so a test can stop the certificate step at every write point in turn and prove resume finishes.
+ */
+const killAtWriteVariable = 'MTLS_WIZARD_TEST_KILL_AT_WRITE';
+let writePoints = 0;
+function wrote(): void {
+	writePoints += 1;
+	if (process.env[killAtWriteVariable] === String(writePoints)) process.kill(process.pid, 'SIGKILL');
+}
 
 async function statOrUndefined(path: string) {
 	try {
@@ -17,14 +38,23 @@ async function statOrUndefined(path: string) {
 	}
 }
 
+async function syncPath(path: string): Promise<void> {
+	const handle = await open(path, 'r');
+	try {
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+}
+
 /**
  * Refuses, before any work is done, a target that is not a directory or that already holds one of the files
  * (keys are never replaced silently; certificates beside them would stop matching).
  */
 export async function checkOutputDirectory(dir: string, names: string[], options: WriteOptions): Promise<void> {
 	const field = options.field ?? '--out';
-	const target = await statOrUndefined(dir).catch(() => {
-		throw badInput(field, dir, 'cannot be examined', 'Choose a directory you can write to');
+	const target = await statOrUndefined(dir).catch((error: unknown) => {
+		throw badInput(field, dir, `cannot be examined: ${describeFault(error)}`, 'Choose a directory you can write to');
 	});
 	if (!target) return;
 	if (!target.isDirectory()) throw badInput(field, dir, 'exists and is not a directory', 'Choose a directory');
@@ -36,44 +66,103 @@ export async function checkOutputDirectory(dir: string, names: string[], options
 	}
 }
 
+/** Finishes or undoes what a killed writer left in dir; returns which. */
+export async function recoverStagedFiles(dir: string): Promise<'nothing' | 'completed' | 'removed'> {
+	const staging = join(dir, stagingName);
+	if (!(await statOrUndefined(staging))) return 'nothing';
+	const mark = await readFile(join(staging, completeMark), 'utf8').catch(() => undefined);
+	if (mark === undefined) {
+		await rm(staging, {recursive: true, force: true});
+		return 'removed';
+	}
+
+	const names = JSON.parse(mark) as string[];
+	const staged = new Set(await readdir(staging));
+	for (const name of names) if (staged.has(name)) await rename(join(staging, name), join(dir, name));
+	await syncPath(dir);
+	await rm(staging, {recursive: true, force: true});
+	return 'completed';
+}
+
 /**
- * Writes every file into a fresh 0700 temp directory beside the target and moves them in at the end, so a failure
- * leaves either nothing or the complete set. Secret files are 0600, the others 0644; the target directory is 0700.
+ * Writes the files into dir (which must exist) all or none: each is written and synced in the staging directory,
+ * the completion mark is written, then they are renamed into place. A kill at any point leaves something
+ * recoverStagedFiles finishes or removes; an error removes the staging directory. Files already in dir with the
+ * same names are replaced (callers decide whether that is allowed). Secret files are 0600, the others 0644.
+ */
+export async function commitFiles(dir: string, files: OutputFile[]): Promise<WrittenFile[]> {
+	const staging = join(dir, stagingName);
+	await recoverStagedFiles(dir);
+	try {
+		await makeDirectories(staging);
+		wrote();
+		for (const file of files) {
+			const mode = file.secret ? 0o600 : 0o644;
+			const handle = await open(join(staging, file.name), 'wx', mode);
+			try {
+				await handle.writeFile(file.content);
+				// The umask may have narrowed the mode at creation; chmod makes it exactly what was asked.
+				await handle.chmod(mode);
+				await handle.sync();
+			} finally {
+				await handle.close();
+			}
+
+			wrote();
+		}
+
+		const mark = await open(join(staging, completeMark), 'wx', 0o600);
+		try {
+			await mark.writeFile(JSON.stringify(files.map(f => f.name)));
+			await mark.sync();
+		} finally {
+			await mark.close();
+		}
+
+		await syncPath(staging);
+		wrote();
+	} catch (error) {
+		await rm(staging, {recursive: true, force: true});
+		throw error;
+	}
+
+	for (const file of files) {
+		await rename(join(staging, file.name), join(dir, file.name));
+		wrote();
+	}
+
+	await syncPath(dir);
+	await rm(staging, {recursive: true, force: true});
+	wrote();
+	return files.map(f => ({path: join(dir, f.name), mode: f.secret ? 0o600 : 0o644}));
+}
+
+/** Removes the directories this run created, innermost first, if they are still empty. */
+async function removeCreated(created: string[]): Promise<void> {
+	for (const path of [...created].reverse()) await rmdir(path).catch(() => undefined);
+}
+
+/**
+ * The certs command's writer: creates the target (and missing parents) 0700, never touching the mode of a
+ * directory that already existed, and commits the set all or none. A failure leaves nothing: no file, no staging
+ * directory, no directory this call created.
  */
 export async function writePrivateFiles(dir: string, files: OutputFile[], options: WriteOptions): Promise<WrittenFile[]> {
 	const field = options.field ?? '--out';
 	const target = resolve(dir);
+	let created: string[] = [];
 	await checkOutputDirectory(target, files.map(f => f.name), options);
-	let temp: string | undefined;
 	try {
-		await mkdir(dirname(target), {recursive: true, mode: 0o700});
-		temp = await mkdtemp(join(dirname(target), `.${basename(target)}.mtls-wizard-`));
-		await chmod(temp, 0o700);
-		for (const file of files) {
-			const mode = file.secret ? 0o600 : 0o644;
-			await writeFile(join(temp, file.name), file.content, {mode, flag: 'wx'});
-			await chmod(join(temp, file.name), mode);
-		}
-
-		if (await statOrUndefined(target)) {
-			await chmod(target, 0o700);
-			for (const file of files) await rename(join(temp, file.name), join(target, file.name));
-			await rmdir(temp);
-		} else {
-			await rename(temp, target);
-		}
-
-		temp = undefined;
+		created = await makeDirectories(target);
+		await recoverStagedFiles(target);
+		await checkOutputDirectory(target, files.map(f => f.name), options);
+		return await commitFiles(target, files);
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'ENOSPC') {
-			throw badInput(field, dir, `cannot be written (${code})`, 'Choose a directory you can write to');
+		await removeCreated(created);
+		if (error instanceof Error && 'code' in error) {
+			throw badInput(field, dir, describeFault(error), 'Choose a directory you can write to, on a file system with free space');
 		}
 
 		throw error;
-	} finally {
-		if (temp) await rm(temp, {recursive: true, force: true});
 	}
-
-	return files.map(f => ({path: join(target, f.name), mode: f.secret ? 0o600 : 0o644}));
 }

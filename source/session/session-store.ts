@@ -1,8 +1,9 @@
 import {randomBytes} from 'node:crypto';
-import {chmod, mkdir, readdir, readFile} from 'node:fs/promises';
+import {readdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {UsageError} from '../errors.js';
 import type {Plan} from '../plan/types.js';
+import {makeDirectories} from '../exec/make-directories.js';
 import {writeFileAtomic} from '../exec/write-file-atomic.js';
 import {sessionsDir} from './paths.js';
 import {scrubText} from './scrub.js';
@@ -11,7 +12,6 @@ import {syncDirectory} from './sync-directory.js';
 import type {Session, SessionOutcome} from './types.js';
 
 const fileMode = 0o600;
-const directoryMode = 0o700;
 
 /** Sortable by creation time and readable in a terminal: 20261122-162546-3fa9. */
 export function newSessionId(now = new Date()): string {
@@ -49,8 +49,8 @@ export async function saveSession(
 	options: {env: NodeJS.ProcessEnv; secrets: Readonly<Record<string, string>>},
 ): Promise<void> {
 	const directory = sessionsDir(options.env);
-	await mkdir(directory, {recursive: true, mode: directoryMode});
-	await chmod(directory, directoryMode);
+	// Made 0700 when it is new; an existing directory (MTLS_WIZARD_HOME may be one of the user's) keeps its mode.
+	await makeDirectories(directory);
 	session.updatedAt = new Date().toISOString();
 	const text = JSON.stringify(
 		session,

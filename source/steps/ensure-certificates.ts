@@ -1,6 +1,7 @@
 import {X509Certificate, createPrivateKey} from 'node:crypto';
-import {chmod, mkdir, readFile} from 'node:fs/promises';
+import {readFile} from 'node:fs/promises';
 import {StepFailedError, WizardError} from '../errors.js';
+import {makeDirectories} from '../exec/make-directories.js';
 import {writeFileAtomic} from '../exec/write-file-atomic.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
 import {inspectCertificate} from '../pki/inspect-certificate.js';
@@ -146,8 +147,8 @@ async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: Certi
 
 /** Issues what is missing or unusable in step.dir and reuses the rest; the CA key is never replaced on its own. */
 export async function ensureCertificates(step: IssueCertificatesStep, context: StepContext): Promise<StepOutcome> {
-	await mkdir(step.dir, {recursive: true, mode: 0o700});
-	await chmod(step.dir, 0o700);
+	// Only a directory made here is 0700: an --out the user already had keeps its mode.
+	await makeDirectories(step.dir);
 	const {ca, fresh} = step.ca.mode === 'generate' ? await generatedCa(step, context) : {ca: await importedCa(step, context), fresh: false};
 	const written = (await Promise.all(step.leaves.map(async leaf => ensureLeaf(step, leaf, ca, fresh, context)))).flat();
 	const reused = step.leaves.length - written.length / 2;

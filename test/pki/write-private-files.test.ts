@@ -1,5 +1,5 @@
 import test from 'ava';
-import {mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises';
+import {chmod, mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {UsageError} from '../../source/errors.js';
 import {writePrivateFiles} from '../../source/pki/write-private-files.js';
@@ -23,9 +23,10 @@ test('creates the directory 0700 with keys 0600, and leaves no temp directory be
 	t.deepEqual(await readdir(join(parent, 'nested')), ['pki']);
 });
 
-test('tightens an existing directory to 0700 and refuses to replace existing files without force', async t => {
+test('keeps the mode of an existing directory and refuses to replace existing files without force', async t => {
 	const out = await tempDir(t);
-	await mkdir(out, {recursive: true, mode: 0o755});
+	await mkdir(out, {recursive: true});
+	await chmod(out, 0o755);
 	await writeFile(join(out, 'a.key'), 'old key\n');
 	const error = await t.throwsAsync(writePrivateFiles(out, files, {force: false}), {instanceOf: UsageError});
 	t.regex(error.message, /^--out: ".*" already holds a\.key\. .*--force/);
@@ -33,7 +34,7 @@ test('tightens an existing directory to 0700 and refuses to replace existing fil
 	t.deepEqual((await readdir(out)).sort(), ['a.key']);
 	await writePrivateFiles(out, files, {force: true});
 	t.is(await readFile(join(out, 'a.key'), 'utf8'), 'key\n');
-	t.is(await mode(out), 0o700);
+	t.is(await mode(out), 0o755);
 	t.is(await mode(join(out, 'a.key')), 0o600);
 });
 
