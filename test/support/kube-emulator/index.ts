@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync} from 'node:fs';
+import {chmodSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {AddressInfo} from 'node:net';
@@ -9,13 +9,19 @@ import {Store} from './store.js';
 import {admit} from './admission.js';
 import {findKind, bucketOf, qualifiedName} from './resources.js';
 import {collectGarbage} from './garbage-collector.js';
-import {Kubelet} from './kubelet.js';
+import {Kubelet, type ImageSpec} from './kubelet.js';
 import {startControllers} from './workloads.js';
 import type {KubeObject} from './selectors.js';
 
+/**
+ * What an image reference stands for: the argv in place of its entrypoint (e.g. ['node', '/path/stand-in.mjs']),
+ * and the uid/gid of the image's USER, which a pod runs as unless its securityContext says otherwise.
+ */
+export type StandInImage = {entrypoint: string[]; user?: {uid: number; gid: number}};
+
 export type KubeEmulatorOptions = {
-	/** image reference → argv that stands in for the image's entrypoint, e.g. ['node', '/path/stand-in.mjs'] */
-	images?: Record<string, string[]>;
+	/** image reference → its stand-in; a bare argv is an image without USER, so it runs as root (0:0) */
+	images?: Record<string, string[] | StandInImage>;
 };
 
 export type KubeEmulator = {
@@ -27,7 +33,7 @@ export type KubeEmulator = {
 	server: string;
 	/** KUBECONFIG plus private cache/config dirs for kubectl and helm */
 	env: NodeJS.ProcessEnv;
-	/** per-pod directories the stand-ins see as `/` (STAND_IN_ROOT) live under here */
+	/** per-pod directories the stand-ins see as `/` (STAND_IN_ROOT) live under here, traversable by every uid */
 	podsRoot: string;
 	stop(): Promise<void>;
 };
@@ -45,8 +51,14 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 	seed(store, {apiVersion: 'v1', kind: 'Node', metadata: {name: 'emulator-node', labels: {'kubernetes.io/hostname': 'emulator-node', 'kubernetes.io/os': 'linux'}}, status: {conditions: [{type: 'Ready', status: 'True'}], addresses: [{type: 'InternalIP', address: '127.0.0.1'}]}}, serviceIp);
 	seed(store, {apiVersion: 'v1', kind: 'Service', metadata: {name: 'kubernetes', namespace: 'default'}, spec: {ports: [{name: 'https', port: 443}]}}, serviceIp);
 
-	const podsRoot = join(dir, 'pods');
-	const kubelet = new Kubelet(store, {images: options.images ?? {}, podsRoot});
+	// Apart from the 0700 dir (serving key, kubeconfig): pods running as other users must reach their files.
+	const podsRoot = mkdtempSync(join(tmpdir(), 'kube-emulator-pods-'));
+	chmodSync(podsRoot, 0o755);
+	const images: Record<string, ImageSpec> = {};
+	for (const [reference, image] of Object.entries(options.images ?? {})) {
+		images[reference] = Array.isArray(image) ? {entrypoint: image, user: {uid: 0, gid: 0}} : {entrypoint: image.entrypoint, user: image.user ?? {uid: 0, gid: 0}};
+	}
+	const kubelet = new Kubelet(store, {images, podsRoot});
 	const stopGc = collectGarbage(store);
 	const stopControllers = startControllers(store);
 	const server = createApiServer({store, certPem: cert.certPem, keyPem: cert.keyPem, serveLogs: request => kubelet.serveLogs(request), serviceIp});
@@ -83,6 +95,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 			await kubelet.stopAll();
 			server.closeAllConnections();
 			await new Promise<void>(resolve => server.close(() => resolve()));
+			rmSync(podsRoot, {recursive: true, force: true});
 			rmSync(dir, {recursive: true, force: true});
 		},
 	};

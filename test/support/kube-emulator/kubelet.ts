@@ -1,12 +1,12 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
-import {dirname, join} from 'node:path';
+import {chmodSync, chownSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {dirname, join, relative, sep} from 'node:path';
 import {recordEvent} from './events.js';
 import {ContainerLog} from './logs.js';
 import type {LogRequest} from './server.js';
 import type {KubeObject} from './selectors.js';
 import {ApiError, now, type Change, type Store} from './store.js';
-import {expandReferences, resolveEnv, resolveVolumes, type Blocker, type Container, type PodSpec, type VolumeFiles} from './pod-inputs.js';
+import {expandReferences, processIdentity, resolveEnv, resolveVolumes, type Blocker, type Container, type PodSpec, type UserId, type VolumeFiles} from './pod-inputs.js';
 
 type Run = {child: ChildProcess; log: ContainerLog; startedAt: string; exited?: Promise<void>};
 type ContainerState = {
@@ -20,14 +20,17 @@ type ContainerState = {
 	terminated?: {exitCode: number; reason: string; startedAt: string; finishedAt: string};
 	restartTimer?: NodeJS.Timeout;
 };
+/** What an image reference stands for: the argv in place of its entrypoint, and the image's USER. */
+export type ImageSpec = {entrypoint: string[]; user: UserId};
 type PodState = {uid: string; namespace: string; name: string; dir: string; containers: Map<string, ContainerState>; startTime: string; started: boolean};
 
 const source = {component: 'kubelet', host: 'emulator-node'};
 
 /**
  * Runs pods as local processes: each container's image is looked up in the test's image map and
- * started with the pod's args and env, with secret/configMap volumes written as files under the
- * container's root (STAND_IN_ROOT). Missing inputs keep the pod Pending with the kubelet's events.
+ * started with the pod's args and env as the user its securityContext (or the image) names, with
+ * secret/configMap volumes written as files under the container's root (STAND_IN_ROOT), owned and
+ * moded as a kubelet leaves them. Missing inputs keep the pod Pending with the kubelet's events.
  */
 export class Kubelet {
 	private readonly pods = new Map<string, PodState>();
@@ -37,7 +40,7 @@ export class Kubelet {
 
 	constructor(
 		private readonly store: Store,
-		private readonly options: {images: Record<string, string[]>; podsRoot: string},
+		private readonly options: {images: Record<string, ImageSpec>; podsRoot: string},
 	) {
 		store.on('change', change => this.onChange(change));
 	}
@@ -120,7 +123,7 @@ export class Kubelet {
 		for (const container of spec.containers) {
 			const containerState = state.containers.get(container.name);
 			if (!containerState) continue;
-			materialise(containerState.root, volumes.files, container);
+			materialise(containerState.root, volumes.files, container, spec.securityContext?.fsGroup);
 			this.startContainer(pod, state, containerState, container);
 		}
 	}
@@ -132,13 +135,17 @@ export class Kubelet {
 
 	private startContainer(pod: KubeObject, state: PodState, containerState: ContainerState, container: Container): void {
 		const env = resolveEnv(this.store, pod, container);
-		const entrypoint = this.options.images[container.image];
-		if ('blocker' in env || !entrypoint) return;
-		const [program = '', ...entryArgs] = entrypoint;
+		const image = this.options.images[container.image];
+		if ('blocker' in env || !image) return;
+		const [program = '', ...entryArgs] = image.entrypoint;
+		const identity = processIdentity(pod.spec as PodSpec, container, image.user);
 		const args = (container.args ?? []).map(arg => expandReferences(arg, env.values));
 		const log = new ContainerLog();
 		recordEvent(this.store, pod, 'Normal', 'Pulled', `Container image "${container.image}" already present on machine`, source);
-		const child = spawn(program, [...entryArgs, ...args], {
+		// Node's uid/gid options drop every supplementary group, so fsGroup could not be one: setpriv (util-linux)
+		// sets all three and then execs the entrypoint, as a container runtime does.
+		const groups = identity.groups.length > 0 ? ['--groups', identity.groups.join(',')] : ['--clear-groups'];
+		const child = spawn('setpriv', ['--reuid', String(identity.uid), '--regid', String(identity.gid), ...groups, '--', program, ...entryArgs, ...args], {
 			cwd: containerState.root,
 			env: {
 				PATH: process.env.PATH,
@@ -199,7 +206,7 @@ export class Kubelet {
 		if ('blocker' in volumes) return;
 		for (const container of spec.containers) {
 			const containerState = state.containers.get(container.name);
-			if (containerState) materialise(containerState.root, volumes.files, container, true);
+			if (containerState) materialise(containerState.root, volumes.files, container, spec.securityContext?.fsGroup, true);
 		}
 	}
 
@@ -292,26 +299,67 @@ async function stopContainer(containerState: ContainerState): Promise<void> {
 }
 
 /**
- * Writes the files of each mounted volume under the container root. A file is only rewritten when its
- * bytes or mode changed, so a process never sees a half-written file because of an unrelated sync.
+ * How the kubelet leaves a volume. Secret/configMap files are root-owned with their mode; with a pod fsGroup,
+ * SetVolumeOwnership (pkg/volume/volume_linux.go) gives files and directories group fsGroup, adds 0440 to files
+ * and 0550 plus setgid to directories of these read-only volumes. An emptyDir is 0777 (group fsGroup, setgid).
+ * Read-only directories are 0755 here: traversable by every user, and not writable, as the read-only mount is not.
  */
-function materialise(root: string, files: VolumeFiles, container: Container, refresh = false): void {
-	mkdirSync(root, {recursive: true});
+function volumeOwnership(writable: boolean, fsGroup: number | undefined): {gid: number; dirMode: number; fileMode: (mode: number) => number} {
+	const grouped = fsGroup !== undefined;
+	return {
+		gid: fsGroup ?? 0,
+		dirMode: (writable ? 0o777 : 0o755) | (grouped ? 0o2550 : 0),
+		fileMode: mode => (mode & 0o777) | (grouped ? 0o440 : 0),
+	};
+}
+
+/** A root-owned directory with exactly `mode` (no umask) and group `gid`, created if missing. */
+function ensureDir(path: string, mode: number, gid: number): void {
+	mkdirSync(path, {recursive: true});
+	chownSync(path, 0, gid);
+	chmodSync(path, mode);
+}
+
+/** Each directory from `root` down to `path`, as the image's root-owned 0755 tree. */
+function ensureTree(root: string, path: string): void {
+	let current = root;
+	ensureDir(current, 0o755, 0);
+	for (const part of relative(root, path).split(sep).filter(Boolean)) {
+		current = join(current, part);
+		if (!statSync(current, {throwIfNoEntry: false})?.isDirectory()) ensureDir(current, 0o755, 0);
+	}
+}
+
+/**
+ * Writes the files of each mounted volume under the container root, owned and moded as volumeOwnership says.
+ * A file is only rewritten when its bytes, mode or owner changed, so a process never sees a half-written file
+ * because of an unrelated sync.
+ */
+function materialise(root: string, files: VolumeFiles, container: Container, fsGroup: number | undefined, refresh = false): void {
+	ensureTree(root, root);
 	for (const mount of container.volumeMounts ?? []) {
-		const entries = files.get(mount.name);
-		if (!entries || (refresh && mount.subPath)) continue;
+		const volume = files.get(mount.name);
+		if (!volume || (refresh && mount.subPath)) continue;
+		const {gid, dirMode, fileMode} = volumeOwnership(volume.writable, fsGroup);
 		const base = join(root, mount.mountPath);
-		mkdirSync(mount.subPath ? dirname(base) : base, {recursive: true});
-		for (const entry of entries) {
-			const relative = mount.subPath ? (entry.path === mount.subPath ? '' : entry.path.startsWith(`${mount.subPath}/`) ? entry.path.slice(mount.subPath.length + 1) : undefined) : entry.path;
-			if (relative === undefined) continue;
-			const path = join(base, relative);
-			const mode = entry.mode & 0o777;
+		ensureTree(root, dirname(base));
+		const subPath = mount.subPath;
+		if (!subPath || volume.writable || volume.entries.some(entry => entry.path.startsWith(`${subPath}/`))) ensureDir(base, dirMode, gid);
+		for (const entry of volume.entries) {
+			const inside = subPath ? (entry.path === subPath ? '' : entry.path.startsWith(`${subPath}/`) ? entry.path.slice(subPath.length + 1) : undefined) : entry.path;
+			if (inside === undefined) continue;
+			const path = join(base, inside);
+			let directory = base;
+			for (const part of dirname(inside).split(sep).filter(part => part && part !== '.')) {
+				directory = join(directory, part);
+				ensureDir(directory, dirMode, gid);
+			}
+			const mode = fileMode(entry.mode);
 			const current = statSync(path, {throwIfNoEntry: false});
-			if (current?.isFile() && (current.mode & 0o777) === mode && readFileSync(path).equals(entry.data)) continue;
-			mkdirSync(dirname(path), {recursive: true});
+			if (current?.isFile() && (current.mode & 0o7777) === mode && current.uid === 0 && current.gid === gid && readFileSync(path).equals(entry.data)) continue;
 			const temporary = `${path}.${process.pid}.tmp`;
 			writeFileSync(temporary, entry.data, {mode});
+			chownSync(temporary, 0, gid);
 			chmodSync(temporary, mode);
 			renameSync(temporary, path);
 		}

@@ -9,19 +9,24 @@ type EnvVar = {
 	value?: string;
 	valueFrom?: {secretKeyRef?: {name: string; key: string; optional?: boolean}; configMapKeyRef?: {name: string; key: string; optional?: boolean}; fieldRef?: {fieldPath: string}};
 };
+/** The fields of a SecurityContext that decide who the container's process is. */
+export type SecurityContext = {runAsUser?: number; runAsGroup?: number};
+export type PodSecurityContext = SecurityContext & {fsGroup?: number; supplementalGroups?: number[]};
 export type Container = {
 	name: string;
 	image: string;
+	securityContext?: SecurityContext;
 	command?: string[];
 	args?: string[];
 	env?: EnvVar[];
 	envFrom?: Array<{prefix?: string; secretRef?: {name: string; optional?: boolean}; configMapRef?: {name: string; optional?: boolean}}>;
 	volumeMounts?: Array<{name: string; mountPath: string; subPath?: string; readOnly?: boolean}>;
 };
-export type PodSpec = {containers: Container[]; volumes?: Volume[]; restartPolicy?: string};
+export type PodSpec = {containers: Container[]; volumes?: Volume[]; restartPolicy?: string; securityContext?: PodSecurityContext};
 
 export type Blocker = {reason: string; message: string};
-export type VolumeFiles = Map<string, Array<{path: string; data: Buffer; mode: number}>>;
+/** Per volume: its files, and whether the pod can write to it (emptyDir) or not (secret/configMap projections). */
+export type VolumeFiles = Map<string, {writable: boolean; entries: Array<{path: string; data: Buffer; mode: number}>}>;
 
 /** Reads the data of a Secret (base64) or ConfigMap (plain and binaryData) as bytes per key. */
 function sourceData(store: Store, namespace: string, kind: 'secret' | 'configmap', name: string): Map<string, Buffer> | undefined {
@@ -71,10 +76,27 @@ export function resolveVolumes(store: Store, namespace: string, spec: PodSpec): 
 				entries.push({path: item.path, data: value, mode: item.mode ?? mode});
 			}
 		}
-		if (sources.length > 0 || volume.emptyDir) files.set(volume.name, entries);
-		else files.set(volume.name, []);
+		files.set(volume.name, {writable: sources.length === 0, entries});
 	}
 	return {files};
+}
+
+/** A user and group id, as an image's USER or a SecurityContext names them. */
+export type UserId = {uid: number; gid: number};
+export type ProcessIdentity = UserId & {groups: number[]};
+
+/**
+ * Who the container's process runs as, as the kubelet and container runtime decide: runAsUser/runAsGroup of the
+ * container, else of the pod, else the image's USER. A runAsUser without runAsGroup keeps the image user's group
+ * when it is that user, and gets group 0 otherwise (runc's rule for a uid not in the image's /etc/passwd).
+ * fsGroup and supplementalGroups become supplementary groups of the process.
+ */
+export function processIdentity(spec: PodSpec, container: Container, imageUser: UserId): ProcessIdentity {
+	const uid = container.securityContext?.runAsUser ?? spec.securityContext?.runAsUser ?? imageUser.uid;
+	const gid = container.securityContext?.runAsGroup ?? spec.securityContext?.runAsGroup ?? (uid === imageUser.uid ? imageUser.gid : 0);
+	const fsGroup = spec.securityContext?.fsGroup;
+	const groups = [...new Set([...(fsGroup === undefined ? [] : [fsGroup]), ...(spec.securityContext?.supplementalGroups ?? [])])];
+	return {uid, gid, groups};
 }
 
 /** The container's environment, or the CreateContainerConfigError message when a reference is missing. */

@@ -12,17 +12,30 @@ export function runTool(file: string, args: string[], options: {env?: NodeJS.Pro
 	});
 }
 
-/** Starts a long-running command and resolves once its stdout contains `text`; the caller stops it. */
-export function waitForOutput(file: string, args: string[], text: string, env: NodeJS.ProcessEnv): Promise<{output: string; stop: () => void}> {
+/**
+ * Starts a long-running command and resolves once its stdout contains `text`; the caller stops it. With timeoutMs,
+ * stops it and rejects after that long, naming the text it waited for and the output so far.
+ */
+export function waitForOutput(file: string, args: string[], text: string, env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<{output: string; stop: () => void}> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(file, args, {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
 		let output = '';
 		let errors = '';
+		const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+			child.kill();
+			reject(new Error(`${file} ${args.join(' ')} did not print "${text}" within ${timeoutMs} ms; stdout: ${output} stderr: ${errors}`));
+		}, timeoutMs);
 		child.stdout.on('data', (data: Buffer) => {
 			output += data.toString('utf8');
-			if (output.includes(text)) resolve({output, stop: () => child.kill()});
+			if (output.includes(text)) {
+				clearTimeout(timer);
+				resolve({output, stop: () => child.kill()});
+			}
 		});
 		child.stderr.on('data', (data: Buffer) => (errors += data.toString('utf8')));
-		child.once('close', code => reject(new Error(`${file} ${args.join(' ')} exited ${code} before printing "${text}"; stdout: ${output} stderr: ${errors}`)));
+		child.once('close', code => {
+			clearTimeout(timer);
+			reject(new Error(`${file} ${args.join(' ')} exited ${code} before printing "${text}"; stdout: ${output} stderr: ${errors}`));
+		});
 	});
 }
