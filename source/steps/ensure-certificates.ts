@@ -1,14 +1,15 @@
 import {X509Certificate, createPrivateKey} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {StepFailedError, WizardError} from '../errors.js';
+import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-fault.js';
 import {makeDirectories} from '../exec/make-directories.js';
-import {writeFileAtomic} from '../exec/write-file-atomic.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
 import {inspectCertificate} from '../pki/inspect-certificate.js';
 import {issueCa} from '../pki/issue-ca.js';
 import {issueLeaf} from '../pki/issue-leaf.js';
 import {wholeDaysUntil} from '../pki/days.js';
 import {loadCa, type CaSources} from '../pki/load-ca.js';
+import {commitFiles, recoverStagedFiles, type OutputFile} from '../pki/write-private-files.js';
 import type {IssueCertificatesStep, LeafSpec} from '../plan/types.js';
 import {secretEnvName} from '../recipes/collect-answers.js';
 import {caPaths, leafPaths} from './certificate-paths.js';
@@ -31,14 +32,16 @@ function info(context: StepContext, line: string): void {
 	context.output({line, stream: 'info'});
 }
 
-async function generatedCa(step: IssueCertificatesStep, context: StepContext): Promise<{ca: CertificateAuthority; fresh: boolean}> {
+/** What the step will write, committed all or none at its end. */
+type Staged = OutputFile[];
+
+async function generatedCa(step: IssueCertificatesStep, context: StepContext, staged: Staged): Promise<{ca: CertificateAuthority; fresh: boolean}> {
 	if (step.ca.mode !== 'generate') throw new Error('unreachable');
 	const paths = caPaths(step.dir);
 	const [cert, key] = await Promise.all([readIfPresent(paths.cert), readIfPresent(paths.key)]);
 	if (cert === undefined && key === undefined) {
 		const ca = await issueCa({commonName: step.ca.commonName, days: step.ca.days, keySize: step.ca.keySize});
-		await writeFileAtomic(paths.key, ca.privateKeyPem, 0o600);
-		await writeFileAtomic(paths.cert, ca.certificatePem, 0o644);
+		staged.push({name: 'ca.key', content: ca.privateKeyPem, secret: true}, {name: 'ca.crt', content: ca.certificatePem, secret: false});
 		info(context, `issued a new CA: ${paths.cert}`);
 		return {ca, fresh: true};
 	}
@@ -71,7 +74,7 @@ const ownCaAnswers: CaSources = {
 	replace: 'leave caCert and caKey unset to have a new CA issued',
 };
 
-async function importedCa(step: IssueCertificatesStep, context: StepContext): Promise<CertificateAuthority> {
+async function importedCa(step: IssueCertificatesStep, context: StepContext, staged: Staged): Promise<CertificateAuthority> {
 	if (step.ca.mode !== 'import') throw new Error('unreachable');
 	const passphrase = step.ca.passphrase ? secretResolver(context.secrets, step.id)(step.ca.passphrase) : undefined;
 	const ca = await loadCa({
@@ -82,7 +85,7 @@ async function importedCa(step: IssueCertificatesStep, context: StepContext): Pr
 	});
 	// Only the certificate is copied beside the leaves (secrets and trust stores need it); the user's key stays where it is.
 	const copy = caPaths(step.dir).cert;
-	if ((await readIfPresent(copy)) !== ca.certificatePem) await writeFileAtomic(copy, ca.certificatePem, 0o644);
+	if ((await readIfPresent(copy)) !== ca.certificatePem) staged.push({name: 'ca.crt', content: ca.certificatePem, secret: false});
 	info(context, `using your CA ${step.ca.certPath}`);
 	return ca;
 }
@@ -119,7 +122,7 @@ function leafProblem(leaf: LeafSpec, certPem: string, keyPem: string, caPem: str
 	return undefined;
 }
 
-async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext): Promise<string[]> {
+async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext): Promise<Staged> {
 	const paths = leafPaths(step.dir, leaf);
 	const passphrase = leaf.keyPassphrase ? secretResolver(context.secrets, step.id)(leaf.keyPassphrase) : undefined;
 	const [cert, key] = await Promise.all([readIfPresent(paths.cert), readIfPresent(paths.key)]);
@@ -140,20 +143,42 @@ async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: Certi
 		{role: leaf.role, commonName: leaf.commonName, dnsNames: leaf.dnsNames, ipAddresses: leaf.ipAddresses, days: leaf.days, keySize: leaf.keySize},
 		passphrase,
 	);
-	await writeFileAtomic(paths.key, issued.privateKeyPem, 0o600);
-	await writeFileAtomic(paths.cert, issued.certificatePem, 0o644);
-	return [paths.cert, paths.key];
+	return [
+		{name: `${leaf.id}.key`, content: issued.privateKeyPem, secret: true},
+		{name: `${leaf.id}.crt`, content: issued.certificatePem, secret: false},
+	];
 }
 
-/** Issues what is missing or unusable in step.dir and reuses the rest; the CA key is never replaced on its own. */
+/**
+ * Issues what is missing or unusable in step.dir and reuses the rest; the CA key is never replaced on its own.
+ * Everything issued is written all or none (commitFiles), and what a killed run left half-way is finished or
+ * removed first, so a resume always starts from a whole set or none.
+ */
 export async function ensureCertificates(step: IssueCertificatesStep, context: StepContext): Promise<StepOutcome> {
 	// Only a directory made here is 0700: an --out the user already had keeps its mode.
-	await makeDirectories(step.dir);
-	const {ca, fresh} = step.ca.mode === 'generate' ? await generatedCa(step, context) : {ca: await importedCa(step, context), fresh: false};
-	const written = (await Promise.all(step.leaves.map(async leaf => ensureLeaf(step, leaf, ca, fresh, context)))).flat();
-	const reused = step.leaves.length - written.length / 2;
+	await makeDirectories(step.dir).catch((error: unknown) => {
+		if (!isFileSystemFault(error)) throw error;
+		throw new StepFailedError(`${faultPath(error, step.dir)} ${describeFault(error)}: the certificates directory ${step.dir} cannot be created.`, step.id, 'Fix the path or the mount, or start again with another --out.');
+	});
+	const recovered = await recoverStagedFiles(step.dir);
+	if (recovered === 'completed') info(context, `finished moving into place the certificates an interrupted run had issued in ${step.dir}`);
+	if (recovered === 'removed') info(context, `removed the unfinished certificates an interrupted run left in ${step.dir}`);
+	const staged: Staged = [];
+	const {ca, fresh} = step.ca.mode === 'generate' ? await generatedCa(step, context, staged) : {ca: await importedCa(step, context, staged), fresh: false};
+	const leaves = await Promise.all(step.leaves.map(async leaf => ensureLeaf(step, leaf, ca, fresh, context)));
+	staged.push(...leaves.flat());
+	const written = await commitFiles(step.dir, staged).catch((error: unknown) => {
+		if (!isFileSystemFault(error)) throw error;
+		throw new StepFailedError(
+			`${step.dir} ${describeFault(error)}: the certificates cannot be written there.`,
+			step.id,
+			'Nothing was half-written. Free space or fix the mount, then continue with mtls-wizard resume (or start again with another --out).',
+		);
+	});
+	const issued = leaves.filter(files => files.length > 0).length;
+	const reused = step.leaves.length - issued;
 	return {
-		detail: `${fresh ? 'new CA' : 'CA kept'}; ${written.length / 2} certificate${written.length === 2 ? '' : 's'} issued${reused > 0 ? `, ${reused} reused` : ''}`,
-		files: [...(fresh ? Object.values(caPaths(step.dir)) : []), ...written],
+		detail: `${fresh ? 'new CA' : 'CA kept'}; ${issued} certificate${issued === 1 ? '' : 's'} issued${reused > 0 ? `, ${reused} reused` : ''}`,
+		files: written.map(file => file.path),
 	};
 }

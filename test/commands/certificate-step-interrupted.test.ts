@@ -1,0 +1,69 @@
+import {execFile} from 'node:child_process';
+import {mkdir, readdir, rm, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import test from 'ava';
+import {runCli} from '../support/run-cli.js';
+import {tempDir} from '../support/temp-dir.js';
+import {assertWholeSet} from './support/certificate-set.js';
+import {spawnCli} from './support/spawn-cli.js';
+
+const killVariable = 'MTLS_WIZARD_TEST_KILL_AT_WRITE';
+
+test('nothing is half-written: a run killed at every write point of the certificate step is finished by resume with a whole set and no temporary file', async t => {
+	// About 15 kill points, each a killed run and a resume of the built CLI: minutes on a loaded 2-core machine.
+	t.timeout(15 * 60_000);
+	const root = await tempDir(t, 'mtls-kill-points-');
+	let point = 1;
+	for (; point < 50; point++) {
+		const cwd = join(root, `point-${point}`);
+		await mkdir(cwd);
+		const env = {MTLS_WIZARD_HOME: join(cwd, 'home')};
+		const killed = await spawnCli(['run', 'generic', '--target', 'bundle'], {...env, [killVariable]: String(point)}, cwd).exited;
+		if (killed.exitCode === 0) break;
+		t.is(killed.signal, 'SIGKILL', `write point ${point}: the run must die at that point\n${killed.stdout}${killed.stderr}`);
+		const resumed = await runCli(['resume'], {cwd, env});
+		t.is(resumed.exitCode, 0, `write point ${point}: resume must finish\n${resumed.stdout}${resumed.stderr}`);
+		t.notRegex(resumed.stdout, /holds ca\.key but no ca\.crt/);
+		await assertWholeSet(t, join(cwd, 'mtls-generic', 'certs'), `write point ${point}`);
+		await rm(cwd, {recursive: true, force: true});
+	}
+
+	// The staging directory, six files, the completion mark, six renames and the clean-up: every one was a kill point.
+	t.true(point > 14, `only ${point - 1} write points were found`);
+	t.true(point < 50, 'the run never got past the kill points');
+});
+
+async function sh(command: string[]): Promise<{code: number; output: string}> {
+	return new Promise(resolve => {
+		execFile(command[0]!, command.slice(1), (error, stdout, stderr) => {
+			resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr});
+		});
+	});
+}
+
+test('nothing is half-written: a full file system (a real 64k tmpfs) fails the certificate step naming the path and the cause, leaves nothing, and resume finishes once there is room', async t => {
+	const root = await tempDir(t, 'mtls-full-disk-');
+	const disk = join(root, 'disk');
+	await mkdir(disk);
+	const mounted = await sh(['mount', '-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]);
+	t.is(mounted.code, 0, `mount -t tmpfs needs root: ${mounted.output}`);
+	if (mounted.code !== 0) return;
+	t.teardown(async () => {
+		await sh(['umount', disk]);
+	});
+	// Leaves room for a few 4k pages: the CA fits, the leaves do not.
+	await writeFile(join(disk, 'filler'), Buffer.alloc(48 * 1024));
+	const out = join(disk, 'out');
+	const env = {MTLS_WIZARD_HOME: join(root, 'home')};
+	const failed = await runCli(['run', 'generic', '--target', 'bundle', '--out', out], {cwd: root, env});
+	t.is(failed.exitCode, 1, failed.stdout + failed.stderr);
+	t.regex(failed.stdout, /error: .*full file system \(no space left on device\) \(ENOSPC\)/);
+	t.regex(failed.stdout, new RegExp(join(out, 'certs').replaceAll('/', '\\/')));
+	t.notRegex(failed.stdout + failed.stderr, /unexpected error|\n\s+at /);
+	t.deepEqual(await readdir(join(out, 'certs')), [], 'no file, no staging directory, no temporary file is left');
+
+	await rm(join(disk, 'filler'));
+	const resumed = await runCli(['resume'], {cwd: root, env});
+	t.is(resumed.exitCode, 0, resumed.stdout + resumed.stderr);
+	await assertWholeSet(t, join(out, 'certs'), 'after resume');
+});
