@@ -8,7 +8,7 @@ test.serial('portainer --target helm: the chart runs Portainer EE with the mTLS 
 	// through the recipe's own answers (mtlsDomain=localhost, httpsPort).
 	const port = await freePort();
 	const image = 'portainer/portainer-ee:2.39.4';
-	const cluster = await startCluster(t, {[image]: [...standInImage('portainer-server'), `--bind-https=:${port}`, '--log-mode', 'NOCOLOR']});
+	const cluster = await startCluster(t, {[image]: standInImage('portainer-server', {}, [`--bind-https=:${port}`, '--log-mode', 'NOCOLOR'])});
 	const out = join(cluster.scratch, 'out');
 	const result = await cluster.cli([
 		'run', 'portainer', '--target', 'helm',

@@ -1,5 +1,6 @@
 import {join} from 'node:path';
 import test from 'ava';
+import type {StandInImage} from '../../support/kube-emulator/index.js';
 import {chartPath, freePort, shown, standInImage, startCluster} from './support.js';
 
 const extensions = ['http', 'kubernetes', 'container', 'host'] as const;
@@ -11,7 +12,7 @@ test.serial('steadybit --target helm: four extensions start with RequireAndVerif
 	// agent's default hostname verification (unsafe_ip_addresses) does not check, as for pod-IP DaemonSets; the
 	// certificate's Service DNS names are proved by the run's local handshake.
 	const ports = Object.fromEntries(await Promise.all(extensions.map(async name => [name, {port: await freePort(), health: await freePort()}] as const)));
-	const images: Record<string, string[]> = {};
+	const images: Record<string, StandInImage> = {};
 	for (const name of extensions) {
 		images[`ghcr.io/steadybit/extension-${name}:latest`] = standInImage('steadybit-extension', {
 			STEADYBIT_EXTENSION_PORT: String(ports[name]!.port),

@@ -5,7 +5,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {ExecutionContext} from 'ava';
 import {helmPath} from '../../support/helm.js';
-import {startKubeEmulator, type KubeEmulator} from '../../support/kube-emulator/index.js';
+import {startKubeEmulator, type KubeEmulator, type StandInImage} from '../../support/kube-emulator/index.js';
 import {runTool, type ToolResult} from '../../support/kube-emulator/run-tool.js';
 import {kubectlPath} from '../../support/kubectl.js';
 import {runCli, type CliResult} from '../../support/run-cli.js';
@@ -18,13 +18,25 @@ export {kubectlPath} from '../../support/kubectl.js';
 export const chartPath = (name: string) => fileURLToPath(new URL(`../../support/charts/${name}`, import.meta.url));
 
 /**
- * The argv the emulator runs for an image: a stand-in script under this Node, with extra environment in front
- * (through `env`, so it overrides the pod's own). The emulator runs every pod on the host's loopback, where a real
- * cluster gives each pod its own network namespace; the tests use this to give each stand-in its own free port
- * (and, where a stand-in needs it, a CA the real product would find in its image).
+ * The image's USER where platforms.md states it; the others run as root, like an image without USER, until their
+ * user is looked up (Portainer, SAP, the Harness delegate image and the Steadybit agent image are unverified).
  */
-export function standInImage(name: string, env: Record<string, string> = {}): string[] {
-	return ['/usr/bin/env', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), process.execPath, standInScript(name)];
+const imageUsers: Record<string, {uid: number; gid: number}> = {
+	// platforms.md 1.3: `ARG USER_UID=10000`, `adduser -u $USER_UID -D steadybit`, `USER steadybit` (gid: adduser -D's own group, INFER).
+	'steadybit-extension': {uid: 10_000, gid: 10_000},
+};
+
+/**
+ * What the emulator runs for an image: a stand-in script under this Node, with extra environment in front
+ * (through `env`, so it overrides the pod's own) and extra args after it, as the image's USER. The emulator runs
+ * every pod on the host's loopback, where a real cluster gives each pod its own network namespace; the tests use
+ * this to give each stand-in its own free port (and, where a stand-in needs it, a CA the real product would find in
+ * its image).
+ */
+export function standInImage(name: string, env: Record<string, string> = {}, args: string[] = []): StandInImage {
+	const entrypoint = ['/usr/bin/env', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), process.execPath, standInScript(name), ...args];
+	const user = imageUsers[name];
+	return user ? {entrypoint, user} : {entrypoint};
 }
 
 export type Cluster = {
@@ -39,7 +51,7 @@ export type Cluster = {
 };
 
 /** Starts an emulator with the given image map and stops it (and removes every file) in t.teardown. */
-export async function startCluster(t: ExecutionContext, images: Record<string, string[]>): Promise<Cluster> {
+export async function startCluster(t: ExecutionContext, images: Record<string, StandInImage>): Promise<Cluster> {
 	const kubectl = kubectlPath();
 	const helmDir = dirname(helmPath());
 	const emulator = await startKubeEmulator({images});
