@@ -1,12 +1,12 @@
-import {X509Certificate, createPrivateKey} from 'node:crypto';
+import {X509Certificate, createPrivateKey, type KeyObject} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
-import {StepFailedError, WizardError} from '../errors.js';
+import {StepFailedError, UsageError, WizardError} from '../errors.js';
 import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-fault.js';
 import {makeDirectories} from '../exec/make-directories.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
 import {inspectCertificate} from '../pki/inspect-certificate.js';
 import {issueCa} from '../pki/issue-ca.js';
-import {issueLeaf} from '../pki/issue-leaf.js';
+import {issueLeaf, signLeaf} from '../pki/issue-leaf.js';
 import {wholeDaysUntil} from '../pki/days.js';
 import {loadCa, type CaSources} from '../pki/load-ca.js';
 import {commitFiles, recoverStagedFiles, type OutputFile} from '../pki/write-private-files.js';
@@ -90,8 +90,25 @@ async function importedCa(step: IssueCertificatesStep, context: StepContext, sta
 	return ca;
 }
 
-/** Why an existing leaf cannot be reused, or undefined when it can. */
-function leafProblem(leaf: LeafSpec, certPem: string, keyPem: string, caPem: string, passphrase: string | undefined): string | undefined {
+/** Why an existing key cannot carry this leaf, or the key itself. */
+function readKey(leaf: LeafSpec, keyPem: string, passphrase: string | undefined): {key: KeyObject} | {problem: string} {
+	// Harness and others accept only PKCS#8 (platforms.md §4.2); an encrypted key only when the recipe asks for one.
+	const expectedHeader = passphrase === undefined ? '-----BEGIN PRIVATE KEY-----' : '-----BEGIN ENCRYPTED PRIVATE KEY-----';
+	if (!keyPem.trim().startsWith(expectedHeader)) return {problem: `it is not ${passphrase === undefined ? 'an unencrypted' : 'an encrypted'} PKCS#8 key`};
+	let key: KeyObject;
+	try {
+		key = createPrivateKey({key: keyPem, format: 'pem', ...(passphrase === undefined ? {} : {passphrase})});
+	} catch {
+		return {problem: passphrase === undefined ? 'it cannot be read as a private key' : 'it cannot be read with the given passphrase'};
+	}
+
+	const bits = key.asymmetricKeyDetails?.modulusLength;
+	if (key.asymmetricKeyType !== 'rsa' || bits !== leaf.keySize) return {problem: `it is ${key.asymmetricKeyType === 'rsa' ? `RSA ${bits}` : `a ${key.asymmetricKeyType} key`}, and the plan asks for RSA ${leaf.keySize}`};
+	return {key};
+}
+
+/** Why an existing certificate cannot be reused with its key, or undefined when it can. */
+function certificateProblem(leaf: LeafSpec, certPem: string, key: KeyObject, caPem: string): string | undefined {
 	let report;
 	try {
 		report = inspectCertificate(certPem, {caPem});
@@ -109,44 +126,42 @@ function leafProblem(leaf: LeafSpec, certPem: string, keyPem: string, caPem: str
 	const eku = report.extendedKeyUsage;
 	if (eku && leaf.role !== 'client' && !eku.includes('serverAuth')) return 'it lacks serverAuth';
 	if (eku && leaf.role !== 'server' && !eku.includes('clientAuth')) return 'it lacks clientAuth';
-	// Harness and others accept only PKCS#8 (platforms.md §4.2); an encrypted key only when the recipe asks for one.
-	const expectedHeader = passphrase === undefined ? '-----BEGIN PRIVATE KEY-----' : '-----BEGIN ENCRYPTED PRIVATE KEY-----';
-	if (!keyPem.trim().startsWith(expectedHeader)) return `its key is not ${passphrase === undefined ? 'an unencrypted' : 'an encrypted'} PKCS#8 key`;
-	try {
-		const key = createPrivateKey({key: keyPem, format: 'pem', ...(passphrase === undefined ? {} : {passphrase})});
-		if (!new X509Certificate(certPem).checkPrivateKey(key)) return 'its key does not match the certificate';
-	} catch {
-		return 'its key cannot be read with the given passphrase';
-	}
-
+	if (!new X509Certificate(certPem).checkPrivateKey(key)) return 'it does not match the key';
 	return undefined;
 }
 
+/**
+ * An existing key is never overwritten (readme): when its certificate is missing or unusable, a new certificate is
+ * issued for the same key. A key that cannot serve stops the run (exit 2) naming the file; the user moves it away.
+ */
 async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext): Promise<Staged> {
 	const paths = leafPaths(step.dir, leaf);
 	const passphrase = leaf.keyPassphrase ? secretResolver(context.secrets, step.id)(leaf.keyPassphrase) : undefined;
-	const [cert, key] = await Promise.all([readIfPresent(paths.cert), readIfPresent(paths.key)]);
-	if (cert !== undefined && key !== undefined && !freshCa) {
-		const problem = leafProblem(leaf, cert, key, ca.certificatePem, passphrase);
-		if (problem === undefined) {
-			info(context, `reusing ${paths.cert} (valid, carries every name)`);
-			return [];
-		}
-
-		info(context, `replacing ${leaf.id}.crt and ${leaf.id}.key: ${problem}`);
-	} else if (cert !== undefined || key !== undefined) {
-		info(context, `replacing ${leaf.id}.crt and ${leaf.id}.key: ${freshCa ? 'the CA is new' : 'one of the pair is missing'}`);
+	const [cert, keyPem] = await Promise.all([readIfPresent(paths.cert), readIfPresent(paths.key)]);
+	const spec = {role: leaf.role, commonName: leaf.commonName, dnsNames: leaf.dnsNames, ipAddresses: leaf.ipAddresses, days: leaf.days, keySize: leaf.keySize};
+	if (keyPem === undefined) {
+		if (cert !== undefined) info(context, `replacing ${leaf.id}.crt: there is no ${leaf.id}.key beside it`);
+		const issued = await issueLeaf(ca, spec, passphrase);
+		return [
+			{name: `${leaf.id}.key`, content: issued.privateKeyPem, secret: true},
+			{name: `${leaf.id}.crt`, content: issued.certificatePem, secret: false},
+		];
 	}
 
-	const issued = await issueLeaf(
-		ca,
-		{role: leaf.role, commonName: leaf.commonName, dnsNames: leaf.dnsNames, ipAddresses: leaf.ipAddresses, days: leaf.days, keySize: leaf.keySize},
-		passphrase,
-	);
-	return [
-		{name: `${leaf.id}.key`, content: issued.privateKeyPem, secret: true},
-		{name: `${leaf.id}.crt`, content: issued.certificatePem, secret: false},
-	];
+	const read = readKey(leaf, keyPem, passphrase);
+	if ('problem' in read) {
+		throw new UsageError(`${paths.key}: ${read.problem}, and an existing key is never overwritten. Move it away to have a new key issued, then continue with mtls-wizard resume.`);
+	}
+
+	const problem = cert === undefined ? `there is no ${leaf.id}.crt` : freshCa ? 'the CA is new' : certificateProblem(leaf, cert, read.key, ca.certificatePem);
+	if (problem === undefined) {
+		info(context, `reusing ${paths.cert} (valid, carries every name)`);
+		return [];
+	}
+
+	info(context, `issuing a new ${leaf.id}.crt for the existing ${leaf.id}.key: ${problem}`);
+	const issued = await signLeaf(ca, spec, read.key);
+	return [{name: `${leaf.id}.crt`, content: issued.certificatePem, secret: false}];
 }
 
 /**
@@ -175,7 +190,7 @@ export async function ensureCertificates(step: IssueCertificatesStep, context: S
 			'Nothing was half-written. Free space or fix the mount, then continue with mtls-wizard resume (or start again with another --out).',
 		);
 	});
-	const issued = leaves.filter(files => files.length > 0).length;
+	const issued = leaves.filter(files => files.some(file => file.name.endsWith('.crt'))).length;
 	const reused = step.leaves.length - issued;
 	return {
 		detail: `${fresh ? 'new CA' : 'CA kept'}; ${issued} certificate${issued === 1 ? '' : 's'} issued${reused > 0 ? `, ${reused} reused` : ''}`,
