@@ -1,11 +1,11 @@
 import {createPrivateKey, X509Certificate} from 'node:crypto';
 import {readFile, rename, rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {runCli} from '../support/run-cli.js';
 import {tempDir} from '../support/temp-dir.js';
 
-async function firstRun(t: Parameters<Parameters<typeof test>[1]>[0]) {
+async function firstRun(t: ExecutionContext) {
 	const cwd = await tempDir(t, 'mtls-existing-key-');
 	const env = {MTLS_WIZARD_HOME: join(cwd, 'home')};
 	const first = await runCli(['run', 'generic', '--target', 'bundle'], {cwd, env});
