@@ -1,22 +1,40 @@
 import test from 'ava';
 import {chmod, copyFile, mkdir, mkdtemp, readFile, rm} from 'node:fs/promises';
-import https from 'node:https';
+import {connect} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {stripAnsi} from '../source/steps/log-checks.js';
-import {docker, initSwarm, runCommand, startPrivateDocker, type PrivateDocker} from './support/private-docker.js';
+import {
+	docker,
+	dockerHostAddress,
+	freePort,
+	httpsGetInNamespace,
+	initSwarm,
+	inNamespace,
+	runCommand,
+	startPrivateDocker,
+	type PrivateDocker,
+} from './support/private-docker.js';
 import {buildStandInImage} from './support/stand-in-image.js';
 import {makeTestPki, type TestPki} from './support/stand-ins/openssl-pki.js';
-import {freePort} from './support/stand-ins/run-stand-in.js';
 
 let engine: PrivateDocker | undefined;
 let pki: TestPki;
 let work: string;
+/** The host's links and firewall before the engine started: starting it must change neither. */
+let hostBefore: {links: string; iptables: string};
+
+async function hostNetworkState(): Promise<{links: string; iptables: string}> {
+	const links = (await runCommand('ip', ['-o', 'link', 'show'])).stdout.split('\n').map(line => line.split(':')[1]?.trim()).sort().join(' ');
+	const iptables = (await runCommand('iptables-save', [])).stdout.split('\n').filter(line => !line.startsWith('#')).join('\n');
+	return {links, iptables};
+}
 
 test.before(async () => {
 	work = await mkdtemp(join(tmpdir(), 'mtls-docker-support-'));
 	pki = await makeTestPki(join(work, 'pki'));
+	hostBefore = await hostNetworkState();
 	engine = await startPrivateDocker();
 });
 
@@ -25,20 +43,21 @@ test.after.always(async () => {
 	await rm(work, {recursive: true, force: true});
 });
 
-function env(): NodeJS.ProcessEnv {
+function setup(): PrivateDocker {
 	if (!engine) {
 		throw new Error('private engine did not start');
 	}
 
-	return engine.env;
+	return engine;
 }
 
-async function waitForLogs(command: string[], pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-	const deadline = Date.now() + timeoutMs;
+async function waitForLogs(command: string[], pattern: RegExp): Promise<string> {
+	// Not a timing assertion: the deadline turns a line that never comes into a failure that shows the log.
+	const deadline = Date.now() + 60_000;
 	let logs = '';
 	while (Date.now() < deadline) {
-		const result = await runCommand('docker', command, {env: env()});
-		logs = result.stdout + result.stderr;
+		const result = await runCommand('docker', command, {env: setup().env});
+		logs = stripAnsi(result.stdout + result.stderr);
 		if (pattern.test(logs)) {
 			return logs;
 		}
@@ -46,86 +65,186 @@ async function waitForLogs(command: string[], pattern: RegExp, timeoutMs = 30_00
 		await sleep(200);
 	}
 
-	throw new Error(`docker ${command.join(' ')}: no line matching ${String(pattern)}. Logs:\n${logs}`);
+	throw new Error(`docker ${command.join(' ')}: no line matching ${String(pattern)} within 60 s. Logs:\n${logs}`);
 }
 
-async function get(port: number, identity: {cert: string; key: string}): Promise<number> {
-	const [ca, cert, key] = await Promise.all([readFile(pki.ca.cert), readFile(identity.cert), readFile(identity.key)]);
-	return new Promise((resolve, reject) => {
-		https.get(`https://127.0.0.1:${port}/`, {ca, cert, key, agent: false}, response => {
-			response.resume();
-			resolve(response.statusCode ?? 0);
-		}).on('error', reject);
-	});
+/** Runs a container to its end and returns its exit code and both log streams. */
+async function runToEnd(args: string[]): Promise<{exitCode: number; logs: string}> {
+	const {env} = setup();
+	const id = (await docker(env, ['run', '-d', ...args])).trim();
+	const exitCode = Number((await docker(env, ['wait', id])).trim());
+	const result = await runCommand('docker', ['logs', id], {env});
+	await runCommand('docker', ['rm', '-f', id], {env});
+	return {exitCode, logs: stripAnsi(result.stdout + result.stderr)};
 }
 
-test.serial('the private engine answers and uses no bridge', async t => {
-	const info = JSON.parse(await docker(env(), ['info', '--format', '{{json .}}'])) as {ServerVersion: string; Driver: string};
-	t.truthy(info.ServerVersion);
-	t.log(`dockerd ${info.ServerVersion}, storage driver ${info.Driver}`);
-	const networks = (await docker(env(), ['network', 'ls', '--format', '{{.Name}}'])).trim().split('\n');
-	t.false(networks.includes('bridge'));
+/** A directory holding a server pair as the wizard writes it: key 0600, owned by whoever runs the tests (root). */
+async function serverSecretDir(name: string): Promise<string> {
+	const dir = join(work, name);
+	await mkdir(dir, {mode: 0o700});
+	await copyFile(pki.server.cert, join(dir, 'tls.crt'));
+	await copyFile(pki.server.key, join(dir, 'tls.key'));
+	await chmod(join(dir, 'tls.key'), 0o600);
+	await copyFile(pki.ca.cert, join(dir, 'ca.crt'));
+	return dir;
+}
+
+// Files mounted one by one, as the recipe does: the file's own owner and mode decide who may read it.
+const extensionEnv = (dir: string, port: number) => [
+	...['tls.crt', 'tls.key', 'ca.crt'].flatMap(file => ['-v', `${join(dir, file)}:/etc/extension/certificates/server/${file}:ro`]),
+	'-e', 'STEADYBIT_EXTENSION_TLS_SERVER_CERT=/etc/extension/certificates/server/tls.crt',
+	'-e', 'STEADYBIT_EXTENSION_TLS_SERVER_KEY=/etc/extension/certificates/server/tls.key',
+	'-e', 'STEADYBIT_EXTENSION_TLS_CLIENT_CAS=/etc/extension/certificates/server/ca.crt',
+	'-e', `STEADYBIT_EXTENSION_PORT=${port}`,
+];
+
+test.serial('the private engine runs in a network namespace of its own: bridge and iptables inside, the host network untouched', async t => {
+	const {env, netns} = setup();
+	const networks = (await docker(env, ['network', 'ls', '--format', '{{.Name}}'])).trim().split('\n');
+	t.true(networks.includes('bridge'), 'the default bridge exists');
+	const [ip, ipArgs] = inNamespace(netns, 'ip', ['-4', '-o', 'addr', 'show', 'docker0']);
+	t.regex((await runCommand(ip, ipArgs)).stdout, new RegExp(`inet ${dockerHostAddress.replaceAll('.', '\\.')}/16`));
+	const [iptables, iptablesArgs] = inNamespace(netns, 'iptables-save', []);
+	t.regex((await runCommand(iptables, iptablesArgs)).stdout, /^:DOCKER - /m, 'dockerd wrote its iptables rules inside the namespace');
+	t.deepEqual(await hostNetworkState(), hostBefore, 'the host has the same links and firewall rules as before the engine started');
 });
 
-test.serial('a Steadybit extension stand-in container with mounted certificates: startup line, mTLS accepted, other CA refused', async t => {
-	const image = await buildStandInImage(env(), 'steadybit-extension');
-	t.is(image, 'stand-in/steadybit-extension:test');
-	const secretDir = join(work, 'extension-secret');
-	const clientCaDir = join(work, 'client-ca-secret');
-	await mkdir(secretDir, {mode: 0o700});
-	await mkdir(clientCaDir, {mode: 0o700});
-	await copyFile(pki.server.cert, join(secretDir, 'tls.crt'));
-	await copyFile(pki.server.key, join(secretDir, 'tls.key'));
-	await chmod(join(secretDir, 'tls.key'), 0o600);
-	await copyFile(pki.ca.cert, join(clientCaDir, 'tls.crt'));
+test.serial('a port published from the default bridge answers inside the namespace, not on the host', async t => {
+	const {env, netns} = setup();
+	const image = await buildStandInImage(env, 'portainer-server');
+	const dir = await serverSecretDir('portainer-published');
 	const port = await freePort();
-	const name = `extension-${port}`;
-	t.teardown(async () => {
-		await runCommand('docker', ['rm', '-f', name], {env: env()});
-	});
-	await docker(env(), [
-		'run', '-d', '--name', name, '--network', 'host',
-		'-v', `${secretDir}:/etc/extension/certificates/extension-tls:ro`,
-		'-v', `${clientCaDir}:/etc/extension/certificates/client-ca:ro`,
-		'-e', 'STEADYBIT_EXTENSION_TLS_SERVER_CERT=/etc/extension/certificates/extension-tls/tls.crt',
-		'-e', 'STEADYBIT_EXTENSION_TLS_SERVER_KEY=/etc/extension/certificates/extension-tls/tls.key',
-		'-e', 'STEADYBIT_EXTENSION_TLS_CLIENT_CAS=/etc/extension/certificates/client-ca/tls.crt',
-		'-e', `STEADYBIT_EXTENSION_PORT=${port}`,
-		image,
+	await docker(env, [
+		'run', '-d', '--name', 'published', '-p', `${port}:9443`, '-v', `${dir}:/certs:ro`, image,
+		'--mtlscacert', '/certs/ca.crt', '--mtlscert', '/certs/tls.crt', '--mtlskey', '/certs/tls.key',
 	]);
-	await waitForLogs(['logs', name], new RegExp(`Z INF Starting extension https server on port ${port} \\(ClientAuth: RequireAndVerifyClientCert\\)`));
-	const stdoutOnly = await docker(env(), ['logs', name]);
-	t.is(stdoutOnly, '', 'the extension logs to stderr');
-
-	t.is(await get(port, pki.client), 200);
-	await t.throwsAsync(get(port, pki.otherClient));
-	await waitForLogs(['logs', name], /ERR http: TLS handshake error from 127\.0\.0\.1:\d+: tls: failed to verify certificate: x509: certificate signed by unknown authority/);
-});
-
-test.serial('swarm on the private engine: a Portainer server stand-in service reads its mTLS files from docker secrets', async t => {
-	await initSwarm(env());
-	const image = await buildStandInImage(env(), 'portainer-server');
-	for (const [secret, file] of [['portainer.mtlscacert', pki.ca.cert], ['portainer.mtlscert', pki.server.cert], ['portainer.mtlskey', pki.server.key]] as const) {
-		await docker(env(), ['secret', 'create', secret, '-'], await readFile(file));
+	t.teardown(async () => {
+		await runCommand('docker', ['rm', '-f', 'published'], {env});
+	});
+	await waitForLogs(['logs', 'published'], /starting HTTPS server \| bind_address=:9443/);
+	const url = `https://127.0.0.1:${port}/api/endpoints/1/edge/status`;
+	let answer = await httpsGetInNamespace(netns, {url, servername: 'localhost', ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key});
+	// docker-proxy binds right after the container starts; a refusal until then is not the answer under test.
+	for (let attempt = 0; answer.code === 'ECONNREFUSED' && attempt < 100; attempt++) {
+		await sleep(100);
+		answer = await httpsGetInNamespace(netns, {url, servername: 'localhost', ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key});
 	}
 
-	const port = await freePort();
-	await docker(env(), [
-		'service', 'create', '--detach', '--no-resolve-image', '--name', 'portainer', '--network', 'host',
-		'--secret', 'portainer.mtlscacert', '--secret', 'portainer.mtlscert', '--secret', 'portainer.mtlskey',
-		image,
-		'--mtlscacert', '/run/secrets/portainer.mtlscacert', '--mtlscert', '/run/secrets/portainer.mtlscert', '--mtlskey', '/run/secrets/portainer.mtlskey',
-		'--bind-https', `127.0.0.1:${port}`,
-	]);
-	const logs = await waitForLogs(['service', 'logs', '--raw', 'portainer'], /starting HTTPS server/, 60_000);
-	t.regex(stripAnsi(logs), new RegExp(`INF api/http/server\\.go:365 > starting HTTPS server \\| bind_address=127\\.0\\.0\\.1:${port}`));
-	const status = await new Promise<number>((resolve, reject) => {
-		void Promise.all([readFile(pki.ca.cert), readFile(pki.client.cert), readFile(pki.client.key)]).then(([ca, cert, key]) => {
-			https.get(`https://127.0.0.1:${port}/api/endpoints/1/edge/status`, {ca, cert, key, agent: false}, response => {
-				response.resume();
-				resolve(response.statusCode ?? 0);
-			}).on('error', reject);
-		});
+	t.is(answer.status, 200, JSON.stringify(answer));
+	const onHost = await new Promise<string>(resolve => {
+		connect(port, '127.0.0.1').once('connect', function (this: ReturnType<typeof connect>) {
+			this.destroy();
+			resolve('connected');
+		}).once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
 	});
-	t.is(status, 200);
+	t.is(onHost, 'ECONNREFUSED', 'nothing of the namespace is published on the host');
+});
+
+test.serial('containers resolve *.test to the Docker host through the namespace DNS, and nothing outside it', async t => {
+	const {env} = setup();
+	const image = await buildStandInImage(env, 'portainer-agent');
+	const lookup = (name: string) => [
+		'--entrypoint', process.execPath, image, '-e',
+		`require('dns').lookup(${JSON.stringify(name)}, (error, address) => console.log(error ? 'ERR ' + error.code : address))`,
+	];
+	t.is((await runToEnd(lookup('portainer.test'))).logs.trim(), dockerHostAddress);
+	t.is((await runToEnd(lookup('registry-1.docker.io'))).logs.trim(), 'ERR ENOTFOUND');
+});
+
+test.serial('Steadybit extension image (USER steadybit, uid 10000): a 0600 key bind-mounted from the host stops it with the product\'s permission-denied line', async t => {
+	const {env} = setup();
+	const image = await buildStandInImage(env, 'steadybit-extension');
+	const inspect = JSON.parse(await docker(env, ['image', 'inspect', image])) as Array<{Config: {User: string}}>;
+	t.is(inspect[0]!.Config.User, 'steadybit');
+	const dir = await serverSecretDir('extension-0600');
+	// The old setup: the wizard's key as it is on the host, the container as the image's user.
+	const refused = await runToEnd([...extensionEnv(dir, 8085), image]);
+	t.is(refused.exitCode, 1);
+	t.regex(refused.logs, /FTL Failed to start extension server error="failed to load TLS certificate: failed loading tls key pair: open \/etc\/extension\/certificates\/server\/tls\.key: permission denied"/);
+
+	// Run as the key's owner (what the recipe does with the invoking user's ids), it starts with mutual TLS.
+	const name = 'extension-as-owner';
+	await docker(env, ['run', '-d', '--name', name, '--user', `${process.getuid!()}:${process.getgid!()}`, ...extensionEnv(dir, 8085), image]);
+	t.teardown(async () => {
+		await runCommand('docker', ['rm', '-f', name], {env});
+	});
+	await waitForLogs(['logs', name], /INF Starting extension https server on port 8085 \(ClientAuth: RequireAndVerifyClientCert\)/);
+});
+
+test.serial('Steadybit agent as uid 10000 (the chart\'s runAsUser): a 0600 key from the host ends it with AccessDeniedException', async t => {
+	const {env} = setup();
+	const image = await buildStandInImage(env, 'steadybit-agent');
+	const dir = join(work, 'agent-0600');
+	await mkdir(dir, {mode: 0o700});
+	await copyFile(pki.client.cert, join(dir, 'tls.crt'));
+	await copyFile(pki.client.key, join(dir, 'tls.key'));
+	await chmod(join(dir, 'tls.key'), 0o600);
+	const refused = await runToEnd([
+		'-v', `${join(dir, 'tls.crt')}:/opt/steadybit/agent/etc/extensions/client/tls.crt:ro`,
+		'-v', `${join(dir, 'tls.key')}:/opt/steadybit/agent/etc/extensions/client/tls.key:ro`,
+		'-e', 'STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_CHAIN_FILE=/opt/steadybit/agent/etc/extensions/client/tls.crt',
+		'-e', 'STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_KEY_FILE=/opt/steadybit/agent/etc/extensions/client/tls.key',
+		image,
+	]);
+	t.is(refused.exitCode, 1);
+	t.regex(refused.logs, /ERROR .*c\.s\.k\.c\.service\.ExtensionHttpClient.*Failed to configure extension http client: java\.nio\.file\.AccessDeniedException: \/opt\/steadybit\/agent\/etc\/extensions\/client\/tls\.key/);
+});
+
+test.serial('extension-kit before v1.10.0 stops on a client CA it cannot load; from v1.10.0 it warns and starts', async t => {
+	const {env} = setup();
+	const image = await buildStandInImage(env, 'steadybit-extension');
+	const dir = await serverSecretDir('extension-bad-ca');
+	const badCa = ['-e', 'STEADYBIT_EXTENSION_TLS_CLIENT_CAS=/etc/extension/certificates/client-ca/tls.crt'];
+	const asOwner = ['--user', `${process.getuid!()}:${process.getgid!()}`];
+	const old = await runToEnd([...asOwner, ...extensionEnv(dir, 8085), ...badCa, '-e', 'STAND_IN_EXTENSION_KIT_VERSION=1.9.6', image]);
+	t.is(old.exitCode, 1);
+	t.regex(old.logs, /FTL Failed to start extension server error="failed to load TLS client CA certificates: lstat \/etc\/extension\/certificates\/client-ca\/tls\.crt: no such file or directory"/);
+
+	const name = 'extension-current-kit';
+	await docker(env, ['run', '-d', '--name', name, ...asOwner, ...extensionEnv(dir, 8085), ...badCa, image]);
+	t.teardown(async () => {
+		await runCommand('docker', ['rm', '-f', name], {env});
+	});
+	const logs = await waitForLogs(['logs', name], /ClientAuth: RequireAndVerifyClientCert/);
+	t.regex(logs, /WRN failed to load TLS client CA certificates/);
+});
+
+test.serial('swarm: the Portainer Edge Agent in cluster mode exits on --network host (no tasks.<service> DNS) and polls from an overlay network', async t => {
+	const {env} = setup();
+	await initSwarm(env);
+	const [server, agent] = await Promise.all([buildStandInImage(env, 'portainer-server'), buildStandInImage(env, 'portainer-agent')]);
+	const dir = await serverSecretDir('portainer-swarm');
+	const port = await freePort();
+	// The server as a plain container publishing its port: the agent reaches it as portainer.test (the Docker host).
+	await docker(env, [
+		'run', '-d', '--name', 'portainer', '-p', `${port}:9443`, '-v', `${dir}:/certs:ro`, server,
+		'--mtlscacert', '/certs/ca.crt', '--mtlscert', '/certs/tls.crt', '--mtlskey', '/certs/tls.key',
+	]);
+	await waitForLogs(['logs', 'portainer'], /starting HTTPS server/);
+	for (const [secret, file] of [['portainer.mtlscacert', pki.ca.cert], ['portainer.mtlscert', pki.client.cert], ['portainer.mtlskey', pki.client.key]] as const) {
+		await docker(env, ['secret', 'create', secret, '-'], await readFile(file));
+	}
+
+	const socket = env['DOCKER_HOST']!.replace(/^unix:\/\//, '');
+	const edgeKey = Buffer.from(`https://portainer.test:${port}|portainer.test:8000|stand-in-fingerprint|1`).toString('base64');
+	const agentService = (name: string, network: string) => [
+		'service', 'create', '--detach', '--no-resolve-image', '--name', name, '--network', network, '--mode', 'global',
+		'--restart-condition', 'none',
+		'--secret', 'portainer.mtlscacert', '--secret', 'portainer.mtlscert', '--secret', 'portainer.mtlskey',
+		'--mount', `type=bind,src=${socket},dst=/var/run/docker.sock`,
+		'-e', 'EDGE=1', '-e', 'EDGE_ID=edge-1', '-e', `EDGE_KEY=${edgeKey}`, '-e', 'EDGE_INSECURE_POLL=0', '-e', 'LOG_LEVEL=DEBUG', '-e', 'LOG_MODE=NOCOLOR',
+		'-e', `AGENT_CLUSTER_ADDR=tasks.${name}`,
+		agent,
+		'--mtlscacert', '/run/secrets/portainer.mtlscacert', '--mtlscert', '/run/secrets/portainer.mtlscert', '--mtlskey', '/run/secrets/portainer.mtlskey',
+	];
+
+	await docker(env, agentService('agent_on_host', 'host'));
+	const fatal = await waitForLogs(['service', 'logs', '--raw', 'agent_on_host'], /unable to retrieve a list of IP/);
+	t.regex(fatal, /FTL cmd\/agent\/main\.go:133 > unable to retrieve a list of IP associated to the host \| error="lookup tasks\.agent_on_host on [\d.]+:53: no such host" host=tasks\.agent_on_host/);
+	t.notRegex(fatal, /checkin_interval_seconds=/);
+
+	await docker(env, ['network', 'create', '--driver', 'overlay', 'portainer_agent_network']);
+	await docker(env, agentService('portainer_edge_agent', 'portainer_agent_network'));
+	const polled = await waitForLogs(['service', 'logs', '--raw', 'portainer_edge_agent'], /checkin_interval_seconds=|an error occured|FTL/);
+	t.regex(polled, /DBG edge\/poll\.go:171 > +\| checkin_interval_seconds=5/, polled);
 });

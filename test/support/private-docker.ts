@@ -1,9 +1,10 @@
 import {execFile, spawn, type ChildProcess} from 'node:child_process';
 import {accessSync, constants, openSync, closeSync, readFileSync, existsSync} from 'node:fs';
-import {lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
+import {lstat, mkdir, mkdtemp, readdir, readFile, rm} from 'node:fs/promises';
 import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {setTimeout as sleep} from 'node:timers/promises';
 
 export type PrivateDocker = {
@@ -11,7 +12,9 @@ export type PrivateDocker = {
 	host: string;
 	/** process.env plus DOCKER_HOST and a private DOCKER_CONFIG: pass it to every docker command. */
 	env: NodeJS.ProcessEnv;
-	/** Removes containers, leaves the swarm, stops dockerd and its containerd, unmounts and deletes everything it made. */
+	/** The network namespace the engine and its containers live in; see inNamespace(). */
+	netns: string;
+	/** Removes containers, leaves the swarm, stops dockerd, its containerd and the DNS server, unmounts and deletes everything it made, the namespace included. */
 	stop(): Promise<void>;
 };
 
@@ -63,24 +66,33 @@ function findExecutable(name: string): string | undefined {
 	return undefined;
 }
 
-function requireTools(): string {
-	const missing: string[] = [];
-	const dockerd = findExecutable('dockerd');
-	for (const name of ['dockerd', 'containerd', 'containerd-shim-runc-v2', 'runc', 'docker']) {
-		if (!findExecutable(name)) {
-			missing.push(name);
-		}
+const packageOf: Record<string, string> = {
+	dockerd: 'docker.io', containerd: 'docker.io', 'containerd-shim-runc-v2': 'docker.io', runc: 'docker.io', docker: 'docker.io',
+	ip: 'iproute2', nsenter: 'util-linux', iptables: 'iptables',
+};
+
+/** The absolute path of a tool the private engine needs; throws naming the Debian package when it is missing. */
+function tool(name: string): string {
+	const found = findExecutable(name);
+	if (!found) {
+		throw new Error(`Cannot start a private Docker engine: ${name} not found on PATH or in /usr/sbin. Install Debian's ${packageOf[name] ?? name} (apt-get install ${packageOf[name] ?? name}).`);
 	}
 
-	if (missing.length > 0 || !dockerd) {
-		throw new Error(`Cannot start a private Docker engine: ${missing.join(', ')} not found on PATH or in /usr/sbin. Install Debian's docker.io (apt-get install docker.io).`);
+	return found;
+}
+
+function requireTools(): string {
+	const missing = Object.keys(packageOf).filter(name => !findExecutable(name));
+	if (missing.length > 0) {
+		const packages = [...new Set(missing.map(name => packageOf[name]!))].join(' ');
+		throw new Error(`Cannot start a private Docker engine: ${missing.join(', ')} not found on PATH or in /usr/sbin. Install Debian's ${packages} (apt-get install ${packages}).`);
 	}
 
 	if (process.getuid?.() !== 0) {
-		throw new Error('Cannot start a private Docker engine: dockerd needs root (this process runs as uid ' + String(process.getuid?.()) + ').');
+		throw new Error('Cannot start a private Docker engine: dockerd and network namespaces need root (this process runs as uid ' + String(process.getuid?.()) + ').');
 	}
 
-	return dockerd;
+	return tool('dockerd');
 }
 
 function mountsUnder(root: string): string[] {
@@ -90,10 +102,6 @@ function mountsUnder(root: string): string[] {
 		.map(line => line.split(' ')[4])
 		.filter((point): point is string => point !== undefined && (point === root || point.startsWith(root + '/')))
 		.sort((a, b) => b.length - a.length);
-}
-
-function linkExists(name: string): boolean {
-	return existsSync(`/sys/class/net/${name}`);
 }
 
 async function unmountAll(root: string): Promise<void> {
@@ -161,16 +169,92 @@ async function tail(file: string, lines: number): Promise<string> {
 	}
 }
 
-const swarmLockDir = join(tmpdir(), 'mtls-wizard-swarm.lock');
-const swarmHolders = new Set<string>();
+const namespacePrefix = 'mtls-test-';
+let namespaceCount = 0;
+
+/** The default bridge's gateway: the Docker host as its containers see it, where published ports answer. */
+export const dockerHostAddress = '172.17.0.1';
+
+/** Names under this suffix resolve to the Docker host in every container of a private engine (test-dns.mjs). */
+export const testDomainSuffix = '.test';
+
+const testDnsScript = fileURLToPath(new URL('test-dns.mjs', import.meta.url));
+
+function namespacePath(name: string): string {
+	return `/run/netns/${name}`;
+}
+
+/** argv that runs `file args` inside the network namespace. nsenter execs in place, so a signal reaches `file`. */
+export function inNamespace(netns: string, file: string, args: string[]): [string, string[]] {
+	return [tool('nsenter'), [`--net=${namespacePath(netns)}`, file, ...args]];
+}
+
+async function deleteNamespace(name: string): Promise<void> {
+	const pids = (await runCommand(tool('ip'), ['netns', 'pids', name])).stdout.split('\n').map(Number).filter(pid => Number.isInteger(pid) && pid > 0);
+	for (const pid of pids) {
+		try {
+			process.kill(pid, 'SIGKILL');
+		} catch {}
+	}
+
+	for (let attempt = 0; attempt < 50 && pids.some(pidAlive); attempt++) {
+		await sleep(100);
+	}
+
+	await runCommand(tool('ip'), ['netns', 'delete', name]);
+}
+
+/** Namespaces of crashed test processes (the pid in the name is gone): their processes are killed, then they go. */
+async function removeOrphanedNamespaces(): Promise<void> {
+	const names = (await runCommand(tool('ip'), ['netns', 'list'])).stdout.split('\n').map(line => line.split(' ')[0] ?? '');
+	for (const name of names) {
+		const owner = /^mtls-test-(\d+)-\d+$/.exec(name)?.[1];
+		if (owner && !pidAlive(Number(owner))) {
+			await deleteNamespace(name);
+		}
+	}
+}
+
+/** Starts a process in the namespace and resolves once it prints `ready` on stdout. */
+async function startReady(netns: string, file: string, args: string[], ready: RegExp): Promise<ChildProcess> {
+	const [command, argv] = inNamespace(netns, file, args);
+	const child = spawn(command, argv, {stdio: ['ignore', 'pipe', 'pipe']});
+	let output = '';
+	await new Promise<void>((resolve, reject) => {
+		const onData = (chunk: Buffer) => {
+			output += chunk.toString('utf8');
+			if (ready.test(output)) resolve();
+		};
+
+		child.stdout!.on('data', onData);
+		child.stderr!.on('data', onData);
+		child.once('exit', code => {
+			reject(new Error(`${file} ${args.join(' ')} exited (${String(code)}) before it was ready: ${output.trim()}`));
+		});
+	});
+	return child;
+}
 
 /**
- * Starts a dockerd of its own: own socket, data root, exec root (with its own managed containerd), no bridge, no iptables.
- * Containers on it must use `--network host` or `none`. Throws, naming what is missing, when the engine cannot run here.
+ * Starts a dockerd of its own inside a network namespace of its own (`ip netns add`, then `nsenter --net=…`; not
+ * `ip netns exec`, which remounts /sys so dockerd fails with "Devices cgroup isn't mounted"), with its own socket,
+ * data and exec roots, and bridge networking and iptables on: inside the namespace containers get the networks
+ * users have (the default bridge with published ports, user-defined networks, swarm overlays with tasks.<service>
+ * DNS) while nothing of the host's network changes. Containers resolve `*.test` to the Docker host through a DNS
+ * server in the namespace. Programs that must reach the containers (the wizard, test clients) run inside it
+ * through inNamespace(). Throws, naming what is missing, when the engine cannot run here.
  */
 export async function startPrivateDocker(): Promise<PrivateDocker> {
 	const dockerd = requireTools();
+	await removeOrphanedNamespaces();
 	await removeOrphanedEngines();
+	const netns = `${namespacePrefix}${process.pid}-${namespaceCount++}`;
+	const created = await runCommand(tool('ip'), ['netns', 'add', netns]);
+	if (created.exitCode !== 0) {
+		throw new Error(`Cannot create the network namespace ${netns} for a private Docker engine: ${created.stderr.trim()}`);
+	}
+
+	await runCommand(tool('ip'), ['-n', netns, 'link', 'set', 'lo', 'up']);
 	const root = await mkdtemp(join(tmpdir(), enginePrefix));
 	const dataRoot = join(root, 'data');
 	const execRoot = join(root, 'exec');
@@ -184,35 +268,22 @@ export async function startPrivateDocker(): Promise<PrivateDocker> {
 	delete env['DOCKER_TLS_VERIFY'];
 	delete env['DOCKER_CERT_PATH'];
 
-	const logFd = openSync(logFile, 'a');
-	const daemon = spawn(dockerd, [
-		'--host', host,
-		'--data-root', dataRoot,
-		'--exec-root', execRoot,
-		'--pidfile', join(root, 'dockerd.pid'),
-		'--bridge=none',
-		'--iptables=false',
-		'--ip6tables=false',
-		'--ip-forward=false',
-		'--ip-masq=false',
-		'--userland-proxy=false',
-	], {stdio: ['ignore', logFd, logFd]});
-	closeSync(logFd);
-	// A crashed test must not leave a daemon behind; SIGTERM lets dockerd stop its containerd too.
+	let dns: ChildProcess | undefined;
+	let daemon: ChildProcess | undefined;
+	let stopped = false;
 	const killOnExit = () => {
-		daemon.kill('SIGTERM');
+		daemon?.kill('SIGTERM');
+		dns?.kill('SIGKILL');
 	};
 
 	process.once('exit', killOnExit);
-
-	let stopped = false;
 	const stop = async () => {
 		if (stopped) {
 			return;
 		}
 
 		stopped = true;
-		if (daemon.exitCode === null && daemon.signalCode === null) {
+		if (daemon && daemon.exitCode === null && daemon.signalCode === null) {
 			const ids = (await runCommand('docker', ['ps', '-aq'], {env})).stdout.split('\n').filter(Boolean);
 			if (ids.length > 0) {
 				await runCommand('docker', ['rm', '-f', ...ids], {env});
@@ -223,12 +294,15 @@ export async function startPrivateDocker(): Promise<PrivateDocker> {
 
 		const containerdPidFile = join(execRoot, 'containerd', 'containerd.pid');
 		const containerdPid = existsSync(containerdPidFile) ? Number((await readFile(containerdPidFile, 'utf8')).trim()) : Number.NaN;
-		daemon.kill('SIGTERM');
-		if (!await exited(daemon, 30_000)) {
-			daemon.kill('SIGKILL');
-			await exited(daemon, 5000);
+		if (daemon) {
+			daemon.kill('SIGTERM');
+			if (!await exited(daemon, 30_000)) {
+				daemon.kill('SIGKILL');
+				await exited(daemon, 5000);
+			}
 		}
 
+		dns?.kill('SIGKILL');
 		process.removeListener('exit', killOnExit);
 		if (Number.isInteger(containerdPid) && pidAlive(containerdPid)) {
 			process.kill(containerdPid, 'SIGTERM');
@@ -238,18 +312,22 @@ export async function startPrivateDocker(): Promise<PrivateDocker> {
 		}
 
 		await unmountAll(root);
-
-		// The swarm lock holder owns docker_gwbridge, including one left by a crashed earlier run; other engines never make it.
-		if (swarmHolders.has(host) && linkExists('docker_gwbridge')) {
-			await runCommand('ip', ['link', 'delete', 'docker_gwbridge']);
-		}
-
-		if (swarmHolders.delete(host)) {
-			await rm(swarmLockDir, {recursive: true, force: true});
-		}
-
+		// Whatever still runs in the namespace (shims, docker-proxy) dies with it; its links and rules go too.
+		await deleteNamespace(netns);
 		await rm(root, {recursive: true, force: true, maxRetries: 3});
 	};
+
+	const logFd = openSync(logFile, 'a');
+	const [command, argv] = inNamespace(netns, dockerd, [
+		'--host', host,
+		'--data-root', dataRoot,
+		'--exec-root', execRoot,
+		'--pidfile', join(root, 'dockerd.pid'),
+		'--bip', `${dockerHostAddress}/16`,
+		'--dns', dockerHostAddress,
+	]);
+	daemon = spawn(command, argv, {stdio: ['ignore', logFd, logFd]});
+	closeSync(logFd);
 
 	const deadline = Date.now() + 60_000;
 	for (;;) {
@@ -273,7 +351,16 @@ export async function startPrivateDocker(): Promise<PrivateDocker> {
 		await sleep(250);
 	}
 
-	return {host, env, stop};
+	// Bound to docker0's address, not 0.0.0.0: an unbound UDP reply would leave from the client network's own
+	// gateway address, and resolvers (Docker's embedded DNS among them) drop answers from an address they did not ask.
+	try {
+		dns = await startReady(netns, process.execPath, [testDnsScript, '--bind', dockerHostAddress, '--suffix', `${testDomainSuffix}=${dockerHostAddress}`], /listening/);
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+
+	return {host, env, netns, stop};
 }
 
 /** A TCP port free on 127.0.0.1 right now (the caller binds it soon after). */
@@ -295,42 +382,31 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Makes the private engine a single-node swarm on 127.0.0.1. Swarm creates the host-wide `docker_gwbridge` link and
- * uses the global VXLAN port, so only one private swarm may exist at a time: this waits for a lock held across
- * test processes until the owning engine's stop().
+ * Makes the private engine a single-node swarm. Each engine has a network namespace of its own, so its
+ * docker_gwbridge, ingress network and VXLAN port are its own too.
  */
 export async function initSwarm(env: NodeJS.ProcessEnv): Promise<void> {
-	const host = env['DOCKER_HOST'];
-	if (!host?.startsWith('unix://')) {
-		throw new Error('initSwarm needs the env of startPrivateDocker() (DOCKER_HOST=unix://…)');
+	await docker(env, ['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+}
+
+export type NamespaceHttpsResult = {status?: number; body?: string; error?: string; code?: string};
+
+const httpsGetScript = fileURLToPath(new URL('fixtures/https-get.mjs', import.meta.url));
+
+/**
+ * An HTTPS GET from inside the engine's network namespace, where published ports and container addresses are
+ * (the test process itself stays in the host's). Files are paths; never rejects: a refusal is a result.
+ */
+export async function httpsGetInNamespace(
+	netns: string,
+	request: {url: string; servername?: string; ca?: string; cert?: string; key?: string},
+): Promise<NamespaceHttpsResult> {
+	const [file, args] = inNamespace(netns, process.execPath, [httpsGetScript, JSON.stringify(request)]);
+	const result = await runCommand(file, args);
+	const line = result.stdout.trim().split('\n').pop() ?? '';
+	try {
+		return JSON.parse(line) as NamespaceHttpsResult;
+	} catch {
+		return {error: `https-get printed no result (exit ${result.exitCode}): ${result.stderr.trim()}`};
 	}
-
-	const deadline = Date.now() + 10 * 60_000;
-	for (;;) {
-		try {
-				await mkdir(swarmLockDir);
-			await writeFile(join(swarmLockDir, 'owner'), `${process.pid}\n`);
-			break;
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-				throw error;
-			}
-
-			const owner = Number(await readFile(join(swarmLockDir, 'owner'), 'utf8').catch(() => 'NaN'));
-			if (Number.isInteger(owner) && !pidAlive(owner)) {
-				await rm(swarmLockDir, {recursive: true, force: true});
-				continue;
-			}
-
-			if (Date.now() > deadline) {
-				throw new Error(`initSwarm: another private swarm (pid ${owner}) held ${swarmLockDir} for 10 minutes`);
-			}
-
-			await sleep(500);
-		}
-	}
-
-	swarmHolders.add(host);
-	const port = await freePort();
-	await docker(env, ['swarm', 'init', '--advertise-addr', '127.0.0.1', '--listen-addr', `127.0.0.1:${port}`]);
 }

@@ -1,19 +1,22 @@
 import {execFile} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
+import {inNamespace} from './private-docker.js';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 export type CliResult = {exitCode: number; stdout: string; stderr: string};
 
-/** Runs the built CLI (npm test builds it first) the way a user would: no shell, plain argv. */
+/** Runs the built CLI (npm test builds it first) the way a user would: no shell, plain argv; with `netns`, inside that namespace. */
 export async function runCli(
 	args: string[],
-	options: {env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number} = {},
+	options: {env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number; netns?: string} = {},
 ): Promise<CliResult> {
 	return new Promise(resolve => {
+		// In a private engine's network namespace the CLI sees what a user on that Docker host sees.
+		const [file, argv] = options.netns ? inNamespace(options.netns, process.execPath, [cliPath, ...args]) : [process.execPath, [cliPath, ...args]];
 		const child = execFile(
-			process.execPath,
-			[cliPath, ...args],
+			file,
+			argv,
 			{env: {...process.env, NO_COLOR: '1', ...options.env}, cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024},
 			(error, stdout, stderr) => {
 				const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

@@ -40,8 +40,9 @@ async function buildRootfsTarball(): Promise<string> {
 	await mkdir(join(root, 'tmp'), {recursive: true});
 	await chmod(join(root, 'tmp'), 0o1777);
 	await mkdir(join(root, 'etc'), {recursive: true});
-	await writeFile(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n');
-	await writeFile(join(root, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
+	// The accounts the real images define: extension-http's Dockerfile runs `adduser -u 10000 -D steadybit`.
+	await writeFile(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nsteadybit:x:10000:10000::/home/steadybit:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n');
+	await writeFile(join(root, 'etc/group'), 'root:x:0:\nsteadybit:x:10000:\nnogroup:x:65534:\n');
 	const tarball = join(work, 'rootfs.tar');
 	const tar = await runCommand('tar', ['-C', root, '--numeric-owner', '--owner=0', '--group=0', '-cf', tarball, '.']);
 	if (tar.exitCode !== 0) {
@@ -51,6 +52,27 @@ async function buildRootfsTarball(): Promise<string> {
 	await rm(root, {recursive: true, force: true});
 	return tarball;
 }
+
+/**
+ * Runtime facts of the real images, each from shared/reference/platforms.md: the user the entrypoint runs as
+ * (a key the wizard mounts must be readable by it) and the ports it exposes. Products listen on every interface;
+ * the scripts bind 127.0.0.1 unless STAND_IN_LISTEN_HOST says otherwise, so as host processes (the Kubernetes
+ * emulator, stand-in tests) they stay on loopback.
+ */
+export const imageFacts: Record<string, {user: string; expose: number[]}> = {
+	// platforms.md 1.3: extension-http Dockerfile `ARG USER_UID=10000`, `adduser -u $USER_UID -D steadybit`, `USER steadybit`, `EXPOSE 8085 8081`.
+	'steadybit-extension': {user: 'steadybit', expose: [8085, 8081]},
+	// platforms.md 1.3: the chart runs the agent with runAsUser 10000; the image's own user is unverified, so the
+	// stand-in takes the chart's, the stricter of the two.
+	'steadybit-agent': {user: '10000', expose: []},
+	// platforms.md 2.3: portainer/portainer and portainer/agent build/linux/Dockerfile have no USER line (root); the server EXPOSEs 9000 9443 8000.
+	'portainer-server': {user: 'root', expose: [9000, 9443, 8000]},
+	'portainer-agent': {user: 'root', expose: []},
+	// platforms.md 4.3: the vendor's docker command runs the delegate with -u root; the chart runs it as runAsUser 0.
+	'harness-delegate': {user: 'root', expose: []},
+	'harness-manager': {user: 'root', expose: []},
+	'sap-connectivity-proxy': {user: 'root', expose: []},
+};
 
 /** The stand-in scripts available as images (`test/support/stand-ins/<name>.mjs`). */
 export async function standInNames(): Promise<string[]> {
@@ -75,7 +97,17 @@ export async function buildStandInImage(env: NodeJS.ProcessEnv, name: string): P
 			rootfsTarball ??= buildRootfsTarball();
 			const tarball = await rootfsTarball;
 			const entrypoint = JSON.stringify([process.execPath, `${imageStandInsDir}/${name}.mjs`]);
-			await docker(env, ['import', '--change', `ENTRYPOINT ${entrypoint}`, '--change', 'WORKDIR /', tarball, image]);
+			const facts = imageFacts[name] ?? {user: 'root', expose: []};
+			await docker(env, [
+				'import',
+				'--change', `ENTRYPOINT ${entrypoint}`,
+				'--change', 'WORKDIR /',
+				'--change', `USER ${facts.user}`,
+				'--change', 'ENV STAND_IN_LISTEN_HOST=0.0.0.0',
+				...facts.expose.flatMap(port => ['--change', `EXPOSE ${port}`]),
+				tarball,
+				image,
+			]);
 			return image;
 		})();
 		imported.set(key, pending);

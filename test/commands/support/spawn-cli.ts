@@ -1,4 +1,5 @@
 import {spawn, type ChildProcess} from 'node:child_process';
+import {inNamespace} from '../../support/private-docker.js';
 import {cliPath} from '../../support/run-cli.js';
 
 export type SpawnedCli = {
@@ -9,9 +10,13 @@ export type SpawnedCli = {
 	exited: Promise<{exitCode: number; signal: NodeJS.Signals | null; stdout: string; stderr: string}>;
 };
 
-/** Starts the built CLI as a process the test can signal (runCli only waits for the end). */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): SpawnedCli {
-	const child = spawn(process.execPath, [cliPath, ...args], {env: {...process.env, NO_COLOR: '1', ...env}, cwd, stdio: ['ignore', 'pipe', 'pipe']});
+/**
+ * Starts the built CLI as a process the test can signal (runCli only waits for the end); with `netns`, inside that
+ * network namespace (nsenter execs in place, so signals reach the CLI itself).
+ */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv, cwd?: string, netns?: string): SpawnedCli {
+	const [file, argv] = netns ? inNamespace(netns, process.execPath, [cliPath, ...args]) : [process.execPath, [cliPath, ...args]];
+	const child = spawn(file, argv, {env: {...process.env, NO_COLOR: '1', ...env}, cwd, stdio: ['ignore', 'pipe', 'pipe']});
 	let stdout = '';
 	let stderr = '';
 	const waiters: Array<{pattern: RegExp; resolve(text: string): void}> = [];

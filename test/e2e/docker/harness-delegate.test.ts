@@ -47,6 +47,7 @@ test.serial('docker: the delegate presents its client certificate to a manager t
 	// "Harness" now trusts that CA: its mTLS endpoint requires a client certificate signed by it (STRICT).
 	const port = await freePort();
 	const manager = startStandIn('harness-manager', {
+		netns: engine.netns,
 		args: ['--cert', managerPki.server.cert, '--key', managerPki.server.key, '--client-ca', join(out, 'certs', 'ca.crt'), '--port', String(port), '--mode', 'STRICT'],
 	});
 	t.teardown(async () => manager.stop());

@@ -1,9 +1,8 @@
-import {chmod, copyFile, readFile} from 'node:fs/promises';
-import https from 'node:https';
+import {chmod, copyFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {spawnCli} from '../../commands/support/spawn-cli.js';
-import {docker, freePort, initSwarm} from '../../support/private-docker.js';
+import {docker, freePort, httpsGetInNamespace, initSwarm} from '../../support/private-docker.js';
 import {buildStandInImage} from '../../support/stand-in-image.js';
 import {makeTestPki, type TestPki} from '../../support/stand-ins/openssl-pki.js';
 import {containerNames, inspectContainer, privateEngineForFile, shown, waitForLog} from './support/docker-e2e.js';
@@ -35,17 +34,11 @@ function answers(port: number): string[] {
 	];
 }
 
-/** GET over mutual TLS with our own Node client: an independent judge of what the wizard deployed. */
+/** GET over mutual TLS with our own Node client, from inside the engine's namespace: an independent judge of what the wizard deployed. */
 async function edgeStatus(port: number, ca: string, identity?: {cert: string; key: string}): Promise<number> {
-	const [caPem, cert, key] = await Promise.all([readFile(ca), identity ? readFile(identity.cert) : undefined, identity ? readFile(identity.key) : undefined]);
-	return new Promise((resolve, reject) => {
-		https
-			.get({host: '127.0.0.1', port, path: '/api/endpoints/1/edge/status', servername: 'localhost', ca: caPem, cert, key, agent: false}, response => {
-				response.resume();
-				resolve(response.statusCode ?? 0);
-			})
-			.on('error', reject);
-	});
+	const answer = await httpsGetInNamespace(setup().engine.netns, {url: `https://127.0.0.1:${port}/api/endpoints/1/edge/status`, servername: 'localhost', ca, ...identity});
+	if (answer.status === undefined) throw new Error(`edge status request failed: ${answer.error ?? 'no answer'}`);
+	return answer.status;
 }
 
 test.serial('docker: Portainer and the Edge Agent run with the issued certificates; the agent polls over mutual TLS and the probe passes', async t => {
@@ -88,7 +81,7 @@ test.serial('docker: an old client certificate from another CA put in place mid-
 	const port = await freePort();
 	const out = join(work, 'stale-client');
 	const env = cliEnv('stale-client', {MTLS_WIZARD_ANSWER_EDGE_KEY: edgeKey(port)});
-	const cli = spawnCli(['run', 'portainer', '--target', 'docker', '--out', out, ...answers(port), '--yes'], {...env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'run-edge-agent'});
+	const cli = spawnCli(['run', 'portainer', '--target', 'docker', '--out', out, ...answers(port), '--yes'], {...env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'run-edge-agent'}, undefined, engine.netns);
 	await cli.waitForLine(/test pause before step run-edge-agent/);
 	cli.child.kill('SIGINT');
 	t.is((await cli.exited).exitCode, 130);

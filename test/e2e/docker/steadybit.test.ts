@@ -84,7 +84,7 @@ test.serial('docker: the CLI killed with SIGKILL between the two containers, res
 	const port = await freePort();
 	const out = join(work, 'killed');
 	const env = cliEnv('killed', {MTLS_WIZARD_ANSWER_AGENT_KEY: agentKey});
-	const cli = spawnCli(runArgs(out, port), {...env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'run-agent'});
+	const cli = spawnCli(runArgs(out, port), {...env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'run-agent'}, undefined, engine.netns);
 	await cli.waitForLine(/test pause before step run-agent/);
 	cli.child.kill('SIGKILL');
 	await cli.exited;

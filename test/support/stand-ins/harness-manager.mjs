@@ -8,7 +8,7 @@
 // POST /api/agent/delegates/heartbeat?accountId=<id> (Authorization: Delegate <token>).
 import {readFileSync} from 'node:fs';
 import https from 'node:https';
-import {goLoadKeyPair, goServerHandshakeError, parseFlags, readCertFile, rememberRemoteAddresses, rooted} from './lib/common.mjs';
+import {goLoadKeyPair, goServerHandshakeError, parseFlags, readCertFile, rememberRemoteAddresses, rooted, listenHost} from './lib/common.mjs';
 
 const flags = parseFlags(process.argv.slice(2));
 const option = (name, envName, fallback = '') => flags.get(name) || process.env[envName] || fallback;
@@ -100,7 +100,7 @@ server.on('secureConnection', tlsSocket => {
 	}
 });
 server.on('error', error => die(error.message));
-server.listen(port, '127.0.0.1', () => {
+server.listen(port, listenHost, () => {
 	log('INFO', `stand-in Harness manager listening on https://127.0.0.1:${server.address().port} (mTLS mode ${mode})`);
 });
 process.on('SIGTERM', () => process.exit(0));

@@ -4,7 +4,9 @@
 // --log-level; env MTLS_SSL_CA, MTLS_SSL_CERT, MTLS_SSL_KEY, EDGE=1, EDGE_ID, EDGE_KEY (base64 of
 // `url|tunnelAddr|fingerprint|endpointId`), EDGE_INSECURE_POLL, LOG_MODE (PRETTY default, coloured), LOG_LEVEL
 // (INFO default). Stand-in only: STAND_IN_POLL_INTERVAL_MS (default 1000; the real interval comes from the server).
-import {readFileSync} from 'node:fs';
+import {lookup} from 'node:dns/promises';
+import {existsSync, readFileSync} from 'node:fs';
+import http from 'node:http';
 import {rootCertificates} from 'node:tls';
 import {goClientError, goFileError, goHostnameRefusal, goLoadKeyPair, parseFlags, pemBlocks, portainerLogger, request, rooted} from './lib/common.mjs';
 
@@ -62,6 +64,53 @@ if (!insecurePoll && certPath && keyPath) {
 }
 
 log('info', 'cmd/agent/main.go:86', 'agent running on Docker platform');
+
+/** The engine's /info through the mounted socket, as the agent asks its Docker engine; undefined without a socket. */
+async function engineInfo() {
+	const socketPath = rooted('/var/run/docker.sock');
+	if (!existsSync(socketPath)) return undefined;
+	return new Promise(resolve => {
+		http.get({socketPath, path: '/info'}, response => {
+			let body = '';
+			response.setEncoding('utf8').on('data', chunk => {
+				body += chunk;
+			}).on('end', () => {
+				try {
+					resolve(JSON.parse(body));
+				} catch {
+					resolve(undefined);
+				}
+			});
+		}).on('error', () => resolve(undefined));
+	});
+}
+
+function nameserver() {
+	try {
+		return /^nameserver\s+(\S+)/m.exec(readFileSync('/etc/resolv.conf', 'utf8'))?.[1] ?? '127.0.0.53';
+	} catch {
+		return '127.0.0.53';
+	}
+}
+
+// cmd/agent/main.go: on a Swarm node the agent runs in cluster mode and must resolve AGENT_CLUSTER_ADDR
+// (tasks.<service>), which only Docker's embedded DNS on an overlay network answers; otherwise log.Fatal
+// (platforms.md 2.3 "Edge Agent: Docker Swarm").
+if ((await engineInfo())?.Swarm?.LocalNodeState === 'active') {
+	log('info', 'cmd/agent/main.go:110', 'agent running on a Swarm cluster node, running in cluster mode');
+	const clusterAddr = env.AGENT_CLUSTER_ADDR || '';
+	if (!clusterAddr) {
+		fatal('cmd/agent/main.go:124', 'unable to retrieve agent service name from Docker', 'AGENT_CLUSTER_ADDR is not set (stand-in)');
+	}
+
+	try {
+		const addresses = await lookup(clusterAddr, {all: true});
+		log('debug', 'cmd/agent/main.go:144', 'cluster joined', {cluster_address: clusterAddr, members: addresses.length});
+	} catch {
+		log('fatal', 'cmd/agent/main.go:133', 'unable to retrieve a list of IP associated to the host', {error: `lookup ${clusterAddr} on ${nameserver()}:53: no such host`, host: clusterAddr});
+		process.exit(1);
+	}
+}
 log('debug', 'edge/edge.go:116', 'starting Portainer short-polling client', {server_url: serverUrl, tunnel_addr: tunnelAddr, endpoint_id: endpointId});
 log('debug', 'edge/client/build.go:40', 'creating the Portainer client transport', {insecure_poll: insecurePoll, mtls: Boolean(identity.cert)});
 

@@ -7,7 +7,7 @@
 // GET /api/endpoints/<id>/edge/status additionally requires a verified client certificate when mTLS is configured.
 import {readFileSync} from 'node:fs';
 import https from 'node:https';
-import {goFileError, goLoadKeyPair, goServerHandshakeError, parseFlags, readCertFile, rememberRemoteAddresses, rooted, portainerLogger} from './lib/common.mjs';
+import {goFileError, goLoadKeyPair, goServerHandshakeError, parseFlags, readCertFile, rememberRemoteAddresses, rooted, portainerLogger, listenHost} from './lib/common.mjs';
 
 const version = '2.39.4';
 const flags = parseFlags(process.argv.slice(2));
@@ -109,6 +109,6 @@ server.on('error', error => {
 
 log('info', 'api/cmd/portainer/main.go:839', 'starting Portainer', {version, build_number: 'stand-in', go_version: 'go1.22.7'});
 log('info', 'api/http/server.go:365', 'starting HTTPS server', {bind_address: bind});
-server.listen(port, '127.0.0.1');
+server.listen(port, listenHost);
 process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));

@@ -1,6 +1,8 @@
 import {spawn} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 
+import {inNamespace} from '../private-docker.js';
+
 export {freePort} from '../private-docker.js';
 
 export type RunningStandIn = {
@@ -19,10 +21,13 @@ export function standInScript(name: string): string {
 	return fileURLToPath(new URL(`${name}.mjs`, import.meta.url));
 }
 
-/** Runs `test/support/stand-ins/<name>.mjs` as a plain process with this Node binary. Call stop() in t.teardown. */
-export function startStandIn(name: string, options: {args?: string[]; env?: NodeJS.ProcessEnv} = {}): RunningStandIn {
-	const child = spawn(process.execPath, [standInScript(name), ...(options.args ?? [])], {
-		env: {...process.env, ...options.env},
+/** Runs `test/support/stand-ins/<name>.mjs` as a plain process with this Node binary (in `netns` when given). Call stop() in t.teardown. */
+export function startStandIn(name: string, options: {args?: string[]; env?: NodeJS.ProcessEnv; netns?: string} = {}): RunningStandIn {
+	const argv = [standInScript(name), ...(options.args ?? [])];
+	// In a private engine's namespace the stand-in plays a machine on that network: it listens on every address there.
+	const [file, args] = options.netns ? inNamespace(options.netns, process.execPath, argv) : [process.execPath, argv];
+	const child = spawn(file, args, {
+		env: {...process.env, ...(options.netns ? {STAND_IN_LISTEN_HOST: '0.0.0.0'} : {}), ...options.env},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let all = '';

@@ -7,7 +7,7 @@
 import {readFileSync} from 'node:fs';
 import https from 'node:https';
 import {join} from 'node:path';
-import {goLoadKeyPair, pemBlocks, rooted} from './lib/common.mjs';
+import {goLoadKeyPair, pemBlocks, rooted, listenHost} from './lib/common.mjs';
 
 const dir = process.env.CONNECTIVITY_PROXY_TUNNEL_TLS_DIR || '/etc/connectivity/tls/business-data-tunnel';
 const port = Number(process.env.CONNECTIVITY_PROXY_TUNNEL_PORT || 8042);
@@ -40,7 +40,7 @@ server.on('error', error => {
 	log('ERROR', `Failed to start business data tunnel server: ${error.message}`);
 	process.exit(1);
 });
-server.listen(port, '127.0.0.1', () => {
+server.listen(port, listenHost, () => {
 	log('INFO', `Connectivity proxy started (business data tunnel port ${port})`);
 });
 process.on('SIGTERM', () => process.exit(0));

@@ -73,7 +73,9 @@ function clientIdentity() {
 		chainText = readFileSync(rooted(chainFile), 'utf8');
 		keyText = readFileSync(rooted(keyFile), 'utf8');
 	} catch (error) {
-		die(`Failed to configure extension http client: java.nio.file.NoSuchFileException: ${error.path?.endsWith(keyFile) ? keyFile : chainFile}`);
+		// java.nio names the cause by class: a file the agent's user may not read is AccessDeniedException.
+		const exception = error.code === 'EACCES' ? 'AccessDeniedException' : 'NoSuchFileException';
+		die(`Failed to configure extension http client: java.nio.file.${exception}: ${error.path?.endsWith(keyFile) ? keyFile : chainFile}`);
 	}
 
 	// The agent documents PKCS#8 ("PRIVATE KEY", or "ENCRYPTED PRIVATE KEY" with the password). Other formats are

@@ -2,11 +2,11 @@
 // Stand-in for a Steadybit extension (extension-kit exthttp/listener.go) at its TLS boundary.
 // Env: STEADYBIT_EXTENSION_TLS_SERVER_CERT, _TLS_SERVER_KEY, _TLS_CLIENT_CAS (comma list of files/dirs), _PORT (default
 // 8085), _UNIX_SOCKET, _HEALTH_PORT (probes server, only when set), STEADYBIT_LOG_LEVEL, STEADYBIT_LOG_FORMAT (text|json).
-// Logs to stderr like zerolog's ConsoleWriter. Binds 127.0.0.1 only.
+// Logs to stderr like zerolog's ConsoleWriter. Binds STAND_IN_LISTEN_HOST (127.0.0.1 unless set; images set 0.0.0.0).
 import {readFileSync, statSync} from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import {goFileError, goLoadKeyPair, goServerHandshakeError, loadCertPool, rememberRemoteAddresses, rooted, zerologLogger} from './lib/common.mjs';
+import {goFileError, goLoadKeyPair, goServerHandshakeError, loadCertPool, rememberRemoteAddresses, rooted, zerologLogger, listenHost} from './lib/common.mjs';
 
 const env = process.env;
 const log = zerologLogger({level: env.STEADYBIT_LOG_LEVEL || 'info', json: (env.STEADYBIT_LOG_FORMAT || '').toLowerCase() === 'json'});
@@ -15,6 +15,10 @@ const keyPath = env.STEADYBIT_EXTENSION_TLS_SERVER_KEY || '';
 const clientCas = env.STEADYBIT_EXTENSION_TLS_CLIENT_CAS || '';
 const port = Number(env.STEADYBIT_EXTENSION_PORT || 8085);
 const unixSocket = env.STEADYBIT_EXTENSION_UNIX_SOCKET || '';
+// The extension-kit version the image was built with (stand-in only; default: a current one). Before v1.10.0
+// (commit 01bc4da) a client CA that fails to load stops the extension (platforms.md 1.3).
+const kitVersion = (env.STAND_IN_EXTENSION_KIT_VERSION || '1.10.0').split('.').map(Number);
+const caLoadIsFatal = kitVersion[0] < 1 || (kitVersion[0] === 1 && kitVersion[1] < 10);
 
 function fatal(error) {
 	log('fatal', 'Failed to start extension server', {error});
@@ -38,7 +42,7 @@ function startHealth() {
 	log('info', `Starting probes server on port ${healthPort}, ready: true`);
 	http.createServer((_request, response) => {
 		response.end('ok');
-	}).listen(healthPort, '127.0.0.1');
+	}).listen(healthPort, listenHost);
 }
 
 function loadKeyPair() {
@@ -73,7 +77,7 @@ if (unixSocket) {
 	listenOrDie(http.createServer(handler), rooted(unixSocket));
 } else if (!certPath && !keyPath && !clientCas) {
 	log('info', `Starting extension http server on port ${port}`);
-	listenOrDie(http.createServer(handler), port, '127.0.0.1');
+	listenOrDie(http.createServer(handler), port, listenHost);
 } else {
 	if (!certPath) {
 		fatal('failed to validate listen specification: TLS server certificate must be provided when TLS is enabled');
@@ -100,7 +104,9 @@ if (unixSocket) {
 	let ca;
 	if (clientCas) {
 		const pool = loadCertPool(clientCas);
-		if (pool.error) {
+		if (pool.error && caLoadIsFatal) {
+			fatal(`failed to load TLS client CA certificates: ${pool.error}`);
+		} else if (pool.error) {
 			// Not fatal since extension-kit 01bc4da: the server still requires client certs and now trusts none.
 			log('warn', 'failed to load TLS client CA certificates', {error: pool.error});
 			ca = [];
@@ -133,7 +139,7 @@ if (unixSocket) {
 		}
 	}, 1000).unref();
 	log('info', `Starting extension https server on port ${port} (ClientAuth: ${mutual ? 'RequireAndVerifyClientCert' : 'NoClientCert'})`);
-	listenOrDie(server, port, '127.0.0.1');
+	listenOrDie(server, port, listenHost);
 }
 
 process.on('SIGTERM', () => process.exit(0));

@@ -16,7 +16,7 @@ export type DockerE2e = {
 	volumesDir: string;
 	/** A fresh MTLS_WIZARD_HOME, plus the engine's DOCKER_HOST and DOCKER_CONFIG, plus `extra`. */
 	cliEnv(name: string, extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
-	/** `mtls-wizard <args>` through the built CLI against the private engine. */
+	/** `mtls-wizard <args>` through the built CLI against the private engine, run inside its network namespace as on that Docker host. */
 	wizard(args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<CliResult>;
 	stop(): Promise<void>;
 };
@@ -43,7 +43,7 @@ export async function startDockerE2e(prefix: string): Promise<DockerE2e> {
 			MTLS_WIZARD_HOME: join(work, name, 'home'),
 			...extra,
 		}),
-		wizard: async (args, env, timeoutMs = 240_000) => runCli(args, {env, timeoutMs}),
+		wizard: async (args, env, timeoutMs = 240_000) => runCli(args, {env, timeoutMs, netns: engine.netns}),
 		async stop() {
 			await engine.stop();
 			await rm(work, {recursive: true, force: true});

@@ -6,6 +6,9 @@ import {isIP} from 'node:net';
 import {join, resolve} from 'node:path';
 
 /** Every absolute path a product reads lives under STAND_IN_ROOT (default '/'), so secret volumes can sit in a temp dir. */
+/** Where servers listen: products bind every interface; as host processes the stand-ins stay on loopback. */
+export const listenHost = process.env.STAND_IN_LISTEN_HOST || '127.0.0.1';
+
 export function rooted(path) {
 	const root = process.env.STAND_IN_ROOT || '/';
 	return path.startsWith('/') ? join(root, path) : resolve(path);
