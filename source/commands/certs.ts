@@ -3,7 +3,7 @@ import {stat} from 'node:fs/promises';
 import {resolve} from 'node:path';
 import {badInput, UsageError} from '../errors.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
-import {daysFromNow, isoDay, wholeDaysUntil} from '../pki/days.js';
+import {daysFromNow, isoDay} from '../pki/days.js';
 import {generateRsaKey, type KeySize} from '../pki/generate-key.js';
 import type {LeafSpec} from '../pki/issue-leaf.js';
 import {parseDays, parseKeySize} from '../pki/parse-numbers.js';
@@ -101,10 +101,15 @@ async function obtainCa(request: Request, caKey: Promise<KeyObject> | undefined)
 	const passphrase = process.env[passphraseVariable];
 	const {loadCa} = await import('../pki/load-ca.js');
 	const ca = await loadCa({...request.importCa, ...(passphrase === undefined ? {} : {passphrase})});
-	if (daysFromNow(request.days) > ca.notAfter) {
-		throw badInput('--days', String(request.days), `outlives the CA, which expires on ${isoDay(ca.notAfter)}`, `Use --days ${wholeDaysUntil(ca.notAfter)} or less`);
-	}
-
+	const {checkBeforeIssuing} = await import('../pki/check-before-issuing.js');
+	checkBeforeIssuing(
+		ca,
+		[
+			{id: 'server.crt', commonName: request.dnsNames[0] ?? request.ipAddresses[0]!, dnsNames: request.dnsNames, ipAddresses: request.ipAddresses, days: request.days},
+			...request.clients.map(c => ({id: `${c.fileBase}.crt`, commonName: c.commonName, dnsNames: [], ipAddresses: [], days: request.days})),
+		],
+		{days: '--days', ca: '--ca-cert', caPath: request.importCa.certPath},
+	);
 	return ca;
 }
 

@@ -1,5 +1,6 @@
 import type {KeyObject} from 'node:crypto';
 import type forge from 'node-forge';
+import type {CertificateProfile} from './certificate-profile.js';
 
 export type CertificateAuthority = {
 	certificatePem: string;
@@ -10,4 +11,6 @@ export type CertificateAuthority = {
 	/** true when loaded from the user's files (loadCa), false when issued here (issueCa). */
 	imported: boolean;
 	notAfter: Date;
+	/** What the CA may sign: name constraints, path length, key usage, its key identifier. */
+	profile: CertificateProfile;
 };

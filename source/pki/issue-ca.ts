@@ -1,6 +1,7 @@
-import type {KeyObject} from 'node:crypto';
+import {X509Certificate, type KeyObject} from 'node:crypto';
 import forge from 'node-forge';
 import type {CertificateAuthority} from './certificate-authority.js';
+import {readCertificateProfile} from './certificate-profile.js';
 import {generateRsaKey, type KeySize} from './generate-key.js';
 import {privateKeyToPkcs8Pem} from './key-pem.js';
 import {signCertificate} from './sign-certificate.js';
@@ -21,12 +22,14 @@ export async function issueCa(spec: CaSpec, key?: KeyObject): Promise<Certificat
 			{name: 'subjectKeyIdentifier'},
 		],
 	});
+	const certificatePem = forge.pki.certificateToPem(certificate);
 	return {
-		certificatePem: forge.pki.certificateToPem(certificate),
+		certificatePem,
 		privateKeyPem: privateKeyToPkcs8Pem(privateKey),
 		certificate,
 		privateKey,
 		imported: false,
 		notAfter: certificate.validity.notAfter,
+		profile: readCertificateProfile(new X509Certificate(certificatePem).raw),
 	};
 }

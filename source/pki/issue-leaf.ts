@@ -54,6 +54,7 @@ export async function signLeaf(ca: CertificateAuthority, spec: LeafSpec, key: Ke
 		publicKey: key,
 		signingKey: ca.privateKey,
 		days: spec.days,
+		notAfterLimit: ca.notAfter,
 		extensions: leafExtensions(ca, spec),
 	});
 	return {

@@ -2,6 +2,7 @@ import {createPrivateKey, X509Certificate, type KeyObject} from 'node:crypto';
 import forge from 'node-forge';
 import {badInput} from '../errors.js';
 import type {CertificateAuthority} from './certificate-authority.js';
+import {readCertificateProfile} from './certificate-profile.js';
 import {isoDay} from './days.js';
 import {privateKeyToPkcs8Pem} from './key-pem.js';
 import {isEncryptedKeyPem, pemBlocks, privateKeyLabels} from './pem-blocks.js';
@@ -113,5 +114,6 @@ export async function loadCa(input: LoadCaInput): Promise<CertificateAuthority> 
 		privateKey,
 		imported: true,
 		notAfter,
+		profile: readCertificateProfile(x509.raw),
 	};
 }

@@ -15,6 +15,8 @@ export type CertificateSpec = {
 	publicKey: KeyObject;
 	signingKey: KeyObject;
 	days: number;
+	/** The issuer's notAfter: a leaf never ends after its CA, not even by the moments between issuing the two. */
+	notAfterLimit?: Date;
 	extensions: object[];
 };
 
@@ -41,7 +43,8 @@ export async function signCertificate(spec: CertificateSpec): Promise<forge.pki.
 	cert.serialNumber = randomSerial();
 	// Five minutes in the past, so a peer whose clock is a little behind does not see "not yet valid".
 	cert.validity.notBefore = new Date(Date.now() - 5 * 60_000);
-	cert.validity.notAfter = daysFromNow(spec.days);
+	const notAfter = daysFromNow(spec.days);
+	cert.validity.notAfter = spec.notAfterLimit && spec.notAfterLimit < notAfter ? spec.notAfterLimit : notAfter;
 	cert.setSubject(spec.subject);
 	cert.setIssuer(spec.issuer ? spec.issuer.subject.attributes : spec.subject);
 	cert.setExtensions(spec.extensions);

@@ -1,3 +1,4 @@
+import {badInput} from '../errors.js';
 import {validateCommonName, validateDnsName, validateIpAddress} from '../pki/validate-names.js';
 import type {RecipeCertificates} from '../recipes/recipe-schema.js';
 import {drop, type PlanContext} from './plan-context.js';
@@ -13,6 +14,11 @@ export function certificateSteps(ctx: PlanContext, certificates: RecipeCertifica
 		caCert !== undefined && caKey !== undefined
 			? {mode: 'import', certPath: String(caCert), keyPath: String(caKey), ...(ctx.hasSecret('caKeyPassphrase') ? {passphrase: {secret: 'caKeyPassphrase'}} : {})}
 			: {mode: 'generate', commonName: validateCommonName(ctx.text(certificates.ca.commonName, `${at}.ca.commonName`), 'CA certificate common name'), days: ctx.numberAnswer('caDays', 3650), keySize};
+	// One rule with certs: a leaf never outlives its CA. A CA of the user's is judged when it is read, at the step.
+	if (ca.mode === 'generate' && days > ca.days) {
+		throw badInput('--set days', String(days), `outlives the CA it would be signed by (caDays ${ca.days})`, `Use days ${ca.days} or less, or raise caDays`);
+	}
+
 	const leaves = certificates.leaves.map((leaf, index) => {
 		const where = `${at}.leaves[${index}]`;
 		const dnsNames = nameList(ctx, leaf.dnsNames, `${where}.dnsNames`).map(name => validateDnsName(name, `${leaf.id} certificate DNS name`));

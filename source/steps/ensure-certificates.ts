@@ -4,6 +4,7 @@ import {StepFailedError, UsageError, WizardError} from '../errors.js';
 import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-fault.js';
 import {makeDirectories} from '../exec/make-directories.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
+import {checkBeforeIssuing, type IssuingFields} from '../pki/check-before-issuing.js';
 import {inspectCertificate} from '../pki/inspect-certificate.js';
 import {issueCa} from '../pki/issue-ca.js';
 import {issueLeaf, signLeaf} from '../pki/issue-leaf.js';
@@ -62,6 +63,7 @@ async function generatedCa(step: IssueCertificatesStep, context: StepContext, st
 
 	const daysLeft = wholeDaysUntil(ca.notAfter);
 	if (daysLeft < renewWithinDays) throw new StepFailedError(`The existing CA ${paths.cert} expires in ${daysLeft} days.`, step.id, keep);
+	checkLeaves(step, ca, {days: 'days', ca: 'the kept CA', caPath: paths.cert});
 	info(context, `reusing the CA in ${paths.cert} (valid for ${daysLeft} more days)`);
 	return {ca, fresh: false};
 }
@@ -83,11 +85,21 @@ async function importedCa(step: IssueCertificatesStep, context: StepContext, sta
 		...(passphrase === undefined ? {} : {passphrase}),
 		sources: ownCaAnswers,
 	});
+	checkLeaves(step, ca, {days: 'days', ca: ownCaAnswers.cert, caPath: step.ca.certPath});
 	// Only the certificate is copied beside the leaves (secrets and trust stores need it); the user's key stays where it is.
 	const copy = caPaths(step.dir).cert;
 	if ((await readIfPresent(copy)) !== ca.certificatePem) staged.push({name: 'ca.crt', content: ca.certificatePem, secret: false});
 	info(context, `using your CA ${step.ca.certPath}`);
 	return ca;
+}
+
+/** Before anything is written: leaves this CA cannot sign so that clients accept them are bad input. */
+function checkLeaves(step: IssueCertificatesStep, ca: CertificateAuthority, fields: IssuingFields): void {
+	checkBeforeIssuing(
+		ca,
+		step.leaves.map(leaf => ({id: `${leaf.id}.crt`, commonName: leaf.commonName, dnsNames: leaf.dnsNames, ipAddresses: leaf.ipAddresses, days: leaf.days})),
+		fields,
+	);
 }
 
 /** Why an existing key cannot carry this leaf, or the key itself. */

@@ -53,7 +53,7 @@ test('an encrypted CA key given as answers without its passphrase names the caKe
 	const encryptedKey = join(cwd, 'ca.key');
 	const converted = await openssl(['pkey', '-in', files['ca-plain.key']!, '-out', encryptedKey, '-aes-256-cbc', '-passout', 'pass:ca-pass-4821']);
 	t.is(converted.code, 0, converted.stderr);
-	const result = await runCli(['run', 'generic', '--target', 'bundle', '--yes', '--set', `caCert=${files['ca.crt']!}`, '--set', `caKey=${encryptedKey}`], {
+	const result = await runCli(['run', 'generic', '--target', 'bundle', '--yes', '--set', `caCert=${files['ca.crt']!}`, '--set', `caKey=${encryptedKey}`, '--set', 'days=20'], {
 		cwd,
 		env: {MTLS_WIZARD_HOME: join(cwd, 'home'), MTLS_WIZARD_CA_KEY_PASSPHRASE: 'ca-pass-4821', MTLS_WIZARD_ANSWER_CA_KEY_PASSPHRASE: undefined},
 	});

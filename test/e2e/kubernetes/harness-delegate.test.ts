@@ -34,7 +34,8 @@ async function startManager(t: Parameters<typeof startCluster>[0]) {
 }
 
 const delegateImage = (name: string) => ({[name]: standInImage('harness-delegate', {STAND_IN_EXTRA_CA: pki.ca.cert, STAND_IN_HEARTBEAT_MS: '500'})});
-const ownCa = () => ['--set', `caCert=${pki.otherCa.cert}`, '--set', `caKey=${pki.otherCa.key}`];
+// The test CA lives 2 days; leaves must end before it does.
+const ownCa = () => ['--set', `caCert=${pki.otherCa.cert}`, '--set', `caKey=${pki.otherCa.key}`, '--set', 'days=1'];
 
 test.serial('harness-delegate --target kubectl: the patched sample manifest runs the delegate, which registers with the manager over mutual TLS', async t => {
 	const {manager, endpoint} = await startManager(t);

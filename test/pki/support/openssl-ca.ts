@@ -1,0 +1,79 @@
+import {randomBytes} from 'node:crypto';
+import {readFile, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import {openssl} from './openssl.js';
+
+/** Key algorithms as a corporate PKI might use them, in openssl's own terms. */
+export type OpensslKey = 'rsa' | 'rsa-pss' | 'ec-p256' | 'ec-p384' | 'ec-p521' | 'ed25519';
+
+const newKey: Record<OpensslKey, string[]> = {
+	rsa: ['-newkey', 'rsa:2048'],
+	'rsa-pss': ['-newkey', 'rsa-pss', '-pkeyopt', 'rsa_keygen_bits:2048'],
+	'ec-p256': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+	'ec-p384': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'],
+	'ec-p521': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-521'],
+	ed25519: ['-newkey', 'ed25519'],
+};
+
+export type OpensslCaSpec = {
+	/** The file base: <dir>/<name>.crt and <dir>/<name>.key. */
+	name: string;
+	/** As openssl -subj takes it, UTF-8 allowed: /O=Müller GmbH/CN=Issuing CA */
+	subject: string;
+	key?: OpensslKey;
+	days?: number;
+	/** The parent that signs it; self-signed when absent. */
+	parent?: OpensslCa;
+	/** openssl's nameConstraints value, e.g. "critical,permitted;DNS:.corp.example" */
+	nameConstraints?: string;
+	pathLength?: number;
+	/** keyUsage value; default critical,keyCertSign,cRLSign */
+	keyUsage?: string;
+	/** -sigopt for a parent with a PSS key signing in PSS. */
+	digest?: string;
+};
+
+export type OpensslCa = {name: string; certPath: string; keyPath: string; certificatePem: string; key: OpensslKey};
+
+async function must(args: string[]): Promise<void> {
+	const result = await openssl(args);
+	if (result.code !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${result.stderr}`);
+}
+
+/** A CA made by openssl alone, the way a PKI team makes one: the wizard's code plays no part in it. */
+export async function opensslCa(dir: string, spec: OpensslCaSpec): Promise<OpensslCa> {
+	const key = spec.key ?? 'rsa';
+	const config = join(dir, `${spec.name}.cnf`);
+	const extensions = [
+		`basicConstraints=critical,CA:TRUE${spec.pathLength === undefined ? '' : `,pathlen:${spec.pathLength}`}`,
+		`keyUsage=${spec.keyUsage ?? 'critical,keyCertSign,cRLSign'}`,
+		'subjectKeyIdentifier=hash',
+		...(spec.parent ? ['authorityKeyIdentifier=keyid:always'] : []),
+		...(spec.nameConstraints ? [`nameConstraints=${spec.nameConstraints}`] : []),
+	];
+	await writeFile(config, ['[req]', 'distinguished_name=dn', 'x509_extensions=ext', 'string_mask=utf8only', '[dn]', '[ext]', ...extensions, ''].join('\n'));
+	const certPath = join(dir, `${spec.name}.crt`);
+	const keyPath = join(dir, `${spec.name}.key`);
+	const days = String(spec.days ?? 3650);
+	const digest = key === 'ed25519' ? [] : ['-sha256'];
+	if (spec.parent) {
+		const csr = join(dir, `${spec.name}.csr`);
+		await must(['req', '-new', ...newKey[key], '-nodes', '-keyout', keyPath, '-utf8', '-subj', spec.subject, '-config', config, '-out', csr]);
+		const parentDigest = spec.parent.key === 'ed25519' ? [] : spec.parent.key === 'rsa-pss' ? ['-sha256', '-sigopt', 'rsa_padding_mode:pss'] : ['-sha256'];
+		await must([
+			'x509', '-req', '-in', csr, '-CA', spec.parent.certPath, '-CAkey', spec.parent.keyPath, '-set_serial', `0x${randomBytes(12).toString('hex')}`,
+			'-days', days, ...parentDigest, '-extfile', config, '-extensions', 'ext', '-out', certPath,
+		]);
+	} else {
+		await must(['req', '-x509', ...newKey[key], '-nodes', '-keyout', keyPath, '-utf8', '-subj', spec.subject, '-days', days, ...digest, '-config', config, '-out', certPath]);
+	}
+
+	return {name: spec.name, certPath, keyPath, certificatePem: await readFile(certPath, 'utf8'), key};
+}
+
+/** A chain file as a PKI hands it out: the issuing CA first, then its parents up to the root. */
+export async function chainFile(dir: string, name: string, cas: OpensslCa[]): Promise<string> {
+	const path = join(dir, name);
+	await writeFile(path, cas.map(ca => ca.certificatePem).join(''));
+	return path;
+}
