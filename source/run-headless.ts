@@ -5,12 +5,16 @@
 import {runPlan, type ExecLayer} from './engine.js';
 import type {EngineEvent} from './engine-events.js';
 import {UsageError} from './errors.js';
+import {takeLock, type HeldLock} from './exec/directory-lock.js';
+import {describeFault, isFileSystemFault} from './exec/file-system-fault.js';
+import {makeDirectories} from './exec/make-directories.js';
 import {runCommandChecked} from './exec/run-command.js';
 import {quoteCommand} from './exec/shell-quote.js';
 import type {Plan, Step} from './plan/types.js';
 import {createJsonRenderer} from './render/json-renderer.js';
 import {createTextRenderer} from './render/text-renderer.js';
-import {loadSession, newSessionId, saveSession, sessionFromPlan} from './session/session-store.js';
+import {join} from 'node:path';
+import {loadSession, newSessionId, saveSession, sessionFromPlan, sessionPath} from './session/session-store.js';
 import type {Session} from './session/types.js';
 import {runnerFor} from './steps/registry.js';
 import type {StepRunner} from './steps/types.js';
@@ -62,6 +66,36 @@ async function openSession(plan: Plan, options: ExecuteOptions): Promise<Session
 	return continueSession(session, plan);
 }
 
+/**
+ * Two runs into one output directory would each issue a CA and sign with it, leaving a server certificate its CA did
+ * not sign. The output directory is locked for the whole run, and so is the session (a resume of it elsewhere).
+ */
+async function lockRun(plan: Plan, session: Session, options: ExecuteOptions): Promise<HeldLock[]> {
+	const what = `--out ${plan.outDir}`;
+	try {
+		await makeDirectories(plan.outDir);
+	} catch (error) {
+		if (!isFileSystemFault(error)) throw error;
+		throw new UsageError(`${what}: ${describeFault(error)}. Choose a directory you can write to, e.g. --out ./mtls-certs`);
+	}
+
+	const holder = {session: session.id, command: `run ${plan.recipe} --target ${plan.target}`};
+	const held: HeldLock[] = [];
+	try {
+		held.push(await takeLock(join(plan.outDir, '.mtls-wizard.lock'), what, holder).catch((error: unknown) => {
+			if (!isFileSystemFault(error)) throw error;
+			throw new UsageError(`${what}: ${describeFault(error)}. Choose a directory you can write to, e.g. --out ./mtls-certs`);
+		}));
+		// A new session's id is new: only a saved one can be resumed twice at once.
+		if (options.sessionId) held.push(await takeLock(`${sessionPath(options.env, session.id)}.lock`, `session ${session.id}`, holder));
+	} catch (error) {
+		for (const lock of held) await lock.release();
+		throw error;
+	}
+
+	return held;
+}
+
 export async function executePlan(
 	plan: Plan,
 	secrets: Record<string, string>,
@@ -69,6 +103,7 @@ export async function executePlan(
 	dependencies: ExecuteDependencies = {},
 ): Promise<number> {
 	const session = await openSession(plan, options);
+	const locks = await lockRun(plan, session, options);
 	// A reader that goes away (`| head`) must not crash a run half-way: the run goes on, saved as usual, unseen.
 	let readerGone = false;
 	const onOutputError = () => {
@@ -100,5 +135,6 @@ export async function executePlan(
 		process.off('SIGINT', interrupt);
 		process.off('SIGTERM', interrupt);
 		process.stdout.off('error', onOutputError);
+		for (const lock of locks) await lock.release();
 	}
 }

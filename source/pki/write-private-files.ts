@@ -1,6 +1,7 @@
 import {open, readdir, readFile, rename, rm, rmdir, stat} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
 import {badInput} from '../errors.js';
+import {takeLock, type HeldLock} from '../exec/directory-lock.js';
 import {describeFault} from '../exec/file-system-fault.js';
 import {makeDirectories} from '../exec/make-directories.js';
 
@@ -150,19 +151,26 @@ async function removeCreated(created: string[]): Promise<void> {
 export async function writePrivateFiles(dir: string, files: OutputFile[], options: WriteOptions): Promise<WrittenFile[]> {
 	const field = options.field ?? '--out';
 	const target = resolve(dir);
-	let created: string[] = [];
 	await checkOutputDirectory(target, files.map(f => f.name), options);
+	let created: string[] = [];
+	let lock: HeldLock | undefined;
 	try {
 		created = await makeDirectories(target);
+		// A run or another certs writing here at the same time would mix two CAs' files.
+		lock = await takeLock(join(target, '.mtls-wizard.lock'), `${field} ${dir}`, {command: 'certs'});
 		await recoverStagedFiles(target);
 		await checkOutputDirectory(target, files.map(f => f.name), options);
 		return await commitFiles(target, files);
 	} catch (error) {
+		await lock?.release();
+		lock = undefined;
 		await removeCreated(created);
 		if (error instanceof Error && 'code' in error) {
 			throw badInput(field, dir, describeFault(error), 'Choose a directory you can write to, on a file system with free space');
 		}
 
 		throw error;
+	} finally {
+		await lock?.release();
 	}
 }
