@@ -1,4 +1,5 @@
 import {UsageError} from '../errors.js';
+import {invokerIds} from '../environment/invoker.js';
 import {buildPlan} from '../plan/build-plan.js';
 import {collectAnswers, secretEnvName} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
@@ -57,6 +58,7 @@ export async function resumeCommand(id: string | undefined, options: ResumeOptio
 		outDir: session.outDir,
 		secretAnswerIds: [...new Set([...session.secretAnswers, ...Object.keys(collected.secrets)])],
 		...(session.context ? {context: session.context} : {}),
+		...invokerIds(),
 	});
 	return executePlan(plan, collected.secrets, {json: options.json ?? false, env, sessionId: session.id, ...(session.context ? {context: session.context} : {})});
 }

@@ -1,5 +1,6 @@
 import {resolve} from 'node:path';
 import {exitCodes, UsageError} from '../errors.js';
+import {invokerIds} from '../environment/invoker.js';
 import {buildPlan} from '../plan/build-plan.js';
 import {formatMode, formatPlan} from '../plan/print-plan.js';
 import type {Plan, TargetId} from '../plan/types.js';
@@ -36,6 +37,7 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 			outDir,
 			secretAnswerIds: Object.keys(secrets),
 			...(options.context ? {context: options.context} : {}),
+			...invokerIds(),
 		});
 
 	if (options.dryRun) {

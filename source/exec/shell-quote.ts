@@ -18,6 +18,8 @@ export type QuoteOptions = {
 	 * so a bundle keeps working after it is moved (docker -v needs absolute paths, hence $PWD, not ./).
 	 */
 	bundleDir?: string;
+	/** Write CommandSpec.scriptArgs in place of their arguments: the line is for a script, not for reading. */
+	script?: boolean;
 };
 
 function quoteArgument(argument: string, options: QuoteOptions, quote: (word: string) => string): string {
@@ -28,7 +30,8 @@ function quoteArgument(argument: string, options: QuoteOptions, quote: (word: st
 
 /** The command as one POSIX shell line: what dry-run prints and what apply.sh runs. Redirected files are always quoted. */
 export function quoteCommand(spec: CommandSpec, options: QuoteOptions = {}): string {
-	const words = [spec.file, ...spec.args].map(word => quoteArgument(word, options, quoteWord));
+	const args = spec.args.map((word, index) => (options.script ? spec.scriptArgs?.[index] : undefined) ?? quoteArgument(word, options, quoteWord));
+	const words = [quoteArgument(spec.file, options, quoteWord), ...args];
 	if (spec.inputFile) words.push('<', quoteArgument(spec.inputFile, options, singleQuote));
 	if (spec.outputFile) words.push('>', quoteArgument(spec.outputFile, options, singleQuote));
 	return words.join(' ');

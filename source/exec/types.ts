@@ -18,6 +18,16 @@ export type CommandSpec = {
 	 * runner just before running, never by commands(), never displayed, never saved.
 	 */
 	env?: Readonly<Record<string, string>>;
+	/**
+	 * For apply.sh only: arguments, by index in `args`, that the script writes as this shell text instead of the
+	 * quoted argument, e.g. "$(id -u):$(id -g)" for the ids of whoever runs the bundle. Never run, never a secret.
+	 */
+	scriptArgs?: Readonly<Record<number, string>>;
+	/**
+	 * Run only when the command before it in the step exited non-zero, e.g. create a network that an inspect did not
+	 * find. apply.sh joins the two with ||; the step's runner makes the same decision.
+	 */
+	onlyIfPreviousFailed?: boolean;
 	/** Exit codes that mean "fine" besides 0 (e.g. a delete of something already gone). */
 	okExitCodes?: number[];
 	/** Plain words shown in dry-run and export above the command. */

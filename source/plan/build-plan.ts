@@ -20,6 +20,11 @@ export type BuildPlanOptions = {
 	secretAnswerIds?: readonly string[];
 	/** kubectl/helm --context for every Kubernetes step. */
 	context?: string;
+	/**
+	 * The ids of the user running the wizard, read by the command layer (the planner does no I/O): recipes use
+	 * them as {{invoker.uid}} and {{invoker.gid}}, e.g. to run a container as the owner of the key files it reads.
+	 */
+	invoker?: {uid: number; gid: number};
 };
 
 export function buildPlan(recipe: Recipe, target: TargetId, answers: PlanAnswers, options: BuildPlanOptions): Plan {

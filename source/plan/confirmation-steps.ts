@@ -1,6 +1,6 @@
 import type {RecipeConfirmStep} from '../recipes/recipe-schema.js';
-import type {PlanContext} from './plan-context.js';
-import type {LogSource, Step} from './types.js';
+import {drop, type PlanContext} from './plan-context.js';
+import type {LogSource, SecretRef, Step} from './types.js';
 
 /** One recipe confirm step as a plan step; a wait-for-log step takes its patterns and hints from the recipe's named check. */
 export function confirmationStep(ctx: PlanContext, step: RecipeConfirmStep, where: string): Step {
@@ -23,12 +23,20 @@ export function confirmationStep(ctx: PlanContext, step: RecipeConfirmStep, wher
 			return {
 				...base,
 				kind: 'tls-probe',
-				host: ctx.text(step.host, `${where}.host`),
+				...(step.hostFrom
+					? {
+							hostFrom: {
+								dockerContainer: ctx.text(step.hostFrom.dockerContainer, `${where}.hostFrom.dockerContainer`),
+								network: ctx.text(step.hostFrom.network, `${where}.hostFrom.network`),
+							},
+						}
+					: {host: ctx.text(step.host!, `${where}.host`)}),
 				port: ctx.number(step.port, `${where}.port`),
 				serverName: ctx.text(step.serverName, `${where}.serverName`),
 				caFile: ctx.text(step.caFile, `${where}.caFile`),
 				clientCertFile: ctx.text(step.clientCertFile, `${where}.clientCertFile`),
 				clientKeyFile: ctx.text(step.clientKeyFile, `${where}.clientKeyFile`),
+				...keyPassphrase(ctx, step.keyPassphrase),
 				...(step.presentClientCertificate === undefined ? {} : {presentClientCertificate: step.presentClientCertificate}),
 				...(step.clientCertificateOptional === undefined ? {} : {clientCertificateOptional: step.clientCertificateOptional}),
 				...(step.httpPath ? {httpPath: ctx.text(step.httpPath, `${where}.httpPath`)} : {}),
@@ -39,6 +47,13 @@ export function confirmationStep(ctx: PlanContext, step: RecipeConfirmStep, wher
 		case 'manual':
 			return {...base, kind: 'manual', instructions: ctx.textList(step.instructions, `${where}.instructions`)};
 	}
+}
+
+/** An optional passphrase that was not given leaves the key as unencrypted (the certificates step wrote it so). */
+function keyPassphrase(ctx: PlanContext, marker: {$secret: string} | undefined): {keyPassphrase?: SecretRef} {
+	if (!marker) return {};
+	const ref = ctx.secret(marker.$secret);
+	return ref === drop ? {} : {keyPassphrase: ref};
 }
 
 function logSource(ctx: PlanContext, source: Extract<RecipeConfirmStep, {kind: 'wait-for-log'}>['source'], where: string): LogSource {

@@ -46,7 +46,7 @@ async function checkTarget(dir: string): Promise<void> {
 
 /** Where exit codes other than 0 are fine (a delete of something already gone), the script says so explicitly. */
 function scriptLine(command: CommandSpec, bundleDir: string): string {
-	const line = quoteCommand(command, {bundleDir});
+	const line = quoteCommand(command, {bundleDir, script: true});
 	const ok = command.okExitCodes ?? [];
 	if (ok.length === 0) return line;
 	return `${line} || { rc=$?; case "$rc" in ${ok.join('|')}) ;; *) exit "$rc" ;; esac; }`;
@@ -87,9 +87,16 @@ function applyScript(plan: Plan, bundleDir: string): string {
 			for (const command of commands) lines.push(comment(`check with: ${quoteCommand(command, {bundleDir})}`));
 			if (step.kind === 'wait-for-log') for (const hint of step.timeoutHints) lines.push(comment(`if it does not appear: ${hint}`));
 		} else {
-			for (const command of commands) {
+			for (const [position, command] of commands.entries()) {
 				if (command.note) lines.push(comment(command.note));
-				lines.push(scriptLine(command, bundleDir));
+				// A command that only decides whether the next one runs is written with it, on one line.
+				if (commands[position + 1]?.onlyIfPreviousFailed) continue;
+				if (command.onlyIfPreviousFailed) {
+					const before = quoteCommand(commands[position - 1]!, {bundleDir, script: true});
+					lines.push(`${before} > /dev/null 2>&1 || ${scriptLine(command, bundleDir)}`);
+				} else {
+					lines.push(scriptLine(command, bundleDir));
+				}
 			}
 		}
 

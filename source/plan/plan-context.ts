@@ -1,10 +1,21 @@
 import path from 'node:path';
 import {UsageError} from '../errors.js';
-import {renderTemplate, TemplateError} from '../recipes/render-template.js';
+import {renderTemplate, templateVariables, TemplateError} from '../recipes/render-template.js';
 import {questionsFor} from '../recipes/recipe-targets.js';
 import type {Recipe, RecipeCondition, RecipeQuestion, TreeSpec} from '../recipes/recipe-schema.js';
 import type {BuildPlanOptions, PlanAnswers} from './build-plan.js';
 import type {SecretRef, TargetId, ValueTree} from './types.js';
+
+/**
+ * What apply.sh writes for each invoker variable: the bundle may run as another user than the one who exported
+ * it, and then the ids of whoever runs it are the ones that own the files it deploys.
+ */
+const invokerInScript: Readonly<Record<string, string>> = {'invoker.uid': '$(id -u)', 'invoker.gid': '$(id -g)'};
+
+/** Characters that keep their special meaning inside shell double quotes. */
+function escapeForDoubleQuotes(text: string): string {
+	return text.replaceAll(/["$`\\]/g, character => `\\${character}`);
+}
 
 /** What an optional secret that was not given renders to: its key, list item or map is left out. */
 export const drop = Symbol('drop');
@@ -44,6 +55,30 @@ export class PlanContext {
 		}
 
 		for (const [id, value] of Object.entries(answers)) this.variables[`answers.${id}`] = String(value);
+		if (options.invoker) {
+			this.variables['invoker.uid'] = String(options.invoker.uid);
+			this.variables['invoker.gid'] = String(options.invoker.gid);
+		}
+	}
+
+	/**
+	 * The template as one double-quoted shell word for apply.sh, with each invoker variable asking `id` when the
+	 * script runs; undefined when the template uses none (the rendered text is then what the script uses).
+	 */
+	textInScript(template: string, where: string): string | undefined {
+		const names = templateVariables(template);
+		if (!names.some(name => name in invokerInScript)) return undefined;
+		this.text(template, where);
+		const literal = {...this.variables};
+		for (const name of Object.keys(invokerInScript)) delete literal[name];
+		const pieces = template.split(/({{\s*invoker\.(?:uid|gid)\s*}})/);
+		const word = pieces
+			.map(piece => {
+				const name = /^{{\s*(invoker\.(?:uid|gid))\s*}}$/.exec(piece)?.[1];
+				return name ? invokerInScript[name]! : escapeForDoubleQuotes(renderTemplate(piece, literal, where));
+			})
+			.join('');
+		return `"${word}"`;
 	}
 
 	hasSecret(id: string): boolean {
@@ -135,6 +170,10 @@ export class PlanContext {
 			const question = this.questions.find(q => q.id === id);
 			if (question) {
 				throw new UsageError(`--set ${question.id}: required for ${this.recipe.id} --target ${this.target} (${question.prompt}).`);
+			}
+
+			if (error.variable.startsWith('invoker.')) {
+				throw new UsageError(`${where}: needs {{${error.variable}}}, the ids of the user running the wizard, which this platform does not report. Run the wizard on Linux or macOS.`);
 			}
 
 			throw new Error(`recipe ${this.recipe.id}: ${error.message}`);

@@ -30,7 +30,9 @@ export function describeStep(step: Step): string[] {
 		}
 
 		case 'tls-probe': {
-			return [`connects to ${step.host}:${step.port} (name ${step.serverName})${step.presentClientCertificate === false ? '' : ' with the client certificate'}${step.httpPath ? ` and requests ${step.httpPath}` : ''}, for up to ${step.timeoutSeconds}s`];
+			const where = step.hostFrom ? `the address of container ${step.hostFrom.dockerContainer} on network ${step.hostFrom.network}, port ${step.port}` : `${step.host}:${step.port}`;
+			const client = step.presentClientCertificate === false ? '' : ` with the client certificate${step.keyPassphrase ? ` (key decrypted with the secret answer ${step.keyPassphrase.secret})` : ''}`;
+			return [`connects to ${where} (name ${step.serverName})${client}${step.httpPath ? ` and requests ${step.httpPath}` : ''}, for up to ${step.timeoutSeconds}s`];
 		}
 
 		case 'docker-run':

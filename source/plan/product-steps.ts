@@ -1,5 +1,5 @@
 import type {RecipeProductStep} from '../recipes/recipe-schema.js';
-import {dockerRunStep, dockerSecretStep, swarmServiceStep} from './docker-steps.js';
+import {dockerNetworkStep, dockerRunStep, dockerSecretStep, swarmServiceStep} from './docker-steps.js';
 import {helmReleaseSteps, kubectlApplyStep, kubeSecretStep} from './kubernetes-steps.js';
 import {drop, type PlanContext} from './plan-context.js';
 import type {FileToWrite, MaybeSecret, Step} from './types.js';
@@ -18,6 +18,8 @@ export function productSteps(ctx: PlanContext, step: RecipeProductStep, where: s
 			return [dockerRunStep(ctx, step, base, where)];
 		case 'docker-secret':
 			return [dockerSecretStep(ctx, step, base, where)];
+		case 'docker-network':
+			return [dockerNetworkStep(ctx, step, base, where)];
 		case 'swarm-service':
 			return [swarmServiceStep(ctx, step, base, where)];
 		case 'write-files':

@@ -154,19 +154,34 @@ export type KubectlApplyStep = StepBase &
 
 export type Mount = {source: string; target: string; readOnly: boolean};
 
+/** docker run -p [hostIp:]published:target */
+export type PortMapping = {published: number; target: number; hostIp?: string};
+
 export type DockerRunStep = StepBase & {
 	kind: 'docker-run';
 	container: string;
 	image: string;
-	network: 'host' | 'none';
+	/** A Docker network name: bridge (the engine's default), host, none or a user-defined network. */
+	network: string;
+	/** --network-alias, on a user-defined network only. */
+	networkAliases: string[];
+	ports: PortMapping[];
 	mounts: Mount[];
 	env: Record<string, string>;
 	/** Secret env vars go through a 0600 --env-file, never argv. */
 	secretEnv: Record<string, SecretRef>;
 	envFile?: string;
 	user?: string;
+	/**
+	 * How apply.sh writes `user` when it names the invoking user's ids: a shell word asking `id` for the ids of
+	 * whoever runs the bundle (it may be another user than the one who exported it), e.g. "$(id -u):$(id -g)".
+	 */
+	userInScript?: string;
 	args: string[];
 };
+
+/** Created when missing (docker network inspect first), so re-runs leave an existing network alone. */
+export type DockerNetworkStep = StepBase & {kind: 'docker-network'; name: string; driver: 'bridge' | 'overlay'; attachable: boolean};
 
 export type DockerSecretStep = StepBase & {kind: 'docker-secret'; name: string; file: string};
 
@@ -174,14 +189,18 @@ export type SwarmServiceStep = StepBase & {
 	kind: 'swarm-service';
 	service: string;
 	image: string;
-	network: 'host' | 'none';
+	/** An overlay network, normally: tasks.<service> DNS exists only there. */
+	network: string;
+	/** replicated: `replicas` tasks; global: one task per node (no replicas). */
+	mode: {kind: 'replicated'; replicas: number} | {kind: 'global'};
+	publish: Array<{published: number; target: number; mode: 'ingress' | 'host'}>;
+	constraints: string[];
 	secrets: Array<{source: string; target: string}>;
 	/** Bind mounts (docker service create --mount type=bind); a source that is not an absolute path is a named volume. */
 	mounts?: Mount[];
 	env: Record<string, string>;
 	secretEnv: Record<string, SecretRef>;
 	args: string[];
-	replicas: number;
 };
 
 export type WaitForLogStep = StepBase & {
@@ -194,14 +213,22 @@ export type WaitForLogStep = StepBase & {
 	timeoutHints: string[];
 };
 
-export type TlsProbeStep = StepBase & {
+/**
+ * Where a probe connects: a fixed host, or the address a container has on a Docker network, looked up when the
+ * probe runs (a container on a user-defined network may publish no port).
+ */
+export type ProbeHost = {host: string; hostFrom?: never} | {hostFrom: {dockerContainer: string; network: string}; host?: never};
+
+export type TlsProbeStep = StepBase &
+	ProbeHost & {
 	kind: 'tls-probe';
-	host: string;
 	port: number;
 	serverName: string;
 	caFile: string;
 	clientCertFile: string;
 	clientKeyFile: string;
+	/** Decrypts clientKeyFile; resolved from the secret answers in memory, handed to Node's TLS only. */
+	keyPassphrase?: SecretRef;
 	/**
 	 * false when the server trusts a client CA the wizard does not hold (SAP: the Cloud Connector's SAP-issued
 	 * certificate): the probe then proves the server certificate and name only and presents no client certificate.
@@ -235,6 +262,7 @@ export type Step =
 	| KubectlApplyStep
 	| DockerRunStep
 	| DockerSecretStep
+	| DockerNetworkStep
 	| SwarmServiceStep
 	| WaitForLogStep
 	| TlsProbeStep

@@ -36,7 +36,8 @@ export function checkRecipeReferences(recipe: RecipeFile): string | undefined {
 
 /** Names a template may use for one target (answers are filled in by the planner; secrets are never variables). */
 function variablesFor(questions: RecipeQuestion[], certificates: RecipeCertificates): Set<string> {
-	const names = new Set(['outDir', 'pki.dir', 'pki.ca.crt']);
+	// invoker.*: the ids of the user running the wizard, given to every plan by the command layer.
+	const names = new Set(['outDir', 'pki.dir', 'pki.ca.crt', 'invoker.uid', 'invoker.gid']);
 	for (const q of questions) if (!q.secret) names.add(`answers.${q.id}`);
 	for (const leaf of certificates.leaves) {
 		names.add(`pki.${leaf.id}.crt`);

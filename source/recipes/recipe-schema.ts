@@ -183,9 +183,20 @@ const kubectlApply = z
 	.strict();
 
 const mount = z.object({source: z.string(), target: z.string(), readOnly: z.boolean().default(true)}).strict();
-const network = z.enum(['host', 'none']);
+
+/** A template: checked once rendered, since its value comes from the answers. */
+const isTemplate = (value: string) => value.includes('{{');
+
+/** Docker's rule for network (and container) names: a letter or digit, then letters, digits, _ . - */
+export const dockerNamePattern = /^[a-zA-Z\d][\w.-]*$/;
+const dockerName = z.string().refine(name => isTemplate(name) || dockerNamePattern.test(name), 'expected a Docker name: a letter or digit, then letters, digits, _ . or -');
+
+/** Networks every engine has; --network-alias works only on the others (user-defined ones). */
+export const builtInNetworks: ReadonlySet<string> = new Set(['bridge', 'host', 'none']);
 const envMap = z.record(z.string(), z.string());
 const secretEnvMap = z.record(z.string(), secretMarker);
+
+const portMapping = z.object({published: numberOrTemplate, target: numberOrTemplate, hostIp: z.string().optional()}).strict();
 
 const dockerRun = z
 	.object({
@@ -193,17 +204,39 @@ const dockerRun = z
 		kind: z.literal('docker-run'),
 		container: z.string(),
 		image: z.string(),
-		network: network.default('host'),
+		/** Any Docker network; the engine's default bridge when absent, as `docker run` itself does. */
+		network: dockerName.default('bridge'),
+		/** Names other containers on a user-defined network reach this one by (docker run --network-alias). */
+		networkAliases: z.array(z.string()).default([]),
+		ports: z.array(portMapping).default([]),
 		mounts: z.array(mount).default([]),
 		env: envMap.default({}),
 		secretEnv: secretEnvMap.default({}),
 		envFile: z.string().optional(),
+		/** uid[:gid] or a name; `{{invoker.uid}}:{{invoker.gid}}` runs the container as whoever runs the wizard. */
 		user: z.string().optional(),
 		args: z.array(z.string()).default([]),
 	})
-	.strict();
+	.strict()
+	.superRefine((s, context) => {
+		if (s.networkAliases.length > 0 && builtInNetworks.has(s.network)) {
+			context.addIssue({code: 'custom', path: ['networkAliases'], message: `network aliases work only on a user-defined network, not ${s.network}; create one with a docker-network step and join it`});
+		}
+
+		if (s.ports.length > 0 && (s.network === 'host' || s.network === 'none')) {
+			context.addIssue({code: 'custom', path: ['ports'], message: `published ports do nothing on network ${s.network}; use a bridge or user-defined network`});
+		}
+	});
 
 const dockerSecret = z.object({...stepBase, kind: z.literal('docker-secret'), name: z.string(), file: z.string()}).strict();
+
+/** Created only when missing, so a re-run (or another recipe's network of the same name) is left as it is. */
+const dockerNetwork = z
+	.object({...stepBase, kind: z.literal('docker-network'), name: dockerName, driver: z.enum(['bridge', 'overlay']), attachable: z.boolean().optional()})
+	.strict()
+	.refine(s => isTemplate(s.name) || !builtInNetworks.has(s.name), {path: ['name'], message: 'bridge, host and none exist on every engine; name a network of your own'});
+
+const publishMode = z.string().refine(mode => isTemplate(mode) || mode === 'ingress' || mode === 'host', 'expected ingress or host (or a template for an answer)');
 
 const swarmService = z
 	.object({
@@ -211,15 +244,21 @@ const swarmService = z
 		kind: z.literal('swarm-service'),
 		service: z.string(),
 		image: z.string(),
-		network: network.default('host'),
+		/** An overlay network (tasks.<service> DNS lives there); required because swarm has no sensible default. */
+		network: dockerName,
+		mode: z.enum(['replicated', 'global']).default('replicated'),
+		/** For replicated services only; 1 when absent. */
+		replicas: numberOrTemplate.optional(),
+		publish: z.array(z.object({published: numberOrTemplate, target: numberOrTemplate, mode: publishMode.default('ingress')}).strict()).default([]),
+		constraints: z.array(z.string()).default([]),
 		secrets: z.array(z.object({source: z.string(), target: z.string()}).strict()).default([]),
 		mounts: z.array(mount).optional(),
 		env: envMap.default({}),
 		secretEnv: secretEnvMap.default({}),
 		args: z.array(z.string()).default([]),
-		replicas: numberOrTemplate.default(1),
 	})
-	.strict();
+	.strict()
+	.refine(s => s.mode !== 'global' || s.replicas === undefined, {path: ['replicas'], message: 'a global service runs one task per node; leave replicas out or use mode replicated'});
 
 const fileToWrite = z
 	.object({
@@ -255,21 +294,30 @@ const tlsProbe = z
 	.object({
 		...stepBase,
 		kind: z.literal('tls-probe'),
-		host: z.string(),
+		/** An address the wizard's host reaches, or use hostFrom. */
+		host: z.string().optional(),
+		/**
+		 * The address of a container on a Docker network, looked up when the probe runs: a container on a
+		 * user-defined network may publish no port at all.
+		 */
+		hostFrom: z.object({dockerContainer: z.string(), network: dockerName}).strict().optional(),
 		port: numberOrTemplate,
 		serverName: z.string(),
 		caFile: z.string(),
 		clientCertFile: z.string(),
 		clientKeyFile: z.string(),
+		/** The secret answer that decrypts clientKeyFile, when the client key is encrypted. */
+		keyPassphrase: secretMarker.optional(),
 		presentClientCertificate: z.boolean().optional(),
 		clientCertificateOptional: z.boolean().optional(),
 		httpPath: z.string().optional(),
 		timeoutSeconds: numberOrTemplate.default(120),
 		failureHints: z.array(failurePattern).default([]),
 	})
-	.strict();
+	.strict()
+	.refine(s => (s.host === undefined) !== (s.hostFrom === undefined), {path: ['host'], message: 'give exactly one of host and hostFrom'});
 
-const productStep = z.discriminatedUnion('kind', [kubeSecret, helmRelease, kubectlApply, dockerRun, dockerSecret, swarmService, writeFiles, manual]);
+const productStep = z.discriminatedUnion('kind', [kubeSecret, helmRelease, kubectlApply, dockerRun, dockerSecret, dockerNetwork, swarmService, writeFiles, manual]);
 const confirmStep = z.discriminatedUnion('kind', [waitForLog, tlsProbe, manual]);
 
 const check = z

@@ -27,6 +27,22 @@ export async function writeDockerEnvFile(step: DockerRunStep, secrets: Readonly<
 export const dockerRunRunner: StepRunner<DockerRunStep> = {
 	kind: 'docker-run',
 	commands(step) {
+		const args = [
+			'run',
+			'-d',
+			'--name',
+			step.container,
+			'--network',
+			step.network,
+			...step.networkAliases.flatMap(alias => ['--network-alias', alias]),
+			...step.ports.flatMap(p => ['-p', `${p.hostIp ? `${p.hostIp}:` : ''}${p.published}:${p.target}`]),
+			...step.mounts.flatMap(m => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]),
+			...Object.entries(step.env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+			...(usesEnvFileForSecrets(step) ? [] : secretNames(step).flatMap(name => ['-e', name])),
+			...(step.envFile ? ['--env-file', step.envFile] : []),
+			...(step.user ? ['-u', step.user] : []),
+		];
+		const userIndex = args.length - 1;
 		return [
 			{
 				file: 'docker',
@@ -37,21 +53,8 @@ export const dockerRunRunner: StepRunner<DockerRunStep> = {
 			},
 			{
 				file: 'docker',
-				args: [
-					'run',
-					'-d',
-					'--name',
-					step.container,
-					'--network',
-					step.network,
-					...step.mounts.flatMap(m => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]),
-					...Object.entries(step.env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
-					...(usesEnvFileForSecrets(step) ? [] : secretNames(step).flatMap(name => ['-e', name])),
-					...(step.envFile ? ['--env-file', step.envFile] : []),
-					...(step.user ? ['-u', step.user] : []),
-					step.image,
-					...step.args,
-				],
+				args: [...args, step.image, ...step.args],
+				...(step.userInScript ? {scriptArgs: {[userIndex]: step.userInScript}} : {}),
 			},
 		];
 	},

@@ -1,4 +1,5 @@
 import type {Step, StepKind} from '../plan/types.js';
+import {dockerNetworkRunner} from './docker-network.js';
 import {dockerRunRunner} from './docker-run.js';
 import {dockerSecretRunner} from './docker-secret.js';
 import {helmReleaseRunner} from './helm-release.js';
@@ -23,6 +24,7 @@ const runners: {[K in StepKind]: StepRunner<Extract<Step, {kind: K}>>} = {
 	'kubectl-apply': kubectlApplyRunner,
 	'docker-run': dockerRunRunner,
 	'docker-secret': dockerSecretRunner,
+	'docker-network': dockerNetworkRunner,
 	'swarm-service': swarmServiceRunner,
 	'wait-for-log': waitForLogRunner,
 	'tls-probe': tlsProbeRunner,

@@ -33,10 +33,11 @@ export const swarmServiceRunner: StepRunner<SwarmServiceStep> = {
 					'--detach',
 					'--name',
 					step.service,
-					'--replicas',
-					String(step.replicas),
+					...(step.mode.kind === 'global' ? ['--mode', 'global'] : ['--replicas', String(step.mode.replicas)]),
 					'--network',
 					step.network,
+					...step.publish.flatMap(p => ['--publish', `published=${p.published},target=${p.target},mode=${p.mode}`]),
+					...step.constraints.flatMap(constraint => ['--constraint', constraint]),
 					...(step.mounts ?? []).flatMap(m => ['--mount', mountFlag(m)]),
 					...step.secrets.flatMap(s => ['--secret', `source=${s.source},target=${s.target}`]),
 					...Object.entries(step.env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
@@ -52,6 +53,7 @@ export const swarmServiceRunner: StepRunner<SwarmServiceStep> = {
 		const [remove, create] = swarmServiceRunner.commands(step);
 		await context.run(remove!);
 		await context.run({...create!, env: secretEnvValues(step.secretEnv, context.secrets, step.id)});
-		return {detail: `service ${step.service} created from ${step.image} (${step.replicas} replica${step.replicas === 1 ? '' : 's'})`};
+		const tasks = step.mode.kind === 'global' ? 'one task per node' : `${step.mode.replicas} replica${step.mode.replicas === 1 ? '' : 's'}`;
+		return {detail: `service ${step.service} created from ${step.image} on ${step.network} (${tasks})`};
 	},
 };

@@ -4,6 +4,8 @@ import {connect, type TLSSocket} from 'node:tls';
 import {setTimeout as delay} from 'node:timers/promises';
 import {InterruptedError, NotConfirmedError, StepFailedError} from '../errors.js';
 import type {FailurePattern, TlsProbeStep} from '../plan/types.js';
+import {containerAddress, containerNetworksCommand} from './container-address.js';
+import {secretResolver} from './secret-values.js';
 import type {StepContext, StepOutcome, StepRunner} from './types.js';
 
 /*
@@ -17,7 +19,11 @@ const retryDelayMs = 1000;
 /** Errors that mean "nothing listening yet": the workload may still be starting, so try again until the timeout. */
 const notListeningYet = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
-type Credentials = {ca: string; cert?: string; key?: string};
+/** passphrase decrypts an encrypted client key; it goes to Node's TLS only, never into output or errors. */
+type Credentials = {ca: string; cert?: string; key?: string; passphrase?: string};
+
+/** The probe with the address it connects to, after a container's address was looked up. */
+type Resolved = TlsProbeStep & {host: string};
 
 /** serverVerified: our side checked the server certificate and name before the server turned us away. */
 type Attempt = {accepted: true; detail: string} | {accepted: false; error: NodeJS.ErrnoException; serverVerified: boolean};
@@ -26,7 +32,7 @@ function describe(error: NodeJS.ErrnoException): string {
 	return error.code && !error.message.includes(error.code) ? `${error.code}: ${error.message}` : error.message;
 }
 
-function bareHandshake(step: TlsProbeStep, credentials: Credentials, signal: AbortSignal): Promise<Attempt> {
+function bareHandshake(step: Resolved, credentials: Credentials, signal: AbortSignal): Promise<Attempt> {
 	return new Promise(resolve => {
 		let settled = false;
 		let socket: TLSSocket | undefined;
@@ -64,7 +70,7 @@ function bareHandshake(step: TlsProbeStep, credentials: Credentials, signal: Abo
 	});
 }
 
-function httpGet(step: TlsProbeStep, path: string, credentials: Credentials, signal: AbortSignal): Promise<Attempt> {
+function httpGet(step: Resolved, path: string, credentials: Credentials, signal: AbortSignal): Promise<Attempt> {
 	return new Promise(resolve => {
 		const outgoing = request(
 			{host: step.host, port: step.port, servername: step.serverName, path, method: 'GET', agent: false, signal, ...credentials, rejectUnauthorized: true},
@@ -98,7 +104,7 @@ function httpGet(step: TlsProbeStep, path: string, credentials: Credentials, sig
 	});
 }
 
-function attempt(step: TlsProbeStep, credentials: Credentials, signal: AbortSignal): Promise<Attempt> {
+function attempt(step: Resolved, credentials: Credentials, signal: AbortSignal): Promise<Attempt> {
 	return step.httpPath ? httpGet(step, step.httpPath, credentials, signal) : bareHandshake(step, credentials, signal);
 }
 
@@ -133,17 +139,20 @@ async function readPem(step: TlsProbeStep, path: string, what: string): Promise<
  * Proves mutual TLS from outside the workload: a client holding the issued client certificate gets in
  * (and, with httpPath, gets an HTTP answer), and a client without a certificate is turned away.
  */
-export async function probeTls(step: TlsProbeStep, context: StepContext): Promise<StepOutcome> {
-	const ca = await readPem(step, step.caFile, 'CA certificate');
+export async function probeTls(probe: TlsProbeStep, context: StepContext): Promise<StepOutcome> {
+	const ca = await readPem(probe, probe.caFile, 'CA certificate');
+	const step = await resolveHost(probe, context);
 	const address = `${step.host}:${step.port}`;
 	if (step.presentClientCertificate === false) return probeServerOnly(step, ca, context);
 	const cert = await readPem(step, step.clientCertFile, 'client certificate');
 	const key = await readPem(step, step.clientKeyFile, 'client key');
+	const passphrase = step.keyPassphrase ? secretResolver(context.secrets, step.id)(step.keyPassphrase) : undefined;
+	const client = {cert, key, ...(passphrase === undefined ? {} : {passphrase})};
 	const timeout = AbortSignal.timeout(step.timeoutSeconds * 1000);
 	const signal = AbortSignal.any([context.signal, timeout]);
 	context.output({line: `probing ${address} (server name ${step.serverName}) with the client certificate`, stream: 'info'});
 
-	const withCertificate = await retryWhileNotListening(async () => attempt(step, {ca, cert, key}, signal), context.signal, timeout);
+	const withCertificate = await retryWhileNotListening(async () => attempt(step, {ca, ...client}, signal), context.signal, timeout);
 	if (!withCertificate.accepted) {
 		const message = describe(withCertificate.error);
 		if (timeout.aborted || notListeningYet.has(withCertificate.error.code ?? '')) {
@@ -162,7 +171,7 @@ export async function probeTls(step: TlsProbeStep, context: StepContext): Promis
 	}
 
 	context.output({line: `accepted with the client certificate (${withCertificate.detail})`, stream: 'info'});
-	if (step.clientCertificateOptional) return refuseStranger(step, ca, key, withCertificate.detail, context);
+	if (step.clientCertificateOptional) return refuseStranger(step, ca, key, passphrase, withCertificate.detail, context);
 	const withoutCertificate = await attempt(step, {ca}, context.signal);
 	if (context.signal.aborted) throw new InterruptedError();
 	if (withoutCertificate.accepted) {
@@ -182,11 +191,11 @@ export async function probeTls(step: TlsProbeStep, context: StepContext): Promis
  * For a server that lets clients without a certificate in but verifies any certificate it is given: a client
  * certificate from a throwaway CA must be turned away, or the server does not check client certificates at all.
  */
-async function refuseStranger(step: TlsProbeStep, ca: string, key: string, accepted: string, context: StepContext): Promise<StepOutcome> {
+async function refuseStranger(step: Resolved, ca: string, key: string, passphrase: string | undefined, accepted: string, context: StepContext): Promise<StepOutcome> {
 	const address = `${step.host}:${step.port}`;
 	// Loaded here only: node-forge (for the throwaway CA) is needed by this one kind of probe.
 	const {issueStrangerClient} = await import('../pki/stranger-client.js');
-	const stranger = await issueStrangerClient('mtls-wizard probe throwaway CA', key);
+	const stranger = await issueStrangerClient('mtls-wizard probe throwaway CA', key, passphrase);
 	const result = await attempt(step, {ca, cert: stranger.certificatePem, key: stranger.privateKeyPem}, context.signal);
 	if (context.signal.aborted) throw new InterruptedError();
 	if (result.accepted) {
@@ -205,7 +214,7 @@ async function refuseStranger(step: TlsProbeStep, ca: string, key: string, accep
  * For a server that trusts a client CA the wizard does not hold: prove what can be proved from here, that
  * the server presents a certificate for its name from the expected CA. Being refused afterwards is expected.
  */
-async function probeServerOnly(step: TlsProbeStep, ca: string, context: StepContext): Promise<StepOutcome> {
+async function probeServerOnly(step: Resolved, ca: string, context: StepContext): Promise<StepOutcome> {
 	const address = `${step.host}:${step.port}`;
 	const timeout = AbortSignal.timeout(step.timeoutSeconds * 1000);
 	const signal = AbortSignal.any([context.signal, timeout]);
@@ -227,8 +236,17 @@ async function probeServerOnly(step: TlsProbeStep, ca: string, context: StepCont
 	);
 }
 
+/** A container on a user-defined network may publish no port: the probe then connects to its address there. */
+async function resolveHost(step: TlsProbeStep, context: StepContext): Promise<Resolved> {
+	if (step.host !== undefined) return step as Resolved;
+	const {dockerContainer, network} = step.hostFrom;
+	const host = await containerAddress(dockerContainer, network, step.id, context);
+	context.output({line: `${dockerContainer} has the address ${host} on ${network}`, stream: 'info'});
+	return {...step, host, hostFrom: undefined} as Resolved;
+}
+
 export const tlsProbeRunner: StepRunner<TlsProbeStep> = {
 	kind: 'tls-probe',
-	commands: () => [],
+	commands: step => (step.hostFrom ? [containerNetworksCommand(step.hostFrom.dockerContainer, step.hostFrom.network)] : []),
 	run: probeTls,
 };

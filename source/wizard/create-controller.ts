@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import type {EngineEvent} from '../engine-events.js';
+import {invokerIds} from '../environment/invoker.js';
 import {manualSteps} from '../plan/manual-steps.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import type {Recipe, RecipeQuestion} from '../recipes/recipe-schema.js';
@@ -189,7 +190,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			]);
 			const loaded = await recipe(recipeId);
 			// The same default output directory as `mtls-wizard run` without --out.
-			const planFor = (outDir: string) => buildPlan(loaded, target, collected.answers, {outDir, secretAnswerIds: Object.keys(collected.secrets)});
+			const planFor = (outDir: string) => buildPlan(loaded, target, collected.answers, {outDir, secretAnswerIds: Object.keys(collected.secrets), ...invokerIds()});
 			const plan = planFor(path.resolve(cwd, `mtls-${recipeId}`));
 			reviewed = {plan, secrets: collected.secrets, planFor};
 			const secretValues = Object.values(collected.secrets);
@@ -236,6 +237,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 				outDir: session.outDir,
 				secretAnswerIds: session.secretAnswers,
 				...(session.context ? {context: session.context} : {}),
+				...invokerIds(),
 			});
 			const start = await stepsWithProgress(plan, session.id);
 			await startExecution({plan, secrets: collected.secrets, sessionId: session.id}, onEvent);

@@ -38,7 +38,8 @@ test('an unknown recipe id is a usage error listing the known ids', async t => {
 });
 
 const invalid: Array<[string, RegExp]> = [
-	['unknown-step-kind', /^test\/fixtures\/recipes-unknown-step-kind\/portainer\.yaml: targets\.helm\.steps\[2\]\.kind: expected one of kube-secret, helm-release, kubectl-apply, docker-run, docker-secret, swarm-service, write-files, manual$/],
+	['unknown-step-kind', /^test\/fixtures\/recipes-unknown-step-kind\/portainer\.yaml: targets\.helm\.steps\[2\]\.kind: expected one of kube-secret, helm-release, kubectl-apply, docker-run, docker-secret, docker-network, swarm-service, write-files, manual$/],
+	['alias-on-default-bridge', /^test\/fixtures\/recipes-alias-on-default-bridge\/alias\.yaml: targets\.docker\.steps\[0\]\.networkAliases: network aliases work only on a user-defined network, not bridge; create one with a docker-network step and join it$/],
 	['unknown-variable', /^test\/fixtures\/recipes-unknown-variable\/typo\.yaml: targets\.kubectl\.steps\[0\]\.namespace: unknown variable \{\{answers\.nmespace\}\} \(target kubectl\)$/],
 	['missing-bundle-target', /^test\/fixtures\/recipes-missing-bundle-target\/no-bundle\.yaml: targets\.bundle: every recipe with a deployment target also offers bundle/],
 	['broken-yaml', /^test\/fixtures\/recipes-broken-yaml\/broken\.yaml:\d+: invalid YAML: /],

@@ -74,6 +74,8 @@ test('docker-run removes the old container, then runs with mounts, env, env file
 		container: 'harness-delegate',
 		image: 'harness/delegate:26.02.88404',
 		network: 'host',
+		networkAliases: [],
+		ports: [],
 		mounts: [{source: '/o/certs/client.crt', target: '/etc/mtls/client.crt', readOnly: true}],
 		env: {NEXT_GEN: 'true', DELEGATE_NAME: 'my delegate'},
 		secretEnv: {DELEGATE_TOKEN: {secret: 'delegateToken'}},
@@ -95,6 +97,46 @@ test('docker-run removes the old container, then runs with mounts, env, env file
 	);
 });
 
+test('docker-run joins a user-defined network under its aliases, publishes ports and, in apply.sh, asks id for the user', t => {
+	const step: Step = {
+		id: 'd',
+		title: 't',
+		kind: 'docker-run',
+		container: 'steadybit-extension',
+		image: 'steadybit/extension-http:1.0.0',
+		network: 'steadybit',
+		networkAliases: ['extensions.local', 'http.extensions.local'],
+		ports: [
+			{published: 9443, target: 9443},
+			{published: 8000, target: 8000, hostIp: '127.0.0.1'},
+		],
+		mounts: [],
+		env: {},
+		secretEnv: {},
+		user: '1000:1000',
+		userInScript: '"$(id -u):$(id -g)"',
+		args: [],
+	};
+	const run = runnerFor(step).commands(step)[1]!;
+	const printed = 'docker run -d --name steadybit-extension --network steadybit --network-alias extensions.local --network-alias http.extensions.local -p 9443:9443 -p 127.0.0.1:8000:8000 -u';
+	t.is(quoteCommand(run), `${printed} 1000:1000 steadybit/extension-http:1.0.0`, 'dry-run and the runner use the ids the plan was built with');
+	t.is(quoteCommand(run, {script: true}), `${printed} "$(id -u):$(id -g)" steadybit/extension-http:1.0.0`, 'apply.sh asks for the ids of whoever runs it');
+	t.is(run.args[run.args.indexOf('-u') + 1], '1000:1000', 'argv never holds shell text');
+});
+
+test('docker-network inspects first and creates only when missing', t => {
+	const step: Step = {id: 'n', title: 't', kind: 'docker-network', name: 'portainer_agent_network', driver: 'overlay', attachable: true};
+	const commands = runnerFor(step).commands(step);
+	t.deepEqual(commands.map(c => quoteCommand(c)), [
+		"docker network inspect --format '{{.Driver}}' portainer_agent_network",
+		'docker network create --driver overlay --attachable portainer_agent_network',
+	]);
+	t.deepEqual(commands[0]?.okExitCodes, [1]);
+	t.deepEqual(commands.map(c => c.onlyIfPreviousFailed ?? false), [false, true]);
+	t.regex(commands[1]?.note ?? '', /Only when the inspect above found no network/);
+	t.is(lines({...step, driver: 'bridge', attachable: false})[1], 'docker network create --driver bridge portainer_agent_network');
+});
+
 test('docker-secret and swarm-service: remove then create', t => {
 	t.deepEqual(lines({id: 'ds', title: 't', kind: 'docker-secret', name: 'portainer-ca', file: '/o/certs/ca.crt'}), [
 		'docker secret rm portainer-ca',
@@ -106,7 +148,10 @@ test('docker-secret and swarm-service: remove then create', t => {
 		kind: 'swarm-service',
 		service: 'portainer_agent',
 		image: 'portainer/agent:2.21',
-		network: 'host',
+		network: 'portainer_agent_network',
+		mode: {kind: 'replicated', replicas: 1},
+		publish: [],
+		constraints: [],
 		secrets: [{source: 'portainer-ca', target: '/certs/ca.crt'}],
 		mounts: [
 			{source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: false},
@@ -115,13 +160,48 @@ test('docker-secret and swarm-service: remove then create', t => {
 		env: {EDGE: '1'},
 		secretEnv: {},
 		args: ['--tlsverify'],
-		replicas: 1,
 	};
 	t.deepEqual(lines(service), [
 		'docker service rm portainer_agent',
-		'docker service create --detach --name portainer_agent --replicas 1 --network host --mount type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock --mount type=volume,source=portainer_agent_data,target=/data --secret source=portainer-ca,target=/certs/ca.crt -e EDGE=1 portainer/agent:2.21 --tlsverify',
+		'docker service create --detach --name portainer_agent --replicas 1 --network portainer_agent_network --mount type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock --mount type=volume,source=portainer_agent_data,target=/data --secret source=portainer-ca,target=/certs/ca.crt -e EDGE=1 portainer/agent:2.21 --tlsverify',
 	]);
-	t.is(lines({...service, secretEnv: {EDGE_KEY: {secret: 'edgeKey'}}} as Step)[1], 'docker service create --detach --name portainer_agent --replicas 1 --network host --mount type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock --mount type=volume,source=portainer_agent_data,target=/data --secret source=portainer-ca,target=/certs/ca.crt -e EDGE=1 -e EDGE_KEY portainer/agent:2.21 --tlsverify');
+	t.is(lines({...service, secretEnv: {EDGE_KEY: {secret: 'edgeKey'}}} as Step)[1], 'docker service create --detach --name portainer_agent --replicas 1 --network portainer_agent_network --mount type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock --mount type=volume,source=portainer_agent_data,target=/data --secret source=portainer-ca,target=/certs/ca.crt -e EDGE=1 -e EDGE_KEY portainer/agent:2.21 --tlsverify');
+	const global = {
+		...service,
+		mounts: undefined,
+		secrets: [],
+		env: {},
+		args: [],
+		mode: {kind: 'global'},
+		publish: [
+			{published: 9443, target: 9443, mode: 'ingress'},
+			{published: 8000, target: 8000, mode: 'host'},
+		],
+		constraints: ['node.role == manager', 'node.platform.os == linux'],
+	} as Step;
+	t.is(
+		lines(global)[1],
+		"docker service create --detach --name portainer_agent --mode global --network portainer_agent_network --publish published=9443,target=9443,mode=ingress --publish published=8000,target=8000,mode=host --constraint 'node.role == manager' --constraint 'node.platform.os == linux' portainer/agent:2.21",
+	);
+});
+
+test('tls-probe on a container address prints the lookup it runs; one on a fixed host runs nothing', t => {
+	const probe = {
+		id: 'p',
+		title: 't',
+		kind: 'tls-probe' as const,
+		port: 8443,
+		serverName: 'extensions.local',
+		caFile: '/o/certs/ca.crt',
+		clientCertFile: '/o/certs/agent-client.crt',
+		clientKeyFile: '/o/certs/agent-client.key',
+		timeoutSeconds: 60,
+		failureHints: [],
+	};
+	t.deepEqual(lines({...probe, hostFrom: {dockerContainer: 'steadybit-extension', network: 'steadybit'}}), [
+		"docker container inspect --format '{{json .NetworkSettings.Networks}}' steadybit-extension",
+	]);
+	t.deepEqual(lines({...probe, host: '127.0.0.1'}), []);
 });
 
 test('local steps run no external command', t => {

@@ -21,6 +21,8 @@ test('docker-run on a real engine: secret env reaches the container without argv
 		container: 'mtls-test-delegate',
 		image,
 		network: 'none',
+		networkAliases: [],
+		ports: [],
 		mounts: [{source: join(dir, 'client.crt'), target: '/etc/mtls/client.crt', readOnly: true}],
 		env: {DELEGATE_NAME: 'd1'},
 		secretEnv: {DELEGATE_TOKEN: {secret: 'delegateToken'}},

@@ -45,7 +45,7 @@ const hints = [
 	{pattern: 'ECONNREFUSED', hint: 'Nothing listens on the port: is the server running?'},
 ];
 
-function probeStep(port: number, overrides: Partial<TlsProbeStep> = {}): TlsProbeStep {
+function probeStep(port: number, overrides: Partial<Omit<TlsProbeStep, 'host' | 'hostFrom'>> = {}): TlsProbeStep {
 	return {
 		id: 'probe-extension',
 		title: 'Probe the extension over mutual TLS',
