@@ -30,7 +30,7 @@ export const dockerNetworkRunner: StepRunner<DockerNetworkStep> = {
 			const driver = found.stdout.trim();
 			if (driver !== step.driver) {
 				throw new StepFailedError(
-					`Docker network ${step.name} exists with driver ${driver}, but this recipe needs a ${step.driver} network.`,
+					`Docker network ${step.name} exists with driver ${driver}, but this recipe needs driver ${step.driver}.`,
 					step.id,
 					`Remove it (docker network rm ${step.name}, after disconnecting its containers) or choose another network name.`,
 				);

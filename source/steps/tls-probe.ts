@@ -1,3 +1,4 @@
+import {createPrivateKey} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {request} from 'node:https';
 import {connect, type TLSSocket} from 'node:tls';
@@ -135,6 +136,22 @@ async function readPem(step: TlsProbeStep, path: string, what: string): Promise<
 	}
 }
 
+/** Node's TLS throws on a key it cannot open; checked once here so that the failure names the file and the answer. */
+function openKey(step: TlsProbeStep, key: string, passphrase: string | undefined): void {
+	try {
+		createPrivateKey({key, format: 'pem', ...(passphrase === undefined ? {} : {passphrase})});
+	} catch (error) {
+		const reason = (error as {reason?: string}).reason ?? (error as NodeJS.ErrnoException).code ?? 'unreadable';
+		throw new StepFailedError(
+			`${step.id}: cannot open the client key ${step.clientKeyFile} (${reason})`,
+			step.id,
+			step.keyPassphrase
+				? `Check the secret answer ${step.keyPassphrase.secret}: it must be the passphrase the key was encrypted with.`
+				: 'The key is encrypted or not a PEM private key; an encrypted key needs its passphrase answer (keyPassphrase).',
+		);
+	}
+}
+
 /**
  * Proves mutual TLS from outside the workload: a client holding the issued client certificate gets in
  * (and, with httpPath, gets an HTTP answer), and a client without a certificate is turned away.
@@ -147,6 +164,7 @@ export async function probeTls(probe: TlsProbeStep, context: StepContext): Promi
 	const cert = await readPem(step, step.clientCertFile, 'client certificate');
 	const key = await readPem(step, step.clientKeyFile, 'client key');
 	const passphrase = step.keyPassphrase ? secretResolver(context.secrets, step.id)(step.keyPassphrase) : undefined;
+	openKey(step, key, passphrase);
 	const client = {cert, key, ...(passphrase === undefined ? {} : {passphrase})};
 	const timeout = AbortSignal.timeout(step.timeoutSeconds * 1000);
 	const signal = AbortSignal.any([context.signal, timeout]);

@@ -160,3 +160,74 @@ test('a missing client key file is named', async t => {
 	const error = await t.throwsAsync(probeTls(probeStep(1, {clientKeyFile: join(pki.dir, 'missing.key')}), recordingContext()), {instanceOf: StepFailedError});
 	t.regex(error.message, /cannot read the client key .*missing\.key: ENOENT/);
 });
+
+/** The client key encrypted as the certificates step writes it when the recipe gives a passphrase. */
+async function encryptedClientKey(passphrase: string): Promise<string> {
+	const {createPrivateKey} = await import('node:crypto');
+	const {readFile} = await import('node:fs/promises');
+	const plain = await readFile(join(pki.dir, 'client.key'), 'utf8');
+	const file = join(pki.dir, 'client-encrypted.key');
+	await writeFile(file, createPrivateKey(plain).export({type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase}) as string, {mode: 0o600});
+	return file;
+}
+
+const passphrase = 'Pass-Phrase-SECRET-91';
+
+test('an encrypted client key is opened with the secret passphrase answer, which never reaches output or the outcome', async t => {
+	const clientKeyFile = await encryptedClientKey(passphrase);
+	await withTlsServer({...mutual, ca: pki.ca}, async port => {
+		const context = recordingContext({secrets: {agentKeyPassphrase: passphrase}});
+		const outcome = await probeTls(probeStep(port, {clientKeyFile, keyPassphrase: {secret: 'agentKeyPassphrase'}}), context);
+		t.regex(outcome.detail ?? '', /client certificate accepted .*, no certificate refused/);
+		t.false(JSON.stringify([outcome, context.lines]).includes(passphrase));
+
+		const stranger = await probeTls(probeStep(port, {clientKeyFile, keyPassphrase: {secret: 'agentKeyPassphrase'}, clientCertificateOptional: true}), recordingContext({secrets: {agentKeyPassphrase: passphrase}}));
+		t.regex(stranger.detail ?? '', /a certificate from another CA refused/);
+	});
+});
+
+test('an encrypted client key with the wrong passphrase or none fails without showing the passphrase', async t => {
+	const clientKeyFile = await encryptedClientKey(passphrase);
+	await withTlsServer({...mutual, ca: pki.ca}, async port => {
+		const wrong = await t.throwsAsync(probeTls(probeStep(port, {clientKeyFile, keyPassphrase: {secret: 'agentKeyPassphrase'}}), recordingContext({secrets: {agentKeyPassphrase: 'not-it-SECRET'}})), {instanceOf: StepFailedError});
+		t.is(wrong?.message, `probe-extension: cannot open the client key ${clientKeyFile} (bad decrypt)`);
+		t.is((wrong as StepFailedError).hint, 'Check the secret answer agentKeyPassphrase: it must be the passphrase the key was encrypted with.');
+		const missing = await t.throwsAsync(probeTls(probeStep(port, {clientKeyFile, keyPassphrase: {secret: 'agentKeyPassphrase'}}), recordingContext()), {instanceOf: StepFailedError});
+		t.regex(missing?.message ?? '', /The secret answer 'agentKeyPassphrase' is not available/);
+	});
+});
+
+/** A context whose docker answers `container inspect` with these networks. */
+function inspecting(networks: Record<string, {IPAddress: string}>) {
+	const context = recordingContext();
+	const calls: string[][] = [];
+	context.run = async command => {
+		calls.push(command.args);
+		return {exitCode: 0, stdout: `${JSON.stringify(networks)}\n`, stderr: '', display: `docker ${command.args.join(' ')}`};
+	};
+
+	return {context, calls};
+}
+
+function containerProbe(port: number): TlsProbeStep {
+	const {host: _host, ...rest} = probeStep(port);
+	return {...rest, hostFrom: {dockerContainer: 'steadybit-extension', network: 'steadybit'}};
+}
+
+test('hostFrom: the probe connects to the address the container has on the named network', async t => {
+	await withTlsServer({...mutual, ca: pki.ca}, async port => {
+		const {context, calls} = inspecting({bridge: {IPAddress: '10.9.9.9'}, steadybit: {IPAddress: '127.0.0.1'}});
+		const outcome = await probeTls(containerProbe(port), context);
+		t.deepEqual(calls, [['container', 'inspect', '--format', '{{json .NetworkSettings.Networks}}', 'steadybit-extension']]);
+		t.regex(outcome.detail ?? '', new RegExp(`mutual TLS proved on 127\\.0\\.0\\.1:${port}`));
+		t.true(context.lines.some(line => line.line === 'steadybit-extension has the address 127.0.0.1 on steadybit'));
+	});
+});
+
+test('hostFrom: a container not on the network, or stopped, fails naming what it is on', async t => {
+	const elsewhere = await t.throwsAsync(probeTls(containerProbe(1), inspecting({bridge: {IPAddress: '172.17.0.2'}}).context), {instanceOf: StepFailedError});
+	t.is(elsewhere?.message, 'container steadybit-extension is not on the network steadybit (it is on: bridge)');
+	const stopped = await t.throwsAsync(probeTls(containerProbe(1), inspecting({steadybit: {IPAddress: ''}}).context), {instanceOf: StepFailedError});
+	t.is(stopped?.message, 'container steadybit-extension has no address on steadybit: it is not running');
+	t.is((stopped as StepFailedError).hint, 'See why it stopped: docker logs steadybit-extension');
+});
