@@ -2,6 +2,7 @@ import test from 'ava';
 import {access, constants, mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {checkEnvironment} from '../source/environment/check-tools.js';
 import {targetUnavailable} from '../source/environment/target-availability.js';
 import type {EnvironmentReport} from '../source/wizard/types.js';
@@ -75,4 +76,15 @@ test('no current context makes the Kubernetes targets unavailable with the reaso
 	t.deepEqual(report.kubeContext, {state: 'missing', text: 'none set'});
 	t.is(targetUnavailable('kubectl', report), 'kube context: none set');
 	t.is(targetUnavailable('bundle', report), undefined);
+});
+
+test('the helm the environment check reports is the user\'s, not the pinned test helm npx puts first on PATH in a clone', async t => {
+	const {env} = await machine(t);
+	const ownBin = fileURLToPath(new URL('../node_modules/.bin', import.meta.url));
+	await access(join(ownBin, 'helm'), constants.X_OK);
+	const users = join(env.HOME, 'users-bin');
+	await mkdir(users);
+	await writeFile(join(users, 'helm'), '#!/bin/sh\necho "v3.99.0+g0123abc"\n', {mode: 0o755});
+	const report = await checkEnvironment({...env, PATH: [ownBin, env.PATH, users].join(':')}, () => {});
+	t.deepEqual(report.helm, {state: 'ok', text: 'v3.99.0'});
 });

