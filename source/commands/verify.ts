@@ -4,6 +4,7 @@ import {isIP} from 'node:net';
 import {join} from 'node:path';
 import {badInput, UsageError} from '../errors.js';
 import {isEncryptedKeyPem, pemBlocks, privateKeyLabels} from '../pki/pem-blocks.js';
+import {peerRefusals} from '../pki/peer-refusals.js';
 import {readInputFile} from '../pki/read-input-file.js';
 import {validateDnsName, validateIpAddress} from '../pki/validate-names.js';
 import {verifyMutualTls, type HandshakeReport} from '../pki/verify-mutual-tls.js';
@@ -63,15 +64,15 @@ function sourcesFromFlags(options: VerifyOptions): Sources {
 	};
 }
 
-async function readCertificate(source: Source): Promise<{pem: string; x509: X509Certificate}> {
+/** Every certificate in the file: a leaf file may carry its intermediates after it, a CA file a whole chain. */
+async function readCertificate(source: Source): Promise<{pem: string; x509: X509Certificate; rest: X509Certificate[]}> {
 	const text = await readInputFile(source.path, source.field);
-	const [pem] = pemBlocks(text, ['CERTIFICATE']);
-	if (pem) {
-		try {
-			return {pem, x509: new X509Certificate(pem)};
-		} catch {
-			// Reported below like any other non-certificate.
-		}
+	const blocks = pemBlocks(text, ['CERTIFICATE']);
+	try {
+		const [x509, ...rest] = blocks.map(block => new X509Certificate(block));
+		if (x509) return {pem: blocks.join(''), x509, rest};
+	} catch {
+		// Reported below like any other non-certificate.
 	}
 
 	throw badInput(source.field, source.path, 'holds no valid PEM certificate', 'Give a PEM certificate file');
@@ -133,12 +134,18 @@ export async function verifyCommand(dir: string | undefined, options: VerifyOpti
 	const clients = [];
 	for (const pair of sources.clients) {
 		const cert = await readCertificate(pair.cert);
-		clients.push({pair, certPem: cert.pem, keyPem: await readKey(pair, cert.x509, {role: 'client', passphrase})});
+		clients.push({pair, certPem: cert.pem, x509: cert.x509, rest: cert.rest, keyPem: await readKey(pair, cert.x509, {role: 'client', passphrase})});
 	}
 
 	const serverName =
 		options.name === undefined ? defaultName(server.x509) : isIP(options.name) ? validateIpAddress(options.name, '--name') : validateDnsName(options.name, '--name');
 
+	// What Go, Java or OpenSSL would refuse is named with its cause; the handshakes still run, to show what Node does.
+	const trusted = [ca.x509, ...ca.rest];
+	const problems = [
+		...peerRefusals({label: sources.server.cert.path, role: 'server', leaf: server.x509, intermediates: server.rest}, trusted),
+		...clients.flatMap(client => peerRefusals({label: client.pair.cert.path, role: 'client', leaf: client.x509, intermediates: client.rest}, trusted)),
+	];
 	const results = [];
 	for (const client of clients) {
 		const report = await verifyMutualTls({
@@ -153,11 +160,11 @@ export async function verifyCommand(dir: string | undefined, options: VerifyOpti
 		results.push({client: client.pair.cert.path, ...report});
 	}
 
-	const ok = results.every(r => r.ok);
+	const ok = problems.length === 0 && results.every(r => r.ok);
 	if (options.json) {
-		process.stdout.write(`${JSON.stringify({ok, results}, null, 2)}\n`);
+		process.stdout.write(`${JSON.stringify({ok, problems, results}, null, 2)}\n`);
 	} else {
-		const lines = results.flatMap(r => render(r.client, r));
+		const lines = [...problems.map(problem => `FAIL  ${problem}`), ...results.flatMap(r => render(r.client, r))];
 		lines.push(ok ? 'Result: OK. The certificates work for mutual TLS, and the wrong cases are refused.' : 'Result: FAILED. See the FAIL lines above.');
 		process.stdout.write(`${lines.join('\n')}\n`);
 	}

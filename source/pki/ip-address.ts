@@ -17,3 +17,11 @@ export function ipAddressBytes(ip: string): Buffer {
 	const groups = tail === undefined ? front : [...front, ...Array<string>(8 - front.length - back.length).fill('0'), ...back];
 	return Buffer.from(groups.flatMap(group => [Number.parseInt(group, 16) >> 8, Number.parseInt(group, 16) & 0xff]));
 }
+
+/** The text of an IP SAN's 4 or 16 bytes: dotted IPv4, or IPv6 with every group in hex. */
+export function ipAddressText(bytes: Buffer): string {
+	if (bytes.length === 4) return [...bytes].join('.');
+	const groups: string[] = [];
+	for (let i = 0; i + 1 < bytes.length; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+	return groups.join(':');
+}

@@ -50,11 +50,31 @@ const certificateProblems: Record<string, string> = {
 	CERT_HAS_EXPIRED: 'has expired',
 	CERT_NOT_YET_VALID: 'is not valid yet',
 	ERR_TLS_CERT_ALTNAME_INVALID: 'does not cover the server name',
+	PERMITTED_SUBTREE_VIOLATION: "has a name its CA's name constraints do not permit",
+	EXCLUDED_VIOLATION: "has a name its CA's name constraints exclude",
+	INVALID_CA: 'was signed by a certificate that may not act as a CA',
+	PATH_LENGTH_EXCEEDED: "has more CAs above it than a CA's pathLenConstraint allows",
+	KEYUSAGE_NO_CERTSIGN: 'was signed by a CA whose keyUsage lacks keyCertSign',
 };
+
+/** Node has no code for some OpenSSL verification errors and says UNSPECIFIED; their text still tells them apart. */
+const codesByMessage: Record<string, string> = {
+	'permitted subtree violation': 'PERMITTED_SUBTREE_VIOLATION',
+	'excluded subtree violation': 'EXCLUDED_VIOLATION',
+	'invalid CA certificate': 'INVALID_CA',
+	'path length constraint exceeded': 'PATH_LENGTH_EXCEEDED',
+	'key usage does not include certificate signing': 'KEYUSAGE_NO_CERTSIGN',
+};
+
+function verificationCode(code: string | undefined, message: string | undefined): string | undefined {
+	return (message === undefined ? undefined : codesByMessage[message]) ?? code;
+}
 
 function describe(code: string | undefined, subject: 'client' | 'server', fallback: string): string {
 	if (code === 'INVALID_PURPOSE') {
-		return `the ${subject} certificate is not allowed for this use: its extended key usage lacks ${subject === 'client' ? 'clientAuth' : 'serverAuth'} (${code})`;
+		// OpenSSL reports a keyUsage without digitalSignature and an EKU without the purpose alike.
+		const eku = subject === 'client' ? 'clientAuth' : 'serverAuth';
+		return `the ${subject} certificate is not allowed for this use: its extendedKeyUsage lacks ${eku} or its keyUsage lacks digitalSignature (${code})`;
 	}
 
 	const problem = code ? certificateProblems[code] : undefined;
@@ -84,7 +104,8 @@ class LoopbackServer {
 
 			const peer = socket.getPeerCertificate();
 			const sentNone = !peer || Object.keys(peer).length === 0;
-			const code = String(socket.authorizationError ?? '');
+			const error = socket.authorizationError as unknown;
+			const code = verificationCode(String(error ?? ''), error instanceof Error ? error.message : String(error ?? '')) ?? '';
 			this.record({
 				authorized: false,
 				reason: sentNone ? 'the client sent no certificate' : describe(code, 'client', `the client certificate was not accepted (${code})`),
@@ -212,7 +233,7 @@ async function runCase(
 	} else {
 		outcome = 'refused';
 		const serverSide = await server.verdict();
-		const code = client.error?.code;
+		const code = verificationCode(client.error?.code, client.error?.message);
 		const clientRejectedServer = code !== undefined && (code in certificateProblems || code === 'INVALID_PURPOSE');
 		if (clientRejectedServer) {
 			const problem =

@@ -51,7 +51,8 @@ test('verify exits 1 and says why when the client certificate has only serverAut
 		'--client-cert', paths['client.crt']!, '--client-key', paths['client.key']!, '--name', 'localhost',
 	]);
 	t.is(result.exitCode, 1);
-	t.regex(result.stdout, /FAIL +client certificate from the CA: refused \(expected accepted\): .*lacks clientAuth \(INVALID_PURPOSE\)/);
+	t.regex(result.stdout, /^FAIL  .*client\.crt has extendedKeyUsage without clientAuth/m);
+	t.regex(result.stdout, /FAIL +client certificate from the CA: refused \(expected accepted\): .*lacks clientAuth or its keyUsage lacks digitalSignature \(INVALID_PURPOSE\)/);
 	t.regex(result.stdout, /Result: FAILED/);
 });
 

@@ -29,8 +29,6 @@ export type OpensslCaSpec = {
 	pathLength?: number;
 	/** keyUsage value; default critical,keyCertSign,cRLSign */
 	keyUsage?: string;
-	/** -sigopt for a parent with a PSS key signing in PSS. */
-	digest?: string;
 };
 
 export type OpensslCa = {name: string; certPath: string; keyPath: string; certificatePem: string; key: OpensslKey};
@@ -38,6 +36,12 @@ export type OpensslCa = {name: string; certPath: string; keyPath: string; certif
 async function must(args: string[]): Promise<void> {
 	const result = await openssl(args);
 	if (result.code !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${result.stderr}`);
+}
+
+/** How a CA signs: Ed25519 takes no digest, an RSA-PSS key signs in PSS. */
+function signingDigest(ca: OpensslCa): string[] {
+	if (ca.key === 'ed25519') return [];
+	return ca.key === 'rsa-pss' ? ['-sha256', '-sigopt', 'rsa_padding_mode:pss'] : ['-sha256'];
 }
 
 /** A CA made by openssl alone, the way a PKI team makes one: the wizard's code plays no part in it. */
@@ -59,10 +63,9 @@ export async function opensslCa(dir: string, spec: OpensslCaSpec): Promise<Opens
 	if (spec.parent) {
 		const csr = join(dir, `${spec.name}.csr`);
 		await must(['req', '-new', ...newKey[key], '-nodes', '-keyout', keyPath, '-utf8', '-subj', spec.subject, '-config', config, '-out', csr]);
-		const parentDigest = spec.parent.key === 'ed25519' ? [] : spec.parent.key === 'rsa-pss' ? ['-sha256', '-sigopt', 'rsa_padding_mode:pss'] : ['-sha256'];
 		await must([
 			'x509', '-req', '-in', csr, '-CA', spec.parent.certPath, '-CAkey', spec.parent.keyPath, '-set_serial', `0x${randomBytes(12).toString('hex')}`,
-			'-days', days, ...parentDigest, '-extfile', config, '-extensions', 'ext', '-out', certPath,
+			'-days', days, ...signingDigest(spec.parent), '-extfile', config, '-extensions', 'ext', '-out', certPath,
 		]);
 	} else {
 		await must(['req', '-x509', ...newKey[key], '-nodes', '-keyout', keyPath, '-utf8', '-subj', spec.subject, '-days', days, ...digest, '-config', config, '-out', certPath]);
@@ -76,4 +79,30 @@ export async function chainFile(dir: string, name: string, cas: OpensslCa[]): Pr
 	const path = join(dir, name);
 	await writeFile(path, cas.map(ca => ca.certificatePem).join(''));
 	return path;
+}
+
+export type OpensslLeafSpec = {
+	name: string;
+	subject: string;
+	key?: OpensslKey;
+	days?: number;
+	/** openssl extension lines, e.g. "extendedKeyUsage=clientAuth", "subjectAltName=DNS:x" */
+	extensions: string[];
+};
+
+export type OpensslLeaf = {certPath: string; keyPath: string};
+
+/** A leaf signed by an openssl CA with exactly the extensions given, as a PKI that got something wrong issues it. */
+export async function opensslLeaf(dir: string, ca: OpensslCa, spec: OpensslLeafSpec): Promise<OpensslLeaf> {
+	const config = join(dir, `${spec.name}.cnf`);
+	await writeFile(config, ['[req]', 'distinguished_name=dn', 'string_mask=utf8only', '[dn]', '[ext]', ...spec.extensions, ''].join('\n'));
+	const keyPath = join(dir, `${spec.name}.key`);
+	const certPath = join(dir, `${spec.name}.crt`);
+	const csr = join(dir, `${spec.name}.csr`);
+	await must(['req', '-new', ...newKey[spec.key ?? 'rsa'], '-nodes', '-keyout', keyPath, '-utf8', '-subj', spec.subject, '-config', config, '-out', csr]);
+	await must([
+		'x509', '-req', '-in', csr, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-set_serial', `0x${randomBytes(12).toString('hex')}`,
+		'-days', String(spec.days ?? 30), ...signingDigest(ca), '-extfile', config, '-extensions', 'ext', '-out', certPath,
+	]);
+	return {certPath, keyPath};
 }
