@@ -74,8 +74,8 @@ async function startCluster(t: ExecutionContext): Promise<Cluster> {
 	};
 }
 
-/** A Deployment of the fixture; the securityContexts and the volume source are YAML flow mappings, as a user writes them. */
-function fixtureDeployment(name: string, options: {podSecurity?: string; containerSecurity?: string; volume?: string}): string {
+/** A Deployment in namespace demo, labelled app=name; `podSpec` is the YAML under its pod template's spec, as a user writes it. */
+function deployment(name: string, podSpec: string): string {
 	return `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: ${name}, namespace: demo}
@@ -84,42 +84,38 @@ spec:
   template:
     metadata: {labels: {app: ${name}}}
     spec:
-      securityContext: ${options.podSecurity ?? '{}'}
-      containers:
-        - name: main
-          image: stand-in/fixture:test
-          securityContext: ${options.containerSecurity ?? '{}'}
-          volumeMounts: [{name: files, mountPath: /etc/files, readOnly: true}]
-      volumes: [{name: files, secret: ${options.volume ?? '{secretName: files}'}}]
+${podSpec.replace(/^/gm, '      ')}
 `;
+}
+
+/** A Deployment of the fixture; the securityContexts and the volume source are YAML flow mappings. */
+function fixtureDeployment(name: string, options: {podSecurity?: string; containerSecurity?: string; volume?: string}): string {
+	return deployment(name, `securityContext: ${options.podSecurity ?? '{}'}
+containers:
+  - name: main
+    image: stand-in/fixture:test
+    securityContext: ${options.containerSecurity ?? '{}'}
+    volumeMounts: [{name: files, mountPath: /etc/files, readOnly: true}]
+volumes: [{name: files, secret: ${options.volume ?? '{secretName: files}'}}]`);
 }
 
 /** The extension as the extension chart mounts it (platforms.md 1.3): server pair and client CA from secrets. */
 function extensionDeployment(name: string, port: number, options: {podSecurity?: string; serverVolume: string}): string {
-	return `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: demo}
-spec:
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      securityContext: ${options.podSecurity ?? '{}'}
-      containers:
-        - name: extension
-          image: ghcr.io/steadybit/extension-http:latest
-          env:
-            - {name: STEADYBIT_EXTENSION_PORT, value: "${port}"}
-            - {name: STEADYBIT_EXTENSION_TLS_SERVER_CERT, value: /etc/extension/certificates/server/tls.crt}
-            - {name: STEADYBIT_EXTENSION_TLS_SERVER_KEY, value: /etc/extension/certificates/server/tls.key}
-            - {name: STEADYBIT_EXTENSION_TLS_CLIENT_CAS, value: /etc/extension/certificates/client-ca/tls.crt}
-          volumeMounts:
-            - {name: certificate-server, mountPath: /etc/extension/certificates/server, readOnly: true}
-            - {name: certificate-client-ca, mountPath: /etc/extension/certificates/client-ca, readOnly: true}
-      volumes:
-        - {name: certificate-server, secret: ${options.serverVolume}}
-        - {name: certificate-client-ca, secret: {secretName: client-ca}}
-`;
+	return deployment(name, `securityContext: ${options.podSecurity ?? '{}'}
+containers:
+  - name: extension
+    image: ghcr.io/steadybit/extension-http:latest
+    env:
+      - {name: STEADYBIT_EXTENSION_PORT, value: "${port}"}
+      - {name: STEADYBIT_EXTENSION_TLS_SERVER_CERT, value: /etc/extension/certificates/server/tls.crt}
+      - {name: STEADYBIT_EXTENSION_TLS_SERVER_KEY, value: /etc/extension/certificates/server/tls.key}
+      - {name: STEADYBIT_EXTENSION_TLS_CLIENT_CAS, value: /etc/extension/certificates/client-ca/tls.crt}
+    volumeMounts:
+      - {name: certificate-server, mountPath: /etc/extension/certificates/server, readOnly: true}
+      - {name: certificate-client-ca, mountPath: /etc/extension/certificates/client-ca, readOnly: true}
+volumes:
+  - {name: certificate-server, secret: ${options.serverVolume}}
+  - {name: certificate-client-ca, secret: {secretName: client-ca}}`);
 }
 
 /** The container root the kubelet wrote for the Deployment's one pod. */

@@ -166,7 +166,7 @@ export class Kubelet {
 				this.onExit(state, containerState, run, code ?? (signal ? 137 : 1));
 			});
 			child.once('error', error => {
-				log.append(Buffer.from(`kube-emulator: could not start ${program}: ${error.message}\n`));
+				log.append(Buffer.from(`kube-emulator: could not start ${program} through setpriv (util-linux, needed to run as the pod's user): ${error.message}\n`));
 			});
 		});
 		containerState.previous = containerState.run?.log;

@@ -10,8 +10,8 @@ type EnvVar = {
 	valueFrom?: {secretKeyRef?: {name: string; key: string; optional?: boolean}; configMapKeyRef?: {name: string; key: string; optional?: boolean}; fieldRef?: {fieldPath: string}};
 };
 /** The fields of a SecurityContext that decide who the container's process is. */
-export type SecurityContext = {runAsUser?: number; runAsGroup?: number};
-export type PodSecurityContext = SecurityContext & {fsGroup?: number; supplementalGroups?: number[]};
+type SecurityContext = {runAsUser?: number; runAsGroup?: number};
+type PodSecurityContext = SecurityContext & {fsGroup?: number; supplementalGroups?: number[]};
 export type Container = {
 	name: string;
 	image: string;
@@ -83,7 +83,7 @@ export function resolveVolumes(store: Store, namespace: string, spec: PodSpec): 
 
 /** A user and group id, as an image's USER or a SecurityContext names them. */
 export type UserId = {uid: number; gid: number};
-export type ProcessIdentity = UserId & {groups: number[]};
+type ProcessIdentity = UserId & {groups: number[]};
 
 /**
  * Who the container's process runs as, as the kubelet and container runtime decide: runAsUser/runAsGroup of the
