@@ -1,6 +1,7 @@
-import {chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile} from 'node:fs/promises';
+import {chmod, mkdtemp, readdir, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {basename, dirname, join, relative, resolve} from 'node:path';
 import {StepFailedError, UsageError} from '../errors.js';
+import {makeDirectories} from '../exec/make-directories.js';
 import {quoteCommand} from '../exec/shell-quote.js';
 import type {CommandSpec, OutputLine} from '../exec/types.js';
 import {writeDockerEnvFile} from '../steps/docker-run.js';
@@ -154,7 +155,8 @@ async function listFiles(root: string, dir = root): Promise<Array<{path: string;
 export async function exportBundle(options: ExportOptions): Promise<ExportResult> {
 	const target = resolve(options.dir);
 	await checkTarget(target);
-	await mkdir(dirname(target), {recursive: true});
+	// Missing parents are made 0700 whatever the umask: the bundle holds keys, and its parents say so to nobody.
+	await makeDirectories(dirname(target));
 	const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.mtls-wizard-export-`));
 	try {
 		await chmod(temp, 0o700);

@@ -75,3 +75,11 @@ test('run into an existing 1777 --out and an existing MTLS_WIZARD_HOME keeps bot
 	t.is(await modeOf(join(home, 'sessions')), 0o700);
 	t.is(await modeOf(join(out, 'certs', 'server.key')), 0o600);
 });
+
+test('with umask 000, run --export a/b/bundle creates a and a/b 0700, and the bundle is 0700 with keys 0600', async t => {
+	const cwd = await tempDir(t, 'mtls-modes-');
+	const result = await runWithUmask('000', ['run', 'generic', '--target', 'bundle', '--export', 'a/b/bundle'], {cwd, env: {MTLS_WIZARD_HOME: join(cwd, 'home')}});
+	t.is(result.exitCode, 0, result.stderr);
+	for (const dir of ['a', 'a/b', 'a/b/bundle']) t.is(await modeOf(join(cwd, dir)), 0o700, dir);
+	t.is(await modeOf(join(cwd, 'a/b/bundle/certs/server.key')), 0o600);
+});
