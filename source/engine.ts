@@ -4,6 +4,7 @@
  */
 import type {EngineEvent} from './engine-events.js';
 import {exitCodes, InterruptedError, NotConfirmedError, StepFailedError, WizardError} from './errors.js';
+import {describeFault, faultPath, isFileSystemFault} from './exec/file-system-fault.js';
 import {redactAnswers} from './exec/redact.js';
 import type {CommandResult, CommandSpec, OutputLine} from './exec/types.js';
 import {isDeploymentStep} from './plan/deployment-steps.js';
@@ -101,6 +102,11 @@ function describeFailure(error: unknown): Failure {
 
 	if (error instanceof StepFailedError) return {message: error.message, hint: error.hint, exitCode: error.exitCode};
 	if (error instanceof WizardError) return {message: error.message, exitCode: error.exitCode};
+	if (isFileSystemFault(error)) {
+		const path = faultPath(error, 'a file this step writes');
+		return {message: `${path} ${describeFault(error)}.`, hint: 'Free space or fix the mount or permissions, then continue with mtls-wizard resume.', exitCode: exitCodes.stepFailed};
+	}
+
 	return {message: error instanceof Error ? error.message : String(error), exitCode: exitCodes.stepFailed};
 }
 

@@ -14,7 +14,7 @@ import type {Plan, Step} from './plan/types.js';
 import {createJsonRenderer} from './render/json-renderer.js';
 import {createTextRenderer} from './render/text-renderer.js';
 import {join} from 'node:path';
-import {loadSession, newSessionId, saveSession, sessionFromPlan, sessionPath} from './session/session-store.js';
+import {loadSession, newSessionId, prepareSessionsDirectory, saveSession, sessionFromPlan, sessionPath} from './session/session-store.js';
 import type {Session} from './session/types.js';
 import {runnerFor} from './steps/registry.js';
 import type {StepRunner} from './steps/types.js';
@@ -102,6 +102,7 @@ export async function executePlan(
 	options: ExecuteOptions,
 	dependencies: ExecuteDependencies = {},
 ): Promise<number> {
+	await prepareSessionsDirectory(options.env);
 	const session = await openSession(plan, options);
 	const locks = await lockRun(plan, session, options);
 	// A reader that goes away (`| head`) must not crash a run half-way: the run goes on, saved as usual, unseen.

@@ -1,6 +1,7 @@
-import {chmod, mkdtemp, readdir, rename, rm, stat, writeFile} from 'node:fs/promises';
+import {chmod, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile} from 'node:fs/promises';
 import {basename, dirname, join, relative, resolve} from 'node:path';
 import {StepFailedError, UsageError} from '../errors.js';
+import {describeFault, isFileSystemFault} from '../exec/file-system-fault.js';
 import {makeDirectories} from '../exec/make-directories.js';
 import {quoteCommand} from '../exec/shell-quote.js';
 import type {CommandSpec, OutputLine} from '../exec/types.js';
@@ -156,8 +157,25 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
 	const target = resolve(options.dir);
 	await checkTarget(target);
 	// Missing parents are made 0700 whatever the umask: the bundle holds keys, and its parents say so to nobody.
-	await makeDirectories(dirname(target));
-	const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.mtls-wizard-export-`));
+	const fault = (failure: unknown) => {
+		const error = failure instanceof Error && isFileSystemFault(failure.cause) ? failure.cause : failure;
+		if (!isFileSystemFault(error)) return failure;
+		return new UsageError(`--export: ${JSON.stringify(options.dir)} ${describeFault(error)}. Nothing was written; choose a directory you can write to, on a file system with free space.`);
+	};
+
+	let temp: string;
+	let created: string[] = [];
+	const removeCreated = async () => {
+		for (const path of created.reverse()) await rmdir(path).catch(() => undefined);
+	};
+	try {
+		created = await makeDirectories(dirname(target));
+		temp = await mkdtemp(join(dirname(target), `.${basename(target)}.mtls-wizard-export-`));
+	} catch (error) {
+		await removeCreated();
+		throw fault(error);
+	}
+
 	try {
 		await chmod(temp, 0o700);
 		const plan = options.plan(temp);
@@ -188,6 +206,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
 		return {dir: target, files: await listFiles(target), manualSteps};
 	} catch (error) {
 		await rm(temp, {recursive: true, force: true});
-		throw error;
+		await removeCreated();
+		throw fault(error);
 	}
 }

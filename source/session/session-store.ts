@@ -1,11 +1,12 @@
 import {randomBytes} from 'node:crypto';
-import {readdir, readFile} from 'node:fs/promises';
+import {access, constants, readdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {UsageError} from '../errors.js';
+import {exitCodes, UsageError, WizardError} from '../errors.js';
+import {describeFault, isFileSystemFault} from '../exec/file-system-fault.js';
 import type {Plan} from '../plan/types.js';
 import {makeDirectories} from '../exec/make-directories.js';
 import {writeFileAtomic} from '../exec/write-file-atomic.js';
-import {sessionsDir} from './paths.js';
+import {sessionsDir, sessionsDirSource} from './paths.js';
 import {scrubText} from './scrub.js';
 import {sessionIdPattern, sessionSchema} from './session-schema.js';
 import {syncDirectory} from './sync-directory.js';
@@ -43,22 +44,45 @@ export function sessionPath(env: NodeJS.ProcessEnv, id: string): string {
 	return join(sessionsDir(env), `${id}.json`);
 }
 
+const homeFix = 'Set MTLS_WIZARD_HOME to a writable directory (sessions are saved in its sessions/ folder).';
+
+/**
+ * Makes sure sessions can be saved before a run starts, so an unusable MTLS_WIZARD_HOME (read-only, on /proc, a file)
+ * is bad input named by its variable, not an error half-way through a run.
+ */
+export async function prepareSessionsDirectory(env: NodeJS.ProcessEnv): Promise<void> {
+	const directory = sessionsDir(env);
+	try {
+		await makeDirectories(directory);
+		await access(directory, constants.W_OK);
+	} catch (error) {
+		if (!isFileSystemFault(error)) throw error;
+		throw new UsageError(`${sessionsDirSource(env)}: ${directory} ${describeFault(error)}. ${homeFix}`);
+	}
+}
+
 /** Writes the session atomically (temporary file, fsync, rename, fsync of the directory; 0600 in a 0700 directory), with secret values and PEM blocks scrubbed from every string. */
 export async function saveSession(
 	session: Session,
 	options: {env: NodeJS.ProcessEnv; secrets: Readonly<Record<string, string>>},
 ): Promise<void> {
 	const directory = sessionsDir(options.env);
-	// Made 0700 when it is new; an existing directory (MTLS_WIZARD_HOME may be one of the user's) keeps its mode.
-	await makeDirectories(directory);
 	session.updatedAt = new Date().toISOString();
 	const text = JSON.stringify(
 		session,
 		(_key, value: unknown) => (typeof value === 'string' ? scrubText(value, options.secrets) : value),
 		'\t',
 	);
-	await writeFileAtomic(sessionPath(options.env, session.id), `${text}\n`, fileMode);
-	await syncDirectory(directory);
+	try {
+		// Made 0700 when it is new; an existing directory (MTLS_WIZARD_HOME may be one of the user's) keeps its mode.
+		await makeDirectories(directory);
+		await writeFileAtomic(sessionPath(options.env, session.id), `${text}\n`, fileMode);
+		await syncDirectory(directory);
+	} catch (error) {
+		if (!isFileSystemFault(error)) throw error;
+		// The disk filled or the mount changed during the run: what ran stays done, but progress can no longer be saved.
+		throw new WizardError(`session ${session.id} cannot be saved: ${directory} ${describeFault(error)}. ${homeFix}`, exitCodes.stepFailed);
+	}
 }
 
 function parseSession(text: string): Session | undefined {

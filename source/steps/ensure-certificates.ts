@@ -196,11 +196,14 @@ export async function ensureCertificates(step: IssueCertificatesStep, context: S
 	staged.push(...leaves.flat());
 	const written = await commitFiles(step.dir, staged).catch((error: unknown) => {
 		if (!isFileSystemFault(error)) throw error;
-		throw new StepFailedError(
+		const failure = new StepFailedError(
 			`${step.dir} ${describeFault(error)}: the certificates cannot be written there.`,
 			step.id,
 			'Nothing was half-written. Free space or fix the mount, then continue with mtls-wizard resume (or start again with another --out).',
 		);
+		// Export words the fault for its own --export directory (this one is its temporary build directory).
+		failure.cause = error;
+		throw failure;
 	});
 	const issued = leaves.filter(files => files.some(file => file.name.endsWith('.crt'))).length;
 	const reused = step.leaves.length - issued;
