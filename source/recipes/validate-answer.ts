@@ -84,10 +84,11 @@ function validateText(question: RecipeQuestion, value: string, field: string): s
 
 	const example = typeof question.default === 'string' && question.default !== '' ? question.default : undefined;
 	switch (question.format) {
+		// A format and a pattern both apply: the pattern narrows what the format allows (e.g. a DNS name that is not localhost).
 		case 'dns-name':
-			return validateDnsName(value, field);
+			return checkPattern(question, validateDnsName(value, field), field, example);
 		case 'ip-address':
-			return validateIpAddress(value, field);
+			return checkPattern(question, validateIpAddress(value, field), field, example);
 		case 'common-name':
 			return validateCommonName(value, field);
 		case 'k8s-namespace':
@@ -118,6 +119,10 @@ function validateText(question: RecipeQuestion, value: string, field: string): s
 			if (value.trim() === '') throw badInput(field, value, 'is empty', question.prompt);
 	}
 
+	return checkPattern(question, value, field, example);
+}
+
+function checkPattern(question: RecipeQuestion, value: string, field: string, example: string | undefined): string {
 	if (question.pattern && !new RegExp(question.pattern.regex).test(value)) {
 		throw badInput(field, value, `is not ${question.pattern.expected}`, example ? `For example: ${example}` : question.prompt);
 	}

@@ -3,7 +3,7 @@ import {buildPlan} from '../../source/plan/build-plan.js';
 import type {TargetId} from '../../source/plan/types.js';
 import {collectAnswers} from '../../source/recipes/collect-answers.js';
 import {loadRecipe, loadRecipes} from '../../source/recipes/load-recipes.js';
-import {fullAnswers, ids, planFor} from './plan-for.js';
+import {fullAnswers, ids, invoker, planFor} from './plan-for.js';
 
 const cases = Object.entries(fullAnswers).flatMap(([recipe, targets]) =>
 	Object.entries(targets).map(([target, answers]) => ({recipe, target: target as TargetId, ...answers!})),
@@ -35,7 +35,7 @@ for (const {recipe, target, sets, secrets} of cases) {
 		const loaded = await loadRecipe(recipe);
 		const env = Object.fromEntries(Object.entries(secrets).map(([id, value]) => [`MTLS_WIZARD_ANSWER_${id.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}`, value]));
 		const {answers, secrets: given} = await collectAnswers(loaded, target, {sets, env});
-		const options = {outDir: '/o', secretAnswerIds: Object.keys(given)};
+		const options = {outDir: '/o', secretAnswerIds: Object.keys(given), invoker};
 		const first = buildPlan(loaded, target, answers, options);
 		const second = buildPlan(loaded, target, answers, options);
 		t.deepEqual(first, second);

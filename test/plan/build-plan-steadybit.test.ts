@@ -1,5 +1,5 @@
 import test from 'ava';
-import {ids, pki, planFor, stepOf} from './plan-for.js';
+import {ids, invoker, pki, planFor, stepOf} from './plan-for.js';
 
 const secrets = {agentKey: 'k', agentKeyPassphrase: 'p'};
 
@@ -139,20 +139,26 @@ test('helm: confirmation accepts the current and legacy start lines, and only Re
 	t.false(succeeds('INF Starting extension http server on port 8085'));
 	t.truthy(fails('INF Starting extension https server on port 8085 (ClientAuth: NoClientCert)'));
 	t.truthy(fails('INF Starting extension http server on port 8085'));
-	t.regex(fails('2026-01-01T00:00:00Z WRN failed to load TLS client CA certificates error="open /x: no such file"')!.hint, /client CA/);
+	const caHint = fails('2026-01-01T00:00:00Z WRN failed to load TLS client CA certificates error="open /x: no such file"')!.hint;
+	t.regex(caHint, /client CA/);
+	t.regex(caHint, /From extension-kit v1\.10\.0 it starts anyway and rejects every client; in v1\.8\.5 to v1\.9\.x the failure is fatal and the extension exits/, 'the version boundary, platforms.md 1.3');
 	t.regex(fails('FTL Failed to start extension server error="failed to load TLS certificate: failed loading tls key pair: tls: failed to parse private key"')!.hint, /unencrypted/);
+	const denied = fails('FTL Failed to start extension server error="failed to load TLS certificate: failed loading tls key pair: open /etc/extension/certificates/server/tls.key: permission denied"')!.hint;
+	t.regex(denied, /^The container's user cannot read the server key file: the extension images run as uid 10000/);
+	t.notRegex(denied, /unencrypted|encoding/, 'an unreadable key is not an encoding problem');
 	t.regex(fails('ERR http: TLS handshake error from 10.0.0.1:5000: tls: failed to verify certificate: x509: certificate signed by unknown authority')!.hint, /CA/);
 	for (const p of [...confirm.success, ...confirm.failures]) t.notThrows(() => new RegExp(p.pattern));
 });
 
-test('docker: extension and agent env vars, mounts and registration URL', async t => {
-	const plan = await planFor('steadybit', 'docker', ['extensionHost=extensions.local', 'extensionPort=8443'], secrets);
-	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'run-extension', 'run-agent', 'confirm-extension', 'confirm-agent']);
+test('docker: extension and agent share a user-defined network; the agent registers the extension by its alias, the certificate\'s name', async t => {
+	const plan = await planFor('steadybit', 'docker', ['extensionHost=extensions.local', 'extensionPort=8443', 'dockerNetwork=chaos'], secrets);
+	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'create-network', 'run-extension', 'run-agent', 'confirm-extension', 'probe-extension', 'confirm-agent']);
 	const leaves = stepOf(plan, 'certificates', 'issue-certificates').leaves;
 	t.deepEqual(leaves[0]!.dnsNames, ['extensions.local']);
 	t.is(stepOf(plan, 'verify-handshake', 'verify-handshake').serverName, 'extensions.local');
+	t.like(stepOf(plan, 'create-network', 'docker-network'), {name: 'chaos', driver: 'bridge', attachable: false});
 	const extension = stepOf(plan, 'run-extension', 'docker-run');
-	t.like(extension, {container: 'steadybit-extension', image: 'ghcr.io/steadybit/extension-http:latest', network: 'host', secretEnv: {}, args: []});
+	t.like(extension, {container: 'steadybit-extension', image: 'ghcr.io/steadybit/extension-http:latest', network: 'chaos', networkAliases: ['extensions.local'], ports: [], secretEnv: {}, args: []});
 	t.deepEqual(extension.env, {
 		STEADYBIT_EXTENSION_TLS_SERVER_CERT: '/etc/extension/certificates/server/tls.crt',
 		STEADYBIT_EXTENSION_TLS_SERVER_KEY: '/etc/extension/certificates/server/tls.key',
@@ -166,7 +172,7 @@ test('docker: extension and agent env vars, mounts and registration URL', async 
 	]);
 	t.false('STEADYBIT_EXTENSION_UNIX_SOCKET' in extension.env, 'a unix socket would switch TLS off');
 	const agent = stepOf(plan, 'run-agent', 'docker-run');
-	t.like(agent, {container: 'steadybit-agent', image: 'steadybit/agent:2.4.2', network: 'host'});
+	t.like(agent, {container: 'steadybit-agent', image: 'steadybit/agent:2.4.2', network: 'chaos', networkAliases: []});
 	t.deepEqual(agent.env, {
 		STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_CHAIN_FILE: '/opt/steadybit/agent/etc/extensions/client/tls.crt',
 		STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_KEY_FILE: '/opt/steadybit/agent/etc/extensions/client/tls.key',
@@ -181,6 +187,41 @@ test('docker: extension and agent env vars, mounts and registration URL', async 
 	]);
 	t.deepEqual(stepOf(plan, 'confirm-extension', 'wait-for-log').source, {kind: 'docker-container', container: 'steadybit-extension'});
 	t.deepEqual(stepOf(plan, 'confirm-agent', 'wait-for-log').source, {kind: 'docker-container', container: 'steadybit-agent'});
+});
+
+test('docker: nothing on the host network; both containers run as the owner of the 0600 keys they read (the images\' uid 10000 could not)', async t => {
+	const plan = await planFor('steadybit', 'docker', [], secrets);
+	for (const id of ['run-extension', 'run-agent']) {
+		const step = stepOf(plan, id, 'docker-run');
+		t.is(step.network, 'steadybit');
+		t.is(step.user, `${invoker.uid}:${invoker.gid}`);
+		t.is(step.userInScript, '"$(id -u):$(id -g)"');
+	}
+
+	t.is(stepOf(plan, 'run-extension', 'docker-run').networkAliases[0], 'steadybit-extension-http');
+});
+
+test('docker: the probe calls the extension on the shared network with the agent\'s certificate and its passphrase, by the certificate\'s name', async t => {
+	const plan = await planFor('steadybit', 'docker', ['extensionHost=extensions.local', 'extensionPort=8443'], secrets);
+	const probe = stepOf(plan, 'probe-extension', 'tls-probe');
+	t.like(probe, {
+		hostFrom: {dockerContainer: 'steadybit-extension', network: 'steadybit'},
+		port: 8443,
+		serverName: 'extensions.local',
+		caFile: pki('ca.crt'),
+		clientCertFile: pki('agent-client.crt'),
+		clientKeyFile: pki('agent-client.key'),
+		keyPassphrase: {secret: 'agentKeyPassphrase'},
+	});
+	t.false('host' in probe);
+	t.is(probe.presentClientCertificate, undefined, 'the agent\'s certificate is presented');
+	t.is(probe.clientCertificateOptional, undefined, 'a client without a certificate must be refused');
+	const unencrypted = await planFor('steadybit', 'docker', [], {agentKey: 'k'});
+	t.false('keyPassphrase' in stepOf(unencrypted, 'probe-extension', 'tls-probe'));
+});
+
+test('docker: extensionHost cannot be localhost, which inside the agent\'s container is the agent', async t => {
+	await t.throwsAsync(planFor('steadybit', 'docker', ['extensionHost=localhost'], secrets), {message: /extensionHost.*a name other than localhost/});
 });
 
 test('docker: no passphrase, no password env var', async t => {

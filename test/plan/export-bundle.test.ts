@@ -102,3 +102,28 @@ test('a non-empty export directory is refused with exit 2 and left as it was', a
 	t.deepEqual(await readdir(cwd), ['taken']);
 	t.deepEqual(await readdir(join(cwd, 'taken')), ['keep.txt']);
 });
+
+test('steadybit docker export: apply.sh creates the network only when missing and runs the containers as whoever runs it', async t => {
+	const cwd = await tempDir(t, 'mtls-export-');
+	const result = await runCli(['run', 'steadybit', '--target', 'docker', '--export', 'out'], {cwd, env: {MTLS_WIZARD_ANSWER_AGENT_KEY: secret}});
+	t.is(result.exitCode, 0, result.stderr);
+	const script = await readFile(join(cwd, 'out', 'apply.sh'), 'utf8');
+	t.regex(script, /^docker network inspect --format '\{\{\.Driver\}\}' steadybit > \/dev\/null 2>&1 \|\| docker network create --driver bridge steadybit$/m);
+	t.regex(script, /^docker run -d --name steadybit-extension --network steadybit --network-alias steadybit-extension-http .* -u "\$\(id -u\):\$\(id -g\)" ghcr\.io\/steadybit\/extension-http:latest$/m);
+	t.regex(script, /^docker run -d --name steadybit-agent --network steadybit .* -u "\$\(id -u\):\$\(id -g\)" steadybit\/agent:2\.4\.2$/m);
+	t.false(/--network host/.test(script));
+	t.regex(script, /^# check with: docker container inspect --format '\{\{json \.NetworkSettings\.Networks\}\}' steadybit-extension$/m);
+	execFileSync('bash', ['-n', join(cwd, 'out', 'apply.sh')]);
+
+	// Run it with a docker that records its argv and knows no network yet: the shell, not the exporter, fills in the ids.
+	const log = join(cwd, 'docker.log');
+	const {env} = await fakeToolDir(t, {
+		docker: `#!/bin/sh\necho "docker $*" >> ${log}\nif [ "$1 $2" = "network inspect" ]; then echo 'Error: No such network: steadybit' >&2; exit 1; fi\n`,
+	});
+	execFileSync(join(cwd, 'out', 'apply.sh'), {env: {...process.env, ...env, STEADYBIT_AGENT_KEY: secret}});
+	const calls = (await readFile(log, 'utf8')).trim().split('\n');
+	const ids = `${process.getuid!()}:${process.getgid!()}`;
+	t.true(calls.includes('docker network create --driver bridge steadybit'));
+	t.true(calls.some(c => c.startsWith('docker run -d --name steadybit-extension ') && c.includes(` -u ${ids} `)));
+	t.true(calls.some(c => c.startsWith('docker run -d --name steadybit-agent ') && c.includes(` -u ${ids} `)));
+});

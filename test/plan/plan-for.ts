@@ -6,13 +6,15 @@ import {secretEnvName} from '../../source/recipes/collect-answers.js';
 
 export const outDir = '/srv/mtls';
 export const pki = (file: string) => `${outDir}/certs/${file}`;
+/** The ids the command layer would read from the process; unlike any real user's, so a test sees where they went. */
+export const invoker = {uid: 4242, gid: 4343};
 
 /** The plan a headless run would build: answers collected exactly as `run` collects them. */
 export async function planFor(recipeId: string, target: TargetId, sets: string[], secrets: Record<string, string> = {}, context?: string): Promise<Plan> {
 	const recipe = await loadRecipe(recipeId);
 	const env = Object.fromEntries(Object.entries(secrets).map(([id, value]) => [secretEnvName(id), value]));
 	const collected = await collectAnswers(recipe, target, {sets, env});
-	return buildPlan(recipe, target, collected.answers, {outDir, secretAnswerIds: Object.keys(collected.secrets), ...(context ? {context} : {})});
+	return buildPlan(recipe, target, collected.answers, {outDir, secretAnswerIds: Object.keys(collected.secrets), invoker, ...(context ? {context} : {})});
 }
 
 export function stepOf<K extends Step['kind']>(plan: Plan, id: string, kind: K): Extract<Step, {kind: K}> {
