@@ -20,6 +20,14 @@ const retryDelayMs = 1000;
 /** Errors that mean "nothing listening yet": the workload may still be starting, so try again until the timeout. */
 const notListeningYet = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
+/**
+ * A reset before the server said anything in TLS: Docker's userland proxy (and load balancers) accept the
+ * connection for a published port and drop it while the container behind it is not listening yet.
+ */
+function resetBeforeHandshake(attempt: Attempt & {accepted: false}): boolean {
+	return attempt.error.code === 'ECONNRESET' && !attempt.serverVerified;
+}
+
 /** passphrase decrypts an encrypted client key; it goes to Node's TLS only, never into output or errors. */
 type Credentials = {ca: string; cert?: string; key?: string; passphrase?: string};
 
@@ -119,7 +127,7 @@ async function retryWhileNotListening(run: () => Promise<Attempt>, interrupt: Ab
 		const result = await run();
 		if (interrupt.aborted) throw new InterruptedError();
 		if (!last || result.accepted || result.error.code !== 'ABORT_ERR') last = result;
-		if (last.accepted || !notListeningYet.has(last.error.code ?? '') || timeout.aborted) return last;
+		if (last.accepted || !(notListeningYet.has(last.error.code ?? '') || resetBeforeHandshake(last)) || timeout.aborted) return last;
 		await delay(retryDelayMs, undefined, {signal: AbortSignal.any([interrupt, timeout])}).catch(() => undefined);
 	}
 }

@@ -14,12 +14,13 @@ test('certificates: server cert for the mTLS domain, agent client cert', async t
 	t.like(stepOf(plan, 'verify-handshake', 'verify-handshake'), {server: 'server', client: 'agent', serverName: 'portainer.example.com'});
 });
 
-test('docker: server flags and mounts; agent with --mtls flags and EDGE_INSECURE_POLL=0', async t => {
+test('docker: server on the default bridge publishing 9443 and 8000, flags and mounts; agent with --mtls flags and EDGE_INSECURE_POLL=0', async t => {
 	const plan = await planFor('portainer', 'docker', withAgent, edgeKey);
 	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'run-portainer', 'run-edge-agent', 'confirm-server-mtls', 'confirm-edge-agent']);
 	const server = stepOf(plan, 'run-portainer', 'docker-run');
-	t.like(server, {container: 'portainer', image: 'portainer/portainer-ee:2.39.4', network: 'host'});
-	t.deepEqual(server.args, ['--mtlscacert', '/certs/mtlsca.crt', '--mtlscert', '/certs/mtlsserver.crt', '--mtlskey', '/certs/mtlsserver.key', '--bind-https', ':9443', '--log-mode', 'NOCOLOR']);
+	t.like(server, {container: 'portainer', image: 'portainer/portainer-ee:2.39.4', network: 'bridge'});
+	t.deepEqual(server.ports, [{published: 9443, target: 9443}, {published: 8000, target: 8000}]);
+	t.deepEqual(server.args, ['--mtlscacert', '/certs/mtlsca.crt', '--mtlscert', '/certs/mtlsserver.crt', '--mtlskey', '/certs/mtlsserver.key', '--log-mode', 'NOCOLOR']);
 	t.deepEqual(server.mounts, [
 		{source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: false},
 		{source: 'portainer_data', target: '/data', readOnly: false},
@@ -28,7 +29,7 @@ test('docker: server flags and mounts; agent with --mtls flags and EDGE_INSECURE
 		{source: pki('server.key'), target: '/certs/mtlsserver.key', readOnly: true},
 	]);
 	const agent = stepOf(plan, 'run-edge-agent', 'docker-run');
-	t.like(agent, {container: 'portainer_edge_agent', image: 'portainer/agent:2.39.4'});
+	t.like(agent, {container: 'portainer_edge_agent', image: 'portainer/agent:2.39.4', network: 'bridge'});
 	t.deepEqual(agent.env, {EDGE: '1', EDGE_ID: 'edge-1', EDGE_INSECURE_POLL: '0', LOG_LEVEL: 'DEBUG', LOG_MODE: 'NOCOLOR'});
 	t.deepEqual(agent.secretEnv, {EDGE_KEY: {secret: 'edgeKey'}});
 	t.deepEqual(agent.args, ['--mtlscacert', '/certs/mtlsca.crt', '--mtlscert', '/certs/client.crt', '--mtlskey', '/certs/client.key']);
@@ -72,7 +73,7 @@ test('docker: without EDGE_KEY only the server runs, and a manual step says how 
 	t.regex(stepOf(plan, 'create-edge-environment', 'manual').instructions.join('\n'), /https:\/\/portainer\.example\.com:9443.*MTLS_WIZARD_ANSWER_EDGE_KEY/s);
 });
 
-test('swarm: secrets portainer.mtlscacert|mtlscert|mtlskey and services that reference them', async t => {
+test('swarm: secrets portainer.mtlscacert|mtlscert|mtlskey, the overlay network, and services that reference them', async t => {
 	const plan = await planFor('portainer', 'swarm', withAgent, edgeKey);
 	t.deepEqual(ids(plan), [
 		'certificates',
@@ -80,6 +81,7 @@ test('swarm: secrets portainer.mtlscacert|mtlscert|mtlskey and services that ref
 		'secret-mtlscacert',
 		'secret-mtlscert',
 		'secret-mtlskey',
+		'network-portainer-agent',
 		'service-portainer',
 		'secret-agent-mtlscert',
 		'secret-agent-mtlskey',
@@ -102,6 +104,11 @@ test('swarm: secrets portainer.mtlscacert|mtlscert|mtlskey and services that ref
 		{source: 'portainer.mtlscert', target: 'portainer.mtlscert'},
 		{source: 'portainer.mtlskey', target: 'portainer.mtlskey'},
 	]);
+	t.like(stepOf(plan, 'network-portainer-agent', 'docker-network'), {name: 'portainer_agent_network', driver: 'overlay'});
+	t.like(server, {network: 'portainer_agent_network', mode: {kind: 'replicated', replicas: 1}, constraints: ['node.role == manager']});
+	// Portainer's stack file publishes through the routing mesh; host mode is the answer for kernels without IPVS.
+	t.deepEqual(server.publish, [{published: 9443, target: 9443, mode: 'ingress'}, {published: 8000, target: 8000, mode: 'ingress'}]);
+	t.false(server.args.includes('--bind-https'));
 	t.deepEqual(server.args.slice(0, 6), ['--mtlscacert', '/run/secrets/portainer.mtlscacert', '--mtlscert', '/run/secrets/portainer.mtlscert', '--mtlskey', '/run/secrets/portainer.mtlskey']);
 	const agent = stepOf(plan, 'service-edge-agent', 'swarm-service');
 	t.deepEqual(agent.secrets, [
@@ -112,6 +119,9 @@ test('swarm: secrets portainer.mtlscacert|mtlscert|mtlskey and services that ref
 	t.deepEqual(agent.args, ['--mtlscacert', '/run/secrets/portainer.mtlscacert', '--mtlscert', '/run/secrets/portainer.mtlscert', '--mtlskey', '/run/secrets/portainer.mtlskey']);
 	t.is(agent.env['EDGE_INSECURE_POLL'], '0');
 	t.is(agent.env['AGENT_CLUSTER_ADDR'], 'tasks.portainer_edge_agent');
+	// Cluster mode resolves tasks.portainer_edge_agent, which only an overlay network's DNS answers (platforms.md 2.3).
+	t.like(agent, {network: 'portainer_agent_network', mode: {kind: 'global'}, constraints: ['node.platform.os == linux']});
+	t.true(agent.mounts?.some(m => m.source === 'portainer_agent_data' && m.target === '/data'));
 	// Every path a service flag names is a secret the service actually receives.
 	for (const service of [server, agent]) {
 		for (const arg of service.args.filter(a => a.startsWith('/run/secrets/'))) {
@@ -120,6 +130,8 @@ test('swarm: secrets portainer.mtlscacert|mtlscert|mtlskey and services that ref
 	}
 
 	t.deepEqual(stepOf(plan, 'confirm-edge-agent', 'wait-for-log').source, {kind: 'docker-service', service: 'portainer_edge_agent'});
+	const hostMode = stepOf(await planFor('portainer', 'swarm', [...withAgent, 'publishMode=host'], edgeKey), 'service-portainer', 'swarm-service');
+	t.deepEqual(hostMode.publish.map(p => p.mode), ['host', 'host']);
 });
 
 test('helm: secret keys mtlsca.crt, mtlscert.crt, mtlskey.key; EE on; mtls.existingSecret', async t => {

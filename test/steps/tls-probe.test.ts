@@ -231,3 +231,28 @@ test('hostFrom: a container not on the network, or stopped, fails naming what it
 	t.is(stopped?.message, 'container steadybit-extension has no address on steadybit: it is not running');
 	t.is((stopped as StepFailedError).hint, 'See why it stopped: docker logs steadybit-extension');
 });
+
+test('a port that accepts and resets before the TLS handshake (a userland proxy whose container is not up yet) is retried until the server answers', async t => {
+	const tls = createServer({key: pki.serverKey, cert: pki.serverCert, ...mutual, ca: pki.ca}, socket => {
+		socket.on('error', () => undefined);
+	});
+	tls.on('tlsClientError', () => undefined);
+	let resets = 0;
+	// Like docker-proxy: it accepts every connection, and resets the first ones because nothing listens behind it.
+	const proxy = createNetServer(socket => {
+		if (resets < 3) {
+			resets++;
+			socket.resetAndDestroy();
+			return;
+		}
+
+		tls.emit('connection', socket);
+	});
+	const port = await listen(proxy as unknown as Server);
+	t.teardown(() => {
+		proxy.close();
+	});
+	const outcome = await probeTls(probeStep(port), recordingContext());
+	t.is(resets, 3);
+	t.regex(outcome.detail ?? '', /mutual TLS proved on 127\.0\.0\.1:\d+: client certificate accepted/);
+});

@@ -105,7 +105,7 @@ export async function containerNames(env: NodeJS.ProcessEnv): Promise<string[]> 
 export type ContainerInfo = {
 	State: {Running: boolean};
 	Config: {Env: string[]; Image: string; Cmd: string[] | null};
-	HostConfig: {NetworkMode: string};
+	HostConfig: {NetworkMode: string; PortBindings?: Record<string, Array<{HostIp: string; HostPort: string}>>; Privileged?: boolean};
 	Mounts: Array<{Type: string; Source: string; Destination: string; RW: boolean}>;
 };
 
