@@ -19,13 +19,14 @@ const setup = privateEngineForFile('steadybit', async e2e => {
 });
 
 const agentKey = 'e2e-agent-key-not-a-real-one';
+/** The recipe's default: the extension's alias on the shared network and its certificate's name. */
+const extensionHost = 'steadybit-extension-http';
 
 function runArgs(out: string, port: number): string[] {
 	return [
 		'run', 'steadybit', '--target', 'docker', '--out', out,
 		'--set', `extensionImage=${images.extension}`,
 		'--set', `agentImage=${images.agent}`,
-		'--set', 'extensionHost=localhost',
 		'--set', `extensionPort=${port}`,
 		'--yes',
 	];
@@ -51,10 +52,15 @@ async function assertDeployed(t: import('ava').ExecutionContext, out: string, po
 	}
 
 	t.like(extension.Mounts.find(m => m.Destination === '/etc/extension/certificates/client-ca/tls.crt'), {Source: join(out, 'certs', 'ca.crt'), RW: false});
+	// The image runs as uid 10000, which cannot read the wizard's 0600 key; the container runs as the key's owner.
+	t.is(extension.Config.User, `${process.getuid!()}:${process.getgid!()}`);
+	t.deepEqual(Object.keys(extension.NetworkSettings.Networks), ['steadybit']);
+	t.true(extension.NetworkSettings.Networks['steadybit']!.Aliases?.includes(extensionHost), 'the extension answers to the name its certificate carries');
 	const agent = await inspectContainer(engine.env, 'steadybit-agent');
 	t.true(agent.State.Running);
 	t.true(agent.Config.Env.includes(`STEADYBIT_AGENT_KEY=${agentKey}`), 'the secret agent key reached the container');
-	t.true(agent.Config.Env.includes(`STEADYBIT_AGENT_EXTENSIONS_REGISTRATIONS_0_URL=https://localhost:${port}`));
+	t.true(agent.Config.Env.includes(`STEADYBIT_AGENT_EXTENSIONS_REGISTRATIONS_0_URL=https://${extensionHost}:${port}`));
+	t.deepEqual(Object.keys(agent.NetworkSettings.Networks), ['steadybit']);
 	t.like(agent.Mounts.find(m => m.Destination === '/opt/steadybit/agent/etc/extensions/client/tls.crt'), {Source: join(out, 'certs', 'agent-client.crt'), RW: false});
 
 	const extensionLog = await waitForLog(engine.env, 'steadybit-extension', /Starting extension/);
@@ -62,7 +68,7 @@ async function assertDeployed(t: import('ava').ExecutionContext, out: string, po
 	// The agent called the extension with its client certificate and got an answer; the extension refused nobody.
 	const agentLog = await waitForLog(engine.env, 'steadybit-agent', /responded with HTTP 200|Failed to call extension/);
 	t.regex(agentLog, /Configuring extension http client using mutual TLS \(keyFile=\/opt\/steadybit\/agent\/etc\/extensions\/client\/tls\.key, chainFile=\/opt\/steadybit\/agent\/etc\/extensions\/client\/tls\.crt\)/);
-	t.regex(agentLog, new RegExp(`Extension https://localhost:${port} responded with HTTP 200`));
+	t.regex(agentLog, new RegExp(`Extension https://${extensionHost}:${port} responded with HTTP 200`));
 	t.notRegex(agentLog, /Failed to call extension/);
 	t.notRegex(await waitForLog(engine.env, 'steadybit-extension', /Starting extension/), /TLS handshake error/);
 }
@@ -75,6 +81,8 @@ test.serial('docker: the extension starts with RequireAndVerifyClientCert and th
 	t.is(result.exitCode, 0, shown(result));
 	t.regex(result.stdout, /confirmed: The extension serves HTTPS and requires a client certificate signed by the CA \(mutual TLS\)/);
 	t.regex(result.stdout, /confirmed: The agent loaded its client certificate and key/);
+	// The agent's side proved by the wizard too: its certificate accepted, no certificate refused.
+	t.regex(result.stdout, new RegExp(`mutual TLS proved on 172\\.\\d+\\.\\d+\\.\\d+:${port}: client certificate accepted .*no certificate refused`));
 	t.false(shown(result).includes(agentKey), 'the agent key is never printed');
 	await assertDeployed(t, out, port);
 });

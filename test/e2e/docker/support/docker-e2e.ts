@@ -104,9 +104,10 @@ export async function containerNames(env: NodeJS.ProcessEnv): Promise<string[]> 
 
 export type ContainerInfo = {
 	State: {Running: boolean};
-	Config: {Env: string[]; Image: string; Cmd: string[] | null};
+	Config: {Env: string[]; Image: string; Cmd: string[] | null; User: string};
 	HostConfig: {NetworkMode: string; PortBindings?: Record<string, Array<{HostIp: string; HostPort: string}>>; Privileged?: boolean};
 	Mounts: Array<{Type: string; Source: string; Destination: string; RW: boolean}>;
+	NetworkSettings: {Networks: Record<string, {Aliases?: string[] | null; IPAddress: string}>};
 };
 
 export async function inspectContainer(env: NodeJS.ProcessEnv, name: string): Promise<ContainerInfo> {
