@@ -1,5 +1,6 @@
 import test from 'ava';
-import {mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {spawn} from 'node:child_process';
+import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -196,4 +197,41 @@ test('--context selects the cluster and KUBECONFIG is honoured', async t => {
 		const withoutConfig = await runTool(kubectlPath(), ['--kubeconfig', '/nonexistent/kubeconfig', 'get', 'namespaces'], {env: {}});
 		t.not(withoutConfig.exitCode, 0);
 	});
+});
+
+/** Whether the process is gone or a zombie nobody reaps yet: either way it no longer runs. */
+function stillRuns(pid: number): boolean {
+	try {
+		return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+	} catch {
+		return false;
+	}
+}
+
+test('a test process killed before it stops the emulator takes its pods with it', async t => {
+	const script = fileURLToPath(new URL('fixtures/emulator-with-pod.ts', import.meta.url));
+	const child = spawn(process.execPath, ['--import=tsx', script], {stdio: ['ignore', 'pipe', 'pipe']});
+	let output = '';
+	const dirs: string[] = [];
+	t.teardown(() => {
+		child.kill('SIGKILL');
+		for (const dir of dirs) rmSync(dir, {recursive: true, force: true});
+	});
+	const podPid = await new Promise<number>((resolve, reject) => {
+		child.stderr.on('data', (data: Buffer) => (output += data.toString('utf8')));
+		child.stdout.on('data', (data: Buffer) => {
+			output += data.toString('utf8');
+			const listed = /^dirs: (\S+) (\S+)$/m.exec(output);
+			if (listed && dirs.length === 0) dirs.push(listed[1]!, listed[2]!);
+			const pid = /^pod pid: (\d+)$/m.exec(output)?.[1];
+			if (pid) resolve(Number(pid));
+		});
+		child.once('close', code => reject(new Error(`${script} exited ${code} before printing the pod's pid:\n${output}`)));
+	});
+	t.true(stillRuns(podPid), `the pod process ${podPid} runs before its emulator is killed`);
+	child.kill('SIGKILL');
+	// Generous for a loaded machine; the kernel sends the pod SIGKILL as soon as its parent dies.
+	const deadline = Date.now() + 30_000;
+	while (stillRuns(podPid) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 100));
+	t.false(stillRuns(podPid), `pod process ${podPid} still runs 30 s after the process running its emulator was killed`);
 });

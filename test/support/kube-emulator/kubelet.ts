@@ -143,9 +143,11 @@ export class Kubelet {
 		const log = new ContainerLog();
 		recordEvent(this.store, pod, 'Normal', 'Pulled', `Container image "${container.image}" already present on machine`, source);
 		// Node's uid/gid options drop every supplementary group, so fsGroup could not be one: setpriv (util-linux)
-		// sets all three and then execs the entrypoint, as a container runtime does.
+		// sets all three and then execs the entrypoint, as a container runtime does. --pdeathsig: a test worker
+		// killed before it stops the emulator takes its pods with it, as a node's containers go with the node.
 		const groups = identity.groups.length > 0 ? ['--groups', identity.groups.join(',')] : ['--clear-groups'];
-		const child = spawn('setpriv', ['--reuid', String(identity.uid), '--regid', String(identity.gid), ...groups, '--', program, ...entryArgs, ...args], {
+		const user = ['--reuid', String(identity.uid), '--regid', String(identity.gid), ...groups, '--pdeathsig', 'SIGKILL'];
+		const child = spawn('setpriv', [...user, '--', program, ...entryArgs, ...args], {
 			cwd: containerState.root,
 			env: {
 				PATH: process.env.PATH,
