@@ -5,7 +5,8 @@
 import type {EngineEvent} from './engine-events.js';
 import {exitCodes, InterruptedError, NotConfirmedError, StepFailedError, WizardError} from './errors.js';
 import {describeFault, faultPath, isFileSystemFault} from './exec/file-system-fault.js';
-import {redactAnswers} from './exec/redact.js';
+import {readFile} from 'node:fs/promises';
+import {answerRedactor, keyMaterialRedactor} from './exec/redact.js';
 import type {CommandResult, CommandSpec, OutputLine} from './exec/types.js';
 import {isDeploymentStep} from './plan/deployment-steps.js';
 import {manualSteps} from './plan/manual-steps.js';
@@ -110,11 +111,20 @@ function describeFailure(error: unknown): Failure {
 	return {message: error instanceof Error ? error.message : String(error), exitCode: exitCodes.stepFailed};
 }
 
+async function readSecretFiles(paths: string[]): Promise<string[]> {
+	const contents = await Promise.all(paths.map(async path => readFile(path, 'utf8').catch(() => undefined)));
+	return contents.filter((content): content is string => content !== undefined);
+}
+
 /** Runs the plan from its first unfinished step; resolves to the exit code (0, 1, 2, 3 or 130). */
 export async function runPlan(options: EngineOptions): Promise<number> {
 	const {plan, session, emit, signal} = options;
-	// Tools may echo what they were given (a rejected manifest, a container's log): no renderer ever sees a secret answer.
-	const hide = (text: string) => redactAnswers(text, options.secrets);
+	// Tools may echo what they were given (a rejected manifest, a container's log): no renderer ever sees a secret
+	// answer, nor key material from a file the plan marks secret (rebuilt before each step, as those files appear).
+	const hideAnswers = answerRedactor(options.secrets);
+	const secretFiles = [...new Set(plan.steps.flatMap(step => (options.runnerFor(step).files?.(step) ?? []).filter(file => file.mode === 0o600).map(file => file.path)))];
+	let hideKeys = keyMaterialRedactor([]);
+	const hide = (text: string) => hideKeys(hideAnswers(text));
 	const total = plan.steps.length;
 	const firstOpen = plan.steps.findIndex(step => session.steps[step.id]?.state !== 'done');
 	emit({
@@ -148,6 +158,7 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 
 		if (signal.aborted) return finish(exitCodes.interrupted, 'interrupted');
 
+		hideKeys = keyMaterialRedactor(await readSecretFiles(secretFiles));
 		const started = Date.now();
 		saved.title = step.title;
 		saved.state = 'running';

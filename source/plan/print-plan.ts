@@ -87,7 +87,6 @@ export function formatPlan(plan: Plan, options: {secrets?: Readonly<Record<strin
 		lines.push('');
 	}
 
-	// Very short values are left to the previews: replacing every "x" would garble the plan and, by where the
-	// marks fell, give the value away.
+	// Very short values are hidden only as whole words (redact.ts says why).
 	return redactAnswers(lines.join('\n'), options.secrets ?? {});
 }

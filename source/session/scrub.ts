@@ -1,6 +1,4 @@
-import {redactAnswers} from '../exec/redact.js';
-
-const pemBlock = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)/g;
+import {pemBlock, redactAnswers} from '../exec/redact.js';
 
 /**
  * The session never holds key material or secret answers. Steps should not put them in a detail or an
