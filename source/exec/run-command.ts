@@ -1,4 +1,5 @@
 import {InterruptedError, StepFailedError} from '../errors.js';
+import {childEnvironment} from './child-environment.js';
 import {quoteCommand} from './shell-quote.js';
 import type {CommandResult, CommandSpec, OutputLine} from './types.js';
 import {writeFileAtomic} from './write-file-atomic.js';
@@ -39,7 +40,9 @@ export async function runCommand(spec: CommandSpec, options: RunOptions): Promis
 	// Loaded on the first command only: execa costs ~90 ms of start-up that --dry-run, --export and certs never need.
 	const {execa} = await import('execa');
 	const result = await execa(spec.file, spec.args, {
-		env: withUserPath(spec.env ? {...options.env, ...spec.env} : options.env),
+		// Only this environment: execa would otherwise merge all of process.env (secret answers included) back in.
+		env: withUserPath(childEnvironment(options.env, spec.env)),
+		extendEnv: false,
 		cancelSignal: options.signal,
 		reject: false,
 		stdin: spec.inputFile ? {file: spec.inputFile} : 'ignore',

@@ -1,4 +1,6 @@
+import {childEnvironment} from './child-environment.js';
 import {notOnPath} from './run-command.js';
+import {withUserPath} from './user-path.js';
 import type {CommandSpec, OutputLine} from './types.js';
 
 export type StreamOptions = {
@@ -41,7 +43,8 @@ export function streamLines(spec: CommandSpec, options: StreamOptions): LineStre
 			// Loaded when a follow starts, as in runCommand: start-up does not pay for execa.
 			const {execa} = await import('execa');
 			const subprocess = execa(spec.file, spec.args, {
-				env: options.env,
+				env: withUserPath(childEnvironment(options.env)),
+				extendEnv: false,
 				cancelSignal: controller.signal,
 				reject: false,
 				stdin: 'ignore',

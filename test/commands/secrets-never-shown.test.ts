@@ -106,3 +106,9 @@ test('secrets are never shown: a 2-character secret answer is redacted where a t
 	t.notRegex(output, /[=":]q7\b/);
 	t.notRegex(saved, /[=":]q7\b/);
 });
+
+test('child processes get no MTLS_WIZARD_ variable: the secret answer reaches docker only as the variable the step passes on purpose', async t => {
+	const {output} = await runHarnessDocker(t, 'long-enough-token-1234');
+	t.regex(output, /leaked variables: none/);
+	t.regex(output, /docker: invalid env DELEGATE_TOKEN=<redacted>/, 'the step still hands docker the value it needs');
+});
