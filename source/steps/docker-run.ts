@@ -32,8 +32,8 @@ export const dockerRunRunner: StepRunner<DockerRunStep> = {
 			'-d',
 			'--name',
 			step.container,
-			'--network',
-			step.network,
+			// The default bridge is what docker run uses without --network; leaving it out keeps the vendors' own commands.
+			...(step.network === 'bridge' ? [] : ['--network', step.network]),
 			...step.networkAliases.flatMap(alias => ['--network-alias', alias]),
 			...step.ports.flatMap(p => ['-p', `${p.hostIp ? `${p.hostIp}:` : ''}${p.published}:${p.target}`]),
 			...step.mounts.flatMap(m => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]),

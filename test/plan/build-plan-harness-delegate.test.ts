@@ -88,7 +88,7 @@ test('confirmation: the mTLS line succeeds; key-format lines fail with a plain h
 	t.regex(hint('Connection check to Harness manager failed. Stop launching delegate.')!, /PRECHECK_CONN/);
 });
 
-test('helm: mTLS.secretName, managerEndpoint and GRPC_AUTHORITY_MODIFICATION_DISABLED through custom_envs', async t => {
+test('helm: mTLS.secretName, managerEndpoint, and GRPC_AUTHORITY_MODIFICATION_DISABLED and TI_SERVICE_URL through custom_envs', async t => {
 	const plan = await planFor('harness-delegate', 'helm', helm, token);
 	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'send-ca-to-harness', 'choose-mtls-mode', 'secret-client-certificate', 'helm-harness-delegate-values', 'helm-harness-delegate', 'confirm-delegate', 'check-delegate-connected']);
 	t.deepEqual(stepOf(plan, 'helm-harness-delegate-values', 'write-files').files[0]!.contents, {
@@ -100,7 +100,10 @@ test('helm: mTLS.secretName, managerEndpoint and GRPC_AUTHORITY_MODIFICATION_DIS
 			delegateDockerImage: 'harness/delegate:26.02.88404',
 			upgrader: {enabled: true},
 			mTLS: {secretName: 'client-certificate'},
-			custom_envs: [{name: 'GRPC_AUTHORITY_MODIFICATION_DISABLED', value: 'true'}],
+			custom_envs: [
+				{name: 'GRPC_AUTHORITY_MODIFICATION_DISABLED', value: 'true'},
+				{name: 'TI_SERVICE_URL', value: 'https://acme.harness.io:8443/ti-service/'},
+			],
 		},
 	});
 	t.like(stepOf(plan, 'helm-harness-delegate', 'helm-release'), {
@@ -111,11 +114,11 @@ test('helm: mTLS.secretName, managerEndpoint and GRPC_AUTHORITY_MODIFICATION_DIS
 	});
 });
 
-test('docker: env, mounts at /etc/mtls, root user, token as secret env', async t => {
+test('docker: on the default bridge as the vendor runs it, env, mounts at /etc/mtls, root user, token as secret env', async t => {
 	const plan = await planFor('harness-delegate', 'docker', docker, token);
 	t.deepEqual(ids(plan).slice(-2), ['confirm-delegate', 'check-delegate-connected'], 'the log line alone proves no handshake: a person checks the connection');
 	const run = stepOf(plan, 'run-delegate', 'docker-run');
-	t.like(run, {container: 'docker-delegate', image: 'harness/delegate:26.02.88404', user: 'root'});
+	t.like(run, {container: 'docker-delegate', image: 'harness/delegate:26.02.88404', user: 'root', network: 'bridge', networkAliases: [], ports: []});
 	t.deepEqual(run.mounts, [
 		{source: pki('client.crt'), target: '/etc/mtls/client.crt', readOnly: true},
 		{source: pki('client.key'), target: '/etc/mtls/client.key', readOnly: true},
@@ -128,6 +131,7 @@ test('docker: env, mounts at /etc/mtls, root user, token as secret env', async t
 		DELEGATE_CLIENT_CERTIFICATE_PATH: '/etc/mtls/client.crt',
 		DELEGATE_CLIENT_CERTIFICATE_KEY_PATH: '/etc/mtls/client.key',
 		LOG_STREAMING_SERVICE_URL: 'https://acme.agent.harness.io/log-service/',
+		TI_SERVICE_URL: 'https://acme.agent.harness.io/ti-service/',
 		MANAGER_HOST_AND_PORT: 'https://acme.agent.harness.io',
 		GRPC_AUTHORITY_MODIFICATION_DISABLED: 'true',
 	});

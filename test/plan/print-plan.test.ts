@@ -36,7 +36,8 @@ for (const target of ['docker', 'helm', 'kubectl'] as const) {
 		t.regex(result.stdout, /^1\. .*\[issue-certificates, id /m);
 		t.regex(result.stdout, new RegExp(`writes ${cwd}/mtls-harness-delegate/certs/client.key \\(0600\\): private key \\(PKCS#8\\)`));
 		if (target === 'docker') {
-			t.regex(result.stdout, /^ {3}\$ docker run -d --name kubernetes-delegate --network host .* -e DELEGATE_TOKEN -u root harness\/delegate:/m);
+			t.regex(result.stdout, /^ {3}\$ docker run -d --name kubernetes-delegate -v .* -e TI_SERVICE_URL=https:\/\/acme\.agent\.harness\.io\/ti-service\/ .* -e DELEGATE_TOKEN -u root harness\/delegate:/m);
+			t.notRegex(result.stdout, /--network/, 'the delegate runs on the default bridge, as the vendor runs it');
 			t.regex(result.stdout, /DELEGATE_TOKEN: the secret answer delegateToken, handed to docker through its environment/);
 		}
 

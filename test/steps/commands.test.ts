@@ -121,6 +121,7 @@ test('docker-run joins a user-defined network under its aliases, publishes ports
 	const printed = 'docker run -d --name steadybit-extension --network steadybit --network-alias extensions.local --network-alias http.extensions.local -p 9443:9443 -p 127.0.0.1:8000:8000 -u';
 	t.is(quoteCommand(run), `${printed} 1000:1000 steadybit/extension-http:1.0.0`, 'dry-run and the runner use the ids the plan was built with');
 	t.is(quoteCommand(run, {script: true}), `${printed} "$(id -u):$(id -g)" steadybit/extension-http:1.0.0`, 'apply.sh asks for the ids of whoever runs it');
+	t.false(lines({...step, network: 'bridge', networkAliases: [], user: undefined, userInScript: undefined} as Step)[1]!.includes('--network'), 'the default bridge needs no --network');
 	t.is(run.args[run.args.indexOf('-u') + 1], '1000:1000', 'argv never holds shell text');
 });
 
