@@ -33,13 +33,19 @@ export async function collectAnswers(recipe: Recipe, target: string, input: Answ
 	const validKeys = () => `Valid keys for ${recipe.id} --target ${targetId}: ${questions.map(q => q.id).join(', ')}.`;
 
 	const raw = new Map<string, RawAnswer>();
+	// Where each answer came from, so an error names what the user wrote: the file and key, the --set, the variable.
+	const source = new Map<string, string>();
 	for (const q of questions) if (q.default !== undefined) raw.set(q.id, q.default);
 
 	if (input.answersFile) {
 		for (const [key, value] of Object.entries(await readAnswersFile(input.answersFile))) {
 			if (!byId.has(key)) throw new UsageError(`--answers ${input.answersFile}: unknown key ${JSON.stringify(key)}. ${validKeys()}`);
-			if (value === null || value === undefined || value === '') raw.delete(key);
-			else raw.set(key, value);
+			if (value === null || value === undefined || value === '') {
+				raw.delete(key);
+			} else {
+				raw.set(key, value);
+				source.set(key, `--answers ${input.answersFile}: ${key}`);
+			}
 		}
 	}
 
@@ -54,13 +60,20 @@ export async function collectAnswers(recipe: Recipe, target: string, input: Answ
 			throw new UsageError(`--set ${key}: is a secret and must not be on the command line. Put it in the --answers file or set ${secretEnvName(key)}.`);
 		}
 
-		if (value === '' && question.type !== 'list') raw.delete(key);
-		else raw.set(key, value);
+		if (value === '' && question.type !== 'list') {
+			raw.delete(key);
+		} else {
+			raw.set(key, value);
+			source.set(key, `--set ${key}`);
+		}
 	}
 
 	for (const q of questions) {
 		const fromEnv = q.secret ? input.env?.[secretEnvName(q.id)] : undefined;
-		if (fromEnv !== undefined && fromEnv !== '') raw.set(q.id, fromEnv);
+		if (fromEnv !== undefined && fromEnv !== '') {
+			raw.set(q.id, fromEnv);
+			source.set(q.id, secretEnvName(q.id));
+		}
 	}
 
 	const answers: Record<string, AnswerValue> = {};
@@ -72,15 +85,15 @@ export async function collectAnswers(recipe: Recipe, target: string, input: Answ
 			continue;
 		}
 
-		const field = q.secret ? `${q.id} (secret)` : `--set ${q.id}`;
+		const field = `${source.get(q.id) ?? (q.secret ? q.id : `--set ${q.id}`)}${q.secret ? ' (secret)' : ''}`;
 		const checked = validateAnswer(q, value, field);
 		if (q.secret) secrets[q.id] = String(checked);
 		else answers[q.id] = checked;
 	}
 
 	if ((answers['caCert'] === undefined) !== (answers['caKey'] === undefined)) {
-		const absent = answers['caCert'] === undefined ? 'caCert' : 'caKey';
-		throw new UsageError(`--set ${absent}: required together with ${absent === 'caCert' ? 'caKey' : 'caCert'} (your own CA needs both its certificate and its key).`);
+		const [absent, given] = answers['caCert'] === undefined ? ['caCert', 'caKey'] : ['caKey', 'caCert'];
+		throw new UsageError(`${source.get(given) ?? `--set ${given}`}: needs ${absent} too (your own CA needs both its certificate and its key). Add ${absent} where you gave ${given}.`);
 	}
 
 	return {answers, secrets};

@@ -112,7 +112,7 @@ test('an https URL is required where the recipe says so', async t => {
 });
 
 test('your own CA needs both caCert and caKey', async t => {
-	await fails(t, 'generic', 'bundle', {sets: ['caCert=./ca.pem']}, '--set caKey: required together with caCert (your own CA needs both its certificate and its key).');
+	await fails(t, 'generic', 'bundle', {sets: ['caCert=./ca.pem']}, '--set caCert: needs caKey too (your own CA needs both its certificate and its key). Add caKey where you gave caCert.');
 });
 
 test('a malformed --set is refused', async t => {
@@ -124,10 +124,28 @@ test('an invalid secret is reported without its value', async t => {
 	await writeFile(file, 'agentKey: [not, text]\n');
 	const recipe = await loadRecipe('steadybit');
 	const error = await t.throwsAsync(collectAnswers(recipe, 'docker', {answersFile: file, sets: []}));
-	t.is(error?.message, 'agentKey (secret): the secret answer is empty or not text. Steadybit agent key (from the Steadybit platform): give it as a string.');
+	t.is(error?.message, `--answers ${file}: agentKey (secret): the secret answer is empty or not text. Steadybit agent key (from the Steadybit platform): give it as a string.`);
 });
 
 test('secret env names are MTLS_WIZARD_ANSWER_ plus the id in upper snake case', t => {
 	t.is(secretEnvName('agentKeyPassphrase'), 'MTLS_WIZARD_ANSWER_AGENT_KEY_PASSPHRASE');
 	t.is(secretEnvName('edgeKey'), 'MTLS_WIZARD_ANSWER_EDGE_KEY');
+});
+
+test('a bad answer from --answers names the file and the key, not --set', async t => {
+	const file = path.join(dir, 'bad-answers.yaml');
+	await writeFile(file, 'serverName: "bad_name!"\n');
+	await fails(t, 'generic', 'bundle', {answersFile: file, sets: []}, `--answers ${file}: serverName: "bad_name!" is not a valid DNS name (only letters, digits and inner hyphens between dots). Use a name like server.example.com or *.example.com`);
+});
+
+test('a --set after the answers file is named as the --set', async t => {
+	const file = path.join(dir, 'good-answers.yaml');
+	await writeFile(file, 'serverName: good.example\n');
+	await fails(t, 'generic', 'bundle', {answersFile: file, sets: ['serverName=bad_name!']}, '--set serverName: "bad_name!" is not a valid DNS name (only letters, digits and inner hyphens between dots). Use a name like server.example.com or *.example.com');
+});
+
+test('caCert without caKey in the answers file names the file and the key', async t => {
+	const file = path.join(dir, 'ca-only.yaml');
+	await writeFile(file, 'caCert: ./ca.pem\n');
+	await fails(t, 'generic', 'bundle', {answersFile: file, sets: []}, `--answers ${file}: caCert: needs caKey too (your own CA needs both its certificate and its key). Add caKey where you gave caCert.`);
 });
