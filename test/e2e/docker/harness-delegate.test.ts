@@ -33,6 +33,8 @@ const setup = privateEngineForFile('harness', async e2e => {
 });
 
 const delegateToken = 'e2e-delegate-token-not-a-real-one';
+/** The manager stand-in runs on the Docker host; harness.test resolves to it inside the engine's namespace. */
+const managerEndpoint = (port: number) => `https://harness.test:${port}`;
 
 test.serial('docker: the delegate presents its client certificate to a manager that requires it, after the CA went to Harness', async t => {
 	const {engine, work, cliEnv, wizard} = setup();
@@ -51,13 +53,13 @@ test.serial('docker: the delegate presents its client certificate to a manager t
 		args: ['--cert', managerPki.server.cert, '--key', managerPki.server.key, '--client-ca', join(out, 'certs', 'ca.crt'), '--port', String(port), '--mode', 'STRICT'],
 	});
 	t.teardown(async () => manager.stop());
-	await manager.waitFor(/listening on https:\/\/127\.0\.0\.1:\d+ \(mTLS mode STRICT\)/);
+	await manager.waitFor(/listening on https:\/\/[\d.]+:\d+ \(mTLS mode STRICT\)/);
 
 	const result = await wizard([
 		'run', 'harness-delegate', '--target', 'docker', '--out', out,
 		'--set', 'clientCn=e2e-delegate',
 		'--set', 'delegateName=e2e-delegate',
-		'--set', `managerEndpoint=https://localhost:${port}`,
+		'--set', `managerEndpoint=${managerEndpoint(port)}`,
 		'--set', 'accountId=e2e-account',
 		'--set', `delegateImage=${delegateImage}`,
 		'--yes',
@@ -70,10 +72,14 @@ test.serial('docker: the delegate presents its client certificate to a manager t
 	t.deepEqual(await containerNames(engine.env), ['e2e-delegate']);
 	const delegate = await inspectContainer(engine.env, 'e2e-delegate');
 	t.true(delegate.State.Running);
+	// The vendor's docker run: the default bridge, as root; the delegate reaches the manager through its DNS name.
+	t.is(delegate.HostConfig.NetworkMode, 'default');
+	t.is(delegate.Config.User, 'root');
 	for (const variable of [
 		'DELEGATE_CLIENT_CERTIFICATE_PATH=/etc/mtls/client.crt',
 		'DELEGATE_CLIENT_CERTIFICATE_KEY_PATH=/etc/mtls/client.key',
-		`MANAGER_HOST_AND_PORT=https://localhost:${port}`,
+		`MANAGER_HOST_AND_PORT=${managerEndpoint(port)}`,
+		`TI_SERVICE_URL=${managerEndpoint(port)}/ti-service/`,
 		'GRPC_AUTHORITY_MODIFICATION_DISABLED=true',
 		`DELEGATE_TOKEN=${delegateToken}`,
 	]) {
