@@ -17,7 +17,12 @@ test('helm: step order and ids', async t => {
 		'confirm-extension-kubernetes',
 		'confirm-extension-container',
 		'confirm-extension-host',
+		'check-agent-calls',
 	]);
+	// The wizard cannot reach the pods: the plan says what it proved and what it did not.
+	const unproven = stepOf(plan, 'check-agent-calls', 'manual').instructions.join('\n');
+	t.regex(unproven, /Not proven: a call from the agent inside the cluster/);
+	t.regex(unproven, /kubectl -n steadybit-agent logs statefulset\/steadybit-agent .*Configuring extension http client using mutual TLS/s);
 });
 
 test('helm: service-reached extensions get <svc>.<ns>.svc.cluster.local SANs; the agent key is encrypted when a passphrase is given', async t => {
