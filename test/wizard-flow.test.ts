@@ -59,7 +59,7 @@ test('generic recipe in a real 80×24 terminal: answer, review, run, summary wit
 	t.regex(review, /❯ Run it/);
 	await terminal.press('Enter');
 
-	const summary = await terminal.waitFor(/Press Enter to exit/, 60_000);
+	const summary = await terminal.waitFor(/Press Enter to exit/, 'the summary after the run');
 	t.regex(summary, /✔ Done\. Certificates are in /);
 	const certs = join(dir, 'mtls-generic', 'certs');
 	for (const name of ['ca.crt', 'server.crt', 'client.crt']) {
@@ -85,7 +85,7 @@ test('quit mid-run with q, start again, resume at the saved step, finish', async
 	await pickGenericBundle(first);
 	await acceptDefaults(first);
 	await first.press('Enter');
-	await first.waitFor(/test pause before step verify-handshake/, 60_000);
+	await first.waitFor(/test pause before step verify-handshake/, 'the run to pause before the handshake step');
 	t.regex(await first.screen(), /✔ Issue the CA/);
 	await first.press('q');
 	t.is(await first.exitStatus(), 130);
@@ -107,7 +107,7 @@ test('quit mid-run with q, start again, resume at the saved step, finish', async
 	t.regex(offer, /Start new/);
 	t.regex(offer, /Discard/);
 	await second.press('Enter');
-	const summary = await second.waitFor(/Press Enter to exit/, 60_000);
+	const summary = await second.waitFor(/Press Enter to exit/, 'the summary after the run');
 	t.regex(summary, /✔ Done\./);
 	t.is(await readFile(join(dir, 'mtls-generic', 'certs', 'ca.crt'), 'utf8'), caBefore, 'the resumed run kept the CA issued before the quit');
 	await second.press('Enter');
@@ -157,7 +157,7 @@ test('q on the review saves the plan with every step pending; the next start res
 	const second = await open();
 	await second.waitFor(new RegExp(`❯ Resume generic on bundle at step 1 of ${steps} \\(saved (just now|\\d+ minutes? ago)\\)`));
 	await second.press('Enter');
-	const summary = await second.waitFor(/Press Enter to exit/, 60_000);
+	const summary = await second.waitFor(/Press Enter to exit/, 'the summary after the run');
 	t.regex(summary, /✔ Done\./);
 	t.regex(summary, /server\.crt  CN=saved\.test/, 'the resumed run used the answers saved on the review');
 	t.regex(summary, new RegExp(`Session ${id}\\.`));
@@ -196,7 +196,7 @@ test('review offers the bundle export: files, apply.sh and README.txt written, n
 	await terminal.press('Enter');
 	await terminal.waitFor(/Directory \(Enter for mtls-generic-bundle\)/);
 	await terminal.press('Enter');
-	const done = await terminal.waitFor(/Bundle written to .*mtls-generic-bundle \(\d+ files\)/, 60_000);
+	const done = await terminal.waitFor(/Bundle written to .*mtls-generic-bundle \(\d+ files\)/, 'the bundle to be written');
 	t.regex(done, /apply\.sh/);
 	const bundle = join(dir, 'mtls-generic-bundle');
 	const files = await readdir(bundle, {recursive: true});

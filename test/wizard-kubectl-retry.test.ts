@@ -32,6 +32,7 @@ test('kubectl target: a step fails against an unreachable cluster, the failure i
 	await terminal.press('Enter');
 	await terminal.waitFor(/Where should Any server and client be set up\?/);
 	await terminal.waitFor(/✔ context kube-emulator-unreachable/);
+	await terminal.waitFor(/✔ kubectl v/, 'kubectl to be found, so its target can be picked');
 	await terminal.press('j');
 	await terminal.waitFor(/❯ kubectl manifest \/ secrets/);
 	await terminal.press('Enter');
@@ -43,7 +44,7 @@ test('kubectl target: a step fails against an unreachable cluster, the failure i
 	t.notRegex(commands, /BEGIN|PRIVATE KEY/);
 	await terminal.press('Enter');
 
-	const failed = await terminal.waitFor(/Retry this step/, 90_000);
+	const failed = await terminal.waitFor(/Retry this step/, 'the failed step to offer Retry');
 	t.regex(failed, /✘ Create secret mtls-server/);
 	t.regex(failed, /\$ kubectl /, 'the failing command is shown');
 	t.regex(failed, /✔ Prove client → server with a local mutual-TLS handshake/, 'certificates were proved before the cluster was touched');
@@ -51,7 +52,7 @@ test('kubectl target: a step fails against an unreachable cluster, the failure i
 
 	await writeFile(kubeconfig, stringify({...config, 'current-context': emulator.context}), {mode: 0o600});
 	await terminal.press('Enter');
-	const summary = await terminal.waitFor(/Press Enter to exit/, 90_000);
+	const summary = await terminal.waitFor(/Press Enter to exit/, 'the summary after the run');
 	t.regex(summary, /✔ Done\./);
 	t.regex(summary, /Deployed/);
 	t.regex(summary, /mtls-server/);

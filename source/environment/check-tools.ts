@@ -8,7 +8,11 @@ import type {CommandSpec} from '../exec/types.js';
 import {checkingReport} from './checking-report.js';
 import type {EnvironmentReport, Probe} from '../wizard/types.js';
 
-export const probeTimeoutMs = 3000;
+/*
+ * Long enough for a tool that starts slowly on a busy machine (a probe past its limit makes its targets
+ * unavailable for the whole session), short enough that an engine socket that never answers is reported.
+ */
+export const probeTimeoutMs = 15_000;
 
 type ProbeResult = {exitCode: number; stdout: string; stderr: string} | {missing: string};
 

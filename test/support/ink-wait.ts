@@ -1,3 +1,7 @@
+import type {ExecutionContext} from 'ava';
+import type {ReactElement} from 'react';
+import {render} from 'ink-testing-library';
+
 /**
  * The waits ink-testing-library needs (stack-notes §3): useInput subscribes in an effect, so a key written
  * right after render is lost; and a frame updates before React re-subscribes changed handlers, so the next key
@@ -8,18 +12,54 @@ export const tick = async () =>
 		setImmediate(resolve);
 	});
 
-export async function waitFor(lastFrame: () => string | undefined, expected: RegExp | ((frame: string) => boolean), timeoutMs = 5000): Promise<string> {
+/**
+ * How long a frame may take to show. Generous on purpose: on a loaded 2-core machine the lazily loaded screens
+ * alone have taken over 5 s to compile and render. Waits end as soon as the frame shows, so this costs nothing
+ * when the machine is idle.
+ */
+export const framePatience = 90_000;
+
+/** Polls often enough that a frame is seen as it renders, rarely enough not to add load of its own. */
+const pollMs = 5;
+
+/**
+ * Resolves with the frame once `expected` matches it, after one more tick (see above). `what` names the frame
+ * in the failure message; a regular expression names itself.
+ */
+export async function waitFor(
+	lastFrame: () => string | undefined,
+	expected: RegExp | ((frame: string) => boolean),
+	what = typeof expected === 'function' ? 'the frame the test expects' : `a frame matching ${String(expected)}`,
+	timeoutMs = framePatience,
+): Promise<string> {
 	const matches = (frame: string) => (typeof expected === 'function' ? expected(frame) : expected.test(frame));
 	const start = Date.now();
 	while (!matches(lastFrame() ?? '')) {
-		if (Date.now() - start > timeoutMs) throw new Error(`waitFor ${String(expected)} timed out; last frame:\n${lastFrame() ?? ''}`);
+		if (Date.now() - start > timeoutMs) throw new Error(`waited ${timeoutMs / 1000} s for ${what}; it never showed. The last frame:\n${lastFrame() ?? ''}`);
 		await new Promise(resolve => {
-			setTimeout(resolve, 1);
+			setTimeout(resolve, pollMs);
 		});
 	}
 
 	await tick();
 	return lastFrame() ?? '';
+}
+
+/** Waits until the frame differs from `before`: the effect of a key whose result the test checks next. */
+export async function waitForChange(lastFrame: () => string | undefined, before: string | undefined, after: string): Promise<string> {
+	return waitFor(lastFrame, frame => frame !== before, `the frame to change after ${after}`);
+}
+
+/**
+ * ink-testing-library's render, unmounted when the test ends however it ends: a test that fails mid-way would
+ * otherwise leave ink listening on stdin and keep ava's worker from exiting.
+ */
+export function renderInk(t: ExecutionContext, tree: ReactElement): ReturnType<typeof render> {
+	const instance = render(tree);
+	t.teardown(() => {
+		instance.unmount();
+	});
+	return instance;
 }
 
 export const keys = {
@@ -30,5 +70,11 @@ export const keys = {
 	backspace: '\u007F',
 	pageDown: '\u001B[6~',
 	pageUp: '\u001B[5~',
+	home: '\u001B[H',
+	end: '\u001B[F',
+	ctrlA: '\u0001',
 	ctrlC: '\u0003',
+	ctrlE: '\u0005',
+	ctrlU: '\u0015',
+	ctrlW: '\u0017',
 } as const;

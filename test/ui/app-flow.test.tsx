@@ -1,8 +1,7 @@
 /** @jsxRuntime automatic */
 import test from 'ava';
-import {render} from 'ink-testing-library';
 import {App, type WizardExit} from '../../source/ui/App.js';
-import {keys, tick, waitFor} from '../support/ink-wait.js';
+import {keys, renderInk, tick, waitFor, waitForChange} from '../support/ink-wait.js';
 import {fakeController, fullEnvironment} from './fake-controller.js';
 
 /** One character at a time, each after the previous one showed: ink-text-input reads its value from the last render. */
@@ -10,7 +9,7 @@ const type = async (instance: {stdin: {write(data: string): void}; lastFrame(): 
 	for (const character of text) {
 		const before = instance.lastFrame();
 		instance.stdin.write(character);
-		await waitFor(instance.lastFrame, frame => frame !== before);
+		await waitForChange(instance.lastFrame, before, `typing ${JSON.stringify(character)}`);
 	}
 };
 
@@ -20,7 +19,7 @@ async function pointTo(instance: {stdin: {write(data: string): void}; lastFrame(
 		if (presses === 10) throw new Error(`${String(pointer)} not reached in 10 presses; last frame:\n${instance.lastFrame() ?? ''}`);
 		const before = instance.lastFrame();
 		instance.stdin.write(key);
-		await waitFor(instance.lastFrame, frame => frame !== before);
+		await waitForChange(instance.lastFrame, before, `pressing ${JSON.stringify(key)}`);
 	}
 }
 
@@ -50,7 +49,7 @@ async function bundleToReview(instance: {stdin: {write(data: string): void}; las
 
 test('the first frame shows the environment being checked, then the results as they arrive', async t => {
 	const controller = fakeController();
-	const {lastFrame, unmount} = render(<App controller={controller} onExit={() => {}} />);
+	const {lastFrame, unmount} = renderInk(t, <App controller={controller} onExit={() => {}} />);
 	t.regex(lastFrame() ?? '', /mtls-wizard/);
 	t.regex(lastFrame() ?? '', /kubectl/);
 	t.notRegex(lastFrame() ?? '', /v1\.32\.4/);
@@ -66,7 +65,7 @@ test('the first frame shows the environment being checked, then the results as t
 test('recipe, target, questions with validation and Esc back, review, run, summary', async t => {
 	const controller = fakeController();
 	let exited: WizardExit | undefined;
-	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
 	controller.setEnvironment(fullEnvironment);
 	await waitFor(lastFrame, /❯ Generic mTLS a CA, a server and a client certificate/);
 	stdin.write(keys.enter);
@@ -132,7 +131,7 @@ test('recipe, target, questions with validation and Esc back, review, run, summa
 test('Ctrl-C during a run stops it, saves and exits 130 with the session to resume', async t => {
 	const controller = fakeController();
 	let exited: WizardExit | undefined;
-	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
 	controller.setEnvironment(fullEnvironment);
 	await bundleToReview({stdin, lastFrame}, 'k');
 	stdin.write(keys.enter);
@@ -140,7 +139,7 @@ test('Ctrl-C during a run stops it, saves and exits 130 with the session to resu
 	controller.emit({type: 'step-started', stepId: 'certificates', kind: 'issue-certificates', title: 'Issue CA, server and client certificates', index: 0, total: 4});
 	await waitFor(lastFrame, /q or Ctrl-C: stop and save/);
 	stdin.write(keys.ctrlC);
-	await waitFor(() => (exited ? 'exited' : ''), /exited/);
+	await waitFor(() => (exited ? 'exited' : ''), /exited/, 'the wizard to exit');
 	t.deepEqual(exited, {exitCode: 130, sessionId: 's-1'});
 	t.true(controller.calls.includes('stop'));
 	unmount();
@@ -158,7 +157,7 @@ test('an unfinished session offers resume; resuming asks the secret answers agai
 			secretQuestions: [{id: 'token', prompt: 'Agent token', secret: true}],
 		},
 	});
-	const {lastFrame, stdin, unmount} = render(<App controller={controller} now={() => new Date('2026-01-01T10:05:00Z')} onExit={() => {}} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} now={() => new Date('2026-01-01T10:05:00Z')} onExit={() => {}} />);
 	let frame = await waitFor(lastFrame, /❯ Resume generic on kubectl at step 3 of 4 \(saved 5 minutes ago\)/);
 	t.regex(frame, /Start new/);
 	t.regex(frame, /Discard/);
@@ -177,7 +176,7 @@ test('Discard forgets the saved session and goes to the recipe list', async t =>
 	const controller = fakeController({
 		resumable: {id: 's-9', recipe: 'generic', target: 'bundle', nextStep: 2, totalSteps: 4, savedAt: new Date(), secretQuestions: []},
 	});
-	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={() => {}} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={() => {}} />);
 	await waitFor(lastFrame, /❯ Resume generic on bundle/);
 	stdin.write(keys.down);
 	await waitFor(lastFrame, /❯ Start new/);
@@ -192,7 +191,7 @@ test('Discard forgets the saved session and goes to the recipe list', async t =>
 test('review can export the bundle instead of running', async t => {
 	const controller = fakeController();
 	let exited: WizardExit | undefined;
-	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
 	await bundleToReview({stdin, lastFrame}, keys.up);
 	stdin.write('j');
 	await waitFor(lastFrame, /❯ Export the bundle/);
@@ -211,7 +210,7 @@ test('review can export the bundle instead of running', async t => {
 test('q on the recipe list quits with 0 and stops nothing', async t => {
 	const controller = fakeController();
 	let exited: WizardExit | undefined;
-	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
 	await waitFor(lastFrame, /❯ Generic mTLS/);
 	stdin.write('q');
 	await tick();
@@ -223,7 +222,7 @@ test('q on the recipe list quits with 0 and stops nothing', async t => {
 test('Quit on the review saves the reviewed plan through the controller, shows how to continue and exits 0', async t => {
 	const controller = fakeController();
 	let exited: WizardExit | undefined;
-	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
 	await bundleToReview({stdin, lastFrame}, keys.up);
 	for (const action of ['Export the bundle', 'Back', 'Quit']) {
 		stdin.write(keys.down);
@@ -233,7 +232,7 @@ test('Quit on the review saves the reviewed plan through the controller, shows h
 	stdin.write(keys.enter);
 	const frame = await waitFor(lastFrame, /Saved\. Continue with: mtls-wizard resume s-2 \(or mtls-wizard\)/);
 	t.notRegex(frame, /Review: 4 steps/);
-	await waitFor(() => (exited ? 'exited' : ''), /exited/);
+	await waitFor(() => (exited ? 'exited' : ''), /exited/, 'the wizard to exit');
 	t.deepEqual(exited, {exitCode: 0, sessionId: 's-2'});
 	t.is(controller.calls.filter(call => call === 'saveReviewed').length, 1);
 	t.false(controller.calls.includes('run'));
@@ -244,7 +243,7 @@ test('Quit on the review saves the reviewed plan through the controller, shows h
 test('q on the review saves too; q typed on a question screen is an answer, not a quit', async t => {
 	const controller = fakeController();
 	let exited: WizardExit | undefined;
-	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
 	await bundleToQuestions({stdin, lastFrame}, keys.up);
 	stdin.write('q');
 	await waitFor(lastFrame, /› q/);
@@ -253,11 +252,11 @@ test('q on the review saves too; q typed on a question screen is an answer, not 
 	unmount();
 
 	const second = fakeController();
-	const again = render(<App controller={second} onExit={result => (exited = result)} />);
+	const again = renderInk(t, <App controller={second} onExit={result => (exited = result)} />);
 	await bundleToReview(again, keys.up);
 	again.stdin.write('q');
 	await waitFor(again.lastFrame, /Saved\. Continue with: mtls-wizard resume s-2/);
-	await waitFor(() => (exited ? 'exited' : ''), /exited/);
+	await waitFor(() => (exited ? 'exited' : ''), /exited/, 'the wizard to exit');
 	t.deepEqual(exited, {exitCode: 0, sessionId: 's-2'});
 	t.deepEqual(second.calls.filter(call => call === 'saveReviewed'), ['saveReviewed']);
 	again.unmount();
@@ -266,10 +265,10 @@ test('q on the review saves too; q typed on a question screen is an answer, not 
 test('Ctrl-C on the review saves the reviewed plan and exits 130 with the session to resume', async t => {
 	const controller = fakeController();
 	let exited: WizardExit | undefined;
-	const {lastFrame, stdin, unmount} = render(<App controller={controller} onExit={result => (exited = result)} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
 	await bundleToReview({stdin, lastFrame}, keys.up);
 	stdin.write(keys.ctrlC);
-	await waitFor(() => (exited ? 'exited' : ''), /exited/);
+	await waitFor(() => (exited ? 'exited' : ''), /exited/, 'the wizard to exit');
 	t.deepEqual(exited, {exitCode: 130, sessionId: 's-2'});
 	t.deepEqual(controller.calls.filter(call => call === 'saveReviewed'), ['saveReviewed']);
 	t.false(controller.calls.includes('run'));

@@ -1,9 +1,8 @@
 /** @jsxRuntime automatic */
 import test from 'ava';
-import {render} from 'ink-testing-library';
 import {ReviewScreen, type ReviewAction} from '../../source/ui/ReviewScreen.js';
 import type {ReviewView} from '../../source/wizard/types.js';
-import {keys, tick, waitFor} from '../support/ink-wait.js';
+import {keys, renderInk, tick, waitFor} from '../support/ink-wait.js';
 
 const longCommand =
 	'helm upgrade --install steadybit-agent steadybit/steadybit-agent --namespace steadybit-agent --create-namespace --values /work/out/values.yaml --wait --timeout 300s';
@@ -16,7 +15,7 @@ const review: ReviewView = {
 };
 
 test('long commands wrap instead of being cut, and PgDn scrolls to them', async t => {
-	const {lastFrame, stdin, unmount} = render(<ReviewScreen review={review} width={79} height={8} onAction={() => {}} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <ReviewScreen review={review} width={79} height={8} onAction={() => {}} />);
 	let frame = lastFrame() ?? '';
 	t.regex(frame, /Files to write \(12\), under \/work\/out/);
 	t.regex(frame, /↓ \d+ more below {2}\(PgUp\/PgDn\)/);
@@ -38,7 +37,7 @@ test('long commands wrap instead of being cut, and PgDn scrolls to them', async 
 
 test('the actions: run, export, back, quit (Esc is back, q is quit)', async t => {
 	const chosen: ReviewAction[] = [];
-	const {lastFrame, stdin, unmount} = render(<ReviewScreen review={review} width={79} height={8} onAction={action => chosen.push(action)} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <ReviewScreen review={review} width={79} height={8} onAction={action => chosen.push(action)} />);
 	await tick();
 	stdin.write('j');
 	await waitFor(lastFrame, /❯ Export the bundle instead/);
@@ -46,7 +45,7 @@ test('the actions: run, export, back, quit (Esc is back, q is quit)', async t =>
 	await tick();
 	stdin.write(keys.escape);
 	// A lone Esc is only known once no more bytes follow it; Esc then q at once would read as Alt-q.
-	await waitFor(() => chosen.join(), /back/);
+	await waitFor(() => chosen.join(), /back/, 'onBack to be called');
 	stdin.write('q');
 	await tick();
 	t.deepEqual(chosen, ['export', 'back', 'quit']);

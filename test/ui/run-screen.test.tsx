@@ -1,11 +1,10 @@
 /** @jsxRuntime automatic */
 import test from 'ava';
 import {useState} from 'react';
-import {render} from 'ink-testing-library';
 import type {EngineEvent} from '../../source/engine-events.js';
 import {RunScreen} from '../../source/ui/RunScreen.js';
 import {applyEngineEvent, initialRunState, type RunState} from '../../source/ui/run-state.js';
-import {keys, tick, waitFor} from '../support/ink-wait.js';
+import {keys, renderInk, tick, waitFor} from '../support/ink-wait.js';
 
 const start = {
 	steps: [
@@ -32,7 +31,7 @@ function harness() {
 
 test('steps show pending, running with a spinner and elapsed time, and done', async t => {
 	const {element, send} = harness();
-	const {lastFrame, unmount} = render(element);
+	const {lastFrame, unmount} = renderInk(t, element);
 	t.regex(lastFrame() ?? '', /✔ Issue certificates/);
 	t.regex(lastFrame() ?? '', /· Install helm release demo/);
 	send({type: 'step-started', stepId: 'deploy', kind: 'helm-release', title: 'Install helm release demo', index: 1, total: 3});
@@ -47,7 +46,7 @@ test('steps show pending, running with a spinner and elapsed time, and done', as
 
 test('the confirmation step shows the log line it waits for, and only the last five output lines', async t => {
 	const {element, send} = harness();
-	const {lastFrame, unmount} = render(element);
+	const {lastFrame, unmount} = renderInk(t, element);
 	send({type: 'step-started', stepId: 'confirm', kind: 'wait-for-log', title: 'Wait for the TLS startup line', index: 2, total: 3});
 	send({type: 'waiting-for', stepId: 'confirm', description: '"mTLS connection established" in deployment/agent', timeoutSeconds: 120});
 	for (let i = 1; i <= 7; i++) send({type: 'step-output', stepId: 'confirm', line: `log line ${i}`, stream: 'stdout'});
@@ -70,7 +69,7 @@ test('a confirmation step shows what it waits for from the plan, before any even
 		return <RunScreen state={state} onRetry={() => {}} onQuit={() => {}} />;
 	}
 
-	const {lastFrame, unmount} = render(<Harness />);
+	const {lastFrame, unmount} = renderInk(t, <Harness />);
 	t.notRegex(lastFrame() ?? '', /confirmation:/, 'nothing is waited for before the step runs');
 	send({type: 'step-started', stepId: 'confirm', kind: 'wait-for-log', title: 'Wait for the agent', index: 1, total: 1});
 	await waitFor(lastFrame, /confirmation: waits up to 300s for: the agent connected over mTLS/);
@@ -82,7 +81,7 @@ test('a confirmation step shows what it waits for from the plan, before any even
 
 test('a failure shows the hint, the command and its last lines, then retry or quit', async t => {
 	const {element, send, seen} = harness();
-	const {lastFrame, stdin, unmount} = render(element);
+	const {lastFrame, stdin, unmount} = renderInk(t, element);
 	send({type: 'step-started', stepId: 'deploy', kind: 'helm-release', title: 'Install helm release demo', index: 1, total: 3});
 	send({
 		type: 'step-failed',
@@ -113,7 +112,7 @@ test('a failure shows the hint, the command and its last lines, then retry or qu
 
 test('a long failure message loses its middle, keeps its last lines, and output it quotes is not repeated', async t => {
 	const {element, send} = harness();
-	const {lastFrame, unmount} = render(element);
+	const {lastFrame, unmount} = renderInk(t, element);
 	send({type: 'step-started', stepId: 'deploy', kind: 'helm-release', title: 'Install helm release demo', index: 1, total: 3});
 	const output = Array.from({length: 12}, (_, i) => `helm output line ${i + 1}`);
 	send({
@@ -136,7 +135,7 @@ test('a long failure message loses its middle, keeps its last lines, and output 
 
 test('q while running asks to stop', async t => {
 	const {element, send, seen} = harness();
-	const {stdin, unmount} = render(element);
+	const {stdin, unmount} = renderInk(t, element);
 	send({type: 'step-started', stepId: 'deploy', kind: 'helm-release', title: 'Install helm release demo', index: 1, total: 3});
 	await tick();
 	stdin.write('q');
@@ -147,7 +146,7 @@ test('q while running asks to stop', async t => {
 
 test('the spinner keeps turning while a step runs (frames keep changing)', async t => {
 	const {element, send} = harness();
-	const {lastFrame, unmount} = render(element);
+	const {lastFrame, unmount} = renderInk(t, element);
 	send({type: 'step-started', stepId: 'deploy', kind: 'helm-release', title: 'Install helm release demo', index: 1, total: 3});
 	const titleLine = (frame: string) => frame.split('\n').find(line => line.includes('Install helm release demo')) ?? '';
 	const first = titleLine(await waitFor(lastFrame, /Install helm release demo/));

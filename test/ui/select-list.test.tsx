@@ -1,8 +1,7 @@
 /** @jsxRuntime automatic */
 import test from 'ava';
-import {render} from 'ink-testing-library';
 import {SelectList} from '../../source/ui/SelectList.js';
-import {keys, tick, waitFor} from '../support/ink-wait.js';
+import {keys, renderInk, tick, waitFor} from '../support/ink-wait.js';
 
 const items = [
 	{value: 'a', label: 'Alpha', description: 'first'},
@@ -12,7 +11,7 @@ const items = [
 
 test('arrows and j/k move the pointer, Enter picks the item under it', async t => {
 	const picked: string[] = [];
-	const {lastFrame, stdin, unmount} = render(<SelectList items={items} onSelect={value => picked.push(value)} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <SelectList items={items} onSelect={value => picked.push(value)} />);
 	t.regex(lastFrame() ?? '', /❯ Alpha first/);
 	await tick();
 	stdin.write('j');
@@ -33,7 +32,7 @@ test('arrows and j/k move the pointer, Enter picks the item under it', async t =
 
 test('an unavailable item shows its reason and Enter on it does nothing', async t => {
 	const picked: string[] = [];
-	const {lastFrame, stdin, unmount} = render(<SelectList items={items} onSelect={value => picked.push(value)} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <SelectList items={items} onSelect={value => picked.push(value)} />);
 	await tick();
 	stdin.write(keys.down);
 	await waitFor(lastFrame, /❯ Beta \(unavailable: helm: not found on PATH\)/);
@@ -46,11 +45,11 @@ test('an unavailable item shows its reason and Enter on it does nothing', async 
 
 test('Esc calls onBack and q calls onQuit', async t => {
 	const seen: string[] = [];
-	const {stdin, unmount} = render(<SelectList items={items} onSelect={() => {}} onBack={() => seen.push('back')} onQuit={() => seen.push('quit')} />);
+	const {stdin, unmount} = renderInk(t, <SelectList items={items} onSelect={() => {}} onBack={() => seen.push('back')} onQuit={() => seen.push('quit')} />);
 	await tick();
 	stdin.write(keys.escape);
 	// A lone Esc is only known once no more bytes follow it; Esc then q at once would read as Alt-q.
-	await waitFor(() => seen.join(), /back/);
+	await waitFor(() => seen.join(), /back/, 'onBack to be called');
 	stdin.write('q');
 	await tick();
 	t.deepEqual(seen, ['back', 'quit']);
@@ -59,7 +58,7 @@ test('Esc calls onBack and q calls onQuit', async t => {
 
 test('two keys in one burst both count (no stale handler)', async t => {
 	const picked: string[] = [];
-	const {stdin, unmount} = render(<SelectList items={items} onSelect={value => picked.push(value)} />);
+	const {stdin, unmount} = renderInk(t, <SelectList items={items} onSelect={value => picked.push(value)} />);
 	await tick();
 	stdin.write(keys.down);
 	stdin.write(keys.down);
@@ -76,7 +75,7 @@ test('the pointer starts on the first item that can be picked when the first one
 		{value: 'helm', label: 'Helm chart', unavailable: 'helm: not found on PATH'},
 		{value: 'bundle', label: 'Export a bundle'},
 	];
-	const {lastFrame, stdin, unmount} = render(<SelectList items={targets} onSelect={value => picked.push(value)} />);
+	const {lastFrame, stdin, unmount} = renderInk(t, <SelectList items={targets} onSelect={value => picked.push(value)} />);
 	t.regex(lastFrame() ?? '', /❯ Export a bundle/);
 	await tick();
 	stdin.write(keys.enter);

@@ -16,11 +16,18 @@ export type Terminal = {
 	screen(): Promise<string>;
 	/** The screen with its colour and style escape sequences. */
 	styledScreen(): Promise<string>;
-	waitFor(expected: RegExp, timeoutMs?: number): Promise<string>;
+	/** Resolves with the screen once `expected` matches it; `what` names it in the failure message. */
+	waitFor(expected: RegExp, what?: string, timeoutMs?: number): Promise<string>;
 	/** Resolves with the program's exit status once it has ended. */
 	exitStatus(timeoutMs?: number): Promise<number>;
 	close(): Promise<void>;
 };
+
+/**
+ * How long a screen may take to show: generous, because the built CLI starts, plans and issues certificates on a
+ * loaded 2-core machine. Waits end as soon as the screen shows.
+ */
+export const screenPatience = 90_000;
 
 const sleep = async (ms: number) =>
 	new Promise(resolve => {
@@ -40,12 +47,12 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 	await call(['-f', '/dev/null', 'new-session', '-d', '-s', 'wizard', '-x', '80', '-y', '24', '-c', options.cwd, ...recordStatus, ';', 'set-option', '-t', 'wizard', 'remain-on-exit', 'on']);
 
 	const screen = async () => call(['capture-pane', '-p', '-t', 'wizard']);
-	const waitFor = async (expected: RegExp, timeoutMs = 20_000) => {
+	const waitFor = async (expected: RegExp, what = `a screen matching ${String(expected)}`, timeoutMs = screenPatience) => {
 		const start = Date.now();
 		for (;;) {
 			const text = await screen();
 			if (expected.test(text)) return text;
-			if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${String(expected)}; the screen:\n${text}`);
+			if (Date.now() - start > timeoutMs) throw new Error(`waited ${timeoutMs / 1000} s for ${what}; it never showed. The screen:\n${text}`);
 			await sleep(50);
 		}
 	};
@@ -65,12 +72,12 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 		screen,
 		styledScreen: async () => call(['capture-pane', '-p', '-e', '-t', 'wizard']),
 		waitFor,
-		async exitStatus(timeoutMs = 20_000) {
+		async exitStatus(timeoutMs = screenPatience) {
 			const start = Date.now();
 			for (;;) {
 				const status = await readFile(statusFile, 'utf8').catch(() => '');
 				if (status.endsWith('\n')) return Number(status.trim());
-				if (Date.now() - start > timeoutMs) throw new Error(`the program did not exit; the screen:\n${await screen()}`);
+				if (Date.now() - start > timeoutMs) throw new Error(`waited ${timeoutMs / 1000} s for the program to exit; it did not. The screen:\n${await screen()}`);
 				await sleep(50);
 			}
 		},
