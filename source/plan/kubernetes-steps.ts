@@ -50,6 +50,7 @@ export function helmReleaseSteps(ctx: PlanContext, step: Extract<RecipeProductSt
 	const extraValuesFiles = (step.extraValuesFiles ?? []).flatMap((file, index) =>
 		hasAllAnswers(ctx, file) ? [ctx.text(file, `${where}.extraValuesFiles[${index}]`)] : [],
 	);
+	const mustNotSet = extraValuesFiles.length === 0 ? [] : (step.extraValuesMustNotSet ?? []).filter(rule => ctx.holds(rule.when)).map(({key, reason}) => ({key, reason}));
 	return [
 		{
 			id: `${step.id}-values`,
@@ -66,6 +67,7 @@ export function helmReleaseSteps(ctx: PlanContext, step: Extract<RecipeProductSt
 			...(repo && chart.startsWith(`${repo.name}/`) ? {repo} : {}),
 			...(version === '' ? {} : {version}),
 			...(extraValuesFiles.length > 0 ? {extraValuesFiles} : {}),
+			...(mustNotSet.length > 0 ? {extraValuesMustNotSet: mustNotSet} : {}),
 			valuesFile,
 			createNamespace: step.createNamespace,
 			waitSeconds: ctx.number(step.waitSeconds, `${where}.waitSeconds`),

@@ -116,6 +116,8 @@ export type HelmReleaseStep = StepBase &
 		version?: string;
 		/** The user's own values files, passed with -f before `valuesFile` so the wizard's mTLS values win. */
 		extraValuesFiles?: string[];
+		/** Dotted keys none of extraValuesFiles may set (the wizard's values cannot remove them), and why. */
+		extraValuesMustNotSet?: Array<{key: string; reason: string}>;
 		valuesFile: string;
 		createNamespace: boolean;
 		waitSeconds: number;

@@ -150,6 +150,13 @@ const helmRelease = z
 		version: z.string().optional(),
 		/** User values files applied before the wizard's own (later files win). */
 		extraValuesFiles: z.array(z.string()).optional(),
+		/**
+		 * Keys the user's files must not set: a later values file cannot delete a key an earlier one sets, so where a
+		 * mode needs a key absent, a file that sets it is refused, naming the key.
+		 */
+		extraValuesMustNotSet: z
+			.array(z.object({key: z.string().regex(/^[\w-]+(\.[\w-]+)*$/, 'expected a dotted values path like ingress.tls'), when: when.optional(), reason: z.string().min(1)}).strict())
+			.optional(),
 		valuesFile: z.string(),
 		values: z.record(z.string(), treeSpec),
 		/** Merged over `values`, in order, when their condition holds. */

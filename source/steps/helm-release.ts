@@ -1,3 +1,5 @@
+import {readFile} from 'node:fs/promises';
+import {parse} from 'yaml';
 import {StepFailedError} from '../errors.js';
 import type {HelmReleaseStep} from '../plan/types.js';
 import {pendingPodReason} from './pending-pod-reason.js';
@@ -9,6 +11,41 @@ function chartArgs(step: HelmReleaseStep): string[] {
 	const prefix = `${step.repo.name}/`;
 	const chart = step.chart.startsWith(prefix) ? step.chart.slice(prefix.length) : step.chart;
 	return [chart, '--repo', step.repo.url];
+}
+
+function setsKey(tree: unknown, key: string): boolean {
+	let node = tree;
+	for (const part of key.split('.')) {
+		if (typeof node !== 'object' || node === null || Array.isArray(node) || !(part in node)) return false;
+		node = (node as Record<string, unknown>)[part];
+	}
+
+	// helm treats a null as "not set" (it even removes a chart default), so only a value counts.
+	return node !== null && node !== undefined;
+}
+
+/** Checked before helm runs: helm would merge the forbidden key in silently, and the release would be wrong. */
+async function refuseForbiddenValues(step: HelmReleaseStep): Promise<void> {
+	const rules = step.extraValuesMustNotSet ?? [];
+	if (rules.length === 0) return;
+	for (const file of step.extraValuesFiles ?? []) {
+		let tree: unknown;
+		try {
+			tree = parse(await readFile(file, 'utf8'));
+		} catch (error) {
+			const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message.split('\n')[0];
+			throw new StepFailedError(`${file}: cannot read your values file (${reason})`, step.id, 'Check the path you gave and that the file is valid YAML.');
+		}
+
+		const rule = rules.find(r => setsKey(tree, r.key));
+		if (rule) {
+			throw new StepFailedError(
+				`${file}: sets ${rule.key}, but ${rule.reason}`,
+				step.id,
+				`Remove ${rule.key} from ${file} (or give a copy without it), then run again; the certificates and secrets made so far are reused.`,
+			);
+		}
+	}
 }
 
 export const helmReleaseRunner: StepRunner<HelmReleaseStep> = {
@@ -33,10 +70,14 @@ export const helmReleaseRunner: StepRunner<HelmReleaseStep> = {
 				`${step.waitSeconds}s`,
 				...(step.context ? ['--kube-context', step.context] : []),
 			],
-			note: `Install or upgrade release ${step.release} in ${step.namespace} and wait until its workloads are ready.`,
+			note: [
+				`Install or upgrade release ${step.release} in ${step.namespace} and wait until its workloads are ready.`,
+				...(step.extraValuesMustNotSet ?? []).map(rule => `Your values files must not set ${rule.key}: ${rule.reason}.`),
+			].join(' '),
 		},
 	],
 	async run(step, context) {
+		await refuseForbiddenValues(step);
 		try {
 			for (const command of helmReleaseRunner.commands(step)) await context.run(command);
 		} catch (error) {

@@ -1,4 +1,5 @@
 import test from 'ava';
+import {formatPlan} from '../../source/plan/print-plan.js';
 import {ids, pki, planFor, stepOf} from './plan-for.js';
 
 const host = 'externalHost=tunnel.example.com';
@@ -73,6 +74,18 @@ test('passthrough: strictSniEnabled false, no ingress.tls, the passthrough flag 
 		},
 	});
 	t.deepEqual(stepOf(plan, 'helm-connectivity-proxy', 'helm-release').extraValuesFiles, ['./my-values.yaml']);
+});
+
+test('passthrough with a base values file: that file may not set ingress.tls (platforms.md 3.4); termination or no file: no such rule', async t => {
+	const passthrough = await planFor('sap-connectivity-proxy', 'helm', [host, 'mode=passthrough', 'baseValuesFile=./my-values.yaml']);
+	const rules = stepOf(passthrough, 'helm-connectivity-proxy', 'helm-release').extraValuesMustNotSet;
+	t.deepEqual(rules?.map(rule => rule.key), ['ingress.tls']);
+	t.regex(rules?.[0]?.reason ?? '', /passthrough mode requires ingress\.tls to be absent/);
+	t.regex(formatPlan(passthrough), /# Install or upgrade release connectivity-proxy in connectivity-proxy and wait until its workloads are ready\. Your values files must not set ingress\.tls: the passthrough mode requires/);
+	const termination = await planFor('sap-connectivity-proxy', 'helm', [host, 'mode=termination', 'baseValuesFile=./my-values.yaml']);
+	t.false('extraValuesMustNotSet' in stepOf(termination, 'helm-connectivity-proxy', 'helm-release'));
+	const noFile = await planFor('sap-connectivity-proxy', 'helm', [host, 'mode=passthrough']);
+	t.false('extraValuesMustNotSet' in stepOf(noFile, 'helm-connectivity-proxy', 'helm-release'));
 });
 
 test('passthrough on 2.4.1 or later: no ca.crt at all', async t => {
