@@ -190,6 +190,40 @@ test.serial('Steadybit agent as uid 10000 (the chart\'s runAsUser): a 0600 key f
 	t.regex(refused.logs, /ERROR .*c\.s\.k\.c\.service\.ExtensionHttpClient.*Failed to configure extension http client: java\.nio\.file\.AccessDeniedException: \/opt\/steadybit\/agent\/etc\/extensions\/client\/tls\.key/);
 });
 
+test.serial('network: a Steadybit agent off the extension\'s user-defined network cannot resolve its alias; on it, the call gets through', async t => {
+	const {env} = setup();
+	const [extension, agent] = await Promise.all([buildStandInImage(env, 'steadybit-extension'), buildStandInImage(env, 'steadybit-agent')]);
+	const dir = await serverSecretDir('extension-alias');
+	const clientDir = join(work, 'agent-alias');
+	await mkdir(clientDir, {mode: 0o700});
+	await copyFile(pki.client.cert, join(clientDir, 'tls.crt'));
+	await copyFile(pki.client.key, join(clientDir, 'tls.key'));
+	const asOwner = ['--user', `${process.getuid!()}:${process.getgid!()}`];
+	await docker(env, ['network', 'create', 'steadybit']);
+	// The certificate names steadybit-extension-http, the recipe's alias: a name only the shared network resolves.
+	await docker(env, ['run', '-d', '--name', 'alias-extension', '--network', 'steadybit', '--network-alias', 'steadybit-extension-http', ...asOwner, ...extensionEnv(dir, 8085), extension]);
+	t.teardown(async () => {
+		await runCommand('docker', ['rm', '-f', 'alias-extension', 'agent-off', 'agent-on'], {env});
+		await runCommand('docker', ['network', 'rm', 'steadybit'], {env});
+	});
+	await waitForLogs(['logs', 'alias-extension'], /ClientAuth: RequireAndVerifyClientCert/);
+	const agentArgs = (name: string, network: string) => [
+		'run', '-d', '--name', name, '--network', network, ...asOwner,
+		'-v', `${join(clientDir, 'tls.crt')}:/opt/steadybit/agent/etc/extensions/client/tls.crt:ro`,
+		'-v', `${join(clientDir, 'tls.key')}:/opt/steadybit/agent/etc/extensions/client/tls.key:ro`,
+		'-v', `${pki.ca.cert}:/opt/steadybit/agent/etc/extensions/server/tls.crt:ro`,
+		'-e', 'STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_CHAIN_FILE=/opt/steadybit/agent/etc/extensions/client/tls.crt',
+		'-e', 'STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_KEY_FILE=/opt/steadybit/agent/etc/extensions/client/tls.key',
+		'-e', 'STEADYBIT_AGENT_EXTENSIONS_SERVER_CERT=/opt/steadybit/agent/etc/extensions/server/tls.crt',
+		'-e', 'STEADYBIT_AGENT_EXTENSIONS_REGISTRATIONS_0_URL=https://steadybit-extension-http:8085',
+		agent,
+	];
+	await docker(env, agentArgs('agent-off', 'bridge'));
+	t.regex(await waitForLogs(['logs', 'agent-off'], /Failed to call extension|responded with/), /Failed to call extension https:\/\/steadybit-extension-http:8085: java\.net\.UnknownHostException: steadybit-extension-http/);
+	await docker(env, agentArgs('agent-on', 'steadybit'));
+	t.regex(await waitForLogs(['logs', 'agent-on'], /Failed to call extension|responded with/), /Extension https:\/\/steadybit-extension-http:8085 responded with HTTP 200/);
+});
+
 test.serial('extension-kit before v1.10.0 stops on a client CA it cannot load; from v1.10.0 it warns and starts', async t => {
 	const {env} = setup();
 	const image = await buildStandInImage(env, 'steadybit-extension');

@@ -7,7 +7,7 @@ export type TestPki = {
 	dir: string;
 	ca: {cert: string; key: string};
 	otherCa: {cert: string; key: string};
-	/** SAN DNS:localhost, DNS:portainer.test, DNS:harness.test, IP:127.0.0.1; EKU serverAuth; unencrypted PKCS#8 RSA key. */
+	/** SAN DNS:localhost, DNS:portainer.test, DNS:harness.test, DNS:steadybit-extension-http, IP:127.0.0.1; EKU serverAuth; unencrypted PKCS#8 RSA key. */
 	server: {cert: string; key: string};
 	/** EKU clientAuth, unencrypted PKCS#8 RSA key. */
 	client: {cert: string; key: string};
@@ -51,7 +51,7 @@ export async function makeTestPki(dir: string): Promise<TestPki> {
 		return {cert: path(`${name}.crt`), key: path(`${name}.key`)};
 	};
 
-	const server = await makeLeaf('server', ca, 'serverAuth', 'DNS:localhost,DNS:portainer.test,DNS:harness.test,IP:127.0.0.1');
+	const server = await makeLeaf('server', ca, 'serverAuth', 'DNS:localhost,DNS:portainer.test,DNS:harness.test,DNS:steadybit-extension-http,IP:127.0.0.1');
 	const client = await makeLeaf('client', ca, 'clientAuth', 'DNS:client.test');
 	const otherClient = await makeLeaf('other-client', otherCa, 'clientAuth', 'DNS:client.test');
 	const serverAuthOnlyClient = await makeLeaf('server-auth-only-client', ca, 'serverAuth', 'DNS:client.test');

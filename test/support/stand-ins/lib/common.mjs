@@ -332,6 +332,11 @@ export function javaClientError(error, sentCert) {
 		return `java.net.ConnectException: Connection refused: /${error.address}:${error.port}`;
 	}
 
+	// The JVM names a name it cannot resolve by class and host, e.g. an alias that exists only on another network.
+	if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
+		return `java.net.UnknownHostException: ${error.hostname}`;
+	}
+
 	return `javax.net.ssl.SSLException: ${error.message}`;
 }
 
