@@ -43,7 +43,7 @@ export async function resumeCommand(id: string | undefined, options: ResumeOptio
 	}
 
 	const collected = await collectAnswers(recipe, session.target, {
-		...(options.answers ? {answersFile: options.answers} : {}),
+		...(options.answers ? {answersFile: options.answers, secretsOnlyInFile: `resume keeps the answers saved in session ${session.id}`} : {}),
 		sets: Object.entries(session.answers).map(([key, value]) => `${key}=${String(value)}`),
 		env,
 	});

@@ -4,7 +4,7 @@ import {invokerIds} from '../environment/invoker.js';
 import {buildPlan} from '../plan/build-plan.js';
 import {formatMode, formatPlan} from '../plan/print-plan.js';
 import type {Plan, TargetId} from '../plan/types.js';
-import {collectAnswers} from '../recipes/collect-answers.js';
+import {checkAnswerFiles, collectAnswers} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import {checkOutDir} from './check-out-dir.js';
 import {confirmRun} from './confirm-run.js';
@@ -26,11 +26,12 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 	if (options.context === '') throw new UsageError('--context: (empty) is not a kube context. Give a context name from `kubectl config get-contexts`, or leave --context out.');
 	if (options.out !== undefined && options.out.trim() === '') throw new UsageError('--out: (empty) is not a directory. Name the directory for certificates and generated files, e.g. --out ./mtls-certs, or leave --out out.');
 	const recipe = await loadRecipe(recipeId);
-	const {answers, secrets} = await collectAnswers(recipe, options.target, {
+	const collected = await collectAnswers(recipe, options.target, {
 		...(options.answers === undefined ? {} : {answersFile: options.answers}),
 		sets: options.set ?? [],
 		env: process.env,
 	});
+	const {answers, secrets} = collected;
 	// --context reaches every kubectl and helm call through the planner (KubeTarget.context on each kube step).
 	const planFor = (outDir: string): Plan =>
 		buildPlan(recipe, options.target as TargetId, answers, {
@@ -45,6 +46,8 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 		return 0;
 	}
 
+	// --dry-run reads no file, so it can show a plan for files still to come; what runs needs them now.
+	await checkAnswerFiles(recipe, options.target, collected);
 	if (options.export !== undefined) {
 		if (options.export === '') throw new UsageError('--export: (empty) is not a directory. Give a new directory for the bundle, e.g. --export ./mtls-bundle.');
 		const {exportBundle} = await import('../plan/export-bundle.js');
