@@ -14,13 +14,16 @@ export async function runCli(
 	return new Promise(resolve => {
 		// In a private engine's network namespace the CLI sees what a user on that Docker host sees.
 		const [file, argv] = options.netns ? inNamespace(options.netns, process.execPath, [cliPath, ...args]) : [process.execPath, [cliPath, ...args]];
+		const timeoutMs = options.timeoutMs ?? 60_000;
 		const child = execFile(
 			file,
 			argv,
-			{env: {...process.env, NO_COLOR: '1', ...options.env}, cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024},
+			{env: {...process.env, NO_COLOR: '1', ...options.env}, cwd: options.cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024},
 			(error, stdout, stderr) => {
 				const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-				resolve({exitCode, stdout, stderr});
+				// Tests print stderr when the exit code is wrong: a run cut short must say so, not look like a failed step.
+				const limit = error?.killed ? `\n[runCli] mtls-wizard ${args.join(' ')} did not exit within ${timeoutMs / 1000} s and was killed (${error.signal})\n` : '';
+				resolve({exitCode, stdout, stderr: stderr + limit});
 			},
 		);
 		// A command that exits without reading stdin must not crash the test run with EPIPE.
