@@ -8,6 +8,7 @@ import {UsageError} from './errors.js';
 import {takeLock, type HeldLock} from './exec/directory-lock.js';
 import {describeFault, isFileSystemFault} from './exec/file-system-fault.js';
 import {makeDirectories} from './exec/make-directories.js';
+import {removeStaleTemporaries} from './exec/write-file-atomic.js';
 import {runCommandChecked} from './exec/run-command.js';
 import {quoteCommand} from './exec/shell-quote.js';
 import type {Plan, Step} from './plan/types.js';
@@ -86,6 +87,8 @@ async function lockRun(plan: Plan, session: Session, options: ExecuteOptions): P
 			if (!isFileSystemFault(error)) throw error;
 			throw new UsageError(`${what}: ${describeFault(error)}. Choose a directory you can write to, e.g. --out ./mtls-certs`);
 		}));
+		// Held now, so whatever a killed run's atomic writes left (temporaries that may hold key material) is no one's.
+		await removeStaleTemporaries(plan.outDir);
 		// A new session's id is new: only a saved one can be resumed twice at once.
 		if (options.sessionId) held.push(await takeLock(`${sessionPath(options.env, session.id)}.lock`, `session ${session.id}`, holder));
 	} catch (error) {

@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import {open, rename, rm} from 'node:fs/promises';
+import {open, readdir, rename, rm} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 import {makeDirectories} from './make-directories.js';
 
@@ -31,4 +31,26 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 		await rm(temporary, {force: true});
 		throw error;
 	}
+}
+
+const temporaryName = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes what writeFileAtomic leaves when its process is killed between creating and renaming a temporary file
+ * (a rendered Secret manifest is one: key material). Looks in dir and the directories below it, `depth` levels down.
+ * Only call it while holding the directory's lock, so no live writer's temporary is taken.
+ */
+export async function removeStaleTemporaries(dir: string, depth = 2): Promise<string[]> {
+	const removed: string[] = [];
+	const entries = await readdir(dir, {withFileTypes: true}).catch(() => []);
+	for (const entry of entries) {
+		const path = join(dir, entry.name);
+		if (entry.isDirectory() && depth > 0) removed.push(...(await removeStaleTemporaries(path, depth - 1)));
+		else if (entry.isFile() && temporaryName.test(entry.name)) {
+			await rm(path, {force: true});
+			removed.push(path);
+		}
+	}
+
+	return removed;
 }

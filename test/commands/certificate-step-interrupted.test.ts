@@ -67,3 +67,16 @@ test('nothing is half-written: a full file system (a real 64k tmpfs) fails the c
 	t.is(resumed.exitCode, 0, resumed.stdout + resumed.stderr);
 	await assertWholeSet(t, join(out, 'certs'), 'after resume');
 });
+
+test('nothing is half-written: a temporary file a killed atomic write left beside the certificates (it may hold a key) is removed by the next run', async t => {
+	const cwd = await tempDir(t, 'mtls-stale-tmp-');
+	const env = {MTLS_WIZARD_HOME: join(cwd, 'home')};
+	const first = await runCli(['run', 'generic', '--target', 'bundle'], {cwd, env});
+	t.is(first.exitCode, 0, first.stdout + first.stderr);
+	const certs = join(cwd, 'mtls-generic', 'certs');
+	const left = join(certs, '.kube-secret-default-mtls-server.yaml.0123456789ab.tmp');
+	await writeFile(left, 'data:\n  tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t\n', {mode: 0o600});
+	const second = await runCli(['run', 'generic', '--target', 'bundle'], {cwd, env});
+	t.is(second.exitCode, 0, second.stdout + second.stderr);
+	await assertWholeSet(t, certs, 'after the second run');
+});
