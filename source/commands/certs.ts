@@ -4,9 +4,9 @@ import {resolve} from 'node:path';
 import {badInput, UsageError} from '../errors.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
 import {daysFromNow, isoDay} from '../pki/days.js';
-import {generateRsaKey, type KeySize} from '../pki/generate-key.js';
+import {generateKey, keyDescription, type KeySize, type KeyType} from '../pki/generate-key.js';
 import type {LeafSpec} from '../pki/issue-leaf.js';
-import {parseDays, parseKeySize} from '../pki/parse-numbers.js';
+import {parseDays, parseKeySize, parseKeyType} from '../pki/parse-numbers.js';
 import {commonNameFileBase, validateCommonName, validateDnsName, validateIpAddress} from '../pki/validate-names.js';
 import {checkOutputDirectory, writePrivateFiles, type OutputFile} from '../pki/write-private-files.js';
 
@@ -18,6 +18,7 @@ export type CertsOptions = {
 	days: string;
 	caDays: string;
 	keySize: string;
+	keyType?: string;
 	caCert?: string;
 	caKey?: string;
 	force?: boolean;
@@ -32,6 +33,7 @@ type Request = {
 	days: number;
 	caDays: number;
 	keySize: KeySize;
+	keyType: KeyType;
 	importCa?: {certPath: string; keyPath: string};
 	force: boolean;
 };
@@ -43,6 +45,7 @@ function parseRequest(options: CertsOptions): Request {
 	const days = parseDays(options.days, '--days');
 	const caDays = parseDays(options.caDays, '--ca-days');
 	const keySize = parseKeySize(options.keySize, '--key-size');
+	const keyType = parseKeyType(options.keyType ?? 'rsa', '--key-type');
 	const dnsNames = (options.serverDns ?? []).map(name => validateDnsName(name, '--server-dns'));
 	const ipAddresses = (options.serverIp ?? []).map(ip => validateIpAddress(ip, '--server-ip'));
 	if (dnsNames.length + ipAddresses.length === 0) {
@@ -77,6 +80,7 @@ function parseRequest(options: CertsOptions): Request {
 		days,
 		caDays,
 		keySize,
+		keyType,
 		...(options.caCert && options.caKey ? {importCa: {certPath: options.caCert, keyPath: options.caKey}} : {}),
 		force: Boolean(options.force),
 	};
@@ -95,7 +99,7 @@ function fileNames(request: Request): string[] {
 async function obtainCa(request: Request, caKey: Promise<KeyObject> | undefined): Promise<CertificateAuthority> {
 	if (!request.importCa) {
 		const {issueCa} = await import('../pki/issue-ca.js');
-		return issueCa({commonName: `mtls-wizard CA ${randomBytes(4).toString('hex')}`, days: request.caDays, keySize: request.keySize}, await caKey);
+		return issueCa({commonName: `mtls-wizard CA ${randomBytes(4).toString('hex')}`, days: request.caDays, keySize: request.keySize, keyType: request.keyType}, await caKey);
 	}
 
 	const passphrase = process.env[passphraseVariable];
@@ -120,14 +124,14 @@ export async function certsCommand(options: CertsOptions): Promise<number> {
 
 	// Every key is generated at once on the threadpool, before node-forge (about 35 ms of CPU) is even loaded,
 	// so loading it overlaps key generation. A loaded CA is still checked before any file is written.
-	const caKey = request.importCa ? undefined : generateRsaKey(request.keySize);
-	const serverKey = generateRsaKey(request.keySize);
-	const clientKeys = request.clients.map(() => generateRsaKey(request.keySize));
+	const caKey = request.importCa ? undefined : generateKey(request.keyType, request.keySize);
+	const serverKey = generateKey(request.keyType, request.keySize);
+	const clientKeys = request.clients.map(() => generateKey(request.keyType, request.keySize));
 	const {signLeaf} = await import('../pki/issue-leaf.js');
 	const ca = await obtainCa(request, caKey);
 
 	const firstName = request.dnsNames[0] ?? request.ipAddresses[0]!;
-	const leafBase = {days: request.days, keySize: request.keySize};
+	const leafBase = {days: request.days, keySize: request.keySize, keyType: request.keyType};
 	const serverSpec: LeafSpec = {...leafBase, role: 'server', commonName: firstName, dnsNames: request.dnsNames, ipAddresses: request.ipAddresses};
 	const [server, ...clients] = await Promise.all([
 		serverKey.then(key => signLeaf(ca, serverSpec, key)),
@@ -137,7 +141,7 @@ export async function certsCommand(options: CertsOptions): Promise<number> {
 	]);
 
 	const files: OutputFile[] = [
-		{name: 'ca.crt', content: ca.certificatePem, secret: false},
+		{name: 'ca.crt', content: ca.chainPem, secret: false},
 		...(ca.imported ? [] : [{name: 'ca.key', content: ca.privateKeyPem, secret: true}]),
 		{name: 'server.crt', content: server!.certificatePem, secret: false},
 		{name: 'server.key', content: server!.privateKeyPem, secret: true},
@@ -148,18 +152,18 @@ export async function certsCommand(options: CertsOptions): Promise<number> {
 	];
 	const written = await writePrivateFiles(request.out, files, {force: request.force});
 	const out = resolve(request.out);
-	const caSubject = ca.certificate.subject.getField('CN')?.value as string | undefined;
 	// A directory that existed keeps the mode its owner gave it; say so rather than promise 0700.
 	const directoryMode = (await stat(out)).mode & 0o7777;
 
 	if (options.json) {
 		const summary = {
 			out,
-			ca: {imported: ca.imported, commonName: caSubject, notAfter: ca.notAfter.toISOString()},
+			ca: {imported: ca.imported, subject: ca.subject, chainLength: ca.chain.length, notAfter: ca.notAfter.toISOString()},
 			server: {commonName: firstName, dnsNames: request.dnsNames, ipAddresses: request.ipAddresses},
 			clients: request.clients.map(c => ({commonName: c.commonName, certificate: `${c.fileBase}.crt`, key: `${c.fileBase}.key`})),
 			days: request.days,
 			keySize: request.keySize,
+			keyType: request.keyType,
 			files: written.map(f => ({path: f.path, mode: `0${f.mode.toString(8)}`})),
 		};
 		process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -170,7 +174,7 @@ export async function certsCommand(options: CertsOptions): Promise<number> {
 	const sans = [...request.dnsNames.map(n => `DNS:${n}`), ...request.ipAddresses.map(ip => `IP:${ip}`)].join(', ');
 	const lines = [
 		`Wrote ${written.length} files to ${out} (directory 0${directoryMode.toString(8)}${directoryMode === 0o700 ? '' : ', as it was'}, keys 0600):`,
-		`  ca.crt      CA "${caSubject}"${ca.imported ? ' (your CA; its key was not copied)' : ''}, valid until ${isoDay(ca.notAfter)}`,
+		`  ca.crt      CA "${ca.subject}"${ca.chain.length > 1 ? ` with its ${ca.chain.length - 1} parent${ca.chain.length > 2 ? 's' : ''} up to the root` : ''}${ca.imported ? ' (your CA; its key was not copied)' : ''}, valid until ${isoDay(ca.notAfter)}`,
 		...(ca.imported ? [] : ['  ca.key      CA private key: keep it offline; anyone holding it can issue trusted certificates']),
 		`  server.crt  server certificate (serverAuth) for ${sans}, valid until ${leavesUntil}`,
 		'  server.key  server private key (PKCS#8)',
@@ -178,7 +182,7 @@ export async function certsCommand(options: CertsOptions): Promise<number> {
 			`  ${`${c.fileBase}.crt`.padEnd(10)}  client certificate (clientAuth) CN=${c.commonName}, valid until ${leavesUntil}`,
 			`  ${`${c.fileBase}.key`.padEnd(10)}  client private key (PKCS#8)`,
 		]),
-		`RSA ${request.keySize}, SHA-256. Prove the set with: mtls-wizard verify ${request.out}`,
+		`${keyDescription(request.keyType, request.keySize)} keys, signed with ${ca.signer.name}${ca.intermediatesPem === '' ? '' : '; the .crt files carry the intermediate CAs after the leaf'}. Prove the set with: mtls-wizard verify ${request.out}`,
 	];
 	process.stdout.write(`${lines.join('\n')}\n`);
 	return 0;

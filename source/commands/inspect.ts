@@ -55,14 +55,15 @@ function render(report: CertificateReport): string[] {
 export async function inspectCommand(files: string[], options: InspectOptions): Promise<number> {
 	let caPem: string | undefined;
 	if (options.ca !== undefined) {
-		const [first] = await readCertificates(options.ca, '--ca');
-		caPem = first;
+		// The whole file: an issuing CA and its parents up to the root.
+		caPem = (await readCertificates(options.ca, '--ca')).join('');
 	}
 
 	const reports: FileReport[] = [];
 	for (const file of files) {
 		const blocks = await readCertificates(file, 'FILE');
-		reports.push({file, certificates: blocks.map(pem => inspectCertificate(pem, caPem === undefined ? {} : {caPem}))});
+		// The blocks after a leaf are its intermediates, as a TLS peer sends them.
+		reports.push({file, certificates: blocks.map((pem, index) => inspectCertificate(pem, caPem === undefined ? {} : {caPem, intermediates: blocks.slice(index + 1)}))});
 	}
 
 	if (options.json) {

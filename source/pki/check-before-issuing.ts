@@ -25,9 +25,12 @@ export function checkBeforeIssuing(ca: CertificateAuthority, leaves: LeafToIssue
 			);
 		}
 
-		const violation = ca.profile.nameConstraints && nameConstraintViolation(ca.profile.nameConstraints, leaf);
-		if (violation) {
-			throw badInput(fields.ca, fields.caPath, `cannot sign ${leaf.id}: its ${violation}`, 'Use names the CA permits, or ask your PKI for a CA whose constraints permit these names');
+		// Every CA on the path constrains the leaf, the root's constraints as much as the issuing CA's.
+		for (const [index, link] of ca.chain.entries()) {
+			const violation = link.profile.nameConstraints && nameConstraintViolation(link.profile.nameConstraints, leaf);
+			if (!violation) continue;
+			const whose = index === 0 ? 'its' : `the ${link.certificate.subject.split('\n').join(', ')} parent's`;
+			throw badInput(fields.ca, fields.caPath, `cannot sign ${leaf.id}: ${whose} ${violation}`, 'Use names the CA permits, or ask your PKI for a CA whose constraints permit these names');
 		}
 	}
 }

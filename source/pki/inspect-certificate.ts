@@ -1,6 +1,8 @@
 import {X509Certificate} from 'node:crypto';
 import {readCertificateDetails} from './certificate-extensions.js';
+import {buildCertificatePath} from './certificate-path.js';
 import {wholeDaysUntil} from './days.js';
+import {pemBlocks} from './pem-blocks.js';
 
 export type CertificateReport = {
 	subject: string;
@@ -49,14 +51,22 @@ function splitSans(text: string | undefined): string[] {
 	return text.match(/(?:[^,"]|"(?:[^"\\]|\\.)*")+/g)?.map(s => s.trim()).filter(Boolean) ?? [];
 }
 
-function chainCheck(certificate: X509Certificate, caPem: string): {chainsToCa: boolean; chainReason: string} {
-	let ca: X509Certificate;
+function chainCheck(certificate: X509Certificate, caPems: string[], intermediates: X509Certificate[]): {chainsToCa: boolean; chainReason: string} {
+	let cas: X509Certificate[];
 	try {
-		ca = new X509Certificate(caPem);
+		cas = caPems.map(pem => new X509Certificate(pem));
 	} catch {
 		return {chainsToCa: false, chainReason: 'the given CA is not a valid certificate'};
 	}
 
+	// A chain (issuing CA, parents, root) is judged as a TLS peer builds the path through it.
+	if (cas.length > 1 || intermediates.length > 0) {
+		const path = buildCertificatePath(certificate, intermediates, cas);
+		if (!path.ok) return {chainsToCa: false, chainReason: path.reason};
+		return {chainsToCa: true, chainReason: `path ${path.path.slice(1).map(c => `"${oneLine(c.subject)}"`).join(' → ')}`};
+	}
+
+	const ca = cas[0]!;
 	const caName = oneLine(ca.subject);
 	if (!readCertificateDetails(ca.raw).isCa) return {chainsToCa: false, chainReason: `the given CA (${caName}) is not a CA certificate (no basicConstraints CA:true)`};
 	if (certificate.issuer !== ca.subject) return {chainsToCa: false, chainReason: `issued by "${oneLine(certificate.issuer)}", not by the given CA "${caName}"`};
@@ -69,7 +79,7 @@ function chainCheck(certificate: X509Certificate, caPem: string): {chainsToCa: b
 }
 
 /** Everything an operator checks by hand with `openssl x509 -text`, as data. */
-export function inspectCertificate(pem: string, options: {caPem?: string} = {}): CertificateReport {
+export function inspectCertificate(pem: string, options: {caPem?: string; intermediates?: string[]} = {}): CertificateReport {
 	const certificate = new X509Certificate(pem);
 	const notAfter = new Date(certificate.validTo);
 	const details = readCertificateDetails(certificate.raw);
@@ -99,5 +109,7 @@ export function inspectCertificate(pem: string, options: {caPem?: string} = {}):
 		signatureAlgorithm: details.signatureAlgorithm,
 		sha256Fingerprint: certificate.fingerprint256,
 	};
-	return options.caPem === undefined ? report : {...report, ...chainCheck(certificate, options.caPem)};
+	if (options.caPem === undefined) return report;
+	const intermediates = (options.intermediates ?? []).map(block => new X509Certificate(block));
+	return {...report, ...chainCheck(certificate, pemBlocks(options.caPem, ['CERTIFICATE']), intermediates)};
 }

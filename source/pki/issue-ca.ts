@@ -1,35 +1,25 @@
-import {X509Certificate, type KeyObject} from 'node:crypto';
-import forge from 'node-forge';
-import type {CertificateAuthority} from './certificate-authority.js';
-import {readCertificateProfile} from './certificate-profile.js';
-import {generateRsaKey, type KeySize} from './generate-key.js';
-import {privateKeyToPkcs8Pem} from './key-pem.js';
-import {signCertificate} from './sign-certificate.js';
+import type {KeyObject} from 'node:crypto';
+import {buildCertificate, commonNameDer, extensions, keyIdentifier, publicKeyInfo} from './build-certificate.js';
+import {assembleCa, type CertificateAuthority} from './certificate-authority.js';
+import {daysFromNow} from './days.js';
+import {generateKey, type KeySize, type KeyType} from './generate-key.js';
+import {signerFor} from './signature-algorithm.js';
 
-export type CaSpec = {commonName: string; days: number; keySize: KeySize};
+export type CaSpec = {commonName: string; days: number; keySize: KeySize; keyType?: KeyType};
 
 /** A self-signed CA: basicConstraints CA:true (critical), keyUsage keyCertSign + cRLSign (critical), SKI. */
 export async function issueCa(spec: CaSpec, key?: KeyObject): Promise<CertificateAuthority> {
-	const privateKey = key ?? (await generateRsaKey(spec.keySize));
-	const certificate = await signCertificate({
-		subject: [{name: 'commonName', value: forge.util.encodeUtf8(spec.commonName), valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class}],
+	const privateKey = key ?? (await generateKey(spec.keyType ?? 'rsa', spec.keySize));
+	const signer = signerFor(privateKey);
+	if (!signer) throw new Error(`a ${privateKey.asymmetricKeyType} key cannot sign a CA`);
+	const subject = commonNameDer(spec.commonName);
+	const {pem} = await buildCertificate({
+		subject,
+		issuer: subject,
 		publicKey: privateKey,
-		signingKey: privateKey,
-		days: spec.days,
-		extensions: [
-			{name: 'basicConstraints', cA: true, critical: true},
-			{name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true},
-			{name: 'subjectKeyIdentifier'},
-		],
+		signer,
+		notAfter: daysFromNow(spec.days),
+		extensions: [extensions.basicConstraints(true), extensions.keyUsage(['keyCertSign', 'cRLSign']), extensions.subjectKeyIdentifier(keyIdentifier(publicKeyInfo(privateKey)))],
 	});
-	const certificatePem = forge.pki.certificateToPem(certificate);
-	return {
-		certificatePem,
-		privateKeyPem: privateKeyToPkcs8Pem(privateKey),
-		certificate,
-		privateKey,
-		imported: false,
-		notAfter: certificate.validity.notAfter,
-		profile: readCertificateProfile(new X509Certificate(certificatePem).raw),
-	};
+	return assembleCa([pem], privateKey, signer, false);
 }

@@ -1,10 +1,10 @@
 import type {KeyObject} from 'node:crypto';
-import forge from 'node-forge';
+import {buildCertificate, commonNameDer, extensions, keyIdentifier, publicKeyInfo, type Usage} from './build-certificate.js';
 import type {CertificateAuthority} from './certificate-authority.js';
 import type {LeafSpec as PlannedLeaf} from '../plan/types.js';
-import {generateRsaKey} from './generate-key.js';
+import {daysFromNow} from './days.js';
+import {generateKey} from './generate-key.js';
 import {privateKeyToPkcs8Pem} from './key-pem.js';
-import {signCertificate} from './sign-certificate.js';
 
 export type {LeafRole} from '../plan/types.js';
 
@@ -12,59 +12,45 @@ export type {LeafRole} from '../plan/types.js';
 export type LeafSpec = Omit<PlannedLeaf, 'id' | 'keyPassphrase'>;
 
 export type IssuedLeaf = {
+	/** The leaf, then the intermediates of its CA's chain: what a TLS peer sends. */
 	certificatePem: string;
+	/** The leaf alone. */
+	leafPem: string;
 	/** PKCS#8; encrypted (AES-256) iff a passphrase was given. */
 	privateKeyPem: string;
-	certificate: forge.pki.Certificate;
 };
 
-const sanType = {dns: 2, ip: 7} as const;
-
-function authorityKeyId(ca: forge.pki.Certificate): string {
-	const ski = ca.getExtension('subjectKeyIdentifier') as {subjectKeyIdentifier?: string} | undefined;
-	// Reuse the CA's own SKI so chain builders can match AKI to SKI even when the CA came from another tool.
-	if (ski?.subjectKeyIdentifier) return forge.util.hexToBytes(ski.subjectKeyIdentifier);
-	return ca.generateSubjectKeyIdentifier().getBytes();
-}
-
-function leafExtensions(ca: CertificateAuthority, spec: LeafSpec): object[] {
-	const extensions: object[] = [
-		{name: 'basicConstraints', cA: false, critical: true},
-		{name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true},
-		{
-			name: 'extKeyUsage',
-			serverAuth: spec.role !== 'client',
-			clientAuth: spec.role !== 'server',
-		},
+function leafExtensions(ca: CertificateAuthority, spec: LeafSpec, key: KeyObject): Buffer[] {
+	// keyEncipherment is for RSA key transport only; an EC key that claims it is refused by strict peers (RFC 8813).
+	const usages: Usage[] = key.asymmetricKeyType === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
+	const purposes = [...(spec.role === 'client' ? [] : ['serverAuth' as const]), ...(spec.role === 'server' ? [] : ['clientAuth' as const])];
+	return [
+		extensions.basicConstraints(false),
+		extensions.keyUsage(usages),
+		extensions.extendedKeyUsage(purposes),
+		...(spec.dnsNames.length + spec.ipAddresses.length > 0 ? [extensions.subjectAltName(spec.dnsNames, spec.ipAddresses)] : []),
+		extensions.subjectKeyIdentifier(keyIdentifier(publicKeyInfo(key))),
+		// The CA's own SKI, so chain builders match AKI to SKI even for a CA made by another tool.
+		extensions.authorityKeyIdentifier(ca.profile.subjectKeyId ?? keyIdentifier(publicKeyInfo(ca.privateKey))),
 	];
-	const altNames = [
-		...spec.dnsNames.map(value => ({type: sanType.dns, value})),
-		...spec.ipAddresses.map(ip => ({type: sanType.ip, ip})),
-	];
-	if (altNames.length > 0) extensions.push({name: 'subjectAltName', altNames});
-	extensions.push({name: 'subjectKeyIdentifier'}, {name: 'authorityKeyIdentifier', keyIdentifier: authorityKeyId(ca.certificate)});
-	return extensions;
 }
 
 /** Signs a leaf for a key made elsewhere, so callers can generate all keys of a PKI in parallel. */
 export async function signLeaf(ca: CertificateAuthority, spec: LeafSpec, key: KeyObject, keyPassphrase?: string): Promise<IssuedLeaf> {
-	const certificate = await signCertificate({
-		subject: [{name: 'commonName', value: forge.util.encodeUtf8(spec.commonName), valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class}],
-		issuer: ca.certificate,
+	const wanted = daysFromNow(spec.days);
+	const {pem} = await buildCertificate({
+		subject: commonNameDer(spec.commonName),
+		issuer: ca.profile.subjectDer,
 		publicKey: key,
-		signingKey: ca.privateKey,
-		days: spec.days,
-		notAfterLimit: ca.notAfter,
-		extensions: leafExtensions(ca, spec),
+		signer: ca.signer,
+		// Never past the CA, not even by the moments between issuing the two.
+		notAfter: wanted > ca.notAfter ? ca.notAfter : wanted,
+		extensions: leafExtensions(ca, spec, key),
 	});
-	return {
-		certificatePem: forge.pki.certificateToPem(certificate),
-		privateKeyPem: privateKeyToPkcs8Pem(key, keyPassphrase),
-		certificate,
-	};
+	return {certificatePem: pem + ca.intermediatesPem, leafPem: pem, privateKeyPem: privateKeyToPkcs8Pem(key, keyPassphrase)};
 }
 
-/** A server (serverAuth), client (clientAuth) or dual-use leaf signed by the CA, with AKI/SKI and SHA-256. */
+/** A server (serverAuth), client (clientAuth) or dual-use leaf signed by the CA with its own algorithm. */
 export async function issueLeaf(ca: CertificateAuthority, spec: LeafSpec, keyPassphrase?: string): Promise<IssuedLeaf> {
-	return signLeaf(ca, spec, await generateRsaKey(spec.keySize), keyPassphrase);
+	return signLeaf(ca, spec, await generateKey(spec.keyType ?? 'rsa', spec.keySize), keyPassphrase);
 }

@@ -1,5 +1,5 @@
 import {badInput} from '../errors.js';
-import {keySizes, type KeySize} from './generate-key.js';
+import {keySizes, keyTypes, type KeySize, type KeyType} from './generate-key.js';
 
 const maxDays = 36_500;
 
@@ -17,4 +17,10 @@ export function parseKeySize(value: string, field: string): KeySize {
 	const size = keySizes.find(s => String(s) === value.trim());
 	if (size === undefined) throw badInput(field, value, 'is not a supported RSA key size', `Use ${field} 2048, 3072 or 4096`);
 	return size;
+}
+
+export function parseKeyType(value: string, field: string): KeyType {
+	const type = keyTypes.find(t => t === value.trim().toLowerCase());
+	if (type === undefined) throw badInput(field, value, 'is not a supported key type', `Use ${field} ${keyTypes.join(', ')}`);
+	return type;
 }

@@ -19,8 +19,11 @@ export type ValueTree = {[key: string]: ValueTree | ValueTree[] | MaybeSecret | 
 
 export type KeySize = 2048 | 3072 | 4096;
 
+/** The algorithm of new keys; an RSA key has its KeySize. */
+export type KeyType = 'rsa' | 'ecdsa-p256' | 'ecdsa-p384';
+
 export type CaSource =
-	| {mode: 'generate'; commonName: string; days: number; keySize: KeySize}
+	| {mode: 'generate'; commonName: string; days: number; keySize: KeySize; keyType?: KeyType}
 	| {mode: 'import'; certPath: string; keyPath: string; passphrase?: SecretRef};
 
 export type LeafRole = 'server' | 'client' | 'server-client';
@@ -34,6 +37,8 @@ export type LeafSpec = {
 	ipAddresses: string[];
 	days: number;
 	keySize: KeySize;
+	/** Absent means RSA. */
+	keyType?: KeyType;
 	/** Encrypted PKCS#8 with this passphrase; unencrypted PKCS#8 otherwise. */
 	keyPassphrase?: SecretRef;
 };

@@ -15,6 +15,15 @@ const commonQuestions: RecipeQuestion[] = [
 		secret: false,
 	},
 	{
+		id: 'keyType',
+		prompt: 'Key type of the new keys (and of a generated CA)',
+		type: 'choice',
+		choices: ['rsa', 'ecdsa-p256', 'ecdsa-p384'],
+		default: 'rsa',
+		required: true,
+		secret: false,
+	},
+	{
 		id: 'days',
 		prompt: 'Validity of the server and client certificates, in days',
 		type: 'integer',
@@ -59,6 +68,8 @@ const commonQuestions: RecipeQuestion[] = [
 	},
 ];
 
+/** A recipe narrows a common question (e.g. keyType to what its product accepts) by asking it itself. */
 export function questionsOf(recipe: {questions: RecipeQuestion[]}): RecipeQuestion[] {
-	return [...recipe.questions, ...commonQuestions];
+	const own = new Set(recipe.questions.map(q => q.id));
+	return [...recipe.questions, ...commonQuestions.filter(q => !own.has(q.id))];
 }

@@ -9,6 +9,7 @@ import {inspectCertificate} from '../pki/inspect-certificate.js';
 import {issueCa} from '../pki/issue-ca.js';
 import {issueLeaf, signLeaf} from '../pki/issue-leaf.js';
 import {wholeDaysUntil} from '../pki/days.js';
+import {keyDescription} from '../pki/generate-key.js';
 import {loadCa, type CaSources} from '../pki/load-ca.js';
 import {commitFiles, recoverStagedFiles, type OutputFile} from '../pki/write-private-files.js';
 import type {IssueCertificatesStep, LeafSpec} from '../plan/types.js';
@@ -41,7 +42,7 @@ async function generatedCa(step: IssueCertificatesStep, context: StepContext, st
 	const paths = caPaths(step.dir);
 	const [cert, key] = await Promise.all([readIfPresent(paths.cert), readIfPresent(paths.key)]);
 	if (cert === undefined && key === undefined) {
-		const ca = await issueCa({commonName: step.ca.commonName, days: step.ca.days, keySize: step.ca.keySize});
+		const ca = await issueCa({commonName: step.ca.commonName, days: step.ca.days, keySize: step.ca.keySize, ...(step.ca.keyType ? {keyType: step.ca.keyType} : {})});
 		staged.push({name: 'ca.key', content: ca.privateKeyPem, secret: true}, {name: 'ca.crt', content: ca.certificatePem, secret: false});
 		info(context, `issued a new CA: ${paths.cert}`);
 		return {ca, fresh: true};
@@ -88,7 +89,8 @@ async function importedCa(step: IssueCertificatesStep, context: StepContext, sta
 	checkLeaves(step, ca, {days: 'days', ca: ownCaAnswers.cert, caPath: step.ca.certPath});
 	// Only the certificate is copied beside the leaves (secrets and trust stores need it); the user's key stays where it is.
 	const copy = caPaths(step.dir).cert;
-	if ((await readIfPresent(copy)) !== ca.certificatePem) staged.push({name: 'ca.crt', content: ca.certificatePem, secret: false});
+	// The whole chain: trust files hold the issuing CA and its parents up to the root, so every peer builds the path.
+	if ((await readIfPresent(copy)) !== ca.chainPem) staged.push({name: 'ca.crt', content: ca.chainPem, secret: false});
 	info(context, `using your CA ${step.ca.certPath}`);
 	return ca;
 }
@@ -114,8 +116,11 @@ function readKey(leaf: LeafSpec, keyPem: string, passphrase: string | undefined)
 		return {problem: passphrase === undefined ? 'it cannot be read as a private key' : 'it cannot be read with the given passphrase'};
 	}
 
-	const bits = key.asymmetricKeyDetails?.modulusLength;
-	if (key.asymmetricKeyType !== 'rsa' || bits !== leaf.keySize) return {problem: `it is ${key.asymmetricKeyType === 'rsa' ? `RSA ${bits}` : `a ${key.asymmetricKeyType} key`}, and the plan asks for RSA ${leaf.keySize}`};
+	const wanted = keyDescription(leaf.keyType ?? 'rsa', leaf.keySize);
+	const details = key.asymmetricKeyDetails ?? {};
+	const curveNames: Record<string, string> = {prime256v1: 'P-256', secp384r1: 'P-384'};
+	const actual = key.asymmetricKeyType === 'rsa' ? `RSA ${details.modulusLength}` : key.asymmetricKeyType === 'ec' ? `ECDSA ${curveNames[details.namedCurve ?? ''] ?? details.namedCurve}` : `a ${key.asymmetricKeyType} key`;
+	if (actual !== wanted) return {problem: `it is ${actual}, and the plan asks for ${wanted}`};
 	return {key};
 }
 
@@ -150,7 +155,7 @@ async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: Certi
 	const paths = leafPaths(step.dir, leaf);
 	const passphrase = leaf.keyPassphrase ? secretResolver(context.secrets, step.id)(leaf.keyPassphrase) : undefined;
 	const [cert, keyPem] = await Promise.all([readIfPresent(paths.cert), readIfPresent(paths.key)]);
-	const spec = {role: leaf.role, commonName: leaf.commonName, dnsNames: leaf.dnsNames, ipAddresses: leaf.ipAddresses, days: leaf.days, keySize: leaf.keySize};
+	const spec = {role: leaf.role, commonName: leaf.commonName, dnsNames: leaf.dnsNames, ipAddresses: leaf.ipAddresses, days: leaf.days, keySize: leaf.keySize, ...(leaf.keyType ? {keyType: leaf.keyType} : {})};
 	if (keyPem === undefined) {
 		if (cert !== undefined) info(context, `replacing ${leaf.id}.crt: there is no ${leaf.id}.key beside it`);
 		const issued = await issueLeaf(ca, spec, passphrase);

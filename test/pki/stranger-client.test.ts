@@ -42,12 +42,13 @@ test('an encrypted client key is opened with its passphrase and reused', async t
 	t.deepEqual(new X509Certificate(stranger.certificatePem).publicKey.export({type: 'spki', format: 'der'}), publicKeyDer(pki.client.privateKeyPem, 's3cret'));
 });
 
-test('a client key forge cannot certify (EC) is replaced by one fresh RSA key, still refused', async t => {
+test('an EC client key is reused too (the throwaway CA signs with ECDSA), still refused', async t => {
 	const pki = await issuePki();
 	const ecKey = generateKeyPairSync('ec', {namedCurve: 'prime256v1'}).privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
 	const stranger = await issueStrangerClient('mtls-wizard throwaway CA', ecKey);
 	const certificate = new X509Certificate(stranger.certificatePem);
-	t.is(certificate.publicKey.asymmetricKeyType, 'rsa');
+	t.is(certificate.publicKey.asymmetricKeyType, 'ec');
+	t.deepEqual(certificate.publicKey.export({type: 'spki', format: 'der'}), createPublicKey(ecKey).export({type: 'spki', format: 'der'}));
 	t.true(certificate.verify(createPublicKey(createPrivateKey(stranger.privateKeyPem))), 'self-consistent: the throwaway CA key is the leaf key');
 	t.false((await strictServerRefuses(pki, stranger.certificatePem, stranger.privateKeyPem)).gotReply);
 });
