@@ -122,7 +122,8 @@ export async function listSessions(env: NodeJS.ProcessEnv): Promise<SessionList>
 		names = await readdir(directory);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {sessions: [], unreadable: []};
-		throw error;
+		if (!isFileSystemFault(error)) throw error;
+		throw new UsageError(`${sessionsDirSource(env)}: ${directory} ${describeFault(error)}. ${homeFix}`);
 	}
 
 	const sessions: Session[] = [];

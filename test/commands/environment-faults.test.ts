@@ -75,3 +75,12 @@ test('resume with an MTLS_WIZARD_HOME under /proc says there is nothing to resum
 	const result = await runCli(['resume'], {cwd, env: {MTLS_WIZARD_HOME: '/proc/mtls-home'}});
 	assertPlainRefusal(t, result, 2, /^mtls-wizard: no unfinished session to resume/);
 });
+
+for (const command of [['sessions'], ['resume']]) {
+	test(`${command[0]} with an MTLS_WIZARD_HOME that is a file names the variable instead of an unexpected error`, async t => {
+		const cwd = await tempDir(t, 'mtls-env-');
+		await writeFile(join(cwd, 'home'), 'a file\n');
+		const result = await runCli(command, {cwd, env: {MTLS_WIZARD_HOME: join(cwd, 'home')}});
+		assertPlainRefusal(t, result, 2, /^mtls-wizard: MTLS_WIZARD_HOME=.*: .*\/sessions has a file where a directory must be \(ENOTDIR\)\. Set MTLS_WIZARD_HOME/);
+	});
+}
