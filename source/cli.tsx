@@ -85,6 +85,7 @@ function buildProgram(run: (handler: Handler) => void): Command {
 		.option('--ca-cert <file>', 'use this CA certificate (with --ca-key); the issuing CA first, then its parents up to the root')
 		.option('--ca-key <file>', 'use this CA key (with --ca-cert); a passphrase comes from MTLS_WIZARD_CA_KEY_PASSPHRASE')
 		.option('--force', 'replace existing keys in --out')
+		.option('--csr-only', 'make the keys and certificate requests (server.csr, client.csr) for your PKI to sign; no CA')
 		.option('--json', 'print JSON')
 		.action(options => {
 			run(async () => (await import('./commands/certs.js')).certsCommand(options));

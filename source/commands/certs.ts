@@ -22,6 +22,7 @@ export type CertsOptions = {
 	caCert?: string;
 	caKey?: string;
 	force?: boolean;
+	csrOnly?: boolean;
 	json?: boolean;
 };
 
@@ -36,6 +37,7 @@ type Request = {
 	keyType: KeyType;
 	importCa?: {certPath: string; keyPath: string};
 	force: boolean;
+	csrOnly: boolean;
 };
 
 const passphraseVariable = 'MTLS_WIZARD_CA_KEY_PASSPHRASE';
@@ -68,7 +70,11 @@ function parseRequest(options: CertsOptions): Request {
 		throw new UsageError(`${missing}: missing. ${given} needs ${missing} too (the CA certificate and its private key)`);
 	}
 
-	if (!options.caCert && days > caDays) {
+	if (options.csrOnly && (options.caCert || options.caKey)) {
+		throw new UsageError(`${options.caCert ? '--ca-cert' : '--ca-key'}: not with --csr-only. --csr-only makes keys and requests for your PKI to sign; give a CA to sign here instead, not both`);
+	}
+
+	if (!options.caCert && !options.csrOnly && days > caDays) {
 		throw badInput('--days', String(days), `outlives the CA (--ca-days ${caDays})`, `Use --days ${caDays} or less, or raise --ca-days`);
 	}
 
@@ -83,10 +89,12 @@ function parseRequest(options: CertsOptions): Request {
 		keyType,
 		...(options.caCert && options.caKey ? {importCa: {certPath: options.caCert, keyPath: options.caKey}} : {}),
 		force: Boolean(options.force),
+		csrOnly: Boolean(options.csrOnly),
 	};
 }
 
 function fileNames(request: Request): string[] {
+	if (request.csrOnly) return ['server.key', 'server.csr', ...request.clients.flatMap(c => [`${c.fileBase}.key`, `${c.fileBase}.csr`])];
 	return [
 		'ca.crt',
 		...(request.importCa ? [] : ['ca.key']),
@@ -117,10 +125,54 @@ async function obtainCa(request: Request, caKey: Promise<KeyObject> | undefined)
 	return ca;
 }
 
+/** --csr-only: keys and CSRs carrying the names and usages, for a PKI outside the wizard to sign. */
+async function requestCertificates(request: Request, json: boolean): Promise<number> {
+	const {requestLeaf, requestedUsage} = await import('../pki/issue-leaf.js');
+	const base = {days: request.days, keySize: request.keySize, keyType: request.keyType};
+	const leaves: Array<{base: string; spec: LeafSpec}> = [
+		{base: 'server', spec: {...base, role: 'server', commonName: request.dnsNames[0] ?? request.ipAddresses[0]!, dnsNames: request.dnsNames, ipAddresses: request.ipAddresses}},
+		...request.clients.map(c => ({base: c.fileBase, spec: {...base, role: 'client' as const, commonName: c.commonName, dnsNames: [], ipAddresses: []}})),
+	];
+	const made = await Promise.all(leaves.map(async leaf => ({leaf, key: await generateKey(request.keyType, request.keySize)})));
+	const requests = await Promise.all(made.map(async ({leaf, key}) => ({leaf, key, ...(await requestLeaf(leaf.spec, key))})));
+	const written = await writePrivateFiles(
+		request.out,
+		requests.flatMap(r => [
+			{name: `${r.leaf.base}.key`, content: r.privateKeyPem, secret: true},
+			{name: `${r.leaf.base}.csr`, content: r.csrPem, secret: false},
+		]),
+		{force: request.force},
+	);
+	const out = resolve(request.out);
+	const asks = requests.map(r => {
+		const names = [...r.leaf.spec.dnsNames.map(n => `DNS:${n}`), ...r.leaf.spec.ipAddresses.map(ip => `IP:${ip}`)];
+		const profile = r.leaf.spec.role === 'server' ? 'a TLS server certificate' : 'a TLS client certificate';
+		return {
+			request: `${r.leaf.base}.csr`,
+			certificate: `${r.leaf.base}.crt`,
+			ask: `${profile} for CN=${r.leaf.spec.commonName}${names.length > 0 ? `, SANs ${names.join(', ')}` : ''}, ${requestedUsage(r.leaf.spec, r.key)}, valid ${request.days} days`,
+		};
+	});
+	if (json) {
+		process.stdout.write(`${JSON.stringify({out, requests: asks, files: written.map(f => ({path: f.path, mode: `0${f.mode.toString(8)}`}))}, null, 2)}\n`);
+		return 0;
+	}
+
+	const lines = [
+		`Wrote ${written.length} files to ${out} (keys 0600): a key and a certificate request for each certificate. Ask your PKI for:`,
+		...asks.map(a => `  ${a.request.padEnd(10)}  ${a.ask}`),
+		`Put the signed certificates into ${out} as ${asks.map(a => a.certificate).join(', ')} (each followed by its intermediate CAs),`,
+		`and the issuing CA with its parents up to the root as ca.crt. Then prove the set with: mtls-wizard verify ${request.out}`,
+	];
+	process.stdout.write(`${lines.join('\n')}\n`);
+	return 0;
+}
+
 export async function certsCommand(options: CertsOptions): Promise<number> {
 	const request = parseRequest(options);
 	const names = fileNames(request);
 	await checkOutputDirectory(request.out, names, {force: request.force});
+	if (request.csrOnly) return requestCertificates(request, Boolean(options.json));
 
 	// Every key is generated at once on the threadpool, before node-forge (about 35 ms of CPU) is even loaded,
 	// so loading it overlaps key generation. A loaded CA is still checked before any file is written.

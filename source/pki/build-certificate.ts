@@ -104,3 +104,11 @@ export async function buildCertificate(input: CertificateInput): Promise<{pem: s
 	const certificate = sequence(tbs, input.signer.algorithmIdentifier, bitString(signature));
 	return {pem: toPem('CERTIFICATE', certificate), der: certificate};
 }
+
+/** A PKCS#10 request signed by the key it certifies; the extensions travel in an extensionRequest attribute. */
+export async function buildCertificationRequest(input: {subject: Buffer; key: KeyObject; signer: Signer; extensions: Buffer[]}): Promise<string> {
+	const extensionRequest = sequence(oid('1.2.840.113549.1.9.14'), der(derTag.set, sequence(...input.extensions)));
+	const info = sequence(smallInteger(0), input.subject, publicKeyInfo(input.key), der(contextConstructed(0), extensionRequest));
+	const signature = await input.signer.sign(info);
+	return toPem('CERTIFICATE REQUEST', sequence(info, input.signer.algorithmIdentifier, bitString(signature)));
+}

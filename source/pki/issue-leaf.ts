@@ -1,10 +1,11 @@
 import type {KeyObject} from 'node:crypto';
-import {buildCertificate, commonNameDer, extensions, keyIdentifier, publicKeyInfo, type Usage} from './build-certificate.js';
+import {buildCertificate, buildCertificationRequest, commonNameDer, extensions, keyIdentifier, publicKeyInfo, type Usage} from './build-certificate.js';
 import type {CertificateAuthority} from './certificate-authority.js';
 import type {LeafSpec as PlannedLeaf} from '../plan/types.js';
 import {daysFromNow} from './days.js';
 import {generateKey} from './generate-key.js';
 import {privateKeyToPkcs8Pem} from './key-pem.js';
+import {signerFor} from './signature-algorithm.js';
 
 export type {LeafRole} from '../plan/types.js';
 
@@ -20,7 +21,8 @@ export type IssuedLeaf = {
 	privateKeyPem: string;
 };
 
-function leafExtensions(ca: CertificateAuthority, spec: LeafSpec, key: KeyObject): Buffer[] {
+/** What the leaf's own key needs: keyUsage, EKU by role, SANs and its key identifier. */
+function ownExtensions(spec: LeafSpec, key: KeyObject): Buffer[] {
 	// keyEncipherment is for RSA key transport only; an EC key that claims it is refused by strict peers (RFC 8813).
 	const usages: Usage[] = key.asymmetricKeyType === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
 	const purposes = [...(spec.role === 'client' ? [] : ['serverAuth' as const]), ...(spec.role === 'server' ? [] : ['clientAuth' as const])];
@@ -30,6 +32,12 @@ function leafExtensions(ca: CertificateAuthority, spec: LeafSpec, key: KeyObject
 		extensions.extendedKeyUsage(purposes),
 		...(spec.dnsNames.length + spec.ipAddresses.length > 0 ? [extensions.subjectAltName(spec.dnsNames, spec.ipAddresses)] : []),
 		extensions.subjectKeyIdentifier(keyIdentifier(publicKeyInfo(key))),
+	];
+}
+
+function leafExtensions(ca: CertificateAuthority, spec: LeafSpec, key: KeyObject): Buffer[] {
+	return [
+		...ownExtensions(spec, key),
 		// The CA's own SKI, so chain builders match AKI to SKI even for a CA made by another tool.
 		extensions.authorityKeyIdentifier(ca.profile.subjectKeyId ?? keyIdentifier(publicKeyInfo(ca.privateKey))),
 	];
@@ -53,4 +61,19 @@ export async function signLeaf(ca: CertificateAuthority, spec: LeafSpec, key: Ke
 /** A server (serverAuth), client (clientAuth) or dual-use leaf signed by the CA with its own algorithm. */
 export async function issueLeaf(ca: CertificateAuthority, spec: LeafSpec, keyPassphrase?: string): Promise<IssuedLeaf> {
 	return signLeaf(ca, spec, await generateKey(spec.keyType ?? 'rsa', spec.keySize), keyPassphrase);
+}
+
+/** The key usages a leaf of this role and key asks for, in words a PKI team reads. */
+export function requestedUsage(spec: LeafSpec, key: KeyObject): string {
+	const usages = key.asymmetricKeyType === 'rsa' ? 'digitalSignature, keyEncipherment' : 'digitalSignature';
+	const purposes = [...(spec.role === 'client' ? [] : ['serverAuth']), ...(spec.role === 'server' ? [] : ['clientAuth'])].join(', ');
+	return `EKU ${purposes}, keyUsage ${usages}, CA:FALSE`;
+}
+
+/** A CSR for the leaf, for a PKI outside the wizard to sign: the same names and usages the wizard would issue. */
+export async function requestLeaf(spec: LeafSpec, key: KeyObject): Promise<{csrPem: string; privateKeyPem: string}> {
+	const signer = signerFor(key);
+	if (!signer) throw new Error(`a ${key.asymmetricKeyType} key cannot sign a request`);
+	const csrPem = await buildCertificationRequest({subject: commonNameDer(spec.commonName), key, signer, extensions: ownExtensions(spec, key)});
+	return {csrPem, privateKeyPem: privateKeyToPkcs8Pem(key)};
 }
