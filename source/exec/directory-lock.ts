@@ -5,7 +5,8 @@ export type LockHolder = {pid: number; session?: string; command: string; since:
 
 export type HeldLock = {release(): Promise<void>};
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id exists (EPERM: it does, owned by another user). */
+export function isAlive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
 		return true;

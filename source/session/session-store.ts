@@ -2,6 +2,7 @@ import {randomBytes} from 'node:crypto';
 import {access, constants, readdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {exitCodes, UsageError, WizardError} from '../errors.js';
+import {isAlive} from '../exec/directory-lock.js';
 import {describeFault, isFileSystemFault} from '../exec/file-system-fault.js';
 import type {Plan} from '../plan/types.js';
 import {makeDirectories} from '../exec/make-directories.js';
@@ -141,18 +142,9 @@ export async function listSessions(env: NodeJS.ProcessEnv): Promise<SessionList>
 	return {sessions, unreadable};
 }
 
-function processIsAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
-
 /** A session left 'running' by a process that no longer exists was killed: it is interrupted. */
 export function effectiveOutcome(session: Session): SessionOutcome {
-	if (session.outcome === 'running' && (session.pid === undefined || !processIsAlive(session.pid))) return 'interrupted';
+	if (session.outcome === 'running' && (session.pid === undefined || !isAlive(session.pid))) return 'interrupted';
 	return session.outcome;
 }
 
