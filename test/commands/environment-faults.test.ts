@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {tmpfs} from '../support/mounts.js';
 import {runCli, type CliResult} from '../support/run-cli.js';
+import {spawnCli} from './support/spawn-cli.js';
 import {tempDir} from '../support/temp-dir.js';
 
 /** One or two lines, no stack trace, no "unexpected error": what every environment fault must look like. */
@@ -84,3 +85,19 @@ for (const command of [['sessions'], ['resume']]) {
 		assertPlainRefusal(t, result, 2, /^mtls-wizard: MTLS_WIZARD_HOME=.*: .*\/sessions has a file where a directory must be \(ENOTDIR\)\. Set MTLS_WIZARD_HOME/);
 	});
 }
+
+test('a session directory that fills up during a run (a real 64k tmpfs) ends with one line naming the session, the directory and ENOSPC', async t => {
+	const home = await tmpfs(t, {size: '64k'});
+	const cwd = await tempDir(t, 'mtls-env-');
+	const run = spawnCli(['run', 'generic', '--target', 'bundle'], {MTLS_WIZARD_HOME: home, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'verify-handshake'}, cwd);
+	t.teardown(() => run.child.kill('SIGKILL'));
+	await run.waitForLine(/test pause before step verify-handshake/);
+	// Whatever room is left goes to the filler: the next save of the session has none.
+	await writeFile(join(home, 'filler'), Buffer.alloc(64 * 1024)).catch(() => undefined);
+	run.child.kill('SIGINT');
+	const end = await run.exited;
+	t.is(end.exitCode, 1, end.stdout + end.stderr);
+	t.regex(end.stderr, new RegExp(`^mtls-wizard: session \\S+ cannot be saved: ${home}/sessions is on a full file system \\(no space left on device\\) \\(ENOSPC\\)\\. Set MTLS_WIZARD_HOME`));
+	t.is(end.stderr.trimEnd().split('\n').length, 1, end.stderr);
+	t.deepEqual((await readdir(join(home, 'sessions'))).filter(name => name.endsWith('.tmp')), [], 'no temporary session file is left');
+});
