@@ -10,6 +10,7 @@ import {issueCa} from '../pki/issue-ca.js';
 import {issueLeaf, signLeaf} from '../pki/issue-leaf.js';
 import {wholeDaysUntil} from '../pki/days.js';
 import {keyDescription} from '../pki/generate-key.js';
+import {ipAddressBytes} from '../pki/ip-address.js';
 import {loadCa, type CaSources} from '../pki/load-ca.js';
 import {commitFiles, recoverStagedFiles, type OutputFile} from '../pki/write-private-files.js';
 import type {IssueCertificatesStep, LeafSpec} from '../plan/types.js';
@@ -137,7 +138,8 @@ function certificateProblem(leaf: LeafSpec, certPem: string, key: KeyObject, caP
 	if (report.daysLeft < renewWithinDays) return `it expires in ${report.daysLeft} days`;
 	const missing = [
 		...leaf.dnsNames.filter(name => !report.dnsNames.includes(name)).map(name => `DNS:${name}`),
-		...leaf.ipAddresses.filter(ip => !report.ipAddresses.includes(ip)).map(ip => `IP:${ip}`),
+		// Compared as bytes: Node prints ::1 as 0:0:0:0:0:0:0:1.
+		...leaf.ipAddresses.filter(ip => !report.ipAddresses.some(have => ipAddressBytes(have).equals(ipAddressBytes(ip)))).map(ip => `IP:${ip}`),
 	];
 	if (missing.length > 0) return `it lacks the names ${missing.join(', ')}`;
 	const eku = report.extendedKeyUsage;

@@ -37,3 +37,14 @@ test('run refuses a client CN of 1 MB from --answers before anything is written'
 	t.true(result.stderr.length < 400, 'the value is not echoed whole');
 	t.deepEqual(await readdir(cwd), []);
 });
+
+test('a second run reuses a server certificate whose IP SAN is IPv6 (compared as an address, not as text)', async t => {
+	const cwd = await tempDir(t, 'mtls-run-names-');
+	const args = ['run', 'generic', '--target', 'bundle', '--yes', '--set', 'serverIps=::1'];
+	const env = {MTLS_WIZARD_HOME: join(cwd, 'home')};
+	t.is((await runCli(args, {cwd, env})).exitCode, 0);
+	const again = await runCli(args, {cwd, env});
+	t.is(again.exitCode, 0, again.stdout);
+	t.regex(again.stdout, /reusing .*server\.crt \(valid, carries every name\)/);
+	t.regex(again.stdout, /CA kept; 0 certificates issued, 2 reused/);
+});
