@@ -61,7 +61,11 @@ export type LogPattern = {
 	description: string;
 };
 
-export type FailurePattern = {pattern: string; hint: string};
+/**
+ * transient: a line that can come and go while the workload starts (the server not listening yet); it does not
+ * end the wait, and names the likely cause if the confirmation never comes.
+ */
+export type FailurePattern = {pattern: string; hint: string; transient?: boolean};
 
 export type FileToWrite = {
 	path: string;

@@ -32,7 +32,7 @@ const treeSpec: z.ZodType<TreeSpec> = z.lazy(() =>
 	z.union([z.string(), z.number(), z.boolean(), z.null(), secretMarker, z.array(treeSpec), z.record(z.string(), treeSpec)]),
 );
 
-const questionFormats = ['dns-name', 'ip-address', 'common-name', 'k8s-namespace', 'k8s-name', 'https-url', 'image', 'path'] as const;
+const questionFormats = ['dns-name', 'ip-address', 'common-name', 'k8s-namespace', 'k8s-name', 'https-url', 'image', 'path', 'host-path'] as const;
 
 const question = z
 	.object({
@@ -330,7 +330,7 @@ const confirmStep = z.discriminatedUnion('kind', [waitForLog, tlsProbe, manual])
 const check = z
 	.object({
 		success: z.array(z.object({pattern: z.string(), description: z.string().min(1)}).strict()).min(1),
-		failures: z.array(failurePattern).default([]),
+		failures: z.array(failurePattern.extend({transient: z.boolean().optional()}).strict()).default([]),
 		timeoutSeconds: z.number().int().positive().default(180),
 		timeoutHints: z.array(z.string()).default([]),
 	})

@@ -115,6 +115,14 @@ function validateText(question: RecipeQuestion, value: string, field: string): s
 			}
 
 			break;
+		// A path on the Docker host (a socket, a directory), which may be another machine behind DOCKER_HOST:
+		// the daemon mounts it, so it must be absolute, and the wizard cannot check it exists.
+		case 'host-path':
+			if (!value.startsWith('/') || value.includes('\0') || value.includes(',')) {
+				throw badInput(field, value, 'is not an absolute path on the Docker host', 'Give an absolute path such as /var/run/docker.sock');
+			}
+
+			break;
 		case undefined:
 			if (value.trim() === '') throw badInput(field, value, 'is empty', question.prompt);
 	}

@@ -17,7 +17,11 @@ export type LogChecks = {
 	failures: Array<{regex: RegExp; pattern: FailurePattern}>;
 };
 
-export type LineVerdict = {verdict: 'success'; pattern: LogPattern} | {verdict: 'failure'; pattern: FailurePattern} | undefined;
+export type LineVerdict =
+	| {verdict: 'success'; pattern: LogPattern}
+	| {verdict: 'failure'; pattern: FailurePattern}
+	| {verdict: 'transient'; pattern: FailurePattern}
+	| undefined;
 
 function compile(stepId: string, source: string): RegExp {
 	try {
@@ -41,12 +45,12 @@ export function compileLogChecks(step: Pick<WaitForLogStep, 'id' | 'success' | '
 /**
  * Judges one log line with its colour codes stripped. Failure patterns win over success patterns (a line
  * that says both is a failure), and any one success pattern confirms: recipes list alternatives, such as a
- * product's current and legacy startup lines.
+ * product's current and legacy startup lines. A transient failure decides nothing; the caller remembers it.
  */
 export function judgeLine(line: string, checks: LogChecks): LineVerdict {
 	const plain = stripAnsi(line);
 	const failure = checks.failures.find(check => check.regex.test(plain));
-	if (failure) return {verdict: 'failure', pattern: failure.pattern};
+	if (failure) return {verdict: failure.pattern.transient ? 'transient' : 'failure', pattern: failure.pattern};
 	const success = checks.success.find(check => check.regex.test(plain));
 	if (success) return {verdict: 'success', pattern: success.pattern};
 	return undefined;

@@ -61,11 +61,14 @@ function describeSource(source: LogSource): string {
 
 type Attempt = {verdict: LineVerdict; decidingLine?: string; exitCode: number | undefined; lines: string[]};
 
+/** The last transient failure line seen, and its hint: the likely cause if the confirmation never comes. */
+type LastTransient = {line?: string; hint?: string};
+
 /**
  * Follows the log, hands every line (colour codes stripped) to the renderer and stops the follower at the
  * first line that decides the step. Streaming, never polling: a line is judged the moment it arrives.
  */
-async function follow(command: CommandSpec, context: StepContext, signal: AbortSignal, step: WaitForLogStep, recent: string[]): Promise<Attempt> {
+async function follow(command: CommandSpec, context: StepContext, signal: AbortSignal, step: WaitForLogStep, recent: string[], transient: LastTransient): Promise<Attempt> {
 	const checks = compileLogChecks(step);
 	const lines: string[] = [];
 	let verdict: LineVerdict;
@@ -80,7 +83,14 @@ async function follow(command: CommandSpec, context: StepContext, signal: AbortS
 			if (recent.length > keptLines) recent.shift();
 			context.output({line: plain, stream: line.stream});
 			if (verdict) return;
-			verdict = judgeLine(plain, checks);
+			const judged = judgeLine(plain, checks);
+			if (judged?.verdict === 'transient') {
+				transient.line = plain;
+				transient.hint = judged.pattern.hint;
+				return;
+			}
+
+			verdict = judged;
 			if (!verdict) return;
 			decidingLine = plain;
 			stream.stop();
@@ -98,10 +108,11 @@ export async function waitForLog(step: WaitForLogStep, context: StepContext): Pr
 	const timeout = AbortSignal.timeout(step.timeoutSeconds * 1000);
 	const signal = AbortSignal.any([context.signal, timeout]);
 	const recent: string[] = [];
+	const transient: LastTransient = {};
 	let notStarted = false;
 
 	for (;;) {
-		const attempt = await follow(command, context, signal, step, recent);
+		const attempt = await follow(command, context, signal, step, recent, transient);
 		if (attempt.verdict?.verdict === 'success') return {detail: `confirmed: ${attempt.verdict.pattern.description}`};
 		if (attempt.verdict?.verdict === 'failure') {
 			throw new StepFailedError(
@@ -146,6 +157,7 @@ export async function waitForLog(step: WaitForLogStep, context: StepContext): Pr
 	}
 
 	const hints = [...step.timeoutHints];
+	if (transient.line) hints.unshift(`Last error logged: ${transient.line}\n${transient.hint ?? ''}`.trim());
 	if (step.source.kind === 'kubectl') {
 		// kubectl waits silently for a pending pod of a deployment, so "never started" also covers "printed nothing".
 		const neverStarted = notStarted || recent.length === 0;

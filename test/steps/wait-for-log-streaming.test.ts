@@ -167,3 +167,33 @@ test('interrupting stops the follower', async t => {
 		t.false(alive(await tool.lastPid()));
 	});
 });
+
+const notThereYet = 'ERR edge/poll.go:175 > an error occured during short poll | error="Get \\"https://portainer.test:9443/api/endpoints/1/edge/status\\": EOF"';
+const transientStep = (timeoutSeconds: number) => step({
+	success: [{pattern: 'checkin_interval_seconds=', description: 'the agent polled over mutual TLS'}],
+	failures: [
+		{pattern: 'short poll.*(connection refused|: EOF")', hint: 'The agent cannot reach Portainer yet.', transient: true},
+		{pattern: 'short poll.*bad certificate', hint: 'The server rejected the client certificate.'},
+	],
+	timeoutSeconds,
+});
+
+test('a transient failure line (the server not listening yet) does not end the wait; the success line after it confirms', async t => {
+	await withTool([{lines: [{text: notThereYet}, {text: notThereYet}, {text: 'DBG edge/poll.go:171 > | checkin_interval_seconds=5'}], then: 'hang'}], async env => {
+		const outcome = await waitForLog(transientStep(20), recordingContext({env}));
+		t.is(outcome.detail, 'confirmed: the agent polled over mutual TLS');
+	});
+});
+
+test('when only transient failures come until the timeout, the result is not-confirmed and names the last one with its hint', async t => {
+	await withTool([{lines: [{text: notThereYet}], then: 'hang'}], async env => {
+		const error = await t.throwsAsync(waitForLog(transientStep(10), recordingContext({env})), {instanceOf: NotConfirmedError});
+		t.regex(error!.hint ?? '', /^Last error logged: .*: EOF"\nThe agent cannot reach Portainer yet\./);
+	});
+});
+
+test('a non-transient failure after transient ones still ends the wait at once', async t => {
+	await withTool([{lines: [{text: notThereYet}, {text: 'ERR > an error occured during short poll | error="remote error: tls: bad certificate"'}], then: 'hang'}], async env => {
+		await t.throwsAsync(waitForLog(transientStep(60), recordingContext({env})), {instanceOf: StepFailedError, message: /bad certificate/});
+	});
+});

@@ -60,12 +60,12 @@ test.serial('docker: Portainer and the Edge Agent run with the issued certificat
 	const server = await inspectContainer(engine.env, 'portainer');
 	t.true(server.State.Running);
 	// Portainer's own docker run: the default bridge, publishing 9443 (here as the chosen port) and 8000.
-	t.is(server.HostConfig.NetworkMode, 'bridge');
+	t.is(server.HostConfig.NetworkMode, 'default');
 	t.deepEqual(server.HostConfig.PortBindings, {'9443/tcp': [{HostIp: '', HostPort: String(port)}], '8000/tcp': [{HostIp: '', HostPort: '8000'}]});
 	t.deepEqual(server.Config.Cmd, ['--mtlscacert', '/certs/mtlsca.crt', '--mtlscert', '/certs/mtlsserver.crt', '--mtlskey', '/certs/mtlsserver.key', '--log-mode', 'NOCOLOR']);
 	const agent = await inspectContainer(engine.env, 'portainer_edge_agent');
 	t.true(agent.State.Running);
-	t.is(agent.HostConfig.NetworkMode, 'bridge', 'the agent reaches Portainer through the mTLS domain, not a shared host network');
+	t.is(agent.HostConfig.NetworkMode, 'default', 'the agent reaches Portainer through the mTLS domain, not a shared host network');
 	t.true(agent.Config.Env.includes('EDGE_INSECURE_POLL=0'));
 	t.true(agent.Config.Env.includes(`EDGE_KEY=${key}`), 'the secret Edge key reached the container');
 	const certMount = agent.Mounts.find(mount => mount.Destination === '/certs/client.crt');

@@ -291,8 +291,12 @@ export function goClientError(error, sentCert) {
 		return 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)';
 	}
 
-	if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || error.closedAfterHandshake) {
+	if (error.closedAfterHandshake) {
 		return sentCert ? 'remote error: tls: bad certificate' : 'EOF';
+	}
+
+	if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+		return 'EOF';
 	}
 
 	if (unknownAuthority.has(error.code) || error.code === 'INVALID_PURPOSE' || error.code === 'CERT_HAS_EXPIRED' || error.code === 'CERT_NOT_YET_VALID') {
@@ -312,7 +316,7 @@ export function javaClientError(error, sentCert) {
 		return 'javax.net.ssl.SSLHandshakeException: Received fatal alert: certificate_required';
 	}
 
-	if (/ALERT_BAD_CERTIFICATE/.test(error.code ?? '') || ((error.code === 'ECONNRESET' || error.closedAfterHandshake) && sentCert)) {
+	if (/ALERT_BAD_CERTIFICATE/.test(error.code ?? '') || (error.closedAfterHandshake && sentCert)) {
 		return 'javax.net.ssl.SSLHandshakeException: Received fatal alert: bad_certificate';
 	}
 
@@ -484,7 +488,18 @@ export async function request(url, {method = 'GET', headers = {}, body, tlsOptio
 			error.code = 'ETIMEDOUT';
 			req.destroy(error);
 		});
-		req.on('error', reject);
+		// A reset after the TLS handshake is the server turning the client away; one before it is a peer that is not
+		// there yet (a userland proxy with nothing behind it), which Go reports as EOF.
+		let handshaken = false;
+		req.on('socket', socket => {
+			socket.once('secureConnect', () => {
+				handshaken = true;
+			});
+		});
+		req.on('error', error => {
+			if (handshaken && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) error.closedAfterHandshake = true;
+			reject(error);
+		});
 		req.end(body === undefined ? undefined : JSON.stringify(body));
 	});
 }
