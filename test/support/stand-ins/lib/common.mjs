@@ -316,7 +316,7 @@ export function javaClientError(error, sentCert) {
 		return 'javax.net.ssl.SSLHandshakeException: Received fatal alert: certificate_required';
 	}
 
-	if (/ALERT_BAD_CERTIFICATE/.test(error.code ?? '') || (error.closedAfterHandshake && sentCert)) {
+	if (/ALERT_BAD_CERTIFICATE/.test(error.code ?? '') || ((error.code === 'ECONNRESET' || error.closedAfterHandshake) && sentCert)) {
 		return 'javax.net.ssl.SSLHandshakeException: Received fatal alert: bad_certificate';
 	}
 
