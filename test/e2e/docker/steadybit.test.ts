@@ -1,11 +1,12 @@
 import {X509Certificate} from 'node:crypto';
-import {readFile} from 'node:fs/promises';
+import {mkdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {spawnCli} from '../../commands/support/spawn-cli.js';
 import {readSessions} from '../../commands/support/session-files.js';
 import {freePort} from '../../support/private-docker.js';
 import {buildStandInImage} from '../../support/stand-in-image.js';
+import {chainFile, opensslCa} from '../../pki/support/openssl-ca.js';
 import {containerNames, inspectContainer, privateEngineForFile, shown, waitForLog} from './support/docker-e2e.js';
 
 let images: {extension: string; agent: string};
@@ -115,4 +116,29 @@ test.serial('docker: the CLI killed with SIGKILL between the two containers, res
 	const [finished] = await readSessions(env['MTLS_WIZARD_HOME']!);
 	t.is(finished?.outcome, 'done');
 	t.is(Number(finished?.answers['extensionPort']), port);
+});
+
+test.serial('docker: leaves signed by a corporate issuing CA (ECDSA under an RSA root, UTF-8 subject) carry the chain; extension and agent accept it', async t => {
+	const {engine, work, cliEnv, wizard} = setup();
+	const pkiDir = join(work, 'corporate-pki');
+	await mkdir(pkiDir, {recursive: true});
+	const root = await opensslCa(pkiDir, {name: 'root', subject: '/O=Müller GmbH/CN=Müller Root CA', key: 'rsa'});
+	const issuing = await opensslCa(pkiDir, {name: 'issuing', subject: '/O=Müller GmbH/CN=Müller Issuing CA', key: 'ec-p256', parent: root, pathLength: 0});
+	const chain = await chainFile(pkiDir, 'issuing-chain.pem', [issuing, root]);
+	const port = await freePort();
+	const out = join(work, 'corporate');
+	const result = await wizard(
+		[...runArgs(out, port), '--set', `caCert=${chain}`, '--set', `caKey=${issuing.keyPath}`, '--set', 'keyType=ecdsa-p256', '--set', 'days=30'],
+		cliEnv('corporate', {MTLS_WIZARD_ANSWER_AGENT_KEY: agentKey}),
+	);
+	t.is(result.exitCode, 0, shown(result));
+	// The extension's certificate file holds the leaf and the issuing CA; the trust file holds the chain to the root.
+	const serverFile = await readFile(join(out, 'certs', 'extension-server.crt'), 'utf8');
+	const blocks = serverFile.match(/-----BEGIN CERTIFICATE-----/g) ?? [];
+	t.is(blocks.length, 2, 'leaf + issuing CA');
+	const leaf = new X509Certificate(serverFile);
+	t.true(leaf.checkIssued(new X509Certificate(issuing.certificatePem)));
+	t.is(leaf.publicKey.asymmetricKeyType, 'ec');
+	await assertDeployed(t, out, port);
+	t.deepEqual(await containerNames(engine.env), ['steadybit-agent', 'steadybit-extension']);
 });
