@@ -1,7 +1,7 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
-import TextInput from 'ink-text-input';
 import type {ExportView} from '../wizard/types.js';
+import {TextField} from './TextField.js';
 import {useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
 
@@ -17,7 +17,6 @@ type Phase = {name: 'ask'} | {name: 'writing'} | {name: 'done'; result: ExportVi
 /** Asks where the bundle goes, writes it through the controller, lists what was written. */
 export function ExportScreen({defaultDir, exportBundle, onBack, onDone}: Props) {
 	const tone = useTone();
-	const [dir, setDir] = useState('');
 	const [phase, setPhase] = useState<Phase>({name: 'ask'});
 
 	useKeys((input, key) => {
@@ -27,6 +26,7 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onDone}: Props) 
 	});
 
 	const submit = (value: string) => {
+		if (phase.name === 'writing') return;
 		setPhase({name: 'writing'});
 		exportBundle(value || defaultDir).then(
 			result => {
@@ -62,7 +62,7 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onDone}: Props) 
 			<Text>Directory (Enter for {defaultDir}):</Text>
 			<Box>
 				<Text color={tone('cyan')}>› </Text>
-				<TextInput value={dir} placeholder={defaultDir} focus={phase.name === 'ask'} onChange={setDir} onSubmit={submit} />
+				<TextField placeholder={defaultDir} isActive={phase.name === 'ask'} onSubmit={submit} />
 			</Box>
 			{phase.name === 'writing' ? <Text dimColor>writing…</Text> : null}
 			{phase.name === 'failed' ? (

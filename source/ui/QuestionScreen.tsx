@@ -1,8 +1,8 @@
-import {useState} from 'react';
+import {useRef, useState} from 'react';
 import {Box, Text} from 'ink';
-import TextInput from 'ink-text-input';
 import type {QuestionView} from '../wizard/types.js';
 import {SelectList} from './SelectList.js';
+import {TextField} from './TextField.js';
 import {useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
 
@@ -19,16 +19,16 @@ type Props = {
 /** One question: Enter accepts (empty takes the default), Esc goes back. Secret answers are masked. */
 export function QuestionScreen({question, position, initialValue, validate, onAnswer, onBack}: Props) {
 	const tone = useTone();
-	const [value, setValue] = useState(initialValue ?? '');
 	const [problem, setProblem] = useState<string>();
-	const [checking, setChecking] = useState(false);
+	// A ref, not state: a second Enter in the same burst must see that the first one is being checked.
+	const checking = useRef(false);
 
 	const submit = (raw: string) => {
-		if (checking) return;
+		if (checking.current) return;
 		const answer = raw === '' ? (question.defaultValue ?? '') : raw;
-		setChecking(true);
+		checking.current = true;
 		void validate(answer).then(found => {
-			setChecking(false);
+			checking.current = false;
 			setProblem(found);
 			if (!found) onAnswer(answer);
 		});
@@ -57,12 +57,11 @@ export function QuestionScreen({question, position, initialValue, validate, onAn
 				) : (
 					<Box>
 						<Text color={tone('cyan')}>› </Text>
-						<TextInput
-							value={value}
+						<TextField
+							initialValue={initialValue}
 							placeholder={shownDefault}
 							mask={question.secret ? '*' : undefined}
-							onChange={next => {
-								setValue(next);
+							onChange={() => {
 								setProblem(undefined);
 							}}
 							onSubmit={submit}

@@ -4,13 +4,11 @@ import {App, type WizardExit} from '../../source/ui/App.js';
 import {keys, renderInk, tick, waitFor, waitForChange} from '../support/ink-wait.js';
 import {fakeController, fullEnvironment} from './fake-controller.js';
 
-/** One character at a time, each after the previous one showed: ink-text-input reads its value from the last render. */
+/** All of `text` in one write, as a paste or fast typing delivers it. */
 const type = async (instance: {stdin: {write(data: string): void}; lastFrame(): string | undefined}, text: string) => {
-	for (const character of text) {
-		const before = instance.lastFrame();
-		instance.stdin.write(character);
-		await waitForChange(instance.lastFrame, before, `typing ${JSON.stringify(character)}`);
-	}
+	const before = instance.lastFrame();
+	instance.stdin.write(text);
+	await waitForChange(instance.lastFrame, before, `typing ${JSON.stringify(text)}`);
 };
 
 /** Presses `key` until the pointer is on the item `pointer` matches; the list starts on its first item that can be picked. */

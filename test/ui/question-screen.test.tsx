@@ -82,3 +82,69 @@ test('a rejected answer shows the validation message and is not accepted; Esc go
 	t.deepEqual(seen, ['back']);
 	unmount();
 });
+
+const serverNameQuestion = {id: 'serverName', prompt: 'DNS name of the server', secret: false, defaultValue: 'server.example.test'};
+
+/** The question screen with every answer it gives recorded. */
+function answering(t: Parameters<typeof renderInk>[0], initialValue?: string) {
+	const answers: string[] = [];
+	const instance = renderInk(
+		t,
+		<QuestionScreen
+			question={serverNameQuestion}
+			position={{index: 0, total: 1}}
+			initialValue={initialValue}
+			validate={async () => undefined}
+			onAnswer={value => answers.push(value)}
+			onBack={() => {}}
+		/>,
+	);
+	return {...instance, answers};
+}
+
+test('keys written faster than the screen renders all count, and an Enter right behind them submits them', async t => {
+	const {stdin, answers} = answering(t);
+	await tick();
+	for (const character of 'cc-tunnel.example.com') stdin.write(character);
+	stdin.write(keys.enter);
+	await waitFor(() => answers.join(), /./, 'onAnswer after the typed keys and Enter');
+	t.deepEqual(answers, ['cc-tunnel.example.com']);
+});
+
+test('a burst with its Enter in the same write, and a paste ending in a newline, submit exactly what was typed', async t => {
+	const burst = answering(t);
+	await tick();
+	burst.stdin.write('agent.example.com\r');
+	await waitFor(() => burst.answers.join(), /./, 'onAnswer after the burst');
+	t.deepEqual(burst.answers, ['agent.example.com']);
+
+	const paste = answering(t);
+	await tick();
+	paste.stdin.write('pasted.example.com\n');
+	await waitFor(() => paste.answers.join(), /./, 'onAnswer after the paste');
+	t.deepEqual(paste.answers, ['pasted.example.com']);
+});
+
+test('Ctrl-U, Ctrl-W, Ctrl-A/E and Home/End edit the answer instead of typing letters', async t => {
+	const {stdin, lastFrame, answers} = answering(t, 'old.example.com');
+	await tick();
+	stdin.write(keys.ctrlU);
+	stdin.write('agent wrong');
+	stdin.write(keys.ctrlW);
+	stdin.write(keys.ctrlW);
+	stdin.write('example.com');
+	stdin.write(keys.ctrlA);
+	stdin.write('agent.');
+	stdin.write(keys.ctrlE);
+	stdin.write('.');
+	stdin.write(keys.backspace);
+	stdin.write(keys.home);
+	stdin.write('my');
+	stdin.write(keys.end);
+	stdin.write('/');
+	stdin.write(keys.backspace);
+	await waitFor(lastFrame, /› myagent\.example\.com/);
+	stdin.write(keys.enter);
+	await waitFor(() => answers.join(), /./, 'onAnswer after the edits');
+	t.deepEqual(answers, ['myagent.example.com']);
+});

@@ -11,7 +11,7 @@ const tmux = '/usr/bin/tmux';
 export type Terminal = {
 	/** Sends one key (a tmux key name such as Enter, Escape, Down, or one literal character). */
 	press(key: string): Promise<void>;
-	/** Types text one character per send-keys call, waiting for each to show (ink-text-input reads its value from the last render). */
+	/** Types text one character per send-keys call, waiting for each to show. */
 	type(text: string, shownAs?: (typedSoFar: string) => RegExp): Promise<void>;
 	screen(): Promise<string>;
 	/** The screen with its colour and style escape sequences. */
