@@ -1,5 +1,8 @@
+import {X509Certificate} from 'node:crypto';
+import {mkdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
+import {chainFile, opensslCa} from '../../pki/support/openssl-ca.js';
 import {chartPath, freePort, shown, standInImage, startCluster} from './support.js';
 
 test.serial('portainer --target helm: the chart runs Portainer EE with the mTLS secret; the probe with the agent certificate confirms', async t => {
@@ -28,4 +31,33 @@ test.serial('portainer --target helm: the chart runs Portainer EE with the mTLS 
 	t.regex(args.stdout, /^portainer\/portainer-ee:2\.39\.4 .*--mtlscacert=\/certs\/mtls\/mtlsca\.crt/, args.stderr);
 	const log = await cluster.logs('portainer-e2e', 'deployment/portainer', /starting HTTPS server/);
 	t.notRegex(log, /failed to load|FTL/);
+});
+
+test.serial('portainer --target helm with leaves from a corporate issuing CA (RSA root → ECDSA issuing, UTF-8 subject): the secret carries the chain and the probe confirms', async t => {
+	const port = await freePort();
+	const image = 'portainer/portainer-ee:2.39.4';
+	const cluster = await startCluster(t, {[image]: standInImage('portainer-server', {}, [`--bind-https=:${port}`, '--log-mode', 'NOCOLOR'])});
+	const pkiDir = join(cluster.scratch, 'corporate-pki');
+	await mkdir(pkiDir, {recursive: true});
+	const root = await opensslCa(pkiDir, {name: 'root', subject: '/O=Müller GmbH/CN=Müller Root CA', key: 'rsa'});
+	const issuing = await opensslCa(pkiDir, {name: 'issuing', subject: '/O=Müller GmbH/CN=Müller Issuing CA', key: 'ec-p256', parent: root, pathLength: 0});
+	const chain = await chainFile(pkiDir, 'issuing-chain.pem', [issuing, root]);
+	const out = join(cluster.scratch, 'out');
+	const result = await cluster.cli([
+		'run', 'portainer', '--target', 'helm',
+		'--set', 'mtlsDomain=localhost',
+		'--set', `httpsPort=${port}`,
+		'--set', `chart=${chartPath('portainer')}`,
+		'--set', 'namespace=portainer-corporate',
+		'--set', `caCert=${chain}`,
+		'--set', `caKey=${issuing.keyPath}`,
+		'--set', 'days=30',
+		'--out', out, '--yes',
+	]);
+	t.is(result.exitCode, 0, shown(result));
+	t.regex(result.stdout, /accepted with the client certificate \(TLSv1\.[23], GET \/api\/system\/status answered HTTP 200\)/);
+	const data = await cluster.kubectl('-n', 'portainer-corporate', 'get', 'secret', 'portainer-mtls-certs', '-o', 'jsonpath={.data.mtlscert\\.crt}');
+	const served = Buffer.from(data.stdout, 'base64').toString('utf8');
+	t.is((served.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length, 2, 'mtlscert.crt holds the leaf and the issuing CA');
+	t.true(new X509Certificate(served).checkIssued(new X509Certificate(issuing.certificatePem)));
 });
