@@ -102,6 +102,16 @@ function buildProgram(run: (handler: Handler) => void): Command {
 		});
 
 	program
+		.command('check-expiry')
+		.description('check certificate files and bundle directories for expiry (exit 0 none due, 1 renew, 2 bad input)')
+		.argument('<path...>', 'PEM certificate files or directories holding them')
+		.option('--within <duration>', 'renewal window, e.g. 30d, 12h, 720h, 2w', '30d')
+		.option('--json', 'print JSON')
+		.action((paths: string[], options) => {
+			run(async () => (await import('./commands/check-expiry.js')).checkExpiryCommand(paths, options));
+		});
+
+	program
 		.command('verify')
 		.description('prove a certificate set with a real mutual-TLS handshake on 127.0.0.1')
 		.argument('[dir]', 'directory holding ca.crt, server.crt, server.key, client.crt, client.key')
