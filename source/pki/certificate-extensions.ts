@@ -1,4 +1,5 @@
 import forge from 'node-forge';
+import {keyUsageNames} from './certificate-profile.js';
 
 /*
  * Node's X509Certificate exposes neither keyUsage bits nor the signature algorithm, and forge's
@@ -6,17 +7,6 @@ import forge from 'node-forge';
  * lets inspect describe EC and Ed25519 certificates too.
  */
 
-const keyUsageNames = [
-	'digitalSignature',
-	'nonRepudiation',
-	'keyEncipherment',
-	'dataEncipherment',
-	'keyAgreement',
-	'keyCertSign',
-	'cRLSign',
-	'encipherOnly',
-	'decipherOnly',
-];
 
 // forge's OID table knows the RSA signatures only.
 const signatureNames: Record<string, string> = {
