@@ -50,6 +50,13 @@ export async function waitForChange(lastFrame: () => string | undefined, before:
 	return waitFor(lastFrame, frame => frame !== before, `the frame to change after ${after}`);
 }
 
+/*
+ * Test workers run with CI=false (package.json, ava.environmentVariables), as the wizard itself does before Ink
+ * loads (commands/wizard.tsx). With CI set, Ink's unmount writes its CI summary frame, which in the testing
+ * library's debug mode is an empty line: a last screen such as "Saved. Continue with …" was replaced by it before
+ * a poll could see it, so the tests only failed in CI.
+ */
+
 /**
  * ink-testing-library's render, unmounted when the test ends however it ends: a test that fails mid-way would
  * otherwise leave ink listening on stdin and keep ava's worker from exiting.
