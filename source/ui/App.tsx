@@ -59,6 +59,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	const where = useRef('');
 	const ended = useRef(false);
 	const saving = useRef(false);
+	// Once a run has finished well there is nothing left to stop or resume: every way out is a success.
+	const completed = useRef(false);
 
 	const finish = (result: WizardExit) => {
 		if (ended.current) return;
@@ -69,6 +71,11 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 
 	const stopAndFinish = (exitCode: number) => {
 		if (ended.current) return;
+		if (completed.current) {
+			finish({exitCode: 0});
+			return;
+		}
+
 		void controller.stop().then(
 			sessionId => {
 				finish({exitCode, sessionId});
@@ -110,7 +117,9 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 
 	useKeys((input, key) => {
 		if (!(key.ctrl && input === 'c')) return;
-		if (screen.name === 'review') {
+		if (screen.name === 'summary') {
+			finish({exitCode: 0, sessionId: screen.summary.sessionId});
+		} else if (screen.name === 'review') {
 			saveReviewed(sessionId => {
 				finish({exitCode: 130, sessionId});
 			}, screen);
@@ -124,6 +133,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 		if (event.type === 'run-finished') running.current = false;
 		setScreen(current => (current.name === 'run' ? {name: 'run', state: applyEngineEvent(current.state, event, at)} : current));
 		if (event.type === 'run-finished' && event.exitCode === 0) {
+			completed.current = true;
 			controller.summary().then(
 				summary => {
 					setScreen({name: 'summary', summary});

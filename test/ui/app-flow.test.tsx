@@ -126,6 +126,56 @@ test('recipe, target, questions with validation and Esc back, review, run, summa
 	unmount();
 });
 
+test('Ctrl-C on the summary of a finished run exits 0: nothing is interrupted and nothing is left to resume', async t => {
+	const controller = fakeController();
+	let exited: WizardExit | undefined;
+	const {lastFrame, stdin} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
+	controller.setEnvironment(fullEnvironment);
+	await bundleToReview({stdin, lastFrame}, 'k');
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Issue CA, server and client certificates/);
+	controller.emit({type: 'run-started', sessionId: 's-1', recipe: 'generic', target: 'bundle', total: 4});
+	for (const [index, id] of ['certificates', 'verify', 'secret', 'confirm'].entries()) {
+		controller.emit({type: 'step-started', stepId: id, kind: 'manual', title: `step ${id}`, index, total: 4});
+		controller.emit({type: 'step-done', stepId: id, elapsedMs: 100});
+	}
+
+	controller.emit({type: 'run-finished', sessionId: 's-1', exitCode: 0, manualSteps: []});
+	await waitFor(lastFrame, /✔ Done\./);
+	stdin.write(keys.ctrlC);
+	await waitFor(() => (exited ? 'exited' : ''), /exited/, 'the wizard to exit');
+	t.deepEqual(exited, {exitCode: 0, sessionId: 's-1'});
+	t.false(controller.calls.includes('stop'), 'a finished run has nothing to stop');
+});
+
+test('Ctrl-C after a run finished, before its summary shows, exits 0 too', async t => {
+	const controller = fakeController();
+	let release = () => {};
+	const summaryShown = new Promise<void>(resolve => {
+		release = resolve;
+	});
+	const summary = controller.summary;
+	controller.summary = async () => {
+		await summaryShown;
+		return summary();
+	};
+
+	let exited: WizardExit | undefined;
+	const {lastFrame, stdin} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
+	controller.setEnvironment(fullEnvironment);
+	await bundleToReview({stdin, lastFrame}, 'k');
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Issue CA, server and client certificates/);
+	controller.emit({type: 'run-started', sessionId: 's-1', recipe: 'generic', target: 'bundle', total: 4});
+	controller.emit({type: 'run-finished', sessionId: 's-1', exitCode: 0, manualSteps: []});
+	await tick();
+	stdin.write(keys.ctrlC);
+	await waitFor(() => (exited ? 'exited' : ''), /exited/, 'the wizard to exit');
+	release();
+	t.is(exited?.exitCode, 0);
+	t.false(controller.calls.includes('stop'));
+});
+
 test('Ctrl-C during a run stops it, saves and exits 130 with the session to resume', async t => {
 	const controller = fakeController();
 	let exited: WizardExit | undefined;
