@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic */
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {App, type WizardExit} from '../../source/ui/App.js';
 import {keys, renderInk, tick, waitFor, waitForChange} from '../support/ink-wait.js';
-import {fakeController, fullEnvironment} from './fake-controller.js';
+import {fakeController, fullEnvironment, type FakeController} from './fake-controller.js';
 
 /** All of `text` in one write, as a paste or fast typing delivers it. */
 const type = async (instance: {stdin: {write(data: string): void}; lastFrame(): string | undefined}, text: string) => {
@@ -43,6 +43,18 @@ async function bundleToReview(instance: {stdin: {write(data: string): void}; las
 	await waitFor(lastFrame, /Question 3 of 3/);
 	stdin.write(keys.enter);
 	await waitFor(lastFrame, /❯ Run it/);
+}
+
+/** The bundle plan reviewed and started, its run-started event sent; `exited` reads how the wizard ended. */
+async function startBundleRun(t: ExecutionContext, controller: FakeController) {
+	let exited: WizardExit | undefined;
+	const instance = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
+	controller.setEnvironment(fullEnvironment);
+	await bundleToReview(instance, 'k');
+	instance.stdin.write(keys.enter);
+	await waitFor(instance.lastFrame, /Issue CA, server and client certificates/);
+	controller.emit({type: 'run-started', sessionId: 's-1', recipe: 'generic', target: 'bundle', total: 4});
+	return {...instance, exited: () => exited};
 }
 
 test('the first frame shows the environment being checked, then the results as they arrive', async t => {
@@ -128,13 +140,7 @@ test('recipe, target, questions with validation and Esc back, review, run, summa
 
 test('Ctrl-C on the summary of a finished run exits 0: nothing is interrupted and nothing is left to resume', async t => {
 	const controller = fakeController();
-	let exited: WizardExit | undefined;
-	const {lastFrame, stdin} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
-	controller.setEnvironment(fullEnvironment);
-	await bundleToReview({stdin, lastFrame}, 'k');
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Issue CA, server and client certificates/);
-	controller.emit({type: 'run-started', sessionId: 's-1', recipe: 'generic', target: 'bundle', total: 4});
+	const {lastFrame, stdin, exited} = await startBundleRun(t, controller);
 	for (const [index, id] of ['certificates', 'verify', 'secret', 'confirm'].entries()) {
 		controller.emit({type: 'step-started', stepId: id, kind: 'manual', title: `step ${id}`, index, total: 4});
 		controller.emit({type: 'step-done', stepId: id, elapsedMs: 100});
@@ -143,8 +149,8 @@ test('Ctrl-C on the summary of a finished run exits 0: nothing is interrupted an
 	controller.emit({type: 'run-finished', sessionId: 's-1', exitCode: 0, manualSteps: []});
 	await waitFor(lastFrame, /✔ Done\./);
 	stdin.write(keys.ctrlC);
-	await waitFor(() => (exited ? 'exited' : ''), /exited/, 'the wizard to exit');
-	t.deepEqual(exited, {exitCode: 0, sessionId: 's-1'});
+	await waitFor(() => (exited() ? 'exited' : ''), /exited/, 'the wizard to exit');
+	t.deepEqual(exited(), {exitCode: 0, sessionId: 's-1'});
 	t.false(controller.calls.includes('stop'), 'a finished run has nothing to stop');
 });
 
@@ -160,19 +166,13 @@ test('Ctrl-C after a run finished, before its summary shows, exits 0 too', async
 		return summary();
 	};
 
-	let exited: WizardExit | undefined;
-	const {lastFrame, stdin} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
-	controller.setEnvironment(fullEnvironment);
-	await bundleToReview({stdin, lastFrame}, 'k');
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Issue CA, server and client certificates/);
-	controller.emit({type: 'run-started', sessionId: 's-1', recipe: 'generic', target: 'bundle', total: 4});
+	const {stdin, exited} = await startBundleRun(t, controller);
 	controller.emit({type: 'run-finished', sessionId: 's-1', exitCode: 0, manualSteps: []});
 	await tick();
 	stdin.write(keys.ctrlC);
-	await waitFor(() => (exited ? 'exited' : ''), /exited/, 'the wizard to exit');
+	await waitFor(() => (exited() ? 'exited' : ''), /exited/, 'the wizard to exit');
 	release();
-	t.is(exited?.exitCode, 0);
+	t.is(exited()?.exitCode, 0);
 	t.false(controller.calls.includes('stop'));
 });
 
