@@ -25,6 +25,7 @@ export function checkRecipeReferences(recipe: RecipeFile): string | undefined {
 		const known = variablesFor(asked, certificates);
 		const certificatesPath: Path = target.certificates ? ['targets', name, 'certificates'] : ['certificates'];
 		const problem =
+			checkKeyPassphrases(certificates, certificatesPath, asked) ??
 			check(certificates, certificatesPath, known, asked) ??
 			check(target.steps, ['targets', name, 'steps'], known, asked) ??
 			check(target.confirm, ['targets', name, 'confirm'], known, asked);
@@ -81,6 +82,19 @@ function check(value: unknown, path: Path, known: Set<string>, questions: Recipe
 			// A key of a values tree or env map may itself be a template only through its value; keys stay literal.
 			const problem = check(item, [...path, key], known, questions);
 			if (problem) return problem;
+		}
+	}
+
+	return undefined;
+}
+
+/** A passphrase that encrypts a new key cannot be read back once mistyped, so the wizard must ask it twice. */
+function checkKeyPassphrases(certificates: RecipeCertificates, path: Path, questions: RecipeQuestion[]): string | undefined {
+	for (const [index, leaf] of certificates.leaves.entries()) {
+		const id = leaf.keyPassphrase?.$secret;
+		const question = questions.find(q => q.id === id);
+		if (question?.secret && !question.confirm) {
+			return `${formatFieldPath([...path, 'leaves', index, 'keyPassphrase'])}: ${id} encrypts a new key, so its question needs confirm: true (the wizard asks it twice)`;
 		}
 	}
 

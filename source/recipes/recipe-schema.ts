@@ -50,6 +50,11 @@ const question = z
 		default: scalar.optional(),
 		required: z.boolean().default(false),
 		secret: z.boolean().default(false),
+		/**
+		 * Asked twice in the wizard, which must match: for a secret nobody can read back while typing and whose typo
+		 * locks something away for good (a passphrase that encrypts a new key).
+		 */
+		confirm: z.boolean().optional(),
 		/** Asked only for these targets; all targets when absent. */
 		targets: z.array(targetId).min(1).optional(),
 	})
@@ -57,6 +62,9 @@ const question = z
 	.superRefine((q, context) => {
 		if (q.type === 'choice' && !q.choices) context.addIssue({code: 'custom', path: ['choices'], message: 'a choice question needs choices'});
 		if (q.secret && q.default !== undefined) context.addIssue({code: 'custom', path: ['default'], message: 'a secret question cannot have a default'});
+		if (q.confirm && !(q.secret && q.type === 'string')) {
+			context.addIssue({code: 'custom', path: ['confirm'], message: 'only a secret string question is asked twice; a visible answer can be read back'});
+		}
 		if (q.pattern) {
 			try {
 				new RegExp(q.pattern.regex);

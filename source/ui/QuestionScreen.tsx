@@ -4,6 +4,7 @@ import type {QuestionView} from '../wizard/types.js';
 import {SelectList} from './SelectList.js';
 import {TextField} from './TextField.js';
 import {useKeys} from './use-keys.js';
+import {useRefState} from './use-ref-state.js';
 import {useTone} from './theme.js';
 
 type Props = {
@@ -16,22 +17,43 @@ type Props = {
 	onBack(): void;
 };
 
-/** One question: Enter accepts (empty takes the default), Esc goes back. Secret answers are masked. */
+/**
+ * One question: Enter accepts (empty takes the default), Esc goes back. Secret answers are masked. A question
+ * marked confirm asks a typed answer twice; when the two differ it says so and asks from the first entry again.
+ */
 export function QuestionScreen({question, position, initialValue, validate, onAnswer, onBack}: Props) {
 	const tone = useTone();
 	const [problem, setProblem] = useState<string>();
 	// A ref, not state: a second Enter in the same burst must see that the first one is being checked.
 	const checking = useRef(false);
+	// The first entry while the second is typed; a ref too, for a confirmation typed in the same burst.
+	const [first, setFirst, firstRef] = useRefState<string | undefined>(undefined);
 
-	const submit = (raw: string) => {
-		if (checking.current) return;
+	const submit = (raw: string): boolean => {
+		if (checking.current) return false;
 		const answer = raw === '' ? (question.defaultValue ?? '') : raw;
+		if (question.confirm && answer !== '') {
+			if (firstRef.current === undefined) {
+				setFirst(answer);
+				setProblem(undefined);
+				return true;
+			}
+
+			if (firstRef.current !== answer) {
+				setFirst(undefined);
+				setProblem('The two entries differ. Type it again, then once more to confirm.');
+				return true;
+			}
+		}
+
 		checking.current = true;
 		void validate(answer).then(found => {
 			checking.current = false;
 			setProblem(found);
-			if (!found) onAnswer(answer);
+			if (found) setFirst(undefined);
+			else onAnswer(answer);
 		});
+		return false;
 	};
 
 	useKeys((_input, key) => {
@@ -46,6 +68,7 @@ export function QuestionScreen({question, position, initialValue, validate, onAn
 			</Text>
 			<Text bold>{question.prompt}</Text>
 			{question.help ? <Text dimColor>{question.help}</Text> : null}
+			{first === undefined ? null : <Text color={tone('cyan')}>Type it again to confirm.</Text>}
 			<Box marginTop={1}>
 				{question.choices ? (
 					<SelectList

@@ -11,7 +11,11 @@ type Props = {
 	mask?: string;
 	isActive?: boolean;
 	onChange?(value: string): void;
-	onSubmit(value: string): void;
+	/**
+	 * Returns true to empty the field for another entry (a confirmation). The field empties at once, so keys of
+	 * the same burst land in the new entry, not after the submitted one.
+	 */
+	onSubmit(value: string): boolean | void;
 };
 
 /**
@@ -31,7 +35,7 @@ export function TextField({initialValue = '', placeholder, mask, isActive = true
 			if (after.value !== before.value) onChange?.(after.value);
 		}
 
-		if (submitted) onSubmit(after.value);
+		if (submitted && onSubmit(after.value) === true) setLine({value: '', cursor: 0});
 	}, isActive);
 
 	const shown = mask ? mask.repeat(line.value.length) : line.value;

@@ -40,6 +40,7 @@ function questionView(question: RecipeQuestion): QuestionView {
 		...(help ? {help} : {}),
 		...(question.default === undefined ? {} : {defaultValue: question.type === 'boolean' ? yesNo(question.default) : String(question.default)}),
 		secret: question.secret,
+		...(question.confirm ? {confirm: true} : {}),
 		...(question.type === 'boolean' ? {choices: ['yes', 'no']} : question.choices ? {choices: question.choices.map(String)} : {}),
 	};
 }

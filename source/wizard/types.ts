@@ -38,6 +38,8 @@ export type QuestionView = {
 	/** Shown and used when the answer is left empty. */
 	defaultValue?: string;
 	secret: boolean;
+	/** Asked twice, and the two must match (a passphrase that encrypts a key). */
+	confirm?: boolean;
 	/** When set, the answer is picked from these values instead of typed. */
 	choices?: string[];
 };

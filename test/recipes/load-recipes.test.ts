@@ -68,3 +68,28 @@ test('a secret answer used as a template variable is refused with the way to do 
 	broken.targets.docker!.steps[0]!.title = 'Key {{answers.agentKey}}';
 	t.is(checkRecipeReferences(broken), 'targets.docker.steps[0].title: unknown variable {{answers.agentKey}} (a secret answer: use {$secret: agentKey}) (target docker)');
 });
+
+test('a passphrase that encrypts a new key must be asked twice (confirm: true), checked at load', async t => {
+	const {checkRecipeReferences} = await import('../../source/recipes/check-recipe-references.js');
+	const recipe = await loadRecipe('steadybit');
+	t.true(recipe.questions.find(q => q.id === 'agentKeyPassphrase')?.confirm, 'the shipped recipe asks the agent key passphrase twice');
+	const broken = structuredClone(recipe);
+	delete broken.questions.find(q => q.id === 'agentKeyPassphrase')!.confirm;
+	t.is(
+		checkRecipeReferences(broken),
+		'certificates.leaves[1].keyPassphrase: agentKeyPassphrase encrypts a new key, so its question needs confirm: true (the wizard asks it twice) (target helm)',
+	);
+});
+
+test('confirm on a question whose answer shows as it is typed is refused at load', async t => {
+	const {recipeSchema} = await import('../../source/recipes/recipe-schema.js');
+	const recipe = await loadRecipe('steadybit');
+	const {file: _file, digest: _digest, ...data} = structuredClone(recipe);
+	const visible = {...data, questions: data.questions.map(q => (q.id === 'namespace' ? {...q, confirm: true} : q))};
+	const parsed = recipeSchema.safeParse(visible);
+	t.false(parsed.success);
+	t.deepEqual(
+		parsed.error?.issues.map(issue => [issue.path.join('.'), issue.message]),
+		[['questions.0.confirm', 'only a secret string question is asked twice; a visible answer can be read back']],
+	);
+});

@@ -148,3 +148,62 @@ test('Ctrl-U, Ctrl-W, Ctrl-A/E and Home/End edit the answer instead of typing le
 	await waitFor(() => answers.join(), /./, 'onAnswer after the edits');
 	t.deepEqual(answers, ['myagent.example.com']);
 });
+
+const passphraseQuestion = {id: 'agentKeyPassphrase', prompt: 'Passphrase to encrypt the agent key with', secret: true, confirm: true};
+
+function confirming(t: Parameters<typeof renderInk>[0]) {
+	const answers: string[] = [];
+	const validated: string[] = [];
+	const instance = renderInk(
+		t,
+		<QuestionScreen
+			question={passphraseQuestion}
+			position={{index: 0, total: 1}}
+			validate={async value => {
+				validated.push(value);
+				return undefined;
+			}}
+			onAnswer={value => answers.push(value)}
+			onBack={() => {}}
+		/>,
+	);
+	return {...instance, answers, validated};
+}
+
+test('a confirm question asks the passphrase twice; a mismatch says so and asks both again', async t => {
+	const {lastFrame, stdin, answers, validated} = confirming(t);
+	await tick();
+	t.notRegex(lastFrame() ?? '', /again to confirm/);
+	stdin.write('s3cret\r');
+	const again = await waitFor(lastFrame, /Type it again to confirm\./);
+	t.regex(again, /›\s*$/, 'the second entry starts empty');
+	t.notRegex(again, /s3cret/);
+	stdin.write('s3cre7\r');
+	const differ = await waitFor(lastFrame, /✘ The two entries differ\. Type it again, then once more to confirm\./);
+	t.notRegex(differ, /again to confirm\.$/m, 'it asks from the first entry again');
+	t.deepEqual(answers, [], 'a mismatch is not an answer');
+	stdin.write('s3cret\r');
+	await waitFor(lastFrame, /Type it again to confirm\./);
+	stdin.write('s3cret\r');
+	await waitFor(() => answers.join(), /./, 'onAnswer after two matching entries');
+	t.deepEqual(answers, ['s3cret']);
+	t.deepEqual(validated, ['s3cret'], 'only the confirmed answer is validated');
+	t.notRegex(lastFrame() ?? '', /s3cret/, 'the passphrase is never shown');
+});
+
+test('both entries of a confirm question typed in one burst, faster than the screen renders, still match', async t => {
+	const {stdin, answers} = confirming(t);
+	await tick();
+	for (const chunk of ['p', 'a', 's', 's', '\r', 'p', 'a', 's', 's', '\r']) stdin.write(chunk);
+	await waitFor(() => answers.join(), /./, 'onAnswer after the burst');
+	t.deepEqual(answers, ['pass']);
+});
+
+test('an empty answer to an optional confirm question (no passphrase) is taken without a second entry', async t => {
+	const {lastFrame, stdin, answers} = confirming(t);
+	await tick();
+	stdin.write(keys.enter);
+	await waitFor(() => answers.join('|'), () => answers.length > 0, 'onAnswer for the empty answer');
+	t.deepEqual(answers, ['']);
+	t.notRegex(lastFrame() ?? '', /again to confirm/);
+});
