@@ -5,6 +5,7 @@ import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-f
 import {makeDirectories} from '../exec/make-directories.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
 import {checkBeforeIssuing, type IssuingFields} from '../pki/check-before-issuing.js';
+import {oneLineName} from '../pki/certificate-path.js';
 import {inspectCertificate} from '../pki/inspect-certificate.js';
 import {issueCa} from '../pki/issue-ca.js';
 import {issueLeaf, signLeaf} from '../pki/issue-leaf.js';
@@ -12,6 +13,7 @@ import {wholeDaysUntil} from '../pki/days.js';
 import {keyDescription} from '../pki/generate-key.js';
 import {ipAddressBytes} from '../pki/ip-address.js';
 import {loadCa, type CaSources} from '../pki/load-ca.js';
+import {pemBlocks} from '../pki/pem-blocks.js';
 import {commitFiles, recoverStagedFiles, type OutputFile} from '../pki/write-private-files.js';
 import type {IssueCertificatesStep, LeafSpec} from '../plan/types.js';
 import {secretEnvName} from '../recipes/collect-answers.js';
@@ -125,23 +127,36 @@ function readKey(leaf: LeafSpec, keyPem: string, passphrase: string | undefined)
 	return {key};
 }
 
+/** The intermediate CAs (issuing CA first) a leaf file must carry after its leaf, none of them missing. */
+function missingIntermediates(certPem: string, ca: CertificateAuthority): string[] {
+	const carried = new Set(pemBlocks(certPem, ['CERTIFICATE']).slice(1).map(pem => new X509Certificate(pem).fingerprint256));
+	return pemBlocks(ca.intermediatesPem, ['CERTIFICATE'])
+		.map(pem => new X509Certificate(pem))
+		.filter(intermediate => !carried.has(intermediate.fingerprint256))
+		.map(intermediate => `"${oneLineName(intermediate.subject)}"`);
+}
+
 /** Why an existing certificate cannot be reused with its key, or undefined when it can. */
-function certificateProblem(leaf: LeafSpec, certPem: string, key: KeyObject, caPem: string): string | undefined {
+function certificateProblem(leaf: LeafSpec, certPem: string, key: KeyObject, ca: CertificateAuthority): string | undefined {
 	let report;
+	let missing: string[];
 	try {
-		report = inspectCertificate(certPem, {caPem});
+		report = inspectCertificate(certPem, {caPem: ca.certificatePem});
+		missing = missingIntermediates(certPem, ca);
 	} catch {
 		return 'the certificate cannot be read';
 	}
 
 	if (!report.chainsToCa) return `it is not signed by this CA (${report.chainReason ?? 'unknown issuer'})`;
+	// Peers that trust only the root (OpenSSL, Go) build the path from what the leaf's file carries (readme: chains).
+	if (missing.length > 0) return `the file does not carry the intermediate CA${missing.length === 1 ? '' : 's'} ${missing.join(', ')} after the leaf`;
 	if (report.daysLeft < renewWithinDays) return `it expires in ${report.daysLeft} days`;
-	const missing = [
+	const names = [
 		...leaf.dnsNames.filter(name => !report.dnsNames.includes(name)).map(name => `DNS:${name}`),
 		// Compared as bytes: Node prints ::1 as 0:0:0:0:0:0:0:1.
 		...leaf.ipAddresses.filter(ip => !report.ipAddresses.some(have => ipAddressBytes(have).equals(ipAddressBytes(ip)))).map(ip => `IP:${ip}`),
 	];
-	if (missing.length > 0) return `it lacks the names ${missing.join(', ')}`;
+	if (names.length > 0) return `it lacks the names ${names.join(', ')}`;
 	const eku = report.extendedKeyUsage;
 	if (eku && leaf.role !== 'client' && !eku.includes('serverAuth')) return 'it lacks serverAuth';
 	if (eku && leaf.role !== 'server' && !eku.includes('clientAuth')) return 'it lacks clientAuth';
@@ -172,7 +187,7 @@ async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: Certi
 		throw new UsageError(`${paths.key}: ${read.problem}, and an existing key is never overwritten. Move it away to have a new key issued, then continue with mtls-wizard resume.`);
 	}
 
-	const problem = cert === undefined ? `there is no ${leaf.id}.crt` : freshCa ? 'the CA is new' : certificateProblem(leaf, cert, read.key, ca.certificatePem);
+	const problem = cert === undefined ? `there is no ${leaf.id}.crt` : freshCa ? 'the CA is new' : certificateProblem(leaf, cert, read.key, ca);
 	if (problem === undefined) {
 		info(context, `reusing ${paths.cert} (valid, carries every name)`);
 		return [];

@@ -8,6 +8,7 @@ import {issueCertificatesRunner} from '../../source/steps/issue-certificates.js'
 import {verifyHandshakeRunner} from '../../source/steps/verify-handshake.js';
 import {recordingContext} from './support/step-context.js';
 import {tempDir} from '../support/temp-dir.js';
+import {chainFile, opensslCa} from '../pki/support/openssl-ca.js';
 
 async function stepIn(t: ExecutionContext): Promise<IssueCertificatesStep> {
 	const dir = join(await tempDir(t, 'mtls-issue-'), 'certs');
@@ -26,8 +27,8 @@ async function stepIn(t: ExecutionContext): Promise<IssueCertificatesStep> {
 
 const names = ['ca.crt', 'ca.key', 'server.crt', 'server.key', 'client.crt', 'client.key'];
 
-async function snapshot(dir: string): Promise<Record<string, string>> {
-	return Object.fromEntries(await Promise.all(names.map(async n => [n, await readFile(join(dir, n), 'utf8')] as const)));
+async function snapshot(dir: string, files = names): Promise<Record<string, string>> {
+	return Object.fromEntries(await Promise.all(files.map(async n => [n, await readFile(join(dir, n), 'utf8')] as const)));
 }
 
 function openssl(args: string[]): string {
@@ -90,4 +91,27 @@ test('a CA that cannot be reused is never replaced: the step fails and ca.key is
 	t.regex(error!.message, /^The existing CA cannot be reused/);
 	t.regex(error!.hint ?? '', /never replaced automatically/);
 	t.is(await readFile(join(step.dir, 'ca.key'), 'utf8'), caKey);
+});
+
+test('under an issuing CA, a kept certificate whose file lacks the intermediate is issued again for its key, with the chain', async t => {
+	const pki = await tempDir(t, 'mtls-issuing-');
+	const root = await opensslCa(pki, {name: 'root', subject: '/CN=Corp Root'});
+	const issuing = await opensslCa(pki, {name: 'issuing', subject: '/CN=Corp Issuing CA', parent: root, pathLength: 0});
+	const step = {...(await stepIn(t)), ca: {mode: 'import' as const, certPath: await chainFile(pki, 'chain.pem', [issuing, root]), keyPath: issuing.keyPath}};
+	await issueCertificatesRunner.run(step, recordingContext());
+	const leafFiles = names.filter(name => !name.startsWith('ca.'));
+	const before = await snapshot(step.dir, leafFiles);
+	// As a run before chains were written left it, or a hand copy of the leaf alone.
+	const leafOnly = before['server.crt']!.slice(0, before['server.crt']!.indexOf('-----END CERTIFICATE-----') + 26);
+	await writeFile(join(step.dir, 'server.crt'), leafOnly);
+	const context = recordingContext();
+	const outcome = await issueCertificatesRunner.run(step, context);
+	t.is(outcome.detail, 'CA kept; 1 certificate issued, 1 reused');
+	t.true(context.lines.some(l => l.line === 'issuing a new server.crt for the existing server.key: the file does not carry the intermediate CA "CN=Corp Issuing CA" after the leaf'), JSON.stringify(context.lines));
+	const after = await snapshot(step.dir, leafFiles);
+	t.is(after['server.key'], before['server.key']);
+	t.is(after['client.crt'], before['client.crt']);
+	t.is((after['server.crt']!.match(/BEGIN CERTIFICATE/g) ?? []).length, 2, 'leaf + issuing CA');
+	t.true(after['server.crt']!.endsWith(issuing.certificatePem));
+	t.is(openssl(['verify', '-purpose', 'sslserver', '-CAfile', root.certPath, '-untrusted', join(step.dir, 'server.crt'), join(step.dir, 'server.crt')]).trim(), `${join(step.dir, 'server.crt')}: OK`);
 });
