@@ -112,6 +112,16 @@ function buildProgram(run: (handler: Handler) => void): Command {
 		});
 
 	program
+		.command('status')
+		.description('what a session deployed and where; whether the deployed copies match and expire soon (exit 0 all well, 1 drift or expiring, 2 bad input)')
+		.argument('[id]', 'session id (default: the latest finished session)')
+		.option('--warn-days <n>', 'a certificate expiring within this many days fails the check', '30')
+		.option('--json', 'print JSON')
+		.action((id: string | undefined, options) => {
+			run(async () => (await import('./commands/status.js')).statusCommand(id, options));
+		});
+
+	program
 		.command('verify')
 		.description('prove a certificate set with a real mutual-TLS handshake on 127.0.0.1')
 		.argument('[dir]', 'directory holding ca.crt, server.crt, server.key, client.crt, client.key')

@@ -30,7 +30,9 @@ function quoteArgument(argument: string, options: QuoteOptions, quote: (word: st
 
 /** The command as one POSIX shell line: what dry-run prints and what apply.sh runs. Redirected files are always quoted. */
 export function quoteCommand(spec: CommandSpec, options: QuoteOptions = {}): string {
-	const args = spec.args.map((word, index) => (options.script ? spec.scriptArgs?.[index] : undefined) ?? quoteArgument(word, options, quoteWord));
+	const quoted = spec.args.map(word => quoteArgument(word, options, quoteWord));
+	const scriptText = (index: number) => (options.script ? spec.scriptArgs?.[index] : undefined)?.replaceAll(/{{arg:(\d+)}}/g, (_match, n: string) => quoted[Number(n)] ?? '');
+	const args = quoted.map((word, index) => scriptText(index) ?? word);
 	const words = [quoteArgument(spec.file, options, quoteWord), ...args];
 	if (spec.inputFile) words.push('<', quoteArgument(spec.inputFile, options, singleQuote));
 	if (spec.outputFile) words.push('>', quoteArgument(spec.outputFile, options, singleQuote));

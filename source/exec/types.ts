@@ -21,6 +21,7 @@ export type CommandSpec = {
 	/**
 	 * For apply.sh only: arguments, by index in `args`, that the script writes as this shell text instead of the
 	 * quoted argument, e.g. "$(id -u):$(id -g)" for the ids of whoever runs the bundle. Never run, never a secret.
+	 * `{{arg:N}}` in the text stands for argument N as the script quotes it (a path inside the bundle stays relative).
 	 */
 	scriptArgs?: Readonly<Record<number, string>>;
 	/**

@@ -1,3 +1,4 @@
+import {dirname} from 'node:path';
 import {UsageError} from '../errors.js';
 import {builtInNetworks, dockerNamePattern, type RecipeProductStep} from '../recipes/recipe-schema.js';
 import type {PlanContext, StepBase} from './plan-context.js';
@@ -48,7 +49,9 @@ export function dockerRunStep(ctx: PlanContext, step: RecipeStep<'docker-run'>, 
 }
 
 export function dockerSecretStep(ctx: PlanContext, step: RecipeStep<'docker-secret'>, base: StepBase, where: string): Step {
-	return {...base, kind: 'docker-secret', name: ctx.text(step.name, `${where}.name`), file: ctx.text(step.file, `${where}.file`)};
+	const file = ctx.text(step.file, `${where}.file`);
+	const certificate = dirname(file) === ctx.pkiDir && file.endsWith('.crt');
+	return {...base, kind: 'docker-secret', name: ctx.text(step.name, `${where}.name`), file, ...(certificate ? {labelFingerprint: true} : {})};
 }
 
 export function dockerNetworkStep(ctx: PlanContext, step: RecipeStep<'docker-network'>, base: StepBase, where: string): Step {

@@ -194,7 +194,16 @@ export type DockerRunStep = StepBase & {
 /** Created when missing (docker network inspect first), so re-runs leave an existing network alone. */
 export type DockerNetworkStep = StepBase & {kind: 'docker-network'; name: string; driver: 'bridge' | 'overlay'; attachable: boolean};
 
-export type DockerSecretStep = StepBase & {kind: 'docker-secret'; name: string; file: string};
+export type DockerSecretStep = StepBase & {
+	kind: 'docker-secret';
+	name: string;
+	file: string;
+	/**
+	 * The file is one of the plan's certificates: the secret carries its SHA-256 fingerprint as the label
+	 * mtls-wizard.sha256, since a swarm never hands a secret's data back and status compares by that label.
+	 */
+	labelFingerprint?: boolean;
+};
 
 export type SwarmServiceStep = StepBase & {
 	kind: 'swarm-service';

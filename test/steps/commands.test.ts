@@ -143,6 +143,14 @@ test('docker-secret and swarm-service: remove then create', t => {
 		'docker secret rm portainer-ca',
 		'docker secret create portainer-ca /o/certs/ca.crt',
 	]);
+	// A certificate secret carries its fingerprint as a label (status compares by it): known when it runs, asked of openssl in apply.sh.
+	const labelled: Step = {id: 'ds', title: 't', kind: 'docker-secret', name: 'portainer-ca', file: '/o/my certs/ca.crt', labelFingerprint: true};
+	const [, create] = runnerFor(labelled).commands(labelled);
+	t.is(quoteCommand(create!), "docker secret create --label 'mtls-wizard.sha256=<SHA-256 fingerprint of /o/my certs/ca.crt>' portainer-ca '/o/my certs/ca.crt'");
+	t.is(
+		quoteCommand(create!, {script: true, bundleDir: '/o'}),
+		`docker secret create --label "mtls-wizard.sha256=$(openssl x509 -noout -fingerprint -sha256 -in "$PWD"/'my certs/ca.crt' | cut -d= -f2)" portainer-ca "$PWD"/'my certs/ca.crt'`,
+	);
 	const service: Step = {
 		id: 'sv',
 		title: 't',

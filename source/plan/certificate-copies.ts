@@ -1,0 +1,55 @@
+import {join, posix} from 'node:path';
+import type {KubeTarget, Plan} from './types.js';
+
+/** The label a docker-secret step sets on a certificate secret (DockerSecretStep.labelFingerprint). */
+export const fingerprintLabel = 'mtls-wizard.sha256';
+
+/**
+ * Where a plan put each certificate it issued: the copy on disk, and every copy in a target that status can read
+ * back. Key files are left out: status shows certificates, never key material.
+ */
+export type TargetCopy =
+	| ({kind: 'kube-secret'; stepId: string; secret: string; key: string} & KubeTarget)
+	| {kind: 'docker-secret'; stepId: string; secret: string}
+	| {kind: 'container-file'; stepId: string; container: string; path: string};
+
+export type CertificateCopies = {
+	/** ca, or the leaf id. */
+	id: string;
+	file: string;
+	copies: TargetCopy[];
+};
+
+export function certificateCopies(plan: Plan): CertificateCopies[] {
+	const issue = plan.steps.find(step => step.kind === 'issue-certificates');
+	if (issue?.kind !== 'issue-certificates') return [];
+	const certificates = [{id: 'ca', file: join(issue.dir, 'ca.crt')}, ...issue.leaves.map(leaf => ({id: leaf.id, file: join(issue.dir, `${leaf.id}.crt`)}))];
+	return certificates.map(({id, file}) => ({id, file, copies: copiesOf(plan, file)}));
+}
+
+function copiesOf(plan: Plan, file: string): TargetCopy[] {
+	return plan.steps.flatMap((step): TargetCopy[] => {
+		switch (step.kind) {
+			case 'kube-secret':
+				return step.files
+					.filter(entry => entry.path === file)
+					.map(entry => ({kind: 'kube-secret', stepId: step.id, secret: step.name, key: entry.key, namespace: step.namespace, ...(step.context ? {context: step.context} : {})}));
+			case 'docker-secret':
+				return step.file === file ? [{kind: 'docker-secret', stepId: step.id, secret: step.name}] : [];
+			case 'docker-run':
+				return step.mounts.flatMap(mount => {
+					const inside = pathInMount(mount.source, mount.target, file);
+					return inside === undefined ? [] : [{kind: 'container-file' as const, stepId: step.id, container: step.container, path: inside}];
+				});
+			default:
+				return [];
+		}
+	});
+}
+
+/** The file's path inside the container: the mount is the file itself, or a directory holding it. */
+function pathInMount(source: string, target: string, file: string): string | undefined {
+	if (source === file) return target;
+	const prefix = source.endsWith('/') ? source : `${source}/`;
+	return file.startsWith(prefix) ? posix.join(target, file.slice(prefix.length)) : undefined;
+}
