@@ -3,6 +3,7 @@ import {chmodSync, chownSync, mkdirSync, readFileSync, renameSync, rmSync, statS
 import {dirname, join, relative, sep} from 'node:path';
 import {recordEvent} from './events.js';
 import {ContainerLog} from './logs.js';
+import {unreachableDirectory} from './unreachable-directory.js';
 import type {LogRequest} from './server.js';
 import type {KubeObject} from './selectors.js';
 import {ApiError, now, type Change, type Store} from './store.js';
@@ -141,6 +142,11 @@ export class Kubelet {
 		const identity = processIdentity(pod.spec as PodSpec, container, image.user);
 		const args = (container.args ?? []).map(arg => expandReferences(arg, env.values));
 		const log = new ContainerLog();
+		const hidden = entryArgs[0] === undefined ? undefined : unreachableDirectory(entryArgs[0], identity);
+		if (hidden) {
+			log.append(Buffer.from(`kube-emulator: uid ${identity.uid} cannot enter ${hidden}, so the image's entrypoint ${entryArgs[0]} is out of its reach; clone the checkout under a directory other users may enter (not a 0700 mktemp -d)\n`));
+		}
+
 		recordEvent(this.store, pod, 'Normal', 'Pulled', `Container image "${container.image}" already present on machine`, source);
 		// Node's uid/gid options drop every supplementary group, so fsGroup could not be one: setpriv (util-linux)
 		// sets all three and then execs the entrypoint, as a container runtime does. --pdeathsig: a test worker

@@ -83,7 +83,7 @@ export function resolveVolumes(store: Store, namespace: string, spec: PodSpec): 
 
 /** A user and group id, as an image's USER or a SecurityContext names them. */
 export type UserId = {uid: number; gid: number};
-type ProcessIdentity = UserId & {groups: number[]};
+export type ProcessIdentity = UserId & {groups: number[]};
 
 /**
  * Who the container's process runs as, as the kubelet and container runtime decide: runAsUser/runAsGroup of the

@@ -67,7 +67,7 @@ export function startStandIn(name: string, options: {args?: string[]; env?: Node
 		stdout: () => out,
 		stderr: () => err,
 		exited: async () => exit,
-		async waitFor(pattern, timeoutMs = 20_000) {
+		async waitFor(pattern, timeoutMs = 90_000) {
 			return new Promise((resolve, reject) => {
 				const timer = setTimeout(() => {
 					listeners.delete(check);
