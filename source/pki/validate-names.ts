@@ -8,9 +8,10 @@ const label = /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/i;
 /**
  * A DNS name as TLS clients match it: letters, digits and inner hyphens, labels up to 63 characters, 253 in all.
  * A wildcard is allowed only as the whole leftmost label of a name with at least two more labels, because
- * TLS clients (Node, Go, Java, browsers) match nothing else.
+ * TLS clients (Node, Go, Java, browsers) match nothing else. `ipFix` says where an IP address typed here goes
+ * instead (the caller knows the field or question that takes IPs).
  */
-export function validateDnsName(value: string, field: string): string {
+export function validateDnsName(value: string, field: string, ipFix = 'Pass it as an IP address instead (for certs: --server-ip)'): string {
 	const name = value.trim().toLowerCase();
 	const fix = 'Use a name like server.example.com or *.example.com';
 	if (name === '') throw badInput(field, value, 'is not a DNS name', fix);
@@ -22,8 +23,13 @@ export function validateDnsName(value: string, field: string): string {
 	}
 
 	if (name.length > 253) throw badInput(field, value, 'is longer than 253 characters', fix);
-	if (isIP(name) !== 0) throw badInput(field, value, 'is an IP address, not a DNS name', 'Pass it as an IP address instead (for certs: --server-ip)');
+	if (isIP(name) !== 0) throw badInput(field, value, 'is an IP address, not a DNS name', ipFix);
 	const labels = name.split('.');
+	// A top-level domain is never all digits (RFC 3696 §2), so 300.1.1.1 is a mistyped address, not a name.
+	if (labels.length > 1 && /^\d+$/.test(labels.at(-1) ?? '')) {
+		throw badInput(field, value, 'is neither a DNS name (its last label is all digits) nor a valid IP address', `${fix}; an IPv4 address is four numbers from 0 to 255`);
+	}
+
 	const [first, ...rest] = labels;
 	if (first === '*') {
 		if (rest.some(l => l.includes('*'))) {

@@ -26,23 +26,25 @@ export type ExportOptions = {
 	env: NodeJS.ProcessEnv;
 	signal: AbortSignal;
 	onLine?: (line: OutputLine | {line: string; stream: 'info'}) => void;
+	/** How errors name the directory: `--export` headless; the wizard names the question it asked. */
+	field?: string;
 };
 
 export type ExportResult = {dir: string; files: Array<{path: string; mode: number}>; manualSteps: string[][]};
 
-async function checkTarget(dir: string): Promise<void> {
+async function checkTarget(dir: string, field: string): Promise<void> {
 	let entries: string[];
 	try {
 		entries = await readdir(dir);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'ENOENT') return;
-		if (code === 'ENOTDIR') throw new UsageError(`--export: ${JSON.stringify(dir)} exists and is not a directory. Choose a new directory for the bundle.`);
-		throw new UsageError(`--export: ${JSON.stringify(dir)} cannot be read (${code}). Choose a directory you can write to.`);
+		if (code === 'ENOTDIR') throw new UsageError(`${field}: ${JSON.stringify(dir)} exists and is not a directory. Choose a new directory for the bundle.`);
+		throw new UsageError(`${field}: ${JSON.stringify(dir)} cannot be read (${code}). Choose a directory you can write to.`);
 	}
 
 	if (entries.length > 0) {
-		throw new UsageError(`--export: ${JSON.stringify(dir)} is not empty. Choose a new or empty directory; nothing is ever written over an existing bundle.`);
+		throw new UsageError(`${field}: ${JSON.stringify(dir)} is not empty. Choose a new or empty directory; nothing is ever written over an existing bundle.`);
 	}
 }
 
@@ -155,12 +157,13 @@ async function listFiles(root: string, dir = root): Promise<Array<{path: string;
  */
 export async function exportBundle(options: ExportOptions): Promise<ExportResult> {
 	const target = resolve(options.dir);
-	await checkTarget(target);
+	const field = options.field ?? '--export';
+	await checkTarget(target, field);
 	// Missing parents are made 0700 whatever the umask: the bundle holds keys, and its parents say so to nobody.
 	const fault = (failure: unknown) => {
 		const error = failure instanceof Error && isFileSystemFault(failure.cause) ? failure.cause : failure;
 		if (!isFileSystemFault(error)) return failure;
-		return new UsageError(`--export: ${JSON.stringify(options.dir)} ${describeFault(error)}. Nothing was written; choose a directory you can write to, on a file system with free space.`);
+		return new UsageError(`${field}: ${JSON.stringify(options.dir)} ${describeFault(error)}. Nothing was written; choose a directory you can write to, on a file system with free space.`);
 	};
 
 	let temp: string;

@@ -8,7 +8,7 @@ import {parse} from 'yaml';
 import {UsageError} from '../errors.js';
 import type {Recipe, RecipeQuestion} from './recipe-schema.js';
 import {checkTarget, questionsFor} from './recipe-targets.js';
-import {validateAnswer, type AnswerValue, type RawAnswer} from './validate-answer.js';
+import {answerAdvice, validateAnswer, type AnswerValue, type RawAnswer} from './validate-answer.js';
 
 export type CollectedAnswers = {
 	answers: Record<string, AnswerValue>;
@@ -23,6 +23,11 @@ export type AnswerInput = {
 	secretsOnlyInFile?: string;
 	sets: string[];
 	env?: Readonly<Record<string, string | undefined>>;
+	/**
+	 * How errors name an answer given in `sets` or `env` when that is not what the user typed: the wizard passes
+	 * the question's prompt, since its user answered a question and never wrote `--set key`.
+	 */
+	questionField?: (question: RecipeQuestion) => string;
 };
 
 /** MTLS_WIZARD_ANSWER_ plus the id in upper snake case: agentKeyPassphrase → MTLS_WIZARD_ANSWER_AGENT_KEY_PASSPHRASE. */
@@ -35,6 +40,8 @@ export async function collectAnswers(recipe: Recipe, target: string, input: Answ
 	const questions = questionsFor(recipe, targetId);
 	const byId = new Map(questions.map(q => [q.id, q]));
 	const validKeys = () => `Valid keys for ${recipe.id} --target ${targetId}: ${questions.map(q => q.id).join(', ')}.`;
+	const asked = input.questionField;
+	const advice = answerAdvice(questions, asked);
 
 	const raw = new Map<string, RawAnswer>();
 	// Where each answer came from, so an error names what the user wrote: the file and key, the --set, the variable.
@@ -72,7 +79,7 @@ export async function collectAnswers(recipe: Recipe, target: string, input: Answ
 			raw.delete(key);
 		} else {
 			raw.set(key, value);
-			source.set(key, `--set ${key}`);
+			source.set(key, asked?.(question) ?? `--set ${key}`);
 		}
 	}
 
@@ -80,7 +87,7 @@ export async function collectAnswers(recipe: Recipe, target: string, input: Answ
 		const fromEnv = q.secret ? input.env?.[secretEnvName(q.id)] : undefined;
 		if (fromEnv !== undefined && fromEnv !== '') {
 			raw.set(q.id, fromEnv);
-			source.set(q.id, secretEnvName(q.id));
+			source.set(q.id, asked?.(q) ?? secretEnvName(q.id));
 		}
 	}
 
@@ -93,14 +100,19 @@ export async function collectAnswers(recipe: Recipe, target: string, input: Answ
 			continue;
 		}
 
-		const field = `${source.get(q.id) ?? (q.secret ? q.id : `--set ${q.id}`)}${q.secret ? ' (secret)' : ''}`;
-		const checked = validateAnswer(q, value, field);
+		const field = `${source.get(q.id) ?? asked?.(q) ?? (q.secret ? q.id : `--set ${q.id}`)}${q.secret ? ' (secret)' : ''}`;
+		const checked = validateAnswer(q, value, field, advice);
 		if (q.secret) secrets[q.id] = String(checked);
 		else answers[q.id] = checked;
 	}
 
 	if ((answers['caCert'] === undefined) !== (answers['caKey'] === undefined)) {
 		const [absent, given] = answers['caCert'] === undefined ? ['caCert', 'caKey'] : ['caKey', 'caCert'];
+		const absentQuestion = byId.get(absent);
+		if (asked && absentQuestion) {
+			throw new UsageError(`${source.get(given) ?? given}: your own CA needs both its certificate and its key. Answer the question "${asked(absentQuestion)}" too.`);
+		}
+
 		throw new UsageError(`${source.get(given) ?? `--set ${given}`}: needs ${absent} too (your own CA needs both its certificate and its key). Add ${absent} where you gave ${given}.`);
 	}
 

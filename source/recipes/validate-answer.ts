@@ -1,6 +1,7 @@
 /**
- * Checks one answer against its question and returns it typed. Errors name the field the user typed
- * (`--set namespace`) and say what is expected; secret values are never echoed.
+ * Checks one answer against its question and returns it typed (and tidied: a URL loses its trailing slash).
+ * Errors name the field as the caller's user knows it (`--set namespace` headless, the question's prompt in the
+ * wizard) and say what is expected; secret values are never echoed.
  */
 import {badInput as badInputLine, UsageError} from '../errors.js';
 import {validateCommonName, validateDnsName, validateIpAddress} from '../pki/validate-names.js';
@@ -18,7 +19,23 @@ const k8sLabel = /^[a-z\d](?:[-a-z\d]*[a-z\d])?$/;
 const k8sSubdomain = /^[a-z\d](?:[-a-z\d]*[a-z\d])?(?:\.[a-z\d](?:[-a-z\d]*[a-z\d])?)*$/;
 const imageReference = /^[a-z\d][\w.\-/:@]*$/i;
 
-export function validateAnswer(question: RecipeQuestion, raw: RawAnswer, field: string): AnswerValue {
+/** What an error's fix points at beyond the answer itself; each caller names things as its user gives them. */
+export type AnswerAdvice = {
+	/** Where an IP address typed into a DNS-name answer goes instead, e.g. `Pass it with --set serverIps=10.0.0.5 instead`. */
+	ipAddressGoes?: (ip: string) => string;
+};
+
+/**
+ * The advice for a target's questions: an IP address typed as a DNS name belongs to its IP-address question, named
+ * as `--set id=IP` headless or, given `asked` (the wizard's name for a question), as the question.
+ */
+export function answerAdvice(questions: readonly RecipeQuestion[], asked?: (question: RecipeQuestion) => string): AnswerAdvice {
+	const ipQuestion = questions.find(q => q.format === 'ip-address');
+	if (!ipQuestion) return {};
+	return {ipAddressGoes: ip => (asked ? `Give it at the question "${asked(ipQuestion)}" instead` : `Pass it with --set ${ipQuestion.id}=${ip} instead`)};
+}
+
+export function validateAnswer(question: RecipeQuestion, raw: RawAnswer, field: string, advice: AnswerAdvice = {}): AnswerValue {
 	if (question.secret) return validateSecret(question, raw, field);
 	switch (question.type) {
 		case 'integer':
@@ -27,13 +44,13 @@ export function validateAnswer(question: RecipeQuestion, raw: RawAnswer, field: 
 			return validateBoolean(raw, field);
 		case 'list': {
 			const items = (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map(item => item.trim()).filter(item => item !== '');
-			return items.map(item => validateText(question, item, field)).join(',');
+			return items.map(item => validateText(question, item, field, advice)).join(',');
 		}
 
 		case 'choice':
 		case 'string': {
 			if (Array.isArray(raw)) throw badInput(field, raw.join(','), 'is a list', 'Give a single value');
-			return validateText(question, String(raw), field);
+			return validateText(question, String(raw), field, advice);
 		}
 	}
 }
@@ -55,12 +72,18 @@ function validateInteger(question: RecipeQuestion, raw: RawAnswer, field: string
 	const range = question.choices ? `one of ${question.choices.join(', ')}` : `a whole number${rangeText(question)}`;
 	if (!/^-?\d+$/.test(text)) throw badInput(field, text, 'is not a whole number', `Use ${range}, e.g. ${String(question.default ?? question.min ?? 1)}`);
 	const value = Number(text);
-	const outside = (question.min !== undefined && value < question.min) || (question.max !== undefined && value > question.max);
-	if (outside || (question.choices && !question.choices.map(Number).includes(value))) {
-		throw badInput(field, text, 'is not allowed', `Use ${range}`);
+	if (question.choices && !question.choices.map(Number).includes(value)) throw badInput(field, text, 'is not allowed', `Use ${range}`);
+	if ((question.min !== undefined && value < question.min) || (question.max !== undefined && value > question.max)) {
+		throw badInput(field, text, `is out of range (${boundsText(question)})`, `Use ${range}`);
 	}
 
 	return value;
+}
+
+/** 1–65535, at least 1, at most 3600. */
+function boundsText(question: RecipeQuestion): string {
+	if (question.min !== undefined && question.max !== undefined) return `${question.min}–${question.max}`;
+	return question.min === undefined ? `at most ${question.max}` : `at least ${question.min}`;
 }
 
 function rangeText(question: RecipeQuestion): string {
@@ -77,7 +100,7 @@ function validateBoolean(raw: RawAnswer, field: string): boolean {
 	throw badInput(field, String(raw), 'is not a yes/no answer', 'Use true or false');
 }
 
-function validateText(question: RecipeQuestion, value: string, field: string): string {
+function validateText(question: RecipeQuestion, value: string, field: string, advice: AnswerAdvice): string {
 	if (question.type === 'choice' && !question.choices!.map(String).includes(value)) {
 		throw badInput(field, value, 'is not one of the choices', `Use one of: ${question.choices!.join(', ')}`);
 	}
@@ -86,7 +109,7 @@ function validateText(question: RecipeQuestion, value: string, field: string): s
 	switch (question.format) {
 		// A format and a pattern both apply: the pattern narrows what the format allows (e.g. a DNS name that is not localhost).
 		case 'dns-name':
-			return checkPattern(question, validateDnsName(value, field), field, example);
+			return checkPattern(question, validateDnsName(value, field, advice.ipAddressGoes?.(value.trim()) ?? 'This answer takes DNS names only: give the name clients use to reach that address'), field, example);
 		case 'ip-address':
 			return checkPattern(question, validateIpAddress(value, field), field, example);
 		case 'common-name':
@@ -104,8 +127,8 @@ function validateText(question: RecipeQuestion, value: string, field: string): s
 
 			break;
 		case 'https-url':
-			checkHttpsUrl(value, field, example);
-			break;
+			// Recipes append paths to a URL answer (`{{answers.endpoint}}/ti-service/`): a trailing slash would double.
+			return checkPattern(question, checkHttpsUrl(value, field, example).replace(/\/+$/, ''), field, example);
 		case 'image':
 			if (!imageReference.test(value)) throw badInput(field, value, 'is not an image reference', `Use repository[:tag], e.g. ${example ?? 'registry.example.com/app:1.0'}`);
 			break;
@@ -138,7 +161,7 @@ function checkPattern(question: RecipeQuestion, value: string, field: string, ex
 	return value;
 }
 
-function checkHttpsUrl(value: string, field: string, example: string | undefined): void {
+function checkHttpsUrl(value: string, field: string, example: string | undefined): string {
 	let url: URL | undefined;
 	try {
 		url = new URL(value);
@@ -149,4 +172,6 @@ function checkHttpsUrl(value: string, field: string, example: string | undefined
 	if (url?.protocol !== 'https:' || url.username !== '' || url.password !== '') {
 		throw badInput(field, value, 'is not an https URL', `Use https://host[:port], e.g. ${example ?? 'https://example.com'}`);
 	}
+
+	return value.trim();
 }

@@ -59,7 +59,7 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onDone}: Props) 
 	return (
 		<Box flexDirection="column">
 			<Text bold>Export the bundle: certificates, values files, manifests and apply.sh.</Text>
-			<Text>Directory (Enter for {defaultDir}):</Text>
+			<Text>Bundle directory (Enter for {defaultDir}):</Text>
 			<Box>
 				<Text color={tone('cyan')}>› </Text>
 				<TextField placeholder={defaultDir} isActive={phase.name === 'ask'} onSubmit={submit} />

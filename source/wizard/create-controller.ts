@@ -27,6 +27,9 @@ const targetLabels: Record<TargetId, string> = {
 	bundle: 'Export a bundle',
 };
 
+/** Errors in the wizard name the question as it was asked: its user never typed `--set key`. */
+const asked = (question: RecipeQuestion) => question.prompt;
+
 /** Asking for the key and its passphrase only makes sense once the user named their own CA certificate. */
 const ownCaFollowUps = new Set(['caKey', 'caKeyPassphrase']);
 
@@ -75,7 +78,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			.map(([id, value]) => `${id}=${value}`);
 		const given = {...secrets, ...Object.fromEntries(Object.entries(answers).filter(([id, value]) => secretIds.has(id) && value !== ''))};
 		const secretEnv = Object.fromEntries(Object.entries(given).map(([id, value]) => [secretEnvName(id), value]));
-		return collectAnswers(await recipe(recipeId), target, {sets, env: secretEnv});
+		return collectAnswers(await recipe(recipeId), target, {sets, env: secretEnv, questionField: asked});
 	};
 
 	const startExecution = async (current: Run, onEvent: (event: EngineEvent) => void): Promise<void> => {
@@ -168,12 +171,13 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		},
 
 		async validateAnswer(recipeId, target, questionId, value) {
-			const [{validateAnswer}, questions] = await Promise.all([import('../recipes/validate-answer.js'), questionsOf(recipeId, target)]);
+			const [{answerAdvice, validateAnswer}, questions] = await Promise.all([import('../recipes/validate-answer.js'), questionsOf(recipeId, target)]);
 			const question = questions.find(q => q.id === questionId);
 			if (!question) return `${questionId}: not a question of ${recipeId} --target ${target}`;
-			if (value === '') return question.required && question.default === undefined ? `${questionId}: an answer is required. ${question.prompt}` : undefined;
+			if (value === '') return question.required && question.default === undefined ? `${asked(question)}: an answer is required.` : undefined;
 			try {
-				validateAnswer(question, question.type === 'boolean' ? (value === 'yes' ? 'true' : value === 'no' ? 'false' : value) : value, questionId);
+				const typed = question.type === 'boolean' ? (value === 'yes' ? 'true' : value === 'no' ? 'false' : value) : value;
+				validateAnswer(question, typed, asked(question), answerAdvice(questions, asked));
 				return undefined;
 			} catch (error) {
 				return (error as Error).message;
@@ -213,6 +217,8 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 				secrets: reviewed.secrets,
 				env,
 				signal: new AbortController().signal,
+				// The export screen's question.
+				field: 'Bundle directory',
 			});
 			return {dir: result.dir, files: result.files.map(file => file.path)};
 		},

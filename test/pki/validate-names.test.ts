@@ -11,7 +11,7 @@ test('accepts host names, single labels and a leftmost wildcard', t => {
 });
 
 test('refuses bad DNS names, naming the field and the value', t => {
-	for (const name of ['bad_name!', '', '*.*.x.com', 'a.*.x.com', 'foo*.x.com', '*.com', '-a.example.com', 'a..b', 'a.', `${'a'.repeat(64)}.com`, '10.0.0.1']) {
+	for (const name of ['bad_name!', '', '*.*.x.com', 'a.*.x.com', 'foo*.x.com', '*.com', '-a.example.com', 'a..b', 'a.', `${'a'.repeat(64)}.com`, '10.0.0.1', '300.1.1.1', '1.2.3', '*.example.123']) {
 		const error = t.throws(() => validateDnsName(name, '--server-dns'), {instanceOf: UsageError});
 		t.true(error.message.startsWith('--server-dns: '), error.message);
 		t.true(error.message.includes(name === '' ? '(empty)' : JSON.stringify(name)), error.message);

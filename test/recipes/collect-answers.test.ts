@@ -149,3 +149,51 @@ test('caCert without caKey in the answers file names the file and the key', asyn
 	await writeFile(file, 'caCert: ./ca.pem\n');
 	await fails(t, 'generic', 'bundle', {answersFile: file, sets: []}, `--answers ${file}: caCert: needs caKey too (your own CA needs both its certificate and its key). Add caKey where you gave caCert.`);
 });
+
+test('a dotted number that is no IP address is not a DNS name either; an IP address points at the IP question', async t => {
+	await fails(
+		t,
+		'generic',
+		'bundle',
+		{sets: ['serverName=300.1.1.1']},
+		'--set serverName: "300.1.1.1" is neither a DNS name (its last label is all digits) nor a valid IP address. Use a name like server.example.com or *.example.com; an IPv4 address is four numbers from 0 to 255',
+	);
+	await fails(t, 'generic', 'bundle', {sets: ['serverName=10.0.0.5']}, '--set serverName: "10.0.0.5" is an IP address, not a DNS name. Pass it with --set serverIps=10.0.0.5 instead');
+	// Portainer asks no IP question: the fix says what the answer takes instead of pointing at a key that is not there.
+	await fails(
+		t,
+		'portainer',
+		'bundle',
+		{sets: ['mtlsDomain=10.0.0.5']},
+		'--set mtlsDomain: "10.0.0.5" is an IP address, not a DNS name. This answer takes DNS names only: give the name clients use to reach that address',
+	);
+});
+
+test('answers named as questions (the wizard) name the prompt, never --set', async t => {
+	const recipe = await loadRecipe('generic');
+	const asked = {questionField: (question: {prompt: string}) => question.prompt};
+	const ip = await t.throwsAsync(collectAnswers(recipe, 'bundle', {sets: ['serverName=10.0.0.5'], ...asked}), {instanceOf: UsageError});
+	t.is(
+		ip?.message,
+		'DNS name clients use to reach the server (CN and first SAN of the server certificate): "10.0.0.5" is an IP address, not a DNS name. Give it at the question "IP addresses for the server certificate (comma-separated)" instead',
+	);
+	const pair = await t.throwsAsync(collectAnswers(recipe, 'bundle', {sets: ['caCert=./ca.pem'], ...asked}), {instanceOf: UsageError});
+	t.is(
+		pair?.message,
+		'Your own CA certificate (PEM) to sign with, instead of generating a CA: your own CA needs both its certificate and its key. Answer the question "The private key of your own CA (PEM), with caCert" too.',
+	);
+	t.notRegex(`${ip?.message ?? ''}${pair?.message ?? ''}`, /--set/);
+});
+
+test('a port out of 1–65535 is said to be out of range', async t => {
+	await fails(t, 'portainer', 'docker', {sets: ['mtlsDomain=portainer.example.com', 'httpsPort=99999']}, '--set httpsPort: "99999" is out of range (1–65535). Use a whole number from 1 to 65535.');
+});
+
+test('a trailing slash on a URL answer is dropped, so paths appended to it do not double', async t => {
+	const recipe = await loadRecipe('harness-delegate');
+	const {answers} = await collectAnswers(recipe, 'docker', {
+		sets: ['delegateName=d', 'accountId=a', 'managerEndpoint=https://acme.agent.harness.io:8443/'],
+		env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: 't'},
+	});
+	t.is(answers['managerEndpoint'], 'https://acme.agent.harness.io:8443');
+});

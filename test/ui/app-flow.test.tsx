@@ -244,7 +244,7 @@ test('review can export the bundle instead of running', async t => {
 	stdin.write('j');
 	await waitFor(lastFrame, /❯ Export the bundle/);
 	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Directory \(Enter for mtls-generic-bundle\)/);
+	await waitFor(lastFrame, /Bundle directory \(Enter for mtls-generic-bundle\)/);
 	stdin.write(keys.enter);
 	const frame = await waitFor(lastFrame, /Bundle written to mtls-generic-bundle \(2 files\)/);
 	t.regex(frame, /apply\.sh/);
