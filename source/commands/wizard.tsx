@@ -48,22 +48,25 @@ export async function wizardCommand(): Promise<number> {
 	// the user is here to interact, so take Ink's documented opt-out (CI=false) before it loads.
 	if (looksLikeCi(env)) process.env['CI'] = 'false';
 
-	const [{render}, {App}, {ThemeProvider}, {createController}] = await Promise.all([
+	const [{render}, {App}, {ThemeProvider}, {KeyRouter}, {createController}] = await Promise.all([
 		import('ink'),
 		import('../ui/App.js'),
 		import('../ui/theme.js'),
+		import('../ui/use-keys.js'),
 		import('../wizard/create-controller.js'),
 	]);
 	let result: WizardExit = {exitCode: exitCodes.ok};
 	const controller = createController({env, cwd: process.cwd()});
 	const instance = render(
 		<ThemeProvider color={colorsWanted(env)}>
-			<App
-				controller={controller}
-				onExit={ended => {
-					result = ended;
-				}}
-			/>
+			<KeyRouter>
+				<App
+					controller={controller}
+					onExit={ended => {
+						result = ended;
+					}}
+				/>
+			</KeyRouter>
 		</ThemeProvider>,
 		{exitOnCtrlC: false},
 	);

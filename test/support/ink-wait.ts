@@ -1,11 +1,12 @@
 import type {ExecutionContext} from 'ava';
-import type {ReactElement} from 'react';
+import {createElement, type ReactElement} from 'react';
 import {render} from 'ink-testing-library';
+import {KeyRouter} from '../../source/ui/use-keys.js';
 
 /**
- * The waits ink-testing-library needs (stack-notes §3): useInput subscribes in an effect, so a key written
- * right after render is lost; and a frame updates before React re-subscribes changed handlers, so the next key
- * must wait one more setImmediate after the frame it expects.
+ * The wait ink-testing-library needs (stack-notes §3): the KeyRouter's useInput subscribes in an effect, so a key
+ * written right after render is lost. After that, keys are queued and each reaches the screen the one before it
+ * left (source/ui/use-keys.ts), so a test waits for what a key did, not for time.
  */
 export const tick = async () =>
 	new Promise<void>(resolve => {
@@ -58,11 +59,11 @@ export async function waitForChange(lastFrame: () => string | undefined, before:
  */
 
 /**
- * ink-testing-library's render, unmounted when the test ends however it ends: a test that fails mid-way would
- * otherwise leave ink listening on stdin and keep ava's worker from exiting.
+ * ink-testing-library's render, under the KeyRouter the wizard renders too, unmounted when the test ends however it
+ * ends: a test that fails mid-way would otherwise leave ink listening on stdin and keep ava's worker from exiting.
  */
 export function renderInk(t: ExecutionContext, tree: ReactElement): ReturnType<typeof render> {
-	const instance = render(tree);
+	const instance = render(createElement(KeyRouter, null, tree));
 	t.teardown(() => {
 		instance.unmount();
 	});

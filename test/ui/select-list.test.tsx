@@ -51,7 +51,7 @@ test('Esc calls onBack and q calls onQuit', async t => {
 	// A lone Esc is only known once no more bytes follow it; Esc then q at once would read as Alt-q.
 	await waitFor(() => seen.join(), /back/, 'onBack to be called');
 	stdin.write('q');
-	await tick();
+	await waitFor(() => seen.join(), /quit/, 'onQuit to be called');
 	t.deepEqual(seen, ['back', 'quit']);
 	unmount();
 });
@@ -63,7 +63,8 @@ test('two keys in one burst both count (no stale handler)', async t => {
 	stdin.write(keys.down);
 	stdin.write(keys.down);
 	stdin.write(keys.enter);
-	await tick();
+	// Each key is dispatched once the screen has taken the one before it, so the pick comes a few renders later.
+	await waitFor(() => picked.join(), picked => picked !== '', 'the pick');
 	t.deepEqual(picked, ['c']);
 	unmount();
 });

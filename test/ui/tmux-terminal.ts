@@ -9,7 +9,10 @@ const run = promisify(execFile);
 const tmux = '/usr/bin/tmux';
 
 export type Terminal = {
-	/** Sends one key (a tmux key name such as Enter, Escape, Down, or one literal character). */
+	/**
+	 * Sends one key (a tmux key name such as Enter, Escape, Down, or one literal character). Nothing to wait for
+	 * before the next: the wizard applies each key to the screen the previous one left (source/ui/use-keys.ts).
+	 */
 	press(key: string): Promise<void>;
 	/** Types text one character per send-keys call, waiting for each to show. */
 	type(text: string, shownAs?: (typedSoFar: string) => RegExp): Promise<void>;
@@ -60,8 +63,6 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 	return {
 		async press(key) {
 			await call(['send-keys', '-t', 'wizard', key]);
-			// Let the keypress land and React re-subscribe its handlers before the next one (stack-notes §4).
-			await sleep(150);
 		},
 		async type(text, shownAs) {
 			for (let i = 1; i <= text.length; i++) {
