@@ -196,7 +196,7 @@ test('review offers the bundle export: files, apply.sh and README.txt written, n
 	await terminal.press('j');
 	await terminal.waitFor(/❯ Export the bundle instead/);
 	await terminal.press('Enter');
-	await terminal.waitFor(/Directory \(Enter for mtls-generic-bundle\)/);
+	await terminal.waitFor(/Bundle directory \(Enter for mtls-generic-bundle\)/);
 	await terminal.press('Enter');
 	const done = await terminal.waitFor(/Bundle written to .*mtls-generic-bundle \(\d+ files\)/, 'the bundle to be written');
 	t.regex(done, /apply\.sh/);
