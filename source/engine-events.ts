@@ -23,4 +23,11 @@ export type EngineEvent =
 			lastLines: string[];
 			exitCode: number;
 	  }
-	| {type: 'run-finished'; sessionId: string; exitCode: number; manualSteps: string[][]};
+	| {
+			type: 'run-finished';
+			sessionId: string;
+			exitCode: number;
+			manualSteps: string[][];
+			/** The run stopped (exit 0) for a PKI outside the wizard to sign: where the certificates go, how to carry on. */
+			awaitingSignature?: {stepId: string; instructions: string[]};
+	  };

@@ -136,11 +136,12 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 		...(firstOpen > 0 ? {resumedAt: firstOpen + 1} : {}),
 	});
 
-	const finish = async (exitCode: number, outcome: Session['outcome']): Promise<number> => {
+	const finish = async (exitCode: number, outcome: Session['outcome'], awaitingSignature?: {stepId: string; instructions: string[]}): Promise<number> => {
 		session.outcome = outcome;
 		delete session.pid;
 		await options.save(session);
-		emit({type: 'run-finished', sessionId: session.id, exitCode, manualSteps: exitCode === exitCodes.ok ? manualSteps(plan) : []});
+		const finished = exitCode === exitCodes.ok && !awaitingSignature;
+		emit({type: 'run-finished', sessionId: session.id, exitCode, manualSteps: finished ? manualSteps(plan) : [], ...(awaitingSignature ? {awaitingSignature} : {})});
 		return exitCode;
 	};
 
@@ -178,6 +179,7 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 		};
 
 		const context: StepContext = {
+			sessionId: session.id,
 			secrets: options.secrets,
 			env: options.env,
 			signal,
@@ -231,6 +233,15 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 				exitCode: failure.exitCode,
 			});
 			return finish(failure.exitCode, failure.exitCode === exitCodes.notConfirmed ? 'not-confirmed' : 'failed');
+		}
+
+		if (outcome.awaitingSignature) {
+			// Not a failure and not done: the run ends here, and a resume with the signed certificates runs the step again.
+			saved.state = 'pending';
+			delete saved.startedAt;
+			if (outcome.detail) saved.detail = outcome.detail;
+			if (outcome.files?.length) saved.files = outcome.files;
+			return finish(exitCodes.ok, 'awaiting-signature', {stepId: step.id, instructions: outcome.awaitingSignature.instructions.map(hide)});
 		}
 
 		saved.state = 'done';

@@ -127,7 +127,7 @@ async function obtainCa(request: Request, caKey: Promise<KeyObject> | undefined)
 
 /** --csr-only: keys and CSRs carrying the names and usages, for a PKI outside the wizard to sign. */
 async function requestCertificates(request: Request, json: boolean): Promise<number> {
-	const {requestLeaf, requestedUsage} = await import('../pki/issue-leaf.js');
+	const {requestLeaf, requestLine} = await import('../pki/issue-leaf.js');
 	const base = {days: request.days, keySize: request.keySize, keyType: request.keyType};
 	const leaves: Array<{base: string; spec: LeafSpec}> = [
 		{base: 'server', spec: {...base, role: 'server', commonName: request.dnsNames[0] ?? request.ipAddresses[0]!, dnsNames: request.dnsNames, ipAddresses: request.ipAddresses}},
@@ -144,15 +144,7 @@ async function requestCertificates(request: Request, json: boolean): Promise<num
 		{force: request.force},
 	);
 	const out = resolve(request.out);
-	const asks = requests.map(r => {
-		const names = [...r.leaf.spec.dnsNames.map(n => `DNS:${n}`), ...r.leaf.spec.ipAddresses.map(ip => `IP:${ip}`)];
-		const profile = r.leaf.spec.role === 'server' ? 'a TLS server certificate' : 'a TLS client certificate';
-		return {
-			request: `${r.leaf.base}.csr`,
-			certificate: `${r.leaf.base}.crt`,
-			ask: `${profile} for CN=${r.leaf.spec.commonName}${names.length > 0 ? `, SANs ${names.join(', ')}` : ''}, ${requestedUsage(r.leaf.spec, r.key)}, valid ${request.days} days`,
-		};
-	});
+	const asks = requests.map(r => ({request: `${r.leaf.base}.csr`, certificate: `${r.leaf.base}.crt`, ask: requestLine(r.leaf.spec, r.key)}));
 	if (json) {
 		process.stdout.write(`${JSON.stringify({out, requests: asks, files: written.map(f => ({path: f.path, mode: `0${f.mode.toString(8)}`}))}, null, 2)}\n`);
 		return 0;

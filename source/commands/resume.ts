@@ -1,13 +1,15 @@
+import {resolve} from 'node:path';
 import {UsageError} from '../errors.js';
 import {invokerIds} from '../environment/invoker.js';
 import {buildPlan} from '../plan/build-plan.js';
+import type {IssueCertificatesStep, Plan} from '../plan/types.js';
 import {collectAnswers, secretEnvName} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import {executePlan} from '../run-headless.js';
 import {effectiveOutcome, isFinished, listSessions, loadSession} from '../session/session-store.js';
 import type {Session} from '../session/types.js';
 
-export type ResumeOptions = {json?: boolean; answers?: string};
+export type ResumeOptions = {json?: boolean; answers?: string; signed?: string};
 
 async function pickSession(env: NodeJS.ProcessEnv, id: string | undefined): Promise<Session> {
 	if (id) {
@@ -24,6 +26,24 @@ async function pickSession(env: NodeJS.ProcessEnv, id: string | undefined): Prom
 	const latest = sessions.find(session => !isFinished(session) && effectiveOutcome(session) !== 'running');
 	if (!latest) throw new UsageError('no unfinished session to resume. Start one with: mtls-wizard run RECIPE --target TARGET (see: mtls-wizard sessions)');
 	return latest;
+}
+
+/**
+ * --signed: the session must be one waiting for signatures, and every certificate must pass before anything runs,
+ * so a wrong one is refused (exit 2) with the session left as it was, still waiting.
+ */
+async function checkSigned(session: Session, plan: Plan, secrets: Record<string, string>): Promise<void> {
+	const step = plan.steps.find((candidate): candidate is IssueCertificatesStep => candidate.kind === 'issue-certificates');
+	if (step?.ca.mode !== 'csr' || step.ca.signedDir === undefined) {
+		throw new UsageError(`--signed: session ${session.id} does not wait for signed certificates (it was not run with caMode=csr). Resume it without --signed.`);
+	}
+
+	if (session.steps[step.id]?.state === 'done') {
+		throw new UsageError(`--signed: session ${session.id} already took its certificates (step ${step.id} is done). Resume it without --signed.`);
+	}
+
+	const {takeSignedCertificates} = await import('../steps/signed-elsewhere.js');
+	await takeSignedCertificates(step, step.ca.signedDir, secrets);
 }
 
 /**
@@ -52,6 +72,8 @@ export async function resumeCommand(id: string | undefined, options: ResumeOptio
 		throw new UsageError(`${missing} (secret): needed to resume session ${session.id} and never saved. Set ${secretEnvName(missing)} or put ${missing} in the --answers file.`);
 	}
 
+	if (options.signed?.trim() === '') throw new UsageError('--signed: (empty) is not a directory. Name the directory holding the signed certificates, e.g. --signed ./mtls-generic/signed');
+	const signedDir = options.signed === undefined ? undefined : resolve(options.signed);
 	// A secret answer given only now (a CA key passphrase the first run lacked) joins the plan, so resume can
 	// finish what a new run would; the ones the session needs were checked above.
 	const plan = buildPlan(recipe, session.target, collected.answers, {
@@ -59,6 +81,8 @@ export async function resumeCommand(id: string | undefined, options: ResumeOptio
 		secretAnswerIds: [...new Set([...session.secretAnswers, ...Object.keys(collected.secrets)])],
 		...(session.context ? {context: session.context} : {}),
 		...invokerIds(),
+		...(signedDir === undefined ? {} : {signedDir}),
 	});
+	if (signedDir !== undefined) await checkSigned(session, plan, collected.secrets);
 	return executePlan(plan, collected.secrets, {json: options.json ?? false, env, sessionId: session.id, ...(session.context ? {context: session.context} : {})});
 }

@@ -64,16 +64,27 @@ export async function issueLeaf(ca: CertificateAuthority, spec: LeafSpec, keyPas
 }
 
 /** The key usages a leaf of this role and key asks for, in words a PKI team reads. */
-export function requestedUsage(spec: LeafSpec, key: KeyObject): string {
+function requestedUsage(spec: LeafSpec, key: KeyObject): string {
 	const usages = key.asymmetricKeyType === 'rsa' ? 'digitalSignature, keyEncipherment' : 'digitalSignature';
 	const purposes = [...(spec.role === 'client' ? [] : ['serverAuth']), ...(spec.role === 'server' ? [] : ['clientAuth'])].join(', ');
 	return `EKU ${purposes}, keyUsage ${usages}, CA:FALSE`;
 }
 
-/** A CSR for the leaf, for a PKI outside the wizard to sign: the same names and usages the wizard would issue. */
-export async function requestLeaf(spec: LeafSpec, key: KeyObject): Promise<{csrPem: string; privateKeyPem: string}> {
+const profiles: Record<LeafSpec['role'], string> = {server: 'a TLS server certificate', client: 'a TLS client certificate', 'server-client': 'a TLS server and client certificate'};
+
+/** One line saying what to ask a PKI for: the profile, the names, the usages and the validity the request carries. */
+export function requestLine(spec: LeafSpec, key: KeyObject): string {
+	const names = [...spec.dnsNames.map(n => `DNS:${n}`), ...spec.ipAddresses.map(ip => `IP:${ip}`)];
+	return `${profiles[spec.role]} for CN=${spec.commonName}${names.length > 0 ? `, SANs ${names.join(', ')}` : ''}, ${requestedUsage(spec, key)}, valid ${spec.days} days`;
+}
+
+/**
+ * A CSR for the leaf, for a PKI outside the wizard to sign: the same names and usages the wizard would issue. The
+ * key comes back as PKCS#8, encrypted (AES-256) iff a passphrase is given.
+ */
+export async function requestLeaf(spec: LeafSpec, key: KeyObject, keyPassphrase?: string): Promise<{csrPem: string; privateKeyPem: string}> {
 	const signer = signerFor(key);
 	if (!signer) throw new Error(`a ${key.asymmetricKeyType} key cannot sign a request`);
 	const csrPem = await buildCertificationRequest({subject: commonNameDer(spec.commonName), key, signer, extensions: ownExtensions(spec, key)});
-	return {csrPem, privateKeyPem: privateKeyToPkcs8Pem(key)};
+	return {csrPem, privateKeyPem: privateKeyToPkcs8Pem(key, keyPassphrase)};
 }

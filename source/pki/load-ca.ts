@@ -79,7 +79,7 @@ const weakSignatures: Record<string, string> = {
 };
 
 /** Refuses, naming the CA's field and the fix, a CA of the chain that clients would not accept on a path. */
-function checkChainCa(ca: {x509: X509Certificate}, index: number, count: number, path: string, field: string, sources: CaSources): void {
+function checkChainCa(ca: {x509: X509Certificate}, index: number, count: number, path: string, field: string, sources: Pick<CaSources, 'replace'>): void {
 	const refuse = (problem: string, fix: string) =>
 		badInput(field, path, count > 1 ? `holds certificate ${index + 1} of the chain ("${oneLineName(ca.x509.subject)}"), which ${problem}` : problem, fix);
 	const profile = readCertificateProfile(ca.x509.raw);
@@ -136,6 +136,17 @@ function checkChainOrder(chain: Array<{x509: X509Certificate}>, path: string, fi
 }
 
 /**
+ * A CA chain file (the issuing CA first, then its parents up to the root) with every check loadCa makes of it, for
+ * a chain that comes without its key (certificates signed by a PKI outside the wizard).
+ */
+export async function readCaChain(certPath: string, sources: Pick<CaSources, 'cert' | 'replace'>): Promise<Array<{x509: X509Certificate; pem: string}>> {
+	const chain = parseChain(await readInputFile(certPath, sources.cert), certPath, sources.cert);
+	for (const [index, ca] of chain.entries()) checkChainCa(ca, index, chain.length, certPath, sources.cert, sources);
+	checkChainOrder(chain, certPath, sources.cert);
+	return chain;
+}
+
+/**
  * Loads the user's own CA with its chain (the issuing CA first, then its parents up to the root) and refuses, with
  * the CA's field and the fix, one whose leaves a TLS stack would refuse: a CA on the chain that is not a CA, lacks
  * keyCertSign, is outside its validity, has a path length its chain breaks or a weak signature; a chain out of order;
@@ -143,11 +154,8 @@ function checkChainOrder(chain: Array<{x509: X509Certificate}>, path: string, fi
  */
 export async function loadCa(input: LoadCaInput): Promise<CertificateAuthority> {
 	const sources = input.sources ?? certsFlags;
-	const [certText, keyText] = await Promise.all([readInputFile(input.certPath, sources.cert), readInputFile(input.keyPath, sources.key)]);
-	const chain = parseChain(certText, input.certPath, sources.cert);
+	const [chain, keyText] = await Promise.all([readCaChain(input.certPath, sources), readInputFile(input.keyPath, sources.key)]);
 	const privateKey = parseKey(keyText, input.keyPath, sources, input.passphrase);
-	for (const [index, ca] of chain.entries()) checkChainCa(ca, index, chain.length, input.certPath, sources.cert, sources);
-	checkChainOrder(chain, input.certPath, sources.cert);
 
 	if (!chain[0]!.x509.checkPrivateKey(privateKey)) {
 		throw badInput(sources.key, input.keyPath, `does not match the CA certificate ${input.certPath}`, 'Give the private key that belongs to this CA certificate (the first one in the file)');

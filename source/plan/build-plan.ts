@@ -25,6 +25,8 @@ export type BuildPlanOptions = {
 	 * them as {{invoker.uid}} and {{invoker.gid}}, e.g. to run a container as the owner of the key files it reads.
 	 */
 	invoker?: {uid: number; gid: number};
+	/** caMode=csr on resume: the directory (absolute) of the certificates signed outside the wizard. */
+	signedDir?: string;
 };
 
 export function buildPlan(recipe: Recipe, target: TargetId, answers: PlanAnswers, options: BuildPlanOptions): Plan {

@@ -1,4 +1,4 @@
-import {badInput} from '../errors.js';
+import {badInput, UsageError} from '../errors.js';
 import {validateCommonName, validateDnsName, validateIpAddress} from '../pki/validate-names.js';
 import type {RecipeCertificates} from '../recipes/recipe-schema.js';
 import {drop, type PlanContext} from './plan-context.js';
@@ -13,10 +13,13 @@ export function certificateSteps(ctx: PlanContext, certificates: RecipeCertifica
 	const days = ctx.numberAnswer('days', 825);
 	const caCert = ctx.answers['caCert'];
 	const caKey = ctx.answers['caKey'];
+	const mode = caModeOf(ctx.answers);
 	const ca: CaSource =
-		caCert !== undefined && caKey !== undefined
-			? {mode: 'import', certPath: String(caCert), keyPath: String(caKey), ...(ctx.hasSecret('caKeyPassphrase') ? {passphrase: {secret: 'caKeyPassphrase'}} : {})}
-			: {mode: 'generate', commonName: validateCommonName(ctx.text(certificates.ca.commonName, `${at}.ca.commonName`), 'CA certificate common name'), days: ctx.numberAnswer('caDays', 3650), keySize, ...ofType};
+		mode === 'csr'
+			? {mode: 'csr', ...(ctx.signedDir === undefined ? {} : {signedDir: ctx.signedDir})}
+			: mode === 'own-ca'
+				? {mode: 'import', certPath: String(caCert), keyPath: String(caKey), ...(ctx.hasSecret('caKeyPassphrase') ? {passphrase: {secret: 'caKeyPassphrase'}} : {})}
+				: {mode: 'generate', commonName: validateCommonName(ctx.text(certificates.ca.commonName, `${at}.ca.commonName`), 'CA certificate common name'), days: ctx.numberAnswer('caDays', 3650), keySize, ...ofType};
 	// One rule with certs: a leaf never outlives its CA. A CA of the user's is judged when it is read, at the step.
 	if (ca.mode === 'generate' && days > ca.days) {
 		throw badInput('--set days', String(days), `outlives the CA it would be signed by (caDays ${ca.days})`, `Use days ${ca.days} or less, or raise caDays`);
@@ -39,8 +42,14 @@ export function certificateSteps(ctx: PlanContext, certificates: RecipeCertifica
 			...(passphrase === drop ? {} : {keyPassphrase: passphrase}),
 		};
 	});
+	const ids = leaves.map(l => l.id).join(', ');
+	const titles: Record<CaSource['mode'], string> = {
+		generate: `Issue the CA and ${ids} certificates`,
+		import: `Sign with your CA the ${ids} certificates`,
+		csr: `Have your PKI sign the ${ids} certificates (keys and requests made here)`,
+	};
 	return [
-		{id: 'certificates', kind: 'issue-certificates', title: `${ca.mode === 'import' ? 'Sign with your CA the' : 'Issue the CA and'} ${leaves.map(l => l.id).join(', ')} certificates`, dir: ctx.pkiDir, ca, leaves},
+		{id: 'certificates', kind: 'issue-certificates', title: titles[ca.mode], dir: ctx.pkiDir, ca, leaves},
 		{
 			id: 'verify-handshake',
 			kind: 'verify-handshake',
@@ -51,6 +60,28 @@ export function certificateSteps(ctx: PlanContext, certificates: RecipeCertifica
 			serverName: ctx.text(certificates.handshake.serverName, `${at}.handshake.serverName`),
 		},
 	];
+}
+
+/**
+ * Who signs, from caMode and the own-CA answers; without caMode, your CA when caCert and caKey are given (as before
+ * caMode existed), else a new one. Answers that contradict the mode are bad input rather than silently unused.
+ */
+function caModeOf(answers: PlanContext['answers']): 'generate' | 'own-ca' | 'csr' {
+	const given = (['caCert', 'caKey'] as const).filter(id => answers[id] !== undefined && answers[id] !== '');
+	const asked = answers['caMode'];
+	const mode = asked === undefined ? (given.length > 0 ? 'own-ca' : 'generate') : (String(asked) as 'generate' | 'own-ca' | 'csr');
+	if (mode === 'own-ca') {
+		const missing = (['caCert', 'caKey'] as const).find(id => !given.includes(id));
+		if (missing) throw new UsageError(`--set ${missing}: required with caMode=own-ca (${missing === 'caCert' ? 'your CA certificate, with its chain' : 'the private key of your CA'}). Give it, or choose caMode=generate or caMode=csr.`);
+		return mode;
+	}
+
+	const unused = given[0];
+	if (unused) {
+		throw badInput(`--set ${unused}`, String(answers[unused]), `is not used with caMode=${mode}`, `Leave caCert and caKey unset, or choose caMode=own-ca to sign with your CA`);
+	}
+
+	return mode;
 }
 
 function nameList(ctx: PlanContext, templates: string[], where: string): string[] {

@@ -158,6 +158,11 @@ async function listFiles(root: string, dir = root): Promise<Array<{path: string;
 export async function exportBundle(options: ExportOptions): Promise<ExportResult> {
 	const target = resolve(options.dir);
 	const field = options.field ?? '--export';
+	// A bundle holds proved certificates; requests still to be signed are none (the plan is pure: built on a dry path).
+	if (options.plan(target).steps.some(step => step.kind === 'issue-certificates' && step.ca.mode === 'csr')) {
+		throw new UsageError(`${field}: not with caMode=csr, whose certificates your PKI has yet to sign. Run without ${field}: the run makes the requests and stops; mtls-wizard resume ID --signed DIR carries on.`);
+	}
+
 	await checkTarget(target, field);
 	// Missing parents are made 0700 whatever the umask: the bundle holds keys, and its parents say so to nobody.
 	const fault = (failure: unknown) => {

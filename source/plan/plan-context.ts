@@ -31,6 +31,8 @@ export type StepBase = {id: string; title: string};
 export class PlanContext {
 	readonly secretQuestions: RecipeQuestion[];
 	readonly pkiDir: string;
+	/** caMode=csr, resumed: where the certificates signed outside the wizard are. */
+	readonly signedDir: string | undefined;
 	private readonly questions: RecipeQuestion[];
 	private readonly variables: Record<string, string>;
 	private readonly secretIds: Set<string>;
@@ -47,6 +49,7 @@ export class PlanContext {
 		this.secretIds = new Set(options.secretAnswerIds ?? []);
 		this.pkiDir = path.join(options.outDir, 'certs');
 		this.kubeContext = options.context;
+		this.signedDir = options.signedDir;
 		const certificates = recipe.targets[target]!.certificates ?? recipe.certificates;
 		this.variables = {outDir: options.outDir, 'pki.dir': this.pkiDir, 'pki.ca.crt': path.join(this.pkiDir, 'ca.crt')};
 		for (const leaf of certificates.leaves) {

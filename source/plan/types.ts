@@ -24,7 +24,12 @@ export type KeyType = 'rsa' | 'ecdsa-p256' | 'ecdsa-p384';
 
 export type CaSource =
 	| {mode: 'generate'; commonName: string; days: number; keySize: KeySize; keyType?: KeyType}
-	| {mode: 'import'; certPath: string; keyPath: string; passphrase?: SecretRef};
+	| {mode: 'import'; certPath: string; keyPath: string; passphrase?: SecretRef}
+	/**
+	 * A PKI outside the wizard signs: the step makes the keys and requests and the run stops for the signature, until a
+	 * resume names the directory of the signed certificates (`signedDir`, absolute).
+	 */
+	| {mode: 'csr'; signedDir?: string};
 
 export type LeafRole = 'server' | 'client' | 'server-client';
 

@@ -44,6 +44,20 @@ const commonQuestions: RecipeQuestion[] = [
 		secret: false,
 	},
 	{
+		id: 'caMode',
+		prompt: 'Who signs the certificates?',
+		help: 'Left unset: your own CA when caCert is given, else a new CA. csr: the run makes the keys and requests and stops until you resume it with the certificates your PKI signed.',
+		type: 'choice',
+		choices: ['generate', 'own-ca', 'csr'],
+		choiceLabels: {
+			generate: 'The wizard makes a new CA',
+			'own-ca': 'My own CA signs (its certificate and key)',
+			csr: 'My PKI signs the certificates (keys and requests made here)',
+		},
+		required: false,
+		secret: false,
+	},
+	{
 		id: 'caCert',
 		prompt: 'Your own CA certificate (PEM) to sign with, instead of generating a CA',
 		type: 'string',

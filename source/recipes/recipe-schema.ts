@@ -43,6 +43,8 @@ const question = z
 		type: z.enum(['string', 'integer', 'boolean', 'choice', 'list']),
 		format: z.enum(questionFormats).optional(),
 		choices: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+		/** How the wizard words a choice; `--set` and answers files take the choice itself. */
+		choiceLabels: z.record(z.string(), z.string().min(1)).optional(),
 		/** For pattern checks: a regular expression and, in words, what it expects. */
 		pattern: z.object({regex: z.string(), expected: z.string()}).strict().optional(),
 		min: z.number().int().optional(),
@@ -61,6 +63,10 @@ const question = z
 	.strict()
 	.superRefine((q, context) => {
 		if (q.type === 'choice' && !q.choices) context.addIssue({code: 'custom', path: ['choices'], message: 'a choice question needs choices'});
+		for (const labelled of Object.keys(q.choiceLabels ?? {})) {
+			if (!q.choices?.map(String).includes(labelled)) context.addIssue({code: 'custom', path: ['choiceLabels', labelled], message: 'labels a value that is not one of the choices'});
+		}
+
 		if (q.secret && q.default !== undefined) context.addIssue({code: 'custom', path: ['default'], message: 'a secret question cannot have a default'});
 		if (q.confirm && !(q.secret && q.type === 'string')) {
 			context.addIssue({code: 'custom', path: ['confirm'], message: 'only a secret string question is asked twice; a visible answer can be read back'});

@@ -99,7 +99,10 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 				closeLine();
 				const elapsed = formatDuration(Date.now() - started);
 				const resume = resumeHint(event.sessionId);
-				if (event.exitCode === exitCodes.ok) {
+				if (event.awaitingSignature) {
+					write(`Stopped at ${event.awaitingSignature.stepId} for your PKI to sign; session ${event.sessionId} is saved, awaiting the signed certificates.\n`);
+					for (const line of event.awaitingSignature.instructions) write(`${line}\n`);
+				} else if (event.exitCode === exitCodes.ok) {
 					write(`Done in ${elapsed} (session ${event.sessionId}).\n`);
 					if (event.manualSteps.length > 0) {
 						write('Still to do by hand:\n');

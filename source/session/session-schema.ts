@@ -26,7 +26,7 @@ export const sessionSchema = z.object({
 	context: z.string().optional(),
 	stepOrder: z.array(z.string()),
 	steps: z.record(z.string(), stepSchema),
-	outcome: z.enum(['not-started', 'running', 'interrupted', 'failed', 'not-confirmed', 'done']),
+	outcome: z.enum(['not-started', 'running', 'interrupted', 'failed', 'not-confirmed', 'awaiting-signature', 'done']),
 	pid: z.number().int().optional(),
 	createdAt: z.string(),
 	updatedAt: z.string(),

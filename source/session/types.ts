@@ -17,9 +17,10 @@ export type SavedStep = {
 
 /**
  * How the last run of the session ended, or 'running' while a process works on it; 'not-started' for a plan
- * saved from the wizard's review before any step ran.
+ * saved from the wizard's review before any step ran; 'awaiting-signature' when it stopped (caMode=csr) for a PKI
+ * outside the wizard to sign its requests.
  */
-export type SessionOutcome = 'not-started' | 'running' | 'interrupted' | 'failed' | 'not-confirmed' | 'done';
+export type SessionOutcome = 'not-started' | 'running' | 'interrupted' | 'failed' | 'not-confirmed' | 'awaiting-signature' | 'done';
 
 /**
  * What a saved session holds. Never key material and never secret answers: only the ids of the secret

@@ -8,3 +8,6 @@ export function caPaths(dir: string) {
 export function leafPaths(dir: string, leaf: LeafSpec) {
 	return {cert: join(dir, `${leaf.id}.crt`), key: join(dir, `${leaf.id}.key`)};
 }
+
+/** Beside the CSRs (caMode=csr): what to ask the PKI for and where the signed certificates go. */
+export const requestFileName = 'REQUEST.txt';

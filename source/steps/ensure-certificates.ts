@@ -1,8 +1,8 @@
-import {X509Certificate, createPrivateKey, type KeyObject} from 'node:crypto';
-import {readFile} from 'node:fs/promises';
+import {X509Certificate, type KeyObject} from 'node:crypto';
 import {StepFailedError, UsageError, WizardError} from '../errors.js';
 import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-fault.js';
 import {makeDirectories} from '../exec/make-directories.js';
+import {quoteWord} from '../exec/shell-quote.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
 import {checkBeforeIssuing, type IssuingFields} from '../pki/check-before-issuing.js';
 import {oneLineName} from '../pki/certificate-path.js';
@@ -10,28 +10,20 @@ import {inspectCertificate} from '../pki/inspect-certificate.js';
 import {issueCa} from '../pki/issue-ca.js';
 import {issueLeaf, signLeaf} from '../pki/issue-leaf.js';
 import {wholeDaysUntil} from '../pki/days.js';
-import {keyDescription} from '../pki/generate-key.js';
 import {ipAddressBytes} from '../pki/ip-address.js';
 import {loadCa, type CaSources} from '../pki/load-ca.js';
 import {pemBlocks} from '../pki/pem-blocks.js';
-import {commitFiles, recoverStagedFiles, type OutputFile} from '../pki/write-private-files.js';
+import {commitFiles, recoverStagedFiles, type OutputFile, type WrittenFile} from '../pki/write-private-files.js';
 import type {IssueCertificatesStep, LeafSpec} from '../plan/types.js';
 import {secretEnvName} from '../recipes/collect-answers.js';
 import {caPaths, leafPaths} from './certificate-paths.js';
+import {readIfPresent, readLeafKey} from './existing-pki-files.js';
+import {keptSignedCertificates, makeRequests, suggestedSignedDir, takeSignedCertificates} from './signed-elsewhere.js';
 import {secretResolver} from './secret-values.js';
 import type {StepContext, StepOutcome} from './types.js';
 
 /** Certificates closer than this to expiry are not reused. */
 const renewWithinDays = 30;
-
-async function readIfPresent(path: string): Promise<string | undefined> {
-	try {
-		return await readFile(path, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-		throw error;
-	}
-}
 
 function info(context: StepContext, line: string): void {
 	context.output({line, stream: 'info'});
@@ -107,26 +99,6 @@ function checkLeaves(step: IssueCertificatesStep, ca: CertificateAuthority, fiel
 	);
 }
 
-/** Why an existing key cannot carry this leaf, or the key itself. */
-function readKey(leaf: LeafSpec, keyPem: string, passphrase: string | undefined): {key: KeyObject} | {problem: string} {
-	// Harness and others accept only PKCS#8 (platforms.md §4.2); an encrypted key only when the recipe asks for one.
-	const expectedHeader = passphrase === undefined ? '-----BEGIN PRIVATE KEY-----' : '-----BEGIN ENCRYPTED PRIVATE KEY-----';
-	if (!keyPem.trim().startsWith(expectedHeader)) return {problem: `it is not ${passphrase === undefined ? 'an unencrypted' : 'an encrypted'} PKCS#8 key`};
-	let key: KeyObject;
-	try {
-		key = createPrivateKey({key: keyPem, format: 'pem', ...(passphrase === undefined ? {} : {passphrase})});
-	} catch {
-		return {problem: passphrase === undefined ? 'it cannot be read as a private key' : 'it cannot be read with the given passphrase'};
-	}
-
-	const wanted = keyDescription(leaf.keyType ?? 'rsa', leaf.keySize);
-	const details = key.asymmetricKeyDetails ?? {};
-	const curveNames: Record<string, string> = {prime256v1: 'P-256', secp384r1: 'P-384'};
-	const actual = key.asymmetricKeyType === 'rsa' ? `RSA ${details.modulusLength}` : key.asymmetricKeyType === 'ec' ? `ECDSA ${curveNames[details.namedCurve ?? ''] ?? details.namedCurve}` : `a ${key.asymmetricKeyType} key`;
-	if (actual !== wanted) return {problem: `it is ${actual}, and the plan asks for ${wanted}`};
-	return {key};
-}
-
 /** The intermediate CAs (issuing CA first) a leaf file must carry after its leaf, none of them missing. */
 function missingIntermediates(certPem: string, ca: CertificateAuthority): string[] {
 	const carried = new Set(pemBlocks(certPem, ['CERTIFICATE']).slice(1).map(pem => new X509Certificate(pem).fingerprint256));
@@ -182,7 +154,7 @@ async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: Certi
 		];
 	}
 
-	const read = readKey(leaf, keyPem, passphrase);
+	const read = readLeafKey(leaf, keyPem, passphrase);
 	if ('problem' in read) {
 		throw new UsageError(`${paths.key}: ${read.problem}, and an existing key is never overwritten. Move it away to have a new key issued, then continue with mtls-wizard resume.`);
 	}
@@ -196,6 +168,52 @@ async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: Certi
 	info(context, `issuing a new ${leaf.id}.crt for the existing ${leaf.id}.key: ${problem}`);
 	const issued = await signLeaf(ca, spec, read.key);
 	return [{name: `${leaf.id}.crt`, content: issued.certificatePem, secret: false}];
+}
+
+/** Everything staged, all or none; a full disk or a bad mount is the step's failure with the fix. */
+async function commitStaged(step: IssueCertificatesStep, staged: Staged): Promise<WrittenFile[]> {
+	return commitFiles(step.dir, staged).catch((error: unknown) => {
+		if (!isFileSystemFault(error)) throw error;
+		const failure = new StepFailedError(
+			`${step.dir} ${describeFault(error)}: the certificates cannot be written there.`,
+			step.id,
+			'Nothing was half-written. Free space or fix the mount, then continue with mtls-wizard resume (or start again with another --out).',
+		);
+		// Export words the fault for its own --export directory (this one is its temporary build directory).
+		failure.cause = error;
+		throw failure;
+	});
+}
+
+/**
+ * caMode=csr: with the signed certificates (resume --signed), take them; with valid ones already here (a re-run),
+ * keep them; otherwise make the keys and requests and stop the run until the PKI has signed.
+ */
+async function signedElsewhere(step: IssueCertificatesStep, context: StepContext): Promise<StepOutcome> {
+	if (step.ca.mode !== 'csr') throw new Error('unreachable');
+	if (step.ca.signedDir !== undefined) {
+		const signed = await takeSignedCertificates(step, step.ca.signedDir, context.secrets);
+		const written = await commitStaged(step, signed.files);
+		info(context, `took the certificates your PKI signed from ${step.ca.signedDir}: each holds its request's key and names, and chains to "${signed.caSubject}"`);
+		return {detail: `${step.leaves.length} certificate${step.leaves.length === 1 ? '' : 's'} signed by your PKI ("${signed.caSubject}")`, files: written.map(file => file.path)};
+	}
+
+	const kept = await keptSignedCertificates(step, context.secrets);
+	if (kept) {
+		info(context, `reusing the certificates your PKI signed in ${step.dir} (valid, each with its request's names)`);
+		return {detail: `CA kept ("${kept.caSubject}"); 0 certificates issued, ${step.leaves.length} reused`, files: []};
+	}
+
+	const signedDir = suggestedSignedDir(step);
+	const resume = ['mtls-wizard', 'resume', ...(context.sessionId ? [context.sessionId] : []), '--signed', quoteWord(signedDir)].join(' ');
+	const requests = await makeRequests(step, context.secrets, resume);
+	const written = await commitStaged(step, requests.files);
+	for (const line of requests.asks) info(context, line);
+	return {
+		detail: `${step.leaves.length} request${step.leaves.length === 1 ? '' : 's'} for your PKI (${requests.newKeys} new key${requests.newKeys === 1 ? '' : 's'})`,
+		files: written.map(file => file.path),
+		awaitingSignature: {instructions: requests.putBack},
+	};
 }
 
 /**
@@ -212,21 +230,12 @@ export async function ensureCertificates(step: IssueCertificatesStep, context: S
 	const recovered = await recoverStagedFiles(step.dir);
 	if (recovered === 'completed') info(context, `finished moving into place the certificates an interrupted run had issued in ${step.dir}`);
 	if (recovered === 'removed') info(context, `removed the unfinished certificates an interrupted run left in ${step.dir}`);
+	if (step.ca.mode === 'csr') return signedElsewhere(step, context);
 	const staged: Staged = [];
 	const {ca, fresh} = step.ca.mode === 'generate' ? await generatedCa(step, context, staged) : {ca: await importedCa(step, context, staged), fresh: false};
 	const leaves = await Promise.all(step.leaves.map(async leaf => ensureLeaf(step, leaf, ca, fresh, context)));
 	staged.push(...leaves.flat());
-	const written = await commitFiles(step.dir, staged).catch((error: unknown) => {
-		if (!isFileSystemFault(error)) throw error;
-		const failure = new StepFailedError(
-			`${step.dir} ${describeFault(error)}: the certificates cannot be written there.`,
-			step.id,
-			'Nothing was half-written. Free space or fix the mount, then continue with mtls-wizard resume (or start again with another --out).',
-		);
-		// Export words the fault for its own --export directory (this one is its temporary build directory).
-		failure.cause = error;
-		throw failure;
-	});
+	const written = await commitStaged(step, staged);
 	const issued = leaves.filter(files => files.some(file => file.name.endsWith('.crt'))).length;
 	const reused = step.leaves.length - issued;
 	return {

@@ -17,6 +17,8 @@ export type StepContext = {
 	waitingFor(description: string, timeoutSeconds: number): void;
 	/** Runs one command through source/exec; rejects with StepFailedError on a non-ok exit code. */
 	run(command: CommandSpec): Promise<CommandResult>;
+	/** The session the run is saved in, for instructions that name it (absent when a step runs outside a session). */
+	sessionId?: string;
 };
 
 export type StepOutcome = {
@@ -24,6 +26,12 @@ export type StepOutcome = {
 	detail?: string;
 	/** Files the step produced, for the session and the summary (never their contents). */
 	files?: string[];
+	/**
+	 * The step cannot finish before a PKI outside the wizard signs its requests: the run stops here (exit 0), the
+	 * session waits in state awaiting-signature, and `mtls-wizard resume ID --signed DIR` carries on. The
+	 * instructions say where the signed certificates go and give that command.
+	 */
+	awaitingSignature?: {instructions: string[]};
 };
 
 /** A file a step writes, as dry-run shows it: never its secret values. */

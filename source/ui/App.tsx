@@ -132,7 +132,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 		const at = Date.now();
 		if (event.type === 'run-finished') running.current = false;
 		setScreen(current => (current.name === 'run' ? {name: 'run', state: applyEngineEvent(current.state, event, at)} : current));
-		if (event.type === 'run-finished' && event.exitCode === 0) {
+		// A run that stopped for a PKI to sign stays on the run screen, which says where the certificates go.
+		if (event.type === 'run-finished' && event.exitCode === 0 && !event.awaitingSignature) {
 			completed.current = true;
 			controller.summary().then(
 				summary => {
@@ -194,7 +195,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 								setScreen({name: 'error', message: errorText(error), back: screen});
 							},
 						);
-					} else if (session.secretQuestions.length > 0) setScreen({name: 'resume-secrets', session, index: 0, secrets: {}});
+					} else if (session.resumeQuestions.length > 0) setScreen({name: 'resume-secrets', session, index: 0, secrets: {}});
 					else startRun(handler => controller.startRun({sessionId: session.id, secrets: {}}, handler), screen);
 				};
 
@@ -203,17 +204,17 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 
 			case 'resume-secrets': {
 				const {session, index, secrets} = screen;
-				const question = session.secretQuestions[index];
+				const question = session.resumeQuestions[index];
 				if (!question) return <Text />;
 				return (
 					<QuestionScreen
 						key={question.id}
 						question={question}
-						position={{index, total: session.secretQuestions.length}}
+						position={{index, total: session.resumeQuestions.length}}
 						validate={async value => controller.validateAnswer(session.recipe, session.target, question.id, value, secrets)}
 						onAnswer={value => {
 							const next = {...secrets, [question.id]: value};
-							if (index + 1 < session.secretQuestions.length) setScreen({name: 'resume-secrets', session, index: index + 1, secrets: next});
+							if (index + 1 < session.resumeQuestions.length) setScreen({name: 'resume-secrets', session, index: index + 1, secrets: next});
 							else startRun(handler => controller.startRun({sessionId: session.id, secrets: next}, handler), {name: 'resume', session});
 						}}
 						onBack={() => {
@@ -300,7 +301,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 						onRetry={() => startRun(handler => controller.retry(handler), screen)}
 						onQuit={() => {
 							if (running.current) stopAndFinish(130);
-							else stopAndFinish(screen.state.failure?.exitCode ?? 1);
+							else stopAndFinish(screen.state.failure?.exitCode ?? screen.state.finished?.exitCode ?? 1);
 						}}
 					/>
 				);

@@ -72,7 +72,7 @@ export function QuestionScreen({question, position, initialValue, validate, onAn
 			<Box marginTop={1}>
 				{question.choices ? (
 					<SelectList
-						items={question.choices.map(choice => ({value: choice, label: choice}))}
+						items={question.choices.map(choice => ({value: choice, label: question.choiceLabels?.[choice] ?? choice}))}
 						initialIndex={Math.max(0, question.choices.indexOf(initialValue ?? question.defaultValue ?? ''))}
 						onSelect={submit}
 						onBack={onBack}

@@ -9,6 +9,27 @@ import {useTone} from './theme.js';
 
 type Props = {state: RunState; onRetry(): void; onQuit(): void};
 
+/** The run stopped for a PKI outside the wizard to sign: where the signed certificates go, and how to carry on. */
+function AwaitingSignature({instructions, onQuit}: {instructions: string[]; onQuit(): void}) {
+	const tone = useTone();
+	useKeys((input, key) => {
+		if (input === 'q' || key.return) onQuit();
+	});
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			<Text color={tone('yellow')} bold>
+				Waiting for your PKI: the keys and requests are made, the session is saved.
+			</Text>
+			{instructions.map((line, i) => (
+				<Text key={String(i)} wrap="wrap">
+					{line}
+				</Text>
+			))}
+			<Text dimColor>Or start mtls-wizard again once they are there: it offers to resume and asks for the directory. Enter or q quits.</Text>
+		</Box>
+	);
+}
+
 /** The live step list, the running step's last lines, the log line being waited for; on failure, what to do next. */
 export function RunScreen({state, onRetry, onQuit}: Props) {
 	const tone = useTone();
@@ -42,6 +63,7 @@ export function RunScreen({state, onRetry, onQuit}: Props) {
 				</Box>
 			) : null}
 			{failure ? <FailurePanel failure={failure} onRetry={onRetry} onQuit={onQuit} /> : null}
+			{state.finished?.awaitingSignature ? <AwaitingSignature instructions={state.finished.awaitingSignature.instructions} onQuit={onQuit} /> : null}
 		</Box>
 	);
 }

@@ -19,7 +19,7 @@ export type RunState = {
 	output: string[];
 	waiting?: {stepId: string; description: string; timeoutSeconds: number};
 	failure?: Failure;
-	finished?: {exitCode: number; manualSteps: string[][]};
+	finished?: {exitCode: number; manualSteps: string[][]; awaitingSignature?: {stepId: string; instructions: string[]}};
 };
 
 export const outputLines = 5;
@@ -92,6 +92,12 @@ export function applyEngineEvent(state: RunState, event: EngineEvent, now: numbe
 			// A run can end badly without a step failing (a broken session, an engine error): still say so.
 			const failure =
 				state.failure ?? (event.exitCode === 0 ? undefined : {stepId: '', title: 'The run', message: `ended with exit code ${event.exitCode}`, lastLines: [], exitCode: event.exitCode});
+			const awaiting = event.awaitingSignature;
+			if (awaiting) {
+				// The step is not done: it runs again, with the signed certificates, when the session is resumed.
+				return {...state, steps: updateStep(state, awaiting.stepId, {state: 'pending', startedAt: undefined}), failure, finished: {exitCode: event.exitCode, manualSteps: [], awaitingSignature: awaiting}};
+			}
+
 			return {...state, failure, finished: {exitCode: event.exitCode, manualSteps: event.manualSteps}};
 		}
 	}

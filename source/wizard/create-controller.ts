@@ -12,6 +12,7 @@ import {invokerIds} from '../environment/invoker.js';
 import {manualSteps} from '../plan/manual-steps.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import type {Recipe, RecipeQuestion} from '../recipes/recipe-schema.js';
+import type {Session} from '../session/types.js';
 import type {QuestionView, RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from './types.js';
 
 export type ControllerOptions = {
@@ -33,6 +34,12 @@ const asked = (question: RecipeQuestion) => question.prompt;
 /** Asking for the key and its passphrase only makes sense once the user named their own CA certificate. */
 const ownCaFollowUps = new Set(['caKey', 'caKeyPassphrase']);
 
+/** Whether a question applies given the answers so far: the own CA's files only when the user's CA signs. */
+function applies(id: string, answers: Record<string, string>): boolean {
+	if (id === 'caCert') return answers['caMode'] === 'own-ca';
+	return !ownCaFollowUps.has(id) || (answers['caCert'] ?? '') !== '';
+}
+
 function questionView(question: RecipeQuestion): QuestionView {
 	const optional = !question.required && question.default === undefined;
 	const help = [question.help, optional ? 'Optional: Enter skips it.' : undefined].filter(Boolean).join(' ');
@@ -45,6 +52,21 @@ function questionView(question: RecipeQuestion): QuestionView {
 		secret: question.secret,
 		...(question.confirm ? {confirm: true} : {}),
 		...(question.type === 'boolean' ? {choices: ['yes', 'no']} : question.choices ? {choices: question.choices.map(String)} : {}),
+		...(question.choiceLabels ? {choiceLabels: question.choiceLabels} : {}),
+	};
+}
+
+/** Resuming a session that waits for a PKI (caMode=csr): the one answer resume needs that no recipe asks. */
+const signedDirId = 'signedDir';
+
+function signedDirQuestion(outDir: string): QuestionView {
+	return {
+		id: signedDirId,
+		prompt: 'Directory of the certificates your PKI signed',
+		help: 'One .crt per request (server.crt, client.crt, … as REQUEST.txt names them) and ca.crt with the issuing CA and its parents up to the root.',
+		// Where the run that made the requests said to put them.
+		defaultValue: path.join(outDir, 'signed'),
+		secret: false,
 	};
 }
 
@@ -54,6 +76,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 	const recipes = new Map<string, Recipe>();
 	let reviewed: {plan: Plan; secrets: Record<string, string>; planFor(outDir: string): Plan} | undefined;
 	let run: Run | undefined;
+	let resumable: {id: string; awaiting: boolean} | undefined;
 
 	const recipe = async (id: string): Promise<Recipe> => {
 		const known = recipes.get(id);
@@ -112,6 +135,36 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		);
 	};
 
+	/** The plan a saved session resumes with, as `mtls-wizard resume` rebuilds it; with the signed certificates' directory for caMode=csr. */
+	const sessionPlan = async (session: Session, secrets: Record<string, string>, signedDir: string | undefined) => {
+		const {buildPlan} = await import('../plan/build-plan.js');
+		const answers = Object.fromEntries(Object.entries(session.answers).map(([id, value]) => [id, String(value)]));
+		const collected = await collect(session.recipe, session.target, answers, secrets);
+		const plan = buildPlan(await recipe(session.recipe), session.target, collected.answers, {
+			outDir: session.outDir,
+			secretAnswerIds: session.secretAnswers,
+			...(session.context ? {context: session.context} : {}),
+			...invokerIds(),
+			...(signedDir ? {signedDir: path.resolve(cwd, signedDir)} : {}),
+		});
+		return {plan, collected};
+	};
+
+	/** The signed certificates are judged before the run starts, so a wrong one is explained under the question. */
+	const checkSignedDir = async (sessionId: string, dir: string, secrets: Record<string, string>): Promise<string | undefined> => {
+		if (dir === '') return `${signedDirId}: name the directory that holds the signed certificates`;
+		const [{loadSession}, {takeSignedCertificates}] = await Promise.all([import('../session/session-store.js'), import('../steps/signed-elsewhere.js')]);
+		try {
+			const {plan} = await sessionPlan(await loadSession(env, sessionId), secrets, dir);
+			const step = plan.steps.find(candidate => candidate.kind === 'issue-certificates');
+			if (step?.kind !== 'issue-certificates' || step.ca.mode !== 'csr' || !step.ca.signedDir) return `session ${sessionId} does not wait for signed certificates`;
+			await takeSignedCertificates(step, step.ca.signedDir, secrets);
+			return undefined;
+		} catch (error) {
+			return (error as Error).message;
+		}
+	};
+
 	const stepsWithProgress = async (plan: Plan, sessionId: string | undefined): Promise<RunStart> => {
 		const [{describeStep}, {loadSession}] = await Promise.all([import('../plan/print-plan.js'), import('../session/session-store.js')]);
 		const session = sessionId ? await loadSession(env, sessionId) : undefined;
@@ -135,6 +188,8 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			if (!session) return undefined;
 			const questions = await questionsOf(session.recipe, session.target).catch(() => []);
 			const {done, total} = progressOf(session);
+			const awaiting = effectiveOutcome(session) === 'awaiting-signature';
+			resumable = {id: session.id, awaiting};
 			return {
 				id: session.id,
 				recipe: session.recipe,
@@ -142,7 +197,10 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 				nextStep: Math.min(done + 1, total),
 				totalSteps: total,
 				savedAt: new Date(session.updatedAt),
-				secretQuestions: questions.filter(q => session.secretAnswers.includes(q.id)).map(q => questionView(q)),
+				resumeQuestions: [
+					...questions.filter(q => session.secretAnswers.includes(q.id)).map(q => questionView(q)),
+					...(awaiting ? [signedDirQuestion(session.outDir)] : []),
+				],
 			};
 		},
 
@@ -167,10 +225,11 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 
 		async questions(recipeId, target, answers) {
 			const questions = await questionsOf(recipeId, target);
-			return questions.filter(q => !ownCaFollowUps.has(q.id) || (answers['caCert'] ?? '') !== '').map(q => questionView(q));
+			return questions.filter(q => applies(q.id, answers)).map(q => questionView(q));
 		},
 
-		async validateAnswer(recipeId, target, questionId, value) {
+		async validateAnswer(recipeId, target, questionId, value, answers) {
+			if (questionId === signedDirId && resumable?.awaiting) return checkSignedDir(resumable.id, value, answers);
 			const [{answerAdvice, validateAnswer}, questions] = await Promise.all([import('../recipes/validate-answer.js'), questionsOf(recipeId, target)]);
 			const question = questions.find(q => q.id === questionId);
 			if (!question) return `${questionId}: not a question of ${recipeId} --target ${target}`;
@@ -231,21 +290,15 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 				return start;
 			}
 
-			const [{loadSession}, {buildPlan}] = await Promise.all([import('../session/session-store.js'), import('../plan/build-plan.js')]);
+			const {loadSession} = await import('../session/session-store.js');
 			const session = await loadSession(env, from.sessionId);
 			const saved = await recipe(session.recipe);
 			if (saved.digest !== session.recipeDigest) {
 				throw new Error(`session ${session.id}: the recipe file ${saved.file} changed since it was saved, so its saved steps may not match. Discard it and start new.`);
 			}
 
-			const answers = Object.fromEntries(Object.entries(session.answers).map(([id, value]) => [id, String(value)]));
-			const collected = await collect(session.recipe, session.target, answers, from.secrets);
-			const plan = buildPlan(saved, session.target, collected.answers, {
-				outDir: session.outDir,
-				secretAnswerIds: session.secretAnswers,
-				...(session.context ? {context: session.context} : {}),
-				...invokerIds(),
-			});
+			const {[signedDirId]: signedDir, ...secrets} = from.secrets;
+			const {plan, collected} = await sessionPlan(session, secrets, signedDir);
 			const start = await stepsWithProgress(plan, session.id);
 			await startExecution({plan, secrets: collected.secrets, sessionId: session.id}, onEvent);
 			return start;

@@ -42,6 +42,8 @@ export type QuestionView = {
 	confirm?: boolean;
 	/** When set, the answer is picked from these values instead of typed. */
 	choices?: string[];
+	/** How a choice is worded on screen, when it is not the value itself. */
+	choiceLabels?: Record<string, string>;
 };
 
 export type ReviewView = {
@@ -68,8 +70,11 @@ export type ResumableSession = {
 	nextStep: number;
 	totalSteps: number;
 	savedAt: Date;
-	/** Secret answers are never saved: they are asked again before resuming. */
-	secretQuestions: QuestionView[];
+	/**
+	 * Asked before resuming: the secret answers (never saved) and, for a session awaiting the certificates a PKI
+	 * signed (caMode=csr), the directory that holds them.
+	 */
+	resumeQuestions: QuestionView[];
 };
 
 export type CertificateView = {

@@ -202,7 +202,7 @@ test('an unfinished session offers resume; resuming asks the secret answers agai
 			nextStep: 3,
 			totalSteps: 4,
 			savedAt: new Date('2026-01-01T10:00:00Z'),
-			secretQuestions: [{id: 'token', prompt: 'Agent token', secret: true}],
+			resumeQuestions: [{id: 'token', prompt: 'Agent token', secret: true}],
 		},
 	});
 	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} now={() => new Date('2026-01-01T10:05:00Z')} onExit={() => {}} />);
@@ -222,7 +222,7 @@ test('an unfinished session offers resume; resuming asks the secret answers agai
 
 test('Discard forgets the saved session and goes to the recipe list', async t => {
 	const controller = fakeController({
-		resumable: {id: 's-9', recipe: 'generic', target: 'bundle', nextStep: 2, totalSteps: 4, savedAt: new Date(), secretQuestions: []},
+		resumable: {id: 's-9', recipe: 'generic', target: 'bundle', nextStep: 2, totalSteps: 4, savedAt: new Date(), resumeQuestions: []},
 	});
 	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={() => {}} />);
 	await waitFor(lastFrame, /❯ Resume generic on bundle/);

@@ -106,3 +106,41 @@ export async function opensslLeaf(dir: string, ca: OpensslCa, spec: OpensslLeafS
 	]);
 	return {certPath, keyPath};
 }
+
+export type SignRequestSpec = {
+	/** The file base of the certificate: <dir>/<name>.crt. */
+	name: string;
+	csrPath: string;
+	/** openssl extension lines that replace those of the request with the same name, e.g. "extendedKeyUsage=serverAuth". */
+	override?: string[];
+	/** openssl ca's dates (YYYYMMDDHHMMSSZ), for a certificate valid at another time than now. */
+	startDate?: string;
+	endDate?: string;
+	days?: number;
+};
+
+/**
+ * A request signed by an openssl CA as a PKI team signs it (`openssl ca`, the request's extensions copied), or with
+ * some extensions or dates changed, as a PKI that got something wrong signs it.
+ */
+export async function opensslSignRequest(dir: string, ca: OpensslCa, spec: SignRequestSpec): Promise<string> {
+	const base = join(dir, spec.name);
+	await writeFile(`${base}.index`, '');
+	await writeFile(`${base}.serial`, `${randomBytes(12).toString('hex')}\n`);
+	await writeFile(
+		`${base}.ca.cnf`,
+		[
+			'[ca]', 'default_ca=dflt', '[dflt]', `database=${base}.index`, `serial=${base}.serial`, `new_certs_dir=${dir}`, `default_md=${ca.key === 'ed25519' ? 'default' : 'sha256'}`,
+			'policy=anything', 'unique_subject=no', 'copy_extensions=copy', 'email_in_dn=no', 'string_mask=utf8only', '[anything]', 'commonName=supplied',
+			'[ext]', ...(spec.override ?? []), '',
+		].join('\n'),
+	);
+	const certPath = `${base}.crt`;
+	await must([
+		'ca', '-batch', '-notext', '-utf8', '-config', `${base}.ca.cnf`, '-cert', ca.certPath, '-keyfile', ca.keyPath, '-in', spec.csrPath, '-out', certPath,
+		...(spec.override?.length ? ['-extensions', 'ext'] : []),
+		...(spec.startDate ? ['-startdate', spec.startDate] : []),
+		...(spec.endDate ? ['-enddate', spec.endDate] : ['-days', String(spec.days ?? 30)]),
+	]);
+	return certPath;
+}
