@@ -4,7 +4,7 @@ import {mkdtemp, readFile, readdir, rm, stat} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {cliPath, runCli} from './support/run-cli.js';
-import {acceptDefaults, openTerminal, type Terminal} from './ui/tmux-terminal.js';
+import {acceptDefaults, openTerminal, pageDownTo, type Terminal} from './ui/tmux-terminal.js';
 
 async function setup(t: {teardown(fn: () => Promise<void>): void}) {
 	const dir = await mkdtemp(join(tmpdir(), 'mtls-wizard-flow-'));
@@ -55,8 +55,9 @@ test('generic recipe in a real 80×24 terminal: answer, review, run, summary wit
 	await terminal.waitFor(/Question 2 of/);
 
 	const review = await acceptDefaults(terminal);
-	t.regex(review, /0600 {2}\S+\/certs\/server\.key/);
-	t.regex(review, /❯ Run it/);
+	t.regex(review, /^ {2}serverName {5}api\.test$/m, 'Review starts with the answers');
+	t.regex(await pageDownTo(terminal, /^ {2}server \(server\): CN=api\.test DNS:api\.test IP:127\.0\.0\.1/m), /❯ Run it/);
+	await pageDownTo(terminal, /0600 {2}\S+\/certs\/server\.key/);
 	await terminal.press('Enter');
 
 	const summary = await terminal.waitFor(/Press Enter to exit/, 'the summary after the run');

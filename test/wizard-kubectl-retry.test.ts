@@ -7,7 +7,7 @@ import {promisify} from 'node:util';
 import {parse, stringify} from 'yaml';
 import {startKubeEmulator} from './support/kube-emulator/index.js';
 import {cliPath} from './support/run-cli.js';
-import {acceptDefaults, openTerminal, type Terminal} from './ui/tmux-terminal.js';
+import {acceptDefaults, openTerminal, pageDownTo, type Terminal} from './ui/tmux-terminal.js';
 
 const run = promisify(execFile);
 
@@ -38,9 +38,7 @@ test('kubectl target: a step fails against an unreachable cluster, the failure i
 	await terminal.press('Enter');
 	const review = await acceptDefaults(terminal);
 	t.regex(review, /↓ \d+ more below/);
-	await terminal.press('NPage');
-	await terminal.press('NPage');
-	const commands = await terminal.waitFor(/\$ kubectl create/);
+	const commands = await pageDownTo(terminal, /\$ kubectl create/);
 	t.notRegex(commands, /BEGIN|PRIVATE KEY/);
 	await terminal.press('Enter');
 

@@ -54,6 +54,8 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 		const result = await exportBundle({
 			dir: options.export,
 			plan: planFor,
+			recipe,
+			...(options.context ? {context: options.context} : {}),
 			secrets,
 			env: process.env,
 			// Export runs no external command; Ctrl-C simply ends the process and the rename never happens.

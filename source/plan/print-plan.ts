@@ -3,7 +3,7 @@ import {quoteCommand, type QuoteOptions} from '../exec/shell-quote.js';
 import type {CommandSpec} from '../exec/types.js';
 import {runnerFor} from '../steps/registry.js';
 import type {PlannedFile} from '../steps/types.js';
-import type {Plan, Step} from './types.js';
+import type {CaSource, KeySize, KeyType, Plan, Step} from './types.js';
 
 export function formatMode(mode: number): string {
 	return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
@@ -48,6 +48,29 @@ export function describeStep(step: Step): string[] {
 			return [];
 		}
 	}
+}
+
+function keyName(keyType: KeyType | undefined, keySize: KeySize): string {
+	return keyType === undefined || keyType === 'rsa' ? `RSA ${keySize}` : keyType.toUpperCase();
+}
+
+function caLine(ca: CaSource): string {
+	if (ca.mode === 'import') return `CA: your own, ${ca.certPath} with key ${ca.keyPath}${ca.passphrase ? ' (encrypted)' : ''}`;
+	return `CA: CN=${ca.commonName} generated (${ca.days} days, ${keyName(ca.keyType, ca.keySize)})`;
+}
+
+/** The names each certificate will carry, one line per certificate: what a typo in an answer shows up in first. */
+export function describeCertificates(plan: Plan): string[] {
+	return plan.steps.flatMap(step => {
+		if (step.kind !== 'issue-certificates') return [];
+		return [
+			caLine(step.ca),
+			...step.leaves.map(leaf => {
+				const names = [...leaf.dnsNames.map(name => `DNS:${name}`), ...leaf.ipAddresses.map(ip => `IP:${ip}`)];
+				return `${leaf.id} (${leaf.role}): CN=${leaf.commonName} ${[...names, ''].join(' ')}(${leaf.days} days, ${keyName(leaf.keyType, leaf.keySize)}${leaf.keyPassphrase ? ', key encrypted' : ''})`;
+			}),
+		];
+	});
 }
 
 export type StepPrintout = {step: Step; commands: CommandSpec[]; files: PlannedFile[]};

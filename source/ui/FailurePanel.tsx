@@ -1,5 +1,6 @@
 
 import {Box, Text, useStdout} from 'ink';
+import {wrapCommand} from '../exec/wrap-command.js';
 import type {Failure} from './run-state.js';
 import {SelectList} from './SelectList.js';
 import {useTone} from './theme.js';
@@ -11,12 +12,15 @@ type Props = {failure: Failure; onRetry(): void; onQuit(): void};
 const messageRows = 5;
 const outputRows = 4;
 
-/** What failed, the fix in plain words, the command and its last lines; then retry or quit (the session is saved). */
+/** What failed, the fix in plain words, the command (whole, to copy) and its last lines; then retry or quit (the session is saved). */
 export function FailurePanel({failure, onRetry, onQuit}: Props) {
 	const tone = useTone();
 	const {stdout} = useStdout();
 	const width = (stdout.columns || 80) - 1;
-	const message = `${failure.title}: ${failure.message}`
+	// A failed command's message starts with the command; it is shown whole below instead, where it can be copied.
+	const command = failure.command;
+	const said = command && failure.message.startsWith(command) ? `the command below${failure.message.slice(command.length)}` : failure.message;
+	const message = `${failure.title}: ${said}`
 		.split('\n')
 		.flatMap((paragraph, i) => wrapText(paragraph, width, i === 0 ? '✘ ' : '  ', '  '));
 	// What broke is at the start and the tool's last words at the end: a long message loses its middle.
@@ -35,11 +39,13 @@ export function FailurePanel({failure, onRetry, onQuit}: Props) {
 					<Text color={tone('yellow')}>Hint:</Text> {failure.hint}
 				</Text>
 			) : null}
-			{failure.command ? (
-				<Text wrap="truncate-end" dimColor>
-					$ {failure.command}
-				</Text>
-			) : null}
+			{command
+				? wrapCommand(command, width, '$ ', '    ').map((line, i) => (
+						<Text key={`command-${String(i)}`} dimColor wrap="truncate-end">
+							{line}
+						</Text>
+					))
+				: null}
 			{output.map((line, i) => (
 				<Text key={String(i)} dimColor wrap="truncate-end">
 					{'  '}

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {wrapCommand} from '../exec/wrap-command.js';
 import type {SummaryView} from '../wizard/types.js';
 import {formatDay} from './format-time.js';
 import {ScrollView, type ScrollLine} from './ScrollView.js';
@@ -33,6 +34,9 @@ function summaryLines(summary: SummaryView, width: number): ScrollLine[] {
 		}
 	}
 
+	lines.push({text: ' '}, {text: 'The same run without the wizard', heading: true});
+	if (summary.headless.note) lines.push(...wrapText(summary.headless.note, width, '  ').map(text => ({text})));
+	lines.push(...wrapCommand(summary.headless.command, width, '  $ ', '      ').map(text => ({text})));
 	return lines;
 }
 

@@ -13,7 +13,7 @@ import {manualSteps} from '../plan/manual-steps.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import type {Recipe, RecipeQuestion} from '../recipes/recipe-schema.js';
 import type {Session} from '../session/types.js';
-import type {QuestionView, RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from './types.js';
+import type {AnswerView, HeadlessView, QuestionView, RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from './types.js';
 
 export type ControllerOptions = {
 	env: NodeJS.ProcessEnv;
@@ -70,7 +70,11 @@ function signedDirQuestion(outDir: string): QuestionView {
 	};
 }
 
-type Run = {plan: Plan; secrets: Record<string, string>; sessionId?: string; done?: Promise<number>; running?: boolean};
+/** context: the kube context a resumed session was built with, for the headless command the summary shows. */
+type Run = {plan: Plan; secrets: Record<string, string>; sessionId?: string; context?: string; done?: Promise<number>; running?: boolean};
+
+/** A fixed mask: its length says nothing about the secret's. */
+const secretMask = '••••••••';
 
 export function createController({env, cwd}: ControllerOptions): WizardController {
 	const recipes = new Map<string, Recipe>();
@@ -102,6 +106,17 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		const given = {...secrets, ...Object.fromEntries(Object.entries(answers).filter(([id, value]) => secretIds.has(id) && value !== ''))};
 		const secretEnv = Object.fromEntries(Object.entries(given).map(([id, value]) => [secretEnvName(id), value]));
 		return collectAnswers(await recipe(recipeId), target, {sets, env: secretEnv, questionField: asked});
+	};
+
+	/**
+	 * The `run` command for a plan of this wizard: its default output directory is the one `run` uses here. A secret
+	 * typed into a non-secret answer is redacted, as in every printed plan, though the command no longer reproduces it.
+	 */
+	const headlessView = async (plan: Plan, secrets: Record<string, string>, context?: string): Promise<HeadlessView> => {
+		const [{commandLine, headlessCommand, secretsNote}, {redactAnswers}] = await Promise.all([import('../plan/headless-command.js'), import('../exec/redact.js')]);
+		const command = headlessCommand(await recipe(plan.recipe), plan, {out: plan.outDir, defaultOut: path.resolve(cwd, `mtls-${plan.recipe}`), ...(context ? {context} : {})});
+		const note = secretsNote(command);
+		return {command: redactAnswers(commandLine(command), secrets), ...(note ? {note} : {})};
 	};
 
 	const startExecution = async (current: Run, onEvent: (event: EngineEvent) => void): Promise<void> => {
@@ -246,11 +261,12 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		async review(recipeId, target, answers): Promise<ReviewView> {
 			const yesNo = Object.fromEntries(Object.entries(answers).map(([id, value]) => [id, value === 'yes' ? 'true' : value === 'no' ? 'false' : value]));
 			const collected = await collect(recipeId, target, yesNo, {});
-			const [{buildPlan}, {formatMode, printouts}, {quoteCommand}, {redact}] = await Promise.all([
+			const [{buildPlan}, {describeCertificates, formatMode, printouts}, {quoteCommand}, {redact}, {answerSettings}] = await Promise.all([
 				import('../plan/build-plan.js'),
 				import('../plan/print-plan.js'),
 				import('../exec/shell-quote.js'),
 				import('../exec/redact.js'),
+				import('../plan/headless-command.js'),
 			]);
 			const loaded = await recipe(recipeId);
 			// The same default output directory as `mtls-wizard run` without --out.
@@ -259,7 +275,15 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			reviewed = {plan, secrets: collected.secrets, planFor};
 			const secretValues = Object.values(collected.secrets);
 			const printed = printouts(plan);
+			const asked = answerSettings(loaded, plan).filter(({question}) => !ownCaFollowUps.has(question.id) || plan.answers['caCert'] !== undefined);
+			const shown = ({question, value, given}: (typeof asked)[number]) => {
+				if (question.secret) return given ? secretMask : '';
+				return question.type === 'boolean' && value !== undefined ? (value === 'true' ? 'yes' : 'no') : (value ?? '');
+			};
 			return {
+				answers: asked.map((setting): AnswerView => ({id: setting.question.id, shown: redact(shown(setting), secretValues), isDefault: setting.isDefault})),
+				certificates: describeCertificates(plan).map(line => redact(line, secretValues)),
+				headless: await headlessView(plan, collected.secrets),
 				outDir: plan.outDir,
 				files: printed.flatMap(({files}) => files.map(file => ({path: redact(file.path, secretValues), mode: formatMode(file.mode)}))),
 				commands: printed.flatMap(({commands}) => commands.map(command => redact(quoteCommand(command), secretValues))),
@@ -273,6 +297,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			const result = await exportBundle({
 				dir: path.resolve(cwd, dir),
 				plan: reviewed.planFor,
+				recipe: await recipe(reviewed.plan.recipe),
 				secrets: reviewed.secrets,
 				env,
 				signal: new AbortController().signal,
@@ -300,14 +325,14 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			const {[signedDirId]: signedDir, ...secrets} = from.secrets;
 			const {plan, collected} = await sessionPlan(session, secrets, signedDir);
 			const start = await stepsWithProgress(plan, session.id);
-			await startExecution({plan, secrets: collected.secrets, sessionId: session.id}, onEvent);
+			await startExecution({plan, secrets: collected.secrets, sessionId: session.id, ...(session.context ? {context: session.context} : {})}, onEvent);
 			return start;
 		},
 
 		async retry(onEvent) {
 			if (!run?.sessionId) throw new Error('no failed run to retry');
 			const start = await stepsWithProgress(run.plan, run.sessionId);
-			await startExecution({plan: run.plan, secrets: run.secrets, sessionId: run.sessionId}, onEvent);
+			await startExecution({plan: run.plan, secrets: run.secrets, sessionId: run.sessionId, ...(run.context ? {context: run.context} : {})}, onEvent);
 			return start;
 		},
 
@@ -335,6 +360,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 				certificates,
 				deployed: run.plan.steps.filter(step => !local.has(step.kind)).map(step => session.steps[step.id]?.detail ?? step.title),
 				manualSteps: manualSteps(run.plan),
+				headless: await headlessView(run.plan, run.secrets, run.context),
 			};
 		},
 

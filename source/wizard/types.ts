@@ -46,7 +46,24 @@ export type QuestionView = {
 	choiceLabels?: Record<string, string>;
 };
 
+/** One answer as Review shows it. */
+export type AnswerView = {
+	id: string;
+	/** The answer as the plan uses it; for a secret answer only a mask, never its value. Empty when not given. */
+	shown: string;
+	/** The recipe's default, left as it was. */
+	isDefault: boolean;
+};
+
+/** The headless command that builds the same plan: one shell line, and what to export first for secret answers. */
+export type HeadlessView = {command: string; note?: string};
+
 export type ReviewView = {
+	/** Every answer of the session, in the order asked. */
+	answers: AnswerView[];
+	/** The names each certificate will carry (CN, SANs), one line per certificate. */
+	certificates: string[];
+	headless: HeadlessView;
 	/** Files the run writes: path and octal mode. */
 	files: Array<{path: string; mode: string}>;
 	/** Every command the run executes, shell-quoted, secrets redacted. */
@@ -91,6 +108,7 @@ export type SummaryView = {
 	manualSteps: string[][];
 	outDir: string;
 	sessionId: string;
+	headless: HeadlessView;
 };
 
 export type ExportView = {dir: string; files: string[]};

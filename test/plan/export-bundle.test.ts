@@ -127,3 +127,26 @@ test('steadybit docker export: apply.sh creates the network only when missing an
 	t.true(calls.some(c => c.startsWith('docker run -d --name steadybit-extension ') && c.includes(` -u ${ids} `)));
 	t.true(calls.some(c => c.startsWith('docker run -d --name steadybit-agent ') && c.includes(` -u ${ids} `)));
 });
+
+test('README.txt and apply.sh name the headless command that writes the same bundle, secret answers as variables to export', async t => {
+	const cwd = await tempDir(t, 'mtls-export-command-');
+	const result = await runCli(['run', 'harness-delegate', '--target', 'helm', ...harness, '--export', 'bundle'], {cwd, env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: secret}});
+	t.is(result.exitCode, 0, result.stderr);
+	const bundle = join(cwd, 'bundle');
+	const command = `mtls-wizard run harness-delegate --target helm --set delegateName=kubernetes-delegate --set managerEndpoint=https://acme.agent.harness.io --set accountId=ACC --export ./bundle`;
+	const note = 'Export MTLS_WIZARD_ANSWER_DELEGATE_TOKEN (the secret answer delegateToken) first: secret answers are never put on a command line.';
+
+	const readme = await readFile(join(bundle, 'README.txt'), 'utf8');
+	const section = readme.split('THE SAME BUNDLE WITHOUT THE WIZARD\n')[1]?.split('\n\n')[0] ?? '';
+	const lines = section.split('\n');
+	t.is(lines[1], `  ${note}`);
+	const shown = lines.slice(2);
+	for (const line of shown) t.true(line.length <= 80, `fits 80 columns: ${line}`);
+	t.is(shown.map(line => line.trim().replace(/ \\$/, '')).join(' '), command, 'wrapped between arguments with " \\"');
+	t.true(shown.slice(0, -1).every(line => line.endsWith(' \\')));
+
+	const script = await readFile(join(bundle, 'apply.sh'), 'utf8');
+	t.true(script.includes(`\n# Written by: ${command}\n# ${note}\n`), script);
+	t.false(readme.includes(secret) || script.includes(secret));
+	execFileSync('bash', ['-n', join(bundle, 'apply.sh')]);
+});

@@ -114,8 +114,10 @@ test('recipe, target, questions with validation and Esc back, review, run, summa
 	stdin.write(keys.enter);
 
 	frame = await waitFor(lastFrame, /Review: 4 steps/);
+	t.regex(frame, /^ {2}token {7}••••••••$/m, 'Review lists the answers, the secret one masked');
 	t.regex(frame, /0600 {2}\/tmp\/out\/pki\/ca\.key/);
-	t.regex(frame, /\$ kubectl create secret generic agent-tls/);
+	stdin.write(keys.pageDown);
+	frame = await waitFor(lastFrame, /\$ kubectl create secret generic agent-tls/);
 	t.true(controller.calls.includes('review generic kubectl {"serverName":"server.example.test","token":"<secret>","days":"30"}'));
 	stdin.write(keys.enter);
 
@@ -132,6 +134,12 @@ test('recipe, target, questions with validation and Esc back, review, run, summa
 	t.regex(frame, /SHA-256 abcdef/);
 	t.regex(frame, /secret demo\/agent-tls created/);
 	t.regex(frame, /1\. Hand ca\.crt to the vendor\./);
+	for (let page = 0; !/\$ mtls-wizard run generic --target kubectl/.test(frame) && page < 5; page++) {
+		stdin.write(keys.pageDown);
+		frame = await waitForChange(lastFrame, frame, 'PgDn on the summary');
+	}
+
+	t.regex(frame, /The same run without the wizard\n {2}\$ mtls-wizard run generic --target kubectl --set serverName=api\.example\.test/);
 	stdin.write(keys.enter);
 	await tick();
 	t.deepEqual(exited, {exitCode: 0, sessionId: 's-1'});

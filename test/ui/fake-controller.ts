@@ -86,6 +86,16 @@ export function fakeController(options: {resumable?: ResumableSession} = {}): Fa
 		async review(recipe, target, answers) {
 			calls.push(`review ${recipe} ${target} ${JSON.stringify({...answers, token: answers['token'] ? '<secret>' : undefined})}`);
 			return {
+				answers: [
+					{id: 'serverName', shown: answers['serverName'] || 'server.example.test', isDefault: !answers['serverName']},
+					{id: 'token', shown: answers['token'] ? '••••••••' : '', isDefault: false},
+					{id: 'days', shown: answers['days'] || '825', isDefault: !answers['days']},
+				],
+				certificates: [`server (server): CN=${answers['serverName'] || 'server.example.test'} DNS:${answers['serverName'] || 'server.example.test'} (825 days, RSA 2048)`],
+				headless: {
+					command: `mtls-wizard run ${recipe} --target ${target}${answers['serverName'] ? ` --set serverName=${answers['serverName']}` : ''}`,
+					note: 'Export MTLS_WIZARD_ANSWER_TOKEN (the secret answer token) first: secret answers are never put on a command line.',
+				},
 				outDir: '/tmp/out',
 				files: [
 					{path: '/tmp/out/pki/ca.crt', mode: '0644'},
@@ -116,6 +126,7 @@ export function fakeController(options: {resumable?: ResumableSession} = {}): Fa
 				certificates: [{file: 'ca.crt', subject: 'CN=mtls-wizard CA', notAfter: new Date('2036-01-02T00:00:00Z'), fingerprint: 'AB:CD:EF'}],
 				deployed: ['secret demo/agent-tls created'],
 				manualSteps: [['Hand ca.crt to the vendor.']],
+				headless: {command: 'mtls-wizard run generic --target kubectl --set serverName=api.example.test'},
 			};
 		},
 		async saveReviewed() {

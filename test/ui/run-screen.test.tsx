@@ -125,7 +125,8 @@ test('a long failure message loses its middle, keeps its last lines, and output 
 	});
 	send({type: 'run-finished', sessionId: 's-1', exitCode: 1, manualSteps: []});
 	const frame = await waitFor(lastFrame, /Retry this step/);
-	t.regex(frame, /✘ Install helm release demo: helm upgrade --install demo \.\/chart exited with code 1:/);
+	t.regex(frame, /✘ Install helm release demo: the command below exited with code 1:/);
+	t.regex(frame, /^\$ helm upgrade --install demo \.\/chart$/m);
 	t.regex(frame, /^ {2}…$/m);
 	t.is(frame.split('helm output line 12').length, 2, 'the last line shows once');
 	t.regex(frame, /helm output line 7\n/, 'output the message does not quote is shown');

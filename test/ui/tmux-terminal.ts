@@ -102,3 +102,18 @@ export async function acceptDefaults(terminal: Terminal): Promise<string> {
 		await terminal.waitFor(new RegExp(`Question (?!${question} )\\d+ of|Review: \\d+ steps`));
 	}
 }
+
+/** Presses PgDn until the screen matches `expected`: how many pages that takes depends on the terminal's size. */
+export async function pageDownTo(terminal: Terminal, expected: RegExp): Promise<string> {
+	for (;;) {
+		const screen = await terminal.screen();
+		if (expected.test(screen)) return screen;
+		if (!/↓ \d+ more below/.test(screen)) throw new Error(`paged down to the end and never saw ${String(expected)}. The screen:\n${screen}`);
+		await terminal.press('NPage');
+		const start = Date.now();
+		while ((await terminal.screen()) === screen) {
+			if (Date.now() - start > screenPatience) throw new Error(`PgDn did not change the screen in ${screenPatience / 1000} s:\n${screen}`);
+			await sleep(50);
+		}
+	}
+}

@@ -1,0 +1,70 @@
+/** @jsxRuntime automatic */
+import {EventEmitter} from 'node:events';
+import test from 'ava';
+import {render} from 'ink';
+import {FailurePanel} from '../../source/ui/FailurePanel.js';
+import type {Failure} from '../../source/ui/run-state.js';
+import {waitFor} from '../support/ink-wait.js';
+
+/** ink-testing-library draws at 100 columns; these tests need the terminal widths the issue was seen at. */
+function renderAt(t: {teardown(fn: () => void): void}, columns: number, tree: React.ReactElement): () => string | undefined {
+	let last: string | undefined;
+	const stdout = Object.assign(new EventEmitter(), {
+		columns,
+		rows: 50,
+		write(frame: string) {
+			last = frame;
+		},
+	});
+	const stdin = Object.assign(new EventEmitter(), {isTTY: true, setEncoding() {}, setRawMode() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: () => null});
+	const instance = render(tree, {stdout: stdout as never, stderr: stdout as never, stdin: stdin as never, debug: true, exitOnCtrlC: false, patchConsole: false});
+	t.teardown(() => {
+		instance.unmount();
+	});
+	return () => last;
+}
+
+const command = [
+	'kubectl create secret generic connectivity-proxy-tls -n connectivity-proxy',
+	'--from-file=tls.key=/home/operator/work/mtls-sap-connectivity-proxy/certs/proxy.key',
+	'--from-file=tls.crt=/home/operator/work/mtls-sap-connectivity-proxy/certs/proxy.crt',
+	'--from-file=ca.crt=/home/operator/work/mtls-sap-connectivity-proxy/certs/ca.crt --context prod-eu-cluster',
+].join(' ');
+
+const failure: Failure = {
+	stepId: 'tunnel-secret',
+	title: 'Create secret connectivity-proxy/connectivity-proxy-tls',
+	message: `${command} exited with code 1:\nerror: failed to create secret secrets "connectivity-proxy-tls" already exists`,
+	command,
+	lastLines: ['error: failed to create secret secrets "connectivity-proxy-tls" already exists'],
+	exitCode: 1,
+};
+
+/**
+ * The `$ ` command in the frame, joined back as the shell joins it: ` \` ends an argument, a bare `\` continues one
+ * on the next row (which then starts at column 0).
+ */
+function commandIn(frame: string): string {
+	const lines = frame.split('\n');
+	let i = lines.findIndex(line => line.startsWith('$ '));
+	let text = lines[i]!.slice(2);
+	while (text.endsWith('\\')) text = text.endsWith(' \\') ? `${text.slice(0, -2)} ${lines[++i]!.trim()}` : `${text.slice(0, -1)}${lines[++i]!}`;
+	return text;
+}
+
+const paths = ['proxy.key', 'proxy.crt', 'ca.crt'].map(file => `/home/operator/work/mtls-sap-connectivity-proxy/certs/${file}`);
+
+for (const columns of [160, 80, 60]) {
+	test(`at ${columns} columns the failing command is shown whole, wrapped between arguments, nothing cut with …`, async t => {
+		const lastFrame = renderAt(t, columns, <FailurePanel failure={failure} onRetry={() => {}} onQuit={() => {}} />);
+		const frame = await waitFor(lastFrame, /Retry this step/);
+		t.false(frame.includes('…'), frame);
+		t.is(commandIn(frame), command, frame);
+		for (const line of frame.split('\n')) t.true(line.length < columns, `${line.length} columns: ${line}`);
+		t.true(frame.replaceAll(/\n +/g, ' ').includes('✘ Create secret connectivity-proxy/connectivity-proxy-tls: the command below exited with code 1:'), frame);
+		t.is(frame.split('--from-file=ca.crt=').length, 2, 'the command is shown once, not again in the message');
+		t.regex(frame.replaceAll(/\n +/g, ' '), /already exists/);
+		// A path wider than the screen cannot be kept whole; at 80 columns and up each one is.
+		if (columns >= 80) for (const path of paths) t.true(frame.split('\n').some(line => line.includes(path)), `${path} is whole on one line:\n${frame}`);
+	});
+}
