@@ -8,6 +8,7 @@ import type {FailurePattern, TlsProbeStep} from '../plan/types.js';
 import {containerAddress, containerNetworksCommand} from './container-address.js';
 import {secretResolver} from './secret-values.js';
 import type {StepContext, StepOutcome, StepRunner} from './types.js';
+import {waitDeadline} from './wait-deadline.js';
 
 /*
  * In TLS 1.3 the client finishes its handshake before the server has looked at the client certificate; a
@@ -174,7 +175,7 @@ export async function probeTls(probe: TlsProbeStep, context: StepContext): Promi
 	const passphrase = step.keyPassphrase ? secretResolver(context.secrets, step.id)(step.keyPassphrase) : undefined;
 	openKey(step, key, passphrase);
 	const client = {cert, key, ...(passphrase === undefined ? {} : {passphrase})};
-	const timeout = AbortSignal.timeout(step.timeoutSeconds * 1000);
+	const timeout = waitDeadline(context, step.timeoutSeconds);
 	const signal = AbortSignal.any([context.signal, timeout]);
 	context.output({line: `probing ${address} (server name ${step.serverName}) with the client certificate`, stream: 'info'});
 
@@ -242,7 +243,7 @@ async function refuseStranger(step: Resolved, ca: string, key: string, passphras
  */
 async function probeServerOnly(step: Resolved, ca: string, context: StepContext): Promise<StepOutcome> {
 	const address = `${step.host}:${step.port}`;
-	const timeout = AbortSignal.timeout(step.timeoutSeconds * 1000);
+	const timeout = waitDeadline(context, step.timeoutSeconds);
 	const signal = AbortSignal.any([context.signal, timeout]);
 	context.output({line: `probing ${address} (server name ${step.serverName}): server certificate only`, stream: 'info'});
 	const result = await retryWhileNotListening(async () => bareHandshake(step, {ca}, signal), context.signal, timeout);

@@ -7,6 +7,7 @@ import {kubectlTarget} from './kube-flags.js';
 import {compileLogChecks, judgeLine, stripAnsi, type LineVerdict} from './log-checks.js';
 import {pendingPodReason} from './pending-pod-reason.js';
 import type {StepContext, StepOutcome, StepRunner} from './types.js';
+import {waitDeadline} from './wait-deadline.js';
 
 /** How many log lines a timeout or failure report shows. */
 const keptLines = 15;
@@ -105,7 +106,7 @@ export async function waitForLog(step: WaitForLogStep, context: StepContext): Pr
 	const what = step.success.map(pattern => pattern.description).join(' or ');
 	context.waitingFor(`${describeSource(step.source)} to log: ${what}`, step.timeoutSeconds);
 
-	const timeout = AbortSignal.timeout(step.timeoutSeconds * 1000);
+	const timeout = waitDeadline(context, step.timeoutSeconds);
 	const signal = AbortSignal.any([context.signal, timeout]);
 	const recent: string[] = [];
 	const transient: LastTransient = {};

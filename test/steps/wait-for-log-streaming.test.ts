@@ -3,7 +3,7 @@ import {NotConfirmedError, StepFailedError} from '../../source/errors.js';
 import type {WaitForLogStep} from '../../source/plan/types.js';
 import {waitForLog} from '../../source/steps/wait-for-log.js';
 import {fakeLogTool, type FakeAttempt} from './support/fake-tool.js';
-import {recordingContext} from './support/step-context.js';
+import {recordingContext, type RecordedLine} from './support/step-context.js';
 
 const success = 'INF Starting extension https server on port 8086 (ClientAuth: RequireAndVerifyClientCert)';
 
@@ -15,7 +15,7 @@ function step(overrides: Partial<WaitForLogStep> = {}): WaitForLogStep {
 		source: {kind: 'docker-container', container: 'steadybit-extension'},
 		success: [{pattern: 'ClientAuth: RequireAndVerifyClientCert', description: 'the extension listens with mutual TLS'}],
 		failures: [{pattern: 'failed to load TLS certificate', hint: 'The server key does not match its certificate.'}],
-		timeoutSeconds: 20,
+		timeoutSeconds: 600,
 		timeoutHints: ['The container may not have the certificates mounted.'],
 		...overrides,
 	};
@@ -74,7 +74,8 @@ test('a failure line fails fast with its hint, without waiting for the timeout',
 
 test('no success line before the timeout: exit 3 with the last lines and the likely causes', async t => {
 	await withTool([{lines: [{text: 'INF starting'}, {text: 'INF Starting extension https server on port 8086 (ClientAuth: NoClientCert)'}], then: 'hang'}], async (env, tool) => {
-		const error = await t.throwsAsync(waitForLog(step({timeoutSeconds: 8}), recordingContext({env})), {instanceOf: NotConfirmedError});
+		const both = (lines: RecordedLine[]) => lines.some(line => line.line.includes('ClientAuth: NoClientCert'));
+		const error = await t.throwsAsync(waitForLog(step({timeoutSeconds: 8}), recordingContext({env, timeOutWhen: both})), {instanceOf: NotConfirmedError});
 		t.is(error.exitCode, 3);
 		t.deepEqual(error.lastLines, ['INF starting', 'INF Starting extension https server on port 8086 (ClientAuth: NoClientCert)']);
 		t.is(error.hint, 'The container may not have the certificates mounted.');
@@ -134,7 +135,8 @@ test('kubectl: a pod still pending at the timeout is explained by its FailedMoun
 		[{lines: [{text: 'Error from server (BadRequest): container "agent" in pod "agent-0" is waiting to start: ContainerCreating', stream: 'stderr'}], then: 'exit', exitCode: 1}],
 		async (env, tool) => {
 			const kubeStep = step({timeoutSeconds: 1, source: {kind: 'kubectl', resource: 'pod/agent-0', namespace: 'steadybit'}});
-			const error = await t.throwsAsync(waitForLog(kubeStep, recordingContext({env})), {instanceOf: NotConfirmedError});
+			const waiting = (lines: RecordedLine[]) => lines.some(line => line.line.includes('is waiting to start'));
+			const error = await t.throwsAsync(waitForLog(kubeStep, recordingContext({env, timeOutWhen: waiting})), {instanceOf: NotConfirmedError});
 			t.is(error.exitCode, 3);
 			t.regex(error.hint ?? '', /The pod never started: FailedMount: MountVolume.SetUp failed for volume "certs" : secret "agent-client-cert" not found/);
 			t.regex(error.hint ?? '', /The container may not have the certificates mounted\./);
@@ -180,14 +182,15 @@ const transientStep = (timeoutSeconds: number) => step({
 
 test('a transient failure line (the server not listening yet) does not end the wait; the success line after it confirms', async t => {
 	await withTool([{lines: [{text: notThereYet}, {text: notThereYet}, {text: 'DBG edge/poll.go:171 > | checkin_interval_seconds=5'}], then: 'hang'}], async env => {
-		const outcome = await waitForLog(transientStep(20), recordingContext({env}));
+		const outcome = await waitForLog(transientStep(600), recordingContext({env}));
 		t.is(outcome.detail, 'confirmed: the agent polled over mutual TLS');
 	});
 });
 
 test('when only transient failures come until the timeout, the result is not-confirmed and names the last one with its hint', async t => {
 	await withTool([{lines: [{text: notThereYet}], then: 'hang'}], async env => {
-		const error = await t.throwsAsync(waitForLog(transientStep(10), recordingContext({env})), {instanceOf: NotConfirmedError});
+		const logged = (lines: RecordedLine[]) => lines.some(line => line.line === notThereYet);
+		const error = await t.throwsAsync(waitForLog(transientStep(10), recordingContext({env, timeOutWhen: logged})), {instanceOf: NotConfirmedError});
 		t.regex(error!.hint ?? '', /^Last error logged: .*: EOF"\nThe agent cannot reach Portainer yet\./);
 	});
 });

@@ -5,28 +5,41 @@ import type {StepContext} from '../../../source/steps/types.js';
 export type RecordedLine = {line: string; stream: string};
 export type RecordingContext = StepContext & {lines: RecordedLine[]; abort(): void};
 
-type ContextOptions = {env?: NodeJS.ProcessEnv; secrets?: Record<string, string>};
+type ContextOptions = {
+	env?: NodeJS.ProcessEnv;
+	secrets?: Record<string, string>;
+	/**
+	 * Ends a confirmation step's wait once the recorded lines satisfy this, in place of its wall-clock timeout:
+	 * a test of what a timeout reports waits for the lines it expects, however slowly the machine delivers them.
+	 */
+	timeOutWhen?: (lines: RecordedLine[]) => boolean;
+};
 
 function contextRunning(
-	run: (command: CommandSpec, options: {env: NodeJS.ProcessEnv; signal: AbortSignal; lines: RecordedLine[]}) => Promise<CommandResult>,
-	{env = process.env, secrets = {}}: ContextOptions,
+	run: (command: CommandSpec, options: {env: NodeJS.ProcessEnv; signal: AbortSignal; record: (line: RecordedLine) => void}) => Promise<CommandResult>,
+	{env = process.env, secrets = {}, timeOutWhen}: ContextOptions,
 ): RecordingContext {
 	const controller = new AbortController();
+	const deadline = new AbortController();
 	const lines: RecordedLine[] = [];
+	const record = (line: RecordedLine) => {
+		lines.push(line);
+		if (timeOutWhen?.(lines)) deadline.abort();
+	};
+
 	return {
 		secrets,
 		env,
 		signal: controller.signal,
 		lines,
 		abort: () => controller.abort(),
-		output(line) {
-			lines.push(line);
-		},
+		output: record,
 		waitingFor(description, timeoutSeconds) {
-			lines.push({line: `waiting up to ${timeoutSeconds}s for ${description}`, stream: 'waiting-for'});
+			record({line: `waiting up to ${timeoutSeconds}s for ${description}`, stream: 'waiting-for'});
 		},
+		...(timeOutWhen ? {deadline: () => deadline.signal} : {}),
 		async run(command) {
-			return run(command, {env, signal: controller.signal, lines});
+			return run(command, {env, signal: controller.signal, record});
 		},
 	};
 }
@@ -40,5 +53,5 @@ export function recordingContext(options: ContextOptions = {}): RecordingContext
 
 /** A StepContext that runs commands for real through the exec layer, as the engine does, recording their output. */
 export function execContext(options: ContextOptions = {}): RecordingContext {
-	return contextRunning(async (command, {env, signal, lines}) => runCommandChecked(command, {env, signal, onLine: line => lines.push(line)}), options);
+	return contextRunning(async (command, {env, signal, record}) => runCommandChecked(command, {env, signal, onLine: record}), options);
 }
