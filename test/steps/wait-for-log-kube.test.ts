@@ -73,7 +73,7 @@ test('real kubectl against the emulator: a pod pending on a missing secret is ex
 	await writeFile(status, 'mtls-ready\n');
 	await run('-n', 'demo', 'create', 'secret', 'generic', 'agent-cert', `--from-file=status=${status}`);
 	const context = recordingContext({env});
-	const outcome = await waitForLog({...step, timeoutSeconds: 60}, context);
+	const outcome = await waitForLog({...step, timeoutSeconds: 600}, context);
 	t.is(outcome.detail, 'confirmed: the certificates are mounted');
 	t.true(context.lines.some(line => line.line === '/etc/certs/status: mtls-ready'));
 });
