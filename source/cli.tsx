@@ -43,6 +43,7 @@ function buildProgram(run: (handler: Handler) => void): Command {
 		.requiredOption('--target <target>', 'helm, kubectl, docker, swarm or bundle')
 		.option('--answers <file>', 'YAML or JSON file of answers')
 		.option('--set <key=value>', 'an answer (repeatable)', collect)
+		.option('--agents-file <file>', 'the agents answer from a file: one agent per line, its name then optional extra SANs')
 		.option('--out <dir>', 'where certificates and generated files go')
 		.option('--context <name>', 'kube context for kubectl and helm')
 		.option('--yes', 'do not ask before changing a cluster or Docker engine (needed without a terminal)')

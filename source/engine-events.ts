@@ -10,6 +10,8 @@ export type EngineEvent =
 	| {type: 'run-started'; sessionId: string; recipe: string; target: string; total: number; resumedAt?: number}
 	| {type: 'step-started'; stepId: string; kind: StepKind; title: string; index: number; total: number}
 	| {type: 'step-output'; stepId: string; line: string; stream: 'stdout' | 'stderr' | 'info'}
+	/** n of N items of a step (a fleet's certificates), the rate since the step started and the time left at that rate. */
+	| {type: 'step-progress'; stepId: string; done: number; total: number; ratePerSecond: number; etaSeconds: number | null}
 	| {type: 'waiting-for'; stepId: string; description: string; timeoutSeconds: number}
 	| {type: 'step-done'; stepId: string; detail?: string; elapsedMs: number}
 	| {type: 'step-skipped'; stepId: string; reason: string}

@@ -6,6 +6,7 @@ import type {EngineEvent} from './engine-events.js';
 import {exitCodes, InterruptedError, NotConfirmedError, StepFailedError, WizardError} from './errors.js';
 import {describeFault, faultPath, isFileSystemFault} from './exec/file-system-fault.js';
 import {readFile} from 'node:fs/promises';
+import {sep} from 'node:path';
 import {answerRedactor, keyMaterialRedactor} from './exec/redact.js';
 import type {CommandResult, CommandSpec, OutputLine} from './exec/types.js';
 import {isDeploymentStep} from './plan/deployment-steps.js';
@@ -111,6 +112,28 @@ function describeFailure(error: unknown): Failure {
 	return {message: error instanceof Error ? error.message : String(error), exitCode: exitCodes.stepFailed};
 }
 
+/** Progress at most every 100 ms, and always the first and the last, so a fleet of thousands stays a few events a second. */
+const progressEveryMs = 100;
+
+function progressReporter(stepId: string, started: number, emit: (event: EngineEvent) => void): (done: number, total: number) => void {
+	let last = 0;
+	return (done, total) => {
+		const now = Date.now();
+		if (done !== 0 && done !== total && now - last < progressEveryMs) return;
+		last = now;
+		const seconds = Math.max(now - started, 1) / 1000;
+		const ratePerSecond = done / seconds;
+		emit({
+			type: 'step-progress',
+			stepId,
+			done,
+			total,
+			ratePerSecond: Math.round(ratePerSecond * 10) / 10,
+			etaSeconds: ratePerSecond === 0 ? null : Math.round((total - done) / ratePerSecond),
+		});
+	};
+}
+
 async function readSecretFiles(paths: string[]): Promise<string[]> {
 	const contents = await Promise.all(paths.map(async path => readFile(path, 'utf8').catch(() => undefined)));
 	return contents.filter((content): content is string => content !== undefined);
@@ -123,6 +146,17 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 	// answer, nor key material from a file the plan marks secret (rebuilt before each step, as those files appear).
 	const hideAnswers = answerRedactor(options.secrets);
 	const secretFiles = [...new Set(plan.steps.flatMap(step => (options.runnerFor(step).files?.(step) ?? []).filter(file => file.mode === 0o600).map(file => file.path)))];
+	// A fleet agent's key reaches a tool only through a step planned for that agent, which names the file; indexing
+	// every agent's key for every step would grow with the fleet (each key is thousands of windows).
+	const agentDirs = plan.steps.flatMap(step => (step.kind === 'issue-certificates' ? step.leaves.flatMap(leaf => (leaf.dir ? [leaf.dir + sep] : [])) : []));
+	const inAgentDir = (file: string) => agentDirs.some(dir => file.startsWith(dir));
+	const sharedSecretFiles = agentDirs.length === 0 ? secretFiles : secretFiles.filter(file => !inAgentDir(file));
+	const agentSecretFiles = agentDirs.length === 0 ? [] : secretFiles.filter(inAgentDir);
+	const secretFilesFor = (step: Step) => {
+		if (agentSecretFiles.length === 0) return sharedSecretFiles;
+		const named = JSON.stringify(step);
+		return [...sharedSecretFiles, ...agentSecretFiles.filter(file => named.includes(file))];
+	};
 	let hideKeys = keyMaterialRedactor([]);
 	const hide = (text: string) => hideKeys(hideAnswers(text));
 	const total = plan.steps.length;
@@ -159,7 +193,7 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 
 		if (signal.aborted) return finish(exitCodes.interrupted, 'interrupted');
 
-		hideKeys = keyMaterialRedactor(await readSecretFiles(secretFiles));
+		hideKeys = keyMaterialRedactor(await readSecretFiles(secretFilesFor(step)));
 		const started = Date.now();
 		saved.title = step.title;
 		saved.state = 'running';
@@ -184,6 +218,7 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 			env: options.env,
 			signal,
 			output,
+			progress: progressReporter(step.id, started, emit),
 			waitingFor(description, timeoutSeconds) {
 				emit({type: 'waiting-for', stepId: step.id, description: hide(description), timeoutSeconds});
 			},

@@ -6,6 +6,7 @@ import {formatMode, formatPlan} from '../plan/print-plan.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import {checkAnswerFiles, collectAnswers} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
+import type {Recipe} from '../recipes/recipe-schema.js';
 import {checkOutDir} from './check-out-dir.js';
 import {confirmRun} from './confirm-run.js';
 
@@ -13,6 +14,7 @@ export type RunOptions = {
 	target: string;
 	answers?: string;
 	set?: string[];
+	agentsFile?: string;
 	out?: string;
 	context?: string;
 	yes?: boolean;
@@ -21,6 +23,15 @@ export type RunOptions = {
 	export?: string;
 };
 
+/** --agents-file as the `agents` answer it makes; each bad line was refused naming FILE:LINE. */
+async function agentsFromFile(recipe: Recipe, options: RunOptions): Promise<string[]> {
+	if (options.agentsFile === undefined) return [];
+	if (!recipe.agents) throw new UsageError(`--agents-file: recipe ${recipe.id} has no agent side. Leave --agents-file out.`);
+	if (options.set?.some(set => set.startsWith('agents='))) throw new UsageError('--agents-file: not with --set agents=…. Give the agents one way.');
+	const {readAgentsFile} = await import('../recipes/agent-list.js');
+	return [`agents=${await readAgentsFile(options.agentsFile)}`];
+}
+
 /** `mtls-wizard run RECIPE --target T ...`: the headless run, or its plan printed (--dry-run) or exported (--export DIR). */
 export async function runCommand(recipeId: string, options: RunOptions): Promise<number> {
 	if (options.context === '') throw new UsageError('--context: (empty) is not a kube context. Give a context name from `kubectl config get-contexts`, or leave --context out.');
@@ -28,7 +39,7 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 	const recipe = await loadRecipe(recipeId);
 	const collected = await collectAnswers(recipe, options.target, {
 		...(options.answers === undefined ? {} : {answersFile: options.answers}),
-		sets: options.set ?? [],
+		sets: [...(options.set ?? []), ...(await agentsFromFile(recipe, options))],
 		env: process.env,
 	});
 	const {answers, secrets} = collected;

@@ -9,7 +9,9 @@ import {certificateSteps} from './certificate-steps.js';
 import {confirmationStep} from './confirmation-steps.js';
 import {PlanContext} from './plan-context.js';
 import {productSteps} from './product-steps.js';
-import type {Plan, Step, TargetId} from './types.js';
+import type {Plan, Step, TargetId, WriteFilesStep} from './types.js';
+import path from 'node:path';
+import type {AgentPlacement} from './plan-context.js';
 
 export type PlanAnswers = Readonly<Record<string, string | number | boolean>>;
 
@@ -32,15 +34,25 @@ export type BuildPlanOptions = {
 export function buildPlan(recipe: Recipe, target: TargetId, answers: PlanAnswers, options: BuildPlanOptions): Plan {
 	const targetId = checkTarget(recipe, target);
 	const spec = recipe.targets[targetId]!;
-	const ctx = new PlanContext(recipe, targetId, answers, options);
+	const answered = new PlanContext(recipe, targetId, answers, options);
+	const agents = answered.agentPlacements();
+	// Steps planned once for the whole plan that name the agent's files (a probe with its certificate) use the first agent's.
+	const ctx = agents[0] ? answered.forAgent(agents[0]) : answered;
 	const certificates = spec.certificates ?? recipe.certificates;
 	const steps: Step[] = [...certificateSteps(ctx, certificates)];
+	const fleet = agents[0]?.suffix === '' ? [] : agents;
+	if (fleet.length > 0) steps.push(agentBundleStep(ctx, fleet));
+	// A step marked forEachAgent is planned once per agent; in a fleet its id carries the agent's name.
+	const expand = <S extends {forEachAgent?: boolean | undefined}>(step: S, plan: (agentCtx: PlanContext) => Step[]): Step[] =>
+		step.forEachAgent
+			? agents.flatMap(agent => plan(ctx.forAgent(agent)).map(planned => (agent.suffix === '' ? planned : {...planned, id: `${planned.id}${agent.suffix}`})))
+			: plan(ctx);
 	for (const [index, step] of spec.steps.entries()) {
-		if (ctx.holds(step.when)) steps.push(...productSteps(ctx, step, `targets.${targetId}.steps[${index}]`));
+		if (ctx.holds(step.when)) steps.push(...expand(step, agentCtx => productSteps(agentCtx, step, `targets.${targetId}.steps[${index}]`)));
 	}
 
 	for (const [index, step] of spec.confirm.entries()) {
-		if (ctx.holds(step.when)) steps.push(confirmationStep(ctx, step, `targets.${targetId}.confirm[${index}]`));
+		if (ctx.holds(step.when)) steps.push(...expand(step, agentCtx => [confirmationStep(agentCtx, step, `targets.${targetId}.confirm[${index}]`)]));
 	}
 
 	const seen = new Set<string>();
@@ -57,5 +69,19 @@ export function buildPlan(recipe: Recipe, target: TargetId, answers: PlanAnswers
 		secretAnswers: ctx.secretQuestions.filter(q => q.required || ctx.hasSecret(q.id)).map(q => q.id),
 		outDir: options.outDir,
 		steps,
+	};
+}
+
+/** Each agent's bundle agents/<name>/: beside its certificate, key and CA, the exact env and flags it runs with. */
+function agentBundleStep(ctx: PlanContext, fleet: AgentPlacement[]): WriteFilesStep {
+	const bundle = ctx.recipe.agents!.bundle;
+	return {
+		id: 'agent-bundles',
+		kind: 'write-files',
+		title: `Write the bundles of ${fleet.length} agents (${bundle.map(file => file.name).join(', ')} beside each certificate)`,
+		files: fleet.flatMap(agent => {
+			const agentCtx = ctx.forAgent(agent);
+			return bundle.map((file, index) => ({path: path.join(agent.dir, file.name), contents: agentCtx.text(file.contents, `agents.bundle[${index}].contents`), mode: file.mode}));
+		}),
 	};
 }

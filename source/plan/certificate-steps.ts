@@ -2,7 +2,7 @@ import {badInput, UsageError} from '../errors.js';
 import {validateCommonName, validateDnsName, validateIpAddress} from '../pki/validate-names.js';
 import type {RecipeCertificates} from '../recipes/recipe-schema.js';
 import {drop, type PlanContext} from './plan-context.js';
-import type {CaSource, KeySize, KeyType, Step} from './types.js';
+import type {CaSource, KeySize, KeyType, LeafSpec, Step} from './types.js';
 
 export function certificateSteps(ctx: PlanContext, certificates: RecipeCertificates): Step[] {
 	const at = ctx.recipe.targets[ctx.target]!.certificates === undefined ? 'certificates' : `targets.${ctx.target}.certificates`;
@@ -25,12 +25,18 @@ export function certificateSteps(ctx: PlanContext, certificates: RecipeCertifica
 		throw badInput('--set days', String(days), `outlives the CA it would be signed by (caDays ${ca.days})`, `Use days ${ca.days} or less, or raise caDays`);
 	}
 
-	const leaves = certificates.leaves.map((leaf, index) => {
+	const agents = ctx.agentPlacements();
+	const fleet = agents[0]?.suffix !== '' ? agents : [];
+	if (fleet.length > 0 && ca.mode === 'csr') {
+		throw new UsageError('--set agents: not with caMode=csr. A fleet is issued here or by your own CA (caMode=own-ca); leave agents out to have your PKI sign one agent.');
+	}
+
+	const leaves = certificates.leaves.flatMap((leaf, index) => {
 		const where = `${at}.leaves[${index}]`;
 		const dnsNames = nameList(ctx, leaf.dnsNames, `${where}.dnsNames`).map(name => validateDnsName(name, `${leaf.id} certificate DNS name`));
 		const ipAddresses = nameList(ctx, leaf.ipAddresses, `${where}.ipAddresses`).map(ip => validateIpAddress(ip, `${leaf.id} certificate IP address`));
 		const passphrase = leaf.keyPassphrase ? ctx.secret(leaf.keyPassphrase.$secret) : drop;
-		return {
+		const planned: LeafSpec = {
 			id: leaf.id,
 			role: leaf.role,
 			commonName: validateCommonName(ctx.text(leaf.commonName, `${where}.commonName`), `${leaf.id} certificate common name`),
@@ -41,8 +47,22 @@ export function certificateSteps(ctx: PlanContext, certificates: RecipeCertifica
 			...ofType,
 			...(passphrase === drop ? {} : {keyPassphrase: passphrase}),
 		};
+		if (fleet.length === 0 || leaf.id !== ctx.recipe.agents?.leaf) return [planned];
+		// Each agent its own certificate: its name as CN, the leaf's names plus its own extra SANs, in its bundle.
+		return fleet.map(agent => ({
+			...planned,
+			commonName: validateCommonName(agent.name, `agent ${agent.name} common name`),
+			dnsNames: [...new Set([...planned.dnsNames, ...agent.dnsNames])],
+			ipAddresses: [...new Set([...planned.ipAddresses, ...agent.ipAddresses])],
+			dir: agent.dir,
+		}));
 	});
-	const ids = leaves.map(l => l.id).join(', ');
+	const ids = [...new Set(leaves.map(l => l.id))]
+		.map(id => {
+			const count = leaves.filter(l => l.id === id).length;
+			return count === 1 ? id : `${count} ${id}`;
+		})
+		.join(', ');
 	const titles: Record<CaSource['mode'], string> = {
 		generate: `Issue the CA and ${ids} certificates`,
 		import: `Sign with your CA the ${ids} certificates`,
@@ -57,6 +77,8 @@ export function certificateSteps(ctx: PlanContext, certificates: RecipeCertifica
 			dir: ctx.pkiDir,
 			server: certificates.handshake.server,
 			client: certificates.handshake.client,
+			// In a fleet every agent's certificate has the same profile from the same CA: the first one stands for all.
+			...(fleet.length > 0 && certificates.handshake.client === ctx.recipe.agents?.leaf ? {clientDir: fleet[0]!.dir} : {}),
 			serverName: ctx.text(certificates.handshake.serverName, `${at}.handshake.serverName`),
 		},
 	];

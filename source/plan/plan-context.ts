@@ -3,6 +3,7 @@ import {UsageError} from '../errors.js';
 import {renderTemplate, templateVariables, TemplateError} from '../recipes/render-template.js';
 import {questionsFor} from '../recipes/recipe-targets.js';
 import type {Recipe, RecipeCondition, RecipeQuestion, TreeSpec} from '../recipes/recipe-schema.js';
+import {agentsOf, type Agent} from '../recipes/agent-list.js';
 import type {BuildPlanOptions, PlanAnswers} from './build-plan.js';
 import type {SecretRef, TargetId, ValueTree} from './types.js';
 
@@ -20,6 +21,12 @@ function escapeForDoubleQuotes(text: string): string {
 /** What an optional secret that was not given renders to: its key, list item or map is left out. */
 export const drop = Symbol('drop');
 export type Dropped = typeof drop;
+
+/**
+ * Where one agent's files are: in a fleet its own bundle directory agents/<name>/ (certificate, key, ca.crt and
+ * the bundle files); for the recipe's single agent the certificates directory, as before fleets existed.
+ */
+export type AgentPlacement = Agent & {suffix: string; dir: string; certFile: string; keyFile: string; caFile: string};
 
 /** The id and rendered title every plan step made from a recipe step starts with. */
 export type StepBase = {id: string; title: string};
@@ -82,6 +89,42 @@ export class PlanContext {
 			})
 			.join('');
 		return `"${word}"`;
+	}
+
+	/** The fleet's agents, or the recipe's one agent when no `agents` answer was given; [] without an agent side. */
+	agentPlacements(): AgentPlacement[] {
+		const spec = this.recipe.agents;
+		if (!spec) return [];
+		const fleet = agentsOf(this.answers['agents']);
+		if (fleet.length === 0) {
+			const leaf = (this.recipe.targets[this.target]!.certificates ?? this.recipe.certificates).leaves.find(l => l.id === spec.leaf)!;
+			const name = this.text(leaf.commonName, `certificates.leaves.${leaf.id}.commonName`);
+			return [{name, dnsNames: [], ipAddresses: [], suffix: '', dir: this.pkiDir, certFile: this.variables[`pki.${leaf.id}.crt`]!, keyFile: this.variables[`pki.${leaf.id}.key`]!, caFile: this.variables['pki.ca.crt']!}];
+		}
+
+		const root = path.join(path.dirname(this.pkiDir), 'agents');
+		return fleet.map(agent => {
+			const dir = path.join(root, agent.name);
+			return {...agent, suffix: `-${agent.name}`, dir, certFile: path.join(dir, `${spec.leaf}.crt`), keyFile: path.join(dir, `${spec.leaf}.key`), caFile: path.join(dir, 'ca.crt')};
+		});
+	}
+
+	/** The same answers with one agent's names: {{agent.*}}, and the agent leaf's {{pki.<leaf>.*}} naming its files. */
+	forAgent(agent: AgentPlacement): PlanContext {
+		const leaf = this.recipe.agents!.leaf;
+		const copy = Object.create(this) as PlanContext;
+		Object.defineProperty(copy, 'variables', {
+			value: {
+				...this.variables,
+				'agent.name': agent.name,
+				'agent.suffix': agent.suffix,
+				'agent.dir': agent.dir,
+				'agent.ca.crt': agent.caFile,
+				[`pki.${leaf}.crt`]: agent.certFile,
+				[`pki.${leaf}.key`]: agent.keyFile,
+			},
+		});
+		return copy;
 	}
 
 	hasSecret(id: string): boolean {

@@ -46,6 +46,11 @@ export type LeafSpec = {
 	keyType?: KeyType;
 	/** Encrypted PKCS#8 with this passphrase; unencrypted PKCS#8 otherwise. */
 	keyPassphrase?: SecretRef;
+	/**
+	 * A fleet agent's bundle directory: the files go there instead of the step's dir, with a copy of ca.crt beside
+	 * them, committed agent by agent as they are issued.
+	 */
+	dir?: string;
 };
 
 export type KubeTarget = {
@@ -99,6 +104,8 @@ export type VerifyHandshakeStep = StepBase & {
 	dir: string;
 	server: string;
 	client: string;
+	/** Where the client's files are when not in dir (a fleet agent's bundle). */
+	clientDir?: string;
 	/** The name the client checks against the server certificate. */
 	serverName: string;
 };

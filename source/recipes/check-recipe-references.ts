@@ -24,16 +24,24 @@ export function checkRecipeReferences(recipe: RecipeFile): string | undefined {
 		const certificates = target.certificates ?? recipe.certificates;
 		const known = variablesFor(asked, certificates);
 		const certificatesPath: Path = target.certificates ? ['targets', name, 'certificates'] : ['certificates'];
+		// An agent's own names exist only where the planner renders once per agent.
+		const perAgent = new Set([...known, ...agentVariables]);
+		const steps = (group: 'steps' | 'confirm') =>
+			target[group].map((step, index) => check(step, ['targets', name, group, index], step.forEachAgent ? perAgent : known, asked)).find(Boolean);
 		const problem =
 			checkKeyPassphrases(certificates, certificatesPath, asked) ??
 			check(certificates, certificatesPath, known, asked) ??
-			check(target.steps, ['targets', name, 'steps'], known, asked) ??
-			check(target.confirm, ['targets', name, 'confirm'], known, asked);
+			steps('steps') ??
+			steps('confirm') ??
+			(recipe.agents ? check(recipe.agents.bundle, ['agents', 'bundle'], perAgent, asked) : undefined);
 		if (problem) return `${problem} (target ${name})`;
 	}
 
 	return undefined;
 }
+
+/** What a step planned once per agent (and an agent's bundle file) may use besides the target's names. */
+export const agentVariables = ['agent.name', 'agent.suffix', 'agent.dir', 'agent.ca.crt'] as const;
 
 /** Names a template may use for one target (answers are filled in by the planner; secrets are never variables). */
 function variablesFor(questions: RecipeQuestion[], certificates: RecipeCertificates): Set<string> {

@@ -82,8 +82,19 @@ const commonQuestions: RecipeQuestion[] = [
 	},
 ];
 
+/** Asked by every recipe with an agent side (an `agents` section). */
+const agentsQuestion: RecipeQuestion = {
+	id: 'agents',
+	prompt: 'How many agents, and their names: a pattern like edge-{1..20} for 20, or names separated by commas, each optionally followed by extra SANs (every agent gets its own client certificate and bundle agents/<name>/); empty for one agent',
+	type: 'list',
+	format: 'agent',
+	required: false,
+	secret: false,
+};
+
 /** A recipe narrows a common question (e.g. keyType to what its product accepts) by asking it itself. */
-export function questionsOf(recipe: {questions: RecipeQuestion[]}): RecipeQuestion[] {
+export function questionsOf(recipe: {questions: RecipeQuestion[]; agents?: unknown}): RecipeQuestion[] {
 	const own = new Set(recipe.questions.map(q => q.id));
-	return [...recipe.questions, ...commonQuestions.filter(q => !own.has(q.id))];
+	const common = recipe.agents === undefined ? commonQuestions : [agentsQuestion, ...commonQuestions];
+	return [...recipe.questions, ...common.filter(q => !own.has(q.id))];
 }

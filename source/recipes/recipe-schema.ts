@@ -32,7 +32,7 @@ const treeSpec: z.ZodType<TreeSpec> = z.lazy(() =>
 	z.union([z.string(), z.number(), z.boolean(), z.null(), secretMarker, z.array(treeSpec), z.record(z.string(), treeSpec)]),
 );
 
-const questionFormats = ['dns-name', 'ip-address', 'common-name', 'k8s-namespace', 'k8s-name', 'https-url', 'image', 'path', 'host-path'] as const;
+const questionFormats = ['dns-name', 'ip-address', 'common-name', 'k8s-namespace', 'k8s-name', 'https-url', 'image', 'path', 'host-path', 'agent'] as const;
 
 const question = z
 	.object({
@@ -124,6 +124,11 @@ const stepBase = {
 	id: z.string().regex(/^[a-z][a-z\d-]*$/, 'expected a lowercase id like secret-agent-client'),
 	title: z.string().min(1),
 	when: when.optional(),
+	/**
+	 * Planned once per agent of a fleet (the `agents` answer), with {{agent.name}}, {{agent.suffix}} ('-<name>' in a
+	 * fleet, '' for the recipe's single agent) and the agent leaf's {{pki.<leaf>.*}} naming that agent's files.
+	 */
+	forEachAgent: z.boolean().optional(),
 };
 
 const kubeTarget = {namespace: z.string()};
@@ -361,6 +366,19 @@ const check = z
 		}
 	});
 
+/** The side a fleet multiplies: which leaf each agent gets its own copy of, and what its bundle holds. */
+const agents = z
+	.object({
+		/** A client leaf of `certificates`; per agent it is issued with the agent's name as CN and its extra SANs. */
+		leaf: leafId,
+		/**
+		 * Files of each agent's bundle agents/<name>/, beside its certificate, key and ca.crt: the exact env and flags
+		 * that agent runs with. {{agent.dir}} is the bundle directory.
+		 */
+		bundle: z.array(z.object({name: z.string().regex(/^[\w.-]+$/, 'expected a file name like run.sh'), contents: z.string().min(1), mode: z.number().int().default(0o644)}).strict()).min(1),
+	})
+	.strict();
+
 const target = z
 	.object({
 		description: z.string().min(1),
@@ -378,6 +396,7 @@ export const recipeSchema = z
 		description: z.string().min(1),
 		questions: z.array(question).default([]),
 		certificates,
+		agents: agents.optional(),
 		checks: z.record(z.string(), check).default({}),
 		targets: z.partialRecord(targetId, target),
 	})
@@ -394,9 +413,18 @@ export const recipeSchema = z
 			context.addIssue({code: 'custom', path: ['targets', 'bundle'], message: 'every recipe with a deployment target also offers bundle (export only)'});
 		}
 
+		if (r.agents) {
+			const leaf = r.certificates.leaves.find(l => l.id === r.agents!.leaf);
+			if (leaf?.role !== 'client') context.addIssue({code: 'custom', path: ['agents', 'leaf'], message: `expected a client leaf of certificates (${r.certificates.leaves.filter(l => l.role === 'client').map(l => l.id).join(', ') || 'none'})`});
+		}
+
 		for (const [name, spec] of Object.entries(r.targets)) {
 			for (const [group, steps] of [['steps', spec.steps], ['confirm', spec.confirm]] as const) {
 				for (const [index, step] of steps.entries()) {
+					if (step.forEachAgent && !r.agents) {
+						context.addIssue({code: 'custom', path: ['targets', name, group, index, 'forEachAgent'], message: 'needs an agents section naming the agent leaf'});
+					}
+
 					if (['certificates', 'verify-handshake'].includes(step.id) || step.id.endsWith('-values')) {
 						context.addIssue({code: 'custom', path: ['targets', name, group, index, 'id'], message: `${step.id} is reserved for the planner`});
 					}
@@ -420,6 +448,7 @@ export type RecipeCertificates = RecipeFile['certificates'];
 export type RecipeProductStep = RecipeTarget['steps'][number];
 export type RecipeConfirmStep = RecipeTarget['confirm'][number];
 export type RecipeCondition = z.infer<typeof when>;
+export type RecipeAgents = z.infer<typeof agents>;
 export type {TreeSpec};
 
 /** A loaded recipe: the validated file plus where it came from. */

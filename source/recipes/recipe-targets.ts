@@ -8,7 +8,7 @@ export function targetsOf(recipe: Pick<Recipe, 'targets'>): TargetId[] {
 }
 
 /** The questions asked for one target: the recipe's own (limited by their `targets`) and the common PKI ones. */
-export function questionsFor(recipe: Pick<Recipe, 'questions'>, target: TargetId): RecipeQuestion[] {
+export function questionsFor(recipe: Pick<Recipe, 'questions' | 'agents'>, target: TargetId): RecipeQuestion[] {
 	return questionsOf(recipe).filter(q => !q.targets || q.targets.includes(target));
 }
 

@@ -5,6 +5,7 @@
  */
 import {badInput as badInputLine, UsageError} from '../errors.js';
 import {validateCommonName, validateDnsName, validateIpAddress} from '../pki/validate-names.js';
+import {checkUniqueAgents, expandAgentPattern, parseAgentEntry} from './agent-list.js';
 import type {RecipeQuestion} from './recipe-schema.js';
 
 export type AnswerValue = string | number | boolean;
@@ -44,6 +45,12 @@ export function validateAnswer(question: RecipeQuestion, raw: RawAnswer, field: 
 			return validateBoolean(raw, field);
 		case 'list': {
 			const items = (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map(item => item.trim()).filter(item => item !== '');
+			if (question.format === 'agent') {
+				const agents = items.flatMap(item => expandAgentPattern(item, field)).map(item => parseAgentEntry(item, field));
+				checkUniqueAgents(agents, () => field);
+				return agents.map(agent => [agent.name, ...agent.dnsNames, ...agent.ipAddresses].join(' ')).join(',');
+			}
+
 			return items.map(item => validateText(question, item, field, advice)).join(',');
 		}
 
@@ -140,6 +147,8 @@ function validateText(question: RecipeQuestion, value: string, field: string, ad
 			break;
 		// A path on the Docker host (a socket, a directory), which may be another machine behind DOCKER_HOST:
 		// the daemon mounts it, so it must be absolute, and the wizard cannot check it exists.
+		case 'agent':
+			return parseAgentEntry(value, field).name;
 		case 'host-path':
 			if (!value.startsWith('/') || value.includes('\0') || value.includes(',')) {
 				throw badInput(field, value, 'is not an absolute path on the Docker host', 'Give an absolute path such as /var/run/docker.sock');

@@ -2,6 +2,7 @@ import type {EngineEvent} from '../engine-events.js';
 import {exitCodes} from '../errors.js';
 import type {Step} from '../plan/types.js';
 import {formatDuration} from './format-duration.js';
+import {formatProgress} from './format-progress.js';
 
 const indent = '      ';
 
@@ -25,6 +26,8 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 	let openLine = false;
 	let started = Date.now();
 	let failedStep: string | undefined;
+	// A CI log gets a progress line per tenth of the work, not the engine's ten a second.
+	let shownTenth = -1;
 
 	const closeLine = () => {
 		if (openLine) write('\n');
@@ -59,6 +62,7 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 
 			case 'step-started': {
 				closeLine();
+				shownTenth = -1;
 				write(`[${event.index}/${event.total}] ${event.stepId}  ${event.title} ...`);
 				openLine = true;
 				break;
@@ -67,6 +71,15 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 			case 'step-output': {
 				closeLine();
 				write(`${indent}${event.line}\n`);
+				break;
+			}
+
+			case 'step-progress': {
+				const tenth = Math.floor((event.done / Math.max(event.total, 1)) * 10);
+				if (tenth === shownTenth) break;
+				shownTenth = tenth;
+				closeLine();
+				write(`${indent}${formatProgress(event)}\n`);
 				break;
 			}
 

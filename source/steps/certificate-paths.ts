@@ -5,8 +5,10 @@ export function caPaths(dir: string) {
 	return {cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key')};
 }
 
+/** A fleet agent's leaf lives in its own bundle directory; every other leaf in the step's. */
 export function leafPaths(dir: string, leaf: LeafSpec) {
-	return {cert: join(dir, `${leaf.id}.crt`), key: join(dir, `${leaf.id}.key`)};
+	const home = leaf.dir ?? dir;
+	return {cert: join(home, `${leaf.id}.crt`), key: join(home, `${leaf.id}.key`)};
 }
 
 /** Beside the CSRs (caMode=csr): what to ask the PKI for and where the signed certificates go. */

@@ -1,4 +1,5 @@
 import {X509Certificate, type KeyObject} from 'node:crypto';
+import {availableParallelism} from 'node:os';
 import {StepFailedError, UsageError, WizardError} from '../errors.js';
 import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-fault.js';
 import {makeDirectories} from '../exec/make-directories.js';
@@ -170,12 +171,12 @@ async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: Certi
 	return [{name: `${leaf.id}.crt`, content: issued.certificatePem, secret: false}];
 }
 
-/** Everything staged, all or none; a full disk or a bad mount is the step's failure with the fix. */
-async function commitStaged(step: IssueCertificatesStep, staged: Staged): Promise<WrittenFile[]> {
-	return commitFiles(step.dir, staged).catch((error: unknown) => {
+/** Everything staged in dir, all or none; a full disk or a bad mount is the step's failure with the fix. */
+async function commitStaged(step: IssueCertificatesStep, staged: Staged, dir = step.dir): Promise<WrittenFile[]> {
+	return commitFiles(dir, staged).catch((error: unknown) => {
 		if (!isFileSystemFault(error)) throw error;
 		const failure = new StepFailedError(
-			`${step.dir} ${describeFault(error)}: the certificates cannot be written there.`,
+			`${dir} ${describeFault(error)}: the certificates cannot be written there.`,
 			step.id,
 			'Nothing was half-written. Free space or fix the mount, then continue with mtls-wizard resume (or start again with another --out).',
 		);
@@ -183,6 +184,36 @@ async function commitStaged(step: IssueCertificatesStep, staged: Staged): Promis
 		failure.cause = error;
 		throw failure;
 	});
+}
+
+/** Keys made and signed at once: enough to keep the threadpool's threads (UV_THREADPOOL_SIZE, 4 by default) busy on every core, few enough that memory does not grow with the fleet. */
+const inFlight = Math.max(4, availableParallelism() * 2);
+
+/** Runs work over items with at most `limit` at once, in order of start; rejects on the first failure. */
+async function eachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async (): Promise<void> => {
+		while (next < items.length) await work(items[next++]!);
+	};
+
+	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
+}
+
+/**
+ * A fleet agent's bundle: its key and certificate and a copy of the CA, committed all or none in its own directory
+ * as soon as they are issued, so nothing of the fleet waits in memory for the rest.
+ */
+async function ensureAgent(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext): Promise<{files: string[]; issued: boolean}> {
+	const dir = leaf.dir!;
+	await makeDirectories(dir).catch((error: unknown) => {
+		if (!isFileSystemFault(error)) throw error;
+		throw new StepFailedError(`${faultPath(error, dir)} ${describeFault(error)}: the bundle directory ${dir} cannot be created.`, step.id, 'Fix the path or the mount, then continue with mtls-wizard resume.');
+	});
+	await recoverStagedFiles(dir);
+	const staged = await ensureLeaf(step, leaf, ca, freshCa, context);
+	if ((await readIfPresent(caPaths(dir).cert)) !== ca.chainPem) staged.push({name: 'ca.crt', content: ca.chainPem, secret: false});
+	const written = await commitStaged(step, staged, dir);
+	return {files: written.map(file => file.path), issued: staged.some(file => file.name !== 'ca.crt' && file.name.endsWith('.crt'))};
 }
 
 /**
@@ -219,7 +250,8 @@ async function signedElsewhere(step: IssueCertificatesStep, context: StepContext
 /**
  * Issues what is missing or unusable in step.dir and reuses the rest; the CA key is never replaced on its own.
  * Everything issued is written all or none (commitFiles), and what a killed run left half-way is finished or
- * removed first, so a resume always starts from a whole set or none.
+ * removed first, so a resume always starts from a whole set or none. A fleet's agents come after the shared set,
+ * streamed: a bounded number at a time, each agent's bundle committed on its own, progress reported as they finish.
  */
 export async function ensureCertificates(step: IssueCertificatesStep, context: StepContext): Promise<StepOutcome> {
 	// Only a directory made here is 0700: an --out the user already had keeps its mode.
@@ -233,13 +265,28 @@ export async function ensureCertificates(step: IssueCertificatesStep, context: S
 	if (step.ca.mode === 'csr') return signedElsewhere(step, context);
 	const staged: Staged = [];
 	const {ca, fresh} = step.ca.mode === 'generate' ? await generatedCa(step, context, staged) : {ca: await importedCa(step, context, staged), fresh: false};
-	const leaves = await Promise.all(step.leaves.map(async leaf => ensureLeaf(step, leaf, ca, fresh, context)));
+	const shared = step.leaves.filter(leaf => leaf.dir === undefined);
+	const agents = step.leaves.filter(leaf => leaf.dir !== undefined);
+	const leaves = await Promise.all(shared.map(async leaf => ensureLeaf(step, leaf, ca, fresh, context)));
 	staged.push(...leaves.flat());
-	const written = await commitStaged(step, staged);
-	const issued = leaves.filter(files => files.some(file => file.name.endsWith('.crt'))).length;
+	// The CA first: an agent committed before it would be signed by a CA a killed run never kept.
+	const files = (await commitStaged(step, staged)).map(file => file.path);
+	let issued = leaves.filter(set => set.some(file => file.name.endsWith('.crt'))).length;
+	if (agents.length > 0) {
+		let done = 0;
+		context.progress?.(0, agents.length);
+		await eachBounded(agents, inFlight, async leaf => {
+			const agent = await ensureAgent(step, leaf, ca, fresh, context);
+			files.push(...agent.files);
+			if (agent.issued) issued += 1;
+			done += 1;
+			context.progress?.(done, agents.length);
+		});
+	}
+
 	const reused = step.leaves.length - issued;
 	return {
 		detail: `${fresh ? 'new CA' : 'CA kept'}; ${issued} certificate${issued === 1 ? '' : 's'} issued${reused > 0 ? `, ${reused} reused` : ''}`,
-		files: written.map(file => file.path),
+		files,
 	};
 }

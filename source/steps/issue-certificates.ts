@@ -34,6 +34,7 @@ export const issueCertificatesRunner: StepRunner<IssueCertificatesStep> = {
 				{path: paths.cert, mode: 0o644, note: `${leaf.role} certificate ${describeNames(leaf)}`},
 				{path: paths.key, mode: 0o600, note: `private key (PKCS#8${leaf.keyPassphrase ? ', encrypted' : ''})`},
 			);
+			if (leaf.dir) files.push({path: caPaths(leaf.dir).cert, mode: 0o644, note: `copy of ${ca.cert} for agent ${leaf.commonName}`});
 		}
 
 		return files;

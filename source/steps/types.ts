@@ -13,6 +13,8 @@ export type StepContext = {
 	signal: AbortSignal;
 	/** Report a line of progress or command output to the renderers. */
 	output(line: OutputLine | {line: string; stream: 'info'}): void;
+	/** How far a step working through many items (a fleet's certificates) is: done of total. */
+	progress?(done: number, total: number): void;
 	/** Say what a confirmation step is waiting for, so renderers can show it while log lines stream past. */
 	waitingFor(description: string, timeoutSeconds: number): void;
 	/** Runs one command through source/exec; rejects with StepFailedError on a non-ok exit code. */

@@ -5,8 +5,7 @@ import {StepFailedError} from '../errors.js';
 import type {VerifyHandshakeStep} from '../plan/types.js';
 import type {StepRunner} from './types.js';
 
-async function readPem(step: VerifyHandshakeStep, name: string): Promise<string> {
-	const path = join(step.dir, name);
+async function readPem(step: VerifyHandshakeStep, path: string): Promise<string> {
 	try {
 		return await readFile(path, 'utf8');
 	} catch {
@@ -18,7 +17,7 @@ async function readPem(step: VerifyHandshakeStep, name: string): Promise<string>
  * An encrypted key (Steadybit's agent key) is decrypted in memory for the test handshake. The step carries no
  * passphrase reference, so the passphrase is the secret answer that opens it; none of them is ever shown.
  */
-function usableKey(step: VerifyHandshakeStep, name: string, pem: string, secrets: Readonly<Record<string, string>>): string {
+function usableKey(step: VerifyHandshakeStep, path: string, pem: string, secrets: Readonly<Record<string, string>>): string {
 	if (!pem.includes('ENCRYPTED')) return pem;
 	for (const passphrase of Object.values(secrets)) {
 		try {
@@ -28,24 +27,26 @@ function usableKey(step: VerifyHandshakeStep, name: string, pem: string, secrets
 		}
 	}
 
-	throw new StepFailedError(`${join(step.dir, name)} is encrypted and none of the secret answers decrypts it.`, step.id, 'Give the key passphrase answer again.');
+	throw new StepFailedError(`${path} is encrypted and none of the secret answers decrypts it.`, step.id, 'Give the key passphrase answer again.');
 }
 
 export const verifyHandshakeRunner: StepRunner<VerifyHandshakeStep> = {
 	kind: 'verify-handshake',
 	commands: () => [],
 	async run(step, context) {
+		const clientDir = step.clientDir ?? step.dir;
+		const paths = {serverKey: join(step.dir, `${step.server}.key`), clientKey: join(clientDir, `${step.client}.key`)};
 		const [caPem, serverCertPem, serverKey, clientCertPem, clientKey] = await Promise.all(
-			['ca.crt', `${step.server}.crt`, `${step.server}.key`, `${step.client}.crt`, `${step.client}.key`].map(async name => readPem(step, name)),
+			[join(step.dir, 'ca.crt'), join(step.dir, `${step.server}.crt`), paths.serverKey, join(clientDir, `${step.client}.crt`), paths.clientKey].map(async path => readPem(step, path)),
 		);
 		// Loaded when the step runs: the proof brings node-forge (for the throwaway CA), which --dry-run never needs.
 		const {verifyMutualTls} = await import('../pki/verify-mutual-tls.js');
 		const report = await verifyMutualTls({
 			caPem: caPem!,
 			serverCertPem: serverCertPem!,
-			serverKeyPem: usableKey(step, `${step.server}.key`, serverKey!, context.secrets),
+			serverKeyPem: usableKey(step, paths.serverKey, serverKey!, context.secrets),
 			clientCertPem: clientCertPem!,
-			clientKeyPem: usableKey(step, `${step.client}.key`, clientKey!, context.secrets),
+			clientKeyPem: usableKey(step, paths.clientKey, clientKey!, context.secrets),
 			serverName: step.serverName,
 		});
 		for (const handshake of report.cases) {

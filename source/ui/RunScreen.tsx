@@ -1,6 +1,7 @@
 
 import {Box, Text} from 'ink';
 import type {RunState} from './run-state.js';
+import {formatProgress} from '../render/format-progress.js';
 import {FailurePanel} from './FailurePanel.js';
 import {StepList} from './StepList.js';
 import {useKeys} from './use-keys.js';
@@ -48,6 +49,11 @@ export function RunScreen({state, onRetry, onQuit}: Props) {
 	return (
 		<Box flexDirection="column">
 			<StepList steps={state.steps} now={now} />
+			{running && state.progress && state.steps.find(step => step.id === state.progress!.stepId)?.state === 'running' ? (
+				<Text>
+					<Text color={tone('cyan')}>progress:</Text> {formatProgress(state.progress)}
+				</Text>
+			) : null}
 			{running && waiting ? (
 				<Text wrap="wrap">
 					<Text color={tone('cyan')}>confirmation:</Text> {waiting}

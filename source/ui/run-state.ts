@@ -18,6 +18,8 @@ export type RunState = {
 	/** The running step's latest output lines. */
 	output: string[];
 	waiting?: {stepId: string; description: string; timeoutSeconds: number};
+	/** The running step's latest n of N (a fleet's certificates). */
+	progress?: {stepId: string; done: number; total: number; ratePerSecond: number; etaSeconds: number | null};
 	failure?: Failure;
 	finished?: {exitCode: number; manualSteps: string[][]; awaitingSignature?: {stepId: string; instructions: string[]}};
 };
@@ -50,8 +52,14 @@ export function applyEngineEvent(state: RunState, event: EngineEvent, now: numbe
 				steps: updateStep({...state, steps}, event.stepId, {state: 'running', title: event.title, startedAt: now, elapsedMs: undefined}),
 				output: [],
 				waiting: undefined,
+				progress: undefined,
 				failure: undefined,
 			};
+		}
+
+		case 'step-progress': {
+			const {stepId, done, total, ratePerSecond, etaSeconds} = event;
+			return {...state, progress: {stepId, done, total, ratePerSecond, etaSeconds}};
 		}
 
 		case 'step-output': {

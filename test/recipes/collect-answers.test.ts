@@ -71,7 +71,7 @@ test('an unknown key lists the valid keys for the target', async t => {
 		'generic',
 		'bundle',
 		{sets: ['namespce=x']},
-		'--set namespce: unknown key. Valid keys for generic --target bundle: serverName, extraDnsNames, serverIps, clientCn, keySize, keyType, days, caDays, caMode, caCert, caKey, caKeyPassphrase.',
+		'--set namespce: unknown key. Valid keys for generic --target bundle: serverName, extraDnsNames, serverIps, clientCn, agents, keySize, keyType, days, caDays, caMode, caCert, caKey, caKeyPassphrase.',
 	);
 });
 

@@ -44,6 +44,20 @@ test('steps show pending, running with a spinner and elapsed time, and done', as
 	unmount();
 });
 
+test("a fleet's certificate step shows n of N, the rate and the time left as the engine reports them, and not once it is done", async t => {
+	const {element, send} = harness();
+	const {lastFrame, unmount} = renderInk(t, element);
+	send({type: 'step-started', stepId: 'deploy', kind: 'issue-certificates', title: 'Install helm release demo', index: 1, total: 3});
+	send({type: 'step-progress', stepId: 'deploy', done: 0, total: 500, ratePerSecond: 0, etaSeconds: null});
+	await waitFor(lastFrame, /progress: 0 of 500, 0\/s, time left not known yet/);
+	send({type: 'step-progress', stepId: 'deploy', done: 120, total: 500, ratePerSecond: 40.5, etaSeconds: 9});
+	await waitFor(lastFrame, /progress: 120 of 500, 40\.5\/s, about 9\.0s left/);
+	send({type: 'step-done', stepId: 'deploy', elapsedMs: 12_000});
+	const frame = await waitFor(lastFrame, /✔ Install helm release demo/);
+	t.notRegex(frame, /progress:/);
+	unmount();
+});
+
 test('the confirmation step shows the log line it waits for, and only the last five output lines', async t => {
 	const {element, send} = harness();
 	const {lastFrame, unmount} = renderInk(t, element);

@@ -1,0 +1,70 @@
+import test from 'ava';
+import {loadRecipe} from '../../source/recipes/load-recipes.js';
+import {ids, outDir, planFor, stepOf} from './plan-for.js';
+
+test('without an agents answer the plan is the single-agent plan it always was', async t => {
+	const plan = await planFor('generic', 'kubectl', []);
+	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'secret-server', 'secret-client', 'mount-secrets']);
+	t.like(stepOf(plan, 'secret-client', 'kube-secret'), {name: 'mtls-client', files: [{key: 'tls.crt', path: `${outDir}/certs/client.crt`}, {key: 'tls.key', path: `${outDir}/certs/client.key`}, {key: 'ca.crt', path: `${outDir}/certs/ca.crt`}]});
+	t.false(stepOf(plan, 'verify-handshake', 'verify-handshake').clientDir !== undefined);
+});
+
+test('a fleet: every agent its own certificate (CN = name, its extra SANs) in agents/<name>/, its own secret, its bundle', async t => {
+	const plan = await planFor('generic', 'kubectl', ['agents=edge-{1..3}, lab 10.1.2.3 lab.example.com']);
+	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'agent-bundles', 'secret-server', 'secret-client-edge-1', 'secret-client-edge-2', 'secret-client-edge-3', 'secret-client-lab', 'mount-secrets']);
+	const certificates = stepOf(plan, 'certificates', 'issue-certificates');
+	t.is(certificates.title, 'Issue the CA and server, 4 client certificates');
+	const clients = certificates.leaves.filter(leaf => leaf.id === 'client');
+	t.deepEqual(clients.map(leaf => [leaf.commonName, leaf.dir, leaf.dnsNames, leaf.ipAddresses]), [
+		['edge-1', `${outDir}/agents/edge-1`, [], []],
+		['edge-2', `${outDir}/agents/edge-2`, [], []],
+		['edge-3', `${outDir}/agents/edge-3`, [], []],
+		['lab', `${outDir}/agents/lab`, ['lab.example.com'], ['10.1.2.3']],
+	]);
+	t.is(certificates.leaves.find(leaf => leaf.id === 'server')!.dir, undefined);
+	t.like(stepOf(plan, 'verify-handshake', 'verify-handshake'), {client: 'client', clientDir: `${outDir}/agents/edge-1`});
+	t.like(stepOf(plan, 'secret-client-lab', 'kube-secret'), {
+		name: 'mtls-client-lab',
+		files: [{key: 'tls.crt', path: `${outDir}/agents/lab/client.crt`}, {key: 'tls.key', path: `${outDir}/agents/lab/client.key`}, {key: 'ca.crt', path: `${outDir}/certs/ca.crt`}],
+	});
+	const bundles = stepOf(plan, 'agent-bundles', 'write-files');
+	t.deepEqual(bundles.files.map(file => file.path), ['edge-1', 'edge-2', 'edge-3', 'lab'].map(name => `${outDir}/agents/${name}/connect.txt`));
+	t.regex(bundles.files[3]!.contents as string, /^Client lab: present client\.crt/);
+});
+
+test('Portainer: each Edge device bundle holds its docker run command with the bundle files mounted where the --mtls flags read them', async t => {
+	const plan = await planFor('portainer', 'bundle', ['mtlsDomain=portainer.example.com', 'agents=edge-a,edge-b']);
+	const bundles = stepOf(plan, 'agent-bundles', 'write-files');
+	t.deepEqual(bundles.files.map(file => [file.path, file.mode]), [[`${outDir}/agents/edge-a/docker-run.sh`, 0o755], [`${outDir}/agents/edge-b/docker-run.sh`, 0o755]]);
+	const script = bundles.files[0]!.contents as string;
+	t.regex(script, /-v "\$PWD\/agent\.crt:\/certs\/client\.crt:ro"/);
+	t.regex(script, /-v "\$PWD\/ca\.crt:\/certs\/mtlsca\.crt:ro"/);
+	t.regex(script, /-e EDGE=1 -e EDGE_ID -e EDGE_KEY -e EDGE_INSECURE_POLL=0/);
+	t.regex(script, /'portainer\/agent:2\.39\.4' --mtlscacert \/certs\/mtlsca\.crt --mtlscert \/certs\/client\.crt --mtlskey \/certs\/client\.key$/m);
+	t.notRegex(script, /EDGE_KEY=/, 'the Edge key is never written into a bundle');
+});
+
+test('bad agents answers name --set agents, the value and the fix', async t => {
+	for (const [value, pattern] of [
+		['Edge_1', /^--set agents: "Edge_1" is not an agent name\. Use lowercase letters/],
+		['a,b,a', /^--set agents: "a" names the same agent/],
+		['a bad..name', /^--set agents \(agent a\): "bad\.\.name"/],
+		['e-{5..1}', /^--set agents: "e-\{5\.\.1\}" is not a range of 1 to 10000 agents/],
+	] as const) {
+		const error = await t.throwsAsync(planFor('generic', 'bundle', [`agents=${value}`]));
+		t.regex(error.message, pattern, value);
+	}
+});
+
+test('the schema refuses forEachAgent in a recipe without an agents section, and an agents leaf that is not a client', async t => {
+	const {recipeSchema} = await import('../../source/recipes/recipe-schema.js');
+	const recipe = await loadRecipe('generic');
+	const {file: _file, digest: _digest, ...data} = recipe;
+	const withoutAgents = {...data, agents: undefined};
+	const noAgents = recipeSchema.safeParse(withoutAgents);
+	t.false(noAgents.success);
+	t.regex(JSON.stringify(noAgents.error?.issues), /needs an agents section/);
+	const serverLeaf = recipeSchema.safeParse({...data, agents: {...data.agents!, leaf: 'server'}});
+	t.false(serverLeaf.success);
+	t.regex(JSON.stringify(serverLeaf.error?.issues), /expected a client leaf of certificates \(client\)/);
+});
