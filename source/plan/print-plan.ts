@@ -56,6 +56,7 @@ function keyName(keyType: KeyType | undefined, keySize: KeySize): string {
 
 function caLine(ca: CaSource): string {
 	if (ca.mode === 'import') return `CA: your own, ${ca.certPath} with key ${ca.keyPath}${ca.passphrase ? ' (encrypted)' : ''}`;
+	if (ca.mode === 'csr') return 'CA: your PKI, which signs the requests made here';
 	return `CA: CN=${ca.commonName} generated (${ca.days} days, ${keyName(ca.keyType, ca.keySize)})`;
 }
 
