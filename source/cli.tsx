@@ -58,8 +58,9 @@ function buildProgram(run: (handler: Handler) => void): Command {
 		.command('resume')
 		.description('continue a saved session (the latest unfinished one without ID)')
 		.argument('[id]', 'session id (see: mtls-wizard sessions)')
-		.option('--answers <file>', 'YAML or JSON file with the secret answers (never saved in a session)')
+		.option('--answers <file>', 'YAML or JSON file with the secret answers (never saved in a session), and any saved answer to replace')
 		.option('--signed <dir>', 'caMode=csr: the certificates your PKI signed (one .crt per request, and ca.crt with the chain)')
+		.option('--set <key=value>', 'replace a saved answer (repeatable); steps it shaped run again', collect)
 		.option('--json', 'print one JSON event per line')
 		.action((id: string | undefined, options) => {
 			run(async () => (await import('./commands/resume.js')).resumeCommand(id, options));

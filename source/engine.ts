@@ -11,6 +11,7 @@ import {answerRedactor, keyMaterialRedactor} from './exec/redact.js';
 import type {CommandResult, CommandSpec, OutputLine} from './exec/types.js';
 import {isDeploymentStep} from './plan/deployment-steps.js';
 import {manualSteps} from './plan/manual-steps.js';
+import {stepDigest} from './plan/step-digest.js';
 import type {Plan, Step} from './plan/types.js';
 import type {Session} from './session/types.js';
 import type {StepContext, StepOutcome, StepRunner} from './steps/types.js';
@@ -281,6 +282,7 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 
 		saved.state = 'done';
 		saved.finishedAt = now();
+		saved.inputs = stepDigest(step);
 		if (outcome.detail) saved.detail = outcome.detail;
 		if (outcome.files?.length) saved.files = outcome.files;
 		await options.save(session);

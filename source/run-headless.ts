@@ -16,6 +16,7 @@ import {createJsonRenderer} from './render/json-renderer.js';
 import {createTextRenderer} from './render/text-renderer.js';
 import {join} from 'node:path';
 import {loadSession, newSessionId, prepareSessionsDirectory, saveSession, sessionFromPlan, sessionPath} from './session/session-store.js';
+import {lineUpSession} from './session/line-up-session.js';
 import type {Session} from './session/types.js';
 import {runnerFor} from './steps/registry.js';
 import type {StepRunner} from './steps/types.js';
@@ -40,16 +41,6 @@ export const execLayer: ExecLayer = {
 	quote: command => quoteCommand(command),
 };
 
-/** Lines the session up with the plan: saved states are kept by step id, steps new to the plan start pending. */
-function continueSession(session: Session, plan: Plan): Session {
-	session.secretAnswers = [...plan.secretAnswers];
-	session.stepOrder = plan.steps.map(step => step.id);
-	session.steps = Object.fromEntries(
-		plan.steps.map(step => [step.id, session.steps[step.id] ?? {title: step.title, state: 'pending' as const}]),
-	);
-	return session;
-}
-
 async function openSession(plan: Plan, options: ExecuteOptions): Promise<Session> {
 	if (!options.sessionId) {
 		const session = sessionFromPlan(plan, newSessionId());
@@ -64,7 +55,7 @@ async function openSession(plan: Plan, options: ExecuteOptions): Promise<Session
 		);
 	}
 
-	return continueSession(session, plan);
+	return lineUpSession(session, plan);
 }
 
 /**

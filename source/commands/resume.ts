@@ -3,13 +3,14 @@ import {UsageError} from '../errors.js';
 import {invokerIds} from '../environment/invoker.js';
 import {buildPlan} from '../plan/build-plan.js';
 import type {IssueCertificatesStep, Plan} from '../plan/types.js';
+import {checkAnswerFiles} from '../recipes/check-answer-files.js';
 import {collectAnswers, secretEnvName} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import {executePlan} from '../run-headless.js';
 import {effectiveOutcome, isFinished, listSessions, loadSession} from '../session/session-store.js';
 import type {Session} from '../session/types.js';
 
-export type ResumeOptions = {json?: boolean; answers?: string; signed?: string};
+export type ResumeOptions = {json?: boolean; answers?: string; signed?: string; set?: string[]};
 
 async function pickSession(env: NodeJS.ProcessEnv, id: string | undefined): Promise<Session> {
 	if (id) {
@@ -62,11 +63,22 @@ export async function resumeCommand(id: string | undefined, options: ResumeOptio
 		);
 	}
 
+	// A saved answer that no longer holds (a file moved, a values file broken) is replaced with --set or --answers;
+	// steps done with the old answer run again (session/line-up-session.ts).
+	const saved = `session ${session.id}`;
+	const replace = (error: unknown) => {
+		if (!(error instanceof UsageError) || !error.message.startsWith(`${saved}: `)) throw error;
+		const key = /^session \S+: (\w+)/.exec(error.message)![1]!;
+		throw new UsageError(`${error.message} Replace the saved answer: mtls-wizard resume ${session.id} --set ${key}=VALUE (or in the --answers file).`);
+	};
+
 	const collected = await collectAnswers(recipe, session.target, {
-		...(options.answers ? {answersFile: options.answers, secretsOnlyInFile: `resume keeps the answers saved in session ${session.id}`} : {}),
-		sets: Object.entries(session.answers).map(([key, value]) => `${key}=${String(value)}`),
+		saved: {from: saved, answers: session.answers},
+		...(options.answers ? {answersFile: options.answers} : {}),
+		sets: options.set ?? [],
 		env,
-	});
+	}).catch(replace);
+	await checkAnswerFiles(recipe, session.target, collected).catch(replace);
 	const missing = session.secretAnswers.find(secretId => collected.secrets[secretId] === undefined);
 	if (missing) {
 		throw new UsageError(`${missing} (secret): needed to resume session ${session.id} and never saved. Set ${secretEnvName(missing)} or put ${missing} in the --answers file.`);

@@ -3,7 +3,7 @@
  * answers come only from the answers file or MTLS_WIZARD_ANSWER_<ID> (never argv, which other users can read)
  * and are returned apart from the others so they never reach a plan or a session file.
  */
-import {readFile, stat} from 'node:fs/promises';
+import {readFile} from 'node:fs/promises';
 import {parse} from 'yaml';
 import {UsageError} from '../errors.js';
 import type {Recipe, RecipeQuestion} from './recipe-schema.js';
@@ -18,9 +18,9 @@ export type CollectedAnswers = {
 };
 
 export type AnswerInput = {
+	/** Resume: the answers saved in the session, over the defaults and under the answers file and --set; `from` names them in errors. */
+	saved?: {from: string; answers: Record<string, AnswerValue>};
 	answersFile?: string;
-	/** Resume: the file may hold only secret answers, since the saved answers are kept as they are. */
-	secretsOnlyInFile?: string;
 	sets: string[];
 	env?: Readonly<Record<string, string | undefined>>;
 	/**
@@ -47,14 +47,15 @@ export async function collectAnswers(recipe: Recipe, target: string, input: Answ
 	// Where each answer came from, so an error names what the user wrote: the file and key, the --set, the variable.
 	const source = new Map<string, string>();
 	for (const q of questions) if (q.default !== undefined) raw.set(q.id, q.default);
+	for (const [key, value] of Object.entries(input.saved?.answers ?? {})) {
+		if (!byId.has(key)) continue;
+		raw.set(key, value);
+		source.set(key, `${input.saved!.from}: ${key}`);
+	}
 
 	if (input.answersFile) {
 		for (const [key, value] of Object.entries(await readAnswersFile(input.answersFile))) {
 			if (!byId.has(key)) throw new UsageError(`--answers ${input.answersFile}: unknown key ${JSON.stringify(key)}. ${validKeys()}`);
-			if (input.secretsOnlyInFile && !byId.get(key)!.secret) {
-				throw new UsageError(`--answers ${input.answersFile}: ${key}: is not a secret answer, and ${input.secretsOnlyInFile}. To change it, start a new run.`);
-			}
-
 			if (value === null || value === undefined || value === '') {
 				raw.delete(key);
 			} else {
@@ -117,24 +118,6 @@ export async function collectAnswers(recipe: Recipe, target: string, input: Answ
 	}
 
 	return {answers, secrets, sources: Object.fromEntries(source)};
-}
-
-/**
- * A run reads the files its answers name (your CA, a chart, a values file) only in its steps; a missing one is bad
- * input, refused before a session or any file exists rather than a failed first step.
- */
-export async function checkAnswerFiles(recipe: Recipe, target: string, collected: CollectedAnswers): Promise<void> {
-	for (const q of questionsFor(recipe, checkTarget(recipe, target))) {
-		const value = collected.answers[q.id];
-		if (q.format !== 'path' || typeof value !== 'string' || value === '') continue;
-		const field = collected.sources[q.id] ?? `--set ${q.id}`;
-		const found = await stat(value).catch((error: NodeJS.ErrnoException) => error.code ?? 'unreadable');
-		if (typeof found === 'string') {
-			throw new UsageError(`${field}: ${JSON.stringify(value)} ${found === 'ENOENT' ? 'does not exist' : `cannot be read (${found})`}. Give the path of a readable file.`);
-		}
-
-		if (!found.isFile()) throw new UsageError(`${field}: ${JSON.stringify(value)} is ${found.isDirectory() ? 'a directory' : 'not a regular file'}. Give the path of a readable file.`);
-	}
 }
 
 function missing(q: RecipeQuestion): UsageError {

@@ -34,6 +34,12 @@ const treeSpec: z.ZodType<TreeSpec> = z.lazy(() =>
 
 const questionFormats = ['dns-name', 'ip-address', 'common-name', 'k8s-namespace', 'k8s-name', 'https-url', 'image', 'path', 'host-path', 'agent'] as const;
 
+/**
+ * What the file a `path` answer names must hold, checked where the answer is given (the wizard's question, run's
+ * --set or --answers): helm values are one YAML mapping, a manifest is YAML documents, PEM certificates or a PEM key.
+ */
+export const fileContents = ['yaml-map', 'yaml-documents', 'pem-certificates', 'pem-private-key'] as const;
+
 const question = z
 	.object({
 		/** camelCase: it is the `--set` key and, upper-snaked, the MTLS_WIZARD_ANSWER_ env suffix. */
@@ -42,6 +48,7 @@ const question = z
 		help: z.string().optional(),
 		type: z.enum(['string', 'integer', 'boolean', 'choice', 'list']),
 		format: z.enum(questionFormats).optional(),
+		content: z.enum(fileContents).optional(),
 		choices: z.array(z.union([z.string(), z.number()])).min(1).optional(),
 		/** How the wizard words a choice; `--set` and answers files take the choice itself. */
 		choiceLabels: z.record(z.string(), z.string().min(1)).optional(),
@@ -67,6 +74,7 @@ const question = z
 			if (!q.choices?.map(String).includes(labelled)) context.addIssue({code: 'custom', path: ['choiceLabels', labelled], message: 'labels a value that is not one of the choices'});
 		}
 
+		if (q.content && q.format !== 'path') context.addIssue({code: 'custom', path: ['content'], message: 'only a path question names what its file holds'});
 		if (q.secret && q.default !== undefined) context.addIssue({code: 'custom', path: ['default'], message: 'a secret question cannot have a default'});
 		if (q.confirm && !(q.secret && q.type === 'string')) {
 			context.addIssue({code: 'custom', path: ['confirm'], message: 'only a secret string question is asked twice; a visible answer can be read back'});

@@ -11,6 +11,7 @@ const stepSchema = z.object({
 	detail: z.string().optional(),
 	error: z.string().optional(),
 	files: z.array(z.string()).optional(),
+	inputs: z.string().optional(),
 });
 
 /** A session file is read back from disk, where it may be damaged or hand-edited: check it before trusting it. */

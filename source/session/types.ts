@@ -13,6 +13,8 @@ export type SavedStep = {
 	error?: string;
 	/** Paths of files the step produced, never their contents. */
 	files?: string[];
+	/** When done: the digest of the step as it was planned (plan/step-digest.ts), so a changed plan redoes it. */
+	inputs?: string;
 };
 
 /**

@@ -89,6 +89,14 @@ export const cases: BadInputCase[] = [
 	{command: 'run', title: 'caCert without caKey', args: ['run', 'generic', '--target', 'bundle', '--set', 'caCert=@ca.crt'], names: '--set caCert'},
 	{command: 'run', title: 'a missing caCert file', args: ['run', 'generic', '--target', 'bundle', '--set', 'caCert=~nope.crt', '--set', 'caKey=@ca.key'], names: 'caCert'},
 	{command: 'run', title: 'a directory as caKey', args: ['run', 'generic', '--target', 'bundle', '--set', 'caCert=@ca.crt', '--set', 'caKey=@dir'], names: 'caKey'},
+	{command: 'run', title: 'a CA key that is not the CA certificate\'s', args: ['run', 'generic', '--target', 'bundle', '--set', 'caCert=@ca.crt', '--set', 'caKey=@server.key'], names: '--set caKey: '},
+	{command: 'run', title: 'a text file as caCert', args: ['run', 'generic', '--target', 'bundle', '--set', 'caCert=@notes.txt', '--set', 'caKey=@ca.key'], names: '--set caCert: '},
+	{command: 'run', title: 'a leaf certificate as caCert', args: ['run', 'generic', '--target', 'bundle', '--set', 'caCert=@server.crt', '--set', 'caKey=@server.key'], names: '--set caCert: '},
+	{command: 'run', title: 'a values file that is not YAML', args: ['run', 'steadybit', '--target', 'helm', '--set', 'clusterName=c', '--set', 'extraValuesFile=~values.yaml'], env: {MTLS_WIZARD_ANSWER_AGENT_KEY: 'k'}, names: '--set extraValuesFile: ', files: {'values.yaml': 'image: [unclosed\n'}},
+	{command: 'run', title: 'a values file that is a list', args: ['run', 'portainer', '--target', 'helm', '--set', 'mtlsDomain=portainer.example', '--set', 'extraValuesFile=~values.yaml'], names: '--set extraValuesFile: ', files: {'values.yaml': '- image\n- tag\n'}},
+	{command: 'run', title: 'a directory as the values file', args: ['run', 'steadybit', '--target', 'helm', '--set', 'clusterName=c', '--set', 'extraValuesFile=@dir'], env: {MTLS_WIZARD_ANSWER_AGENT_KEY: 'k'}, names: '--set extraValuesFile: '},
+	{command: 'run', title: 'a connectivity CA file that is not PEM', args: ['run', 'sap-connectivity-proxy', '--target', 'helm', '--set', 'externalHost=a.example', '--set', 'connectivityCaFile=@notes.txt'], names: '--set connectivityCaFile: '},
+	{command: 'run', title: 'a delegate manifest that is not YAML', args: ['run', 'harness-delegate', '--target', 'kubectl', ...harness.slice(0, 4), '--set', 'manifest=~delegate.yaml'], names: '--set manifest: ', files: {'delegate.yaml': 'kind: [Deployment\n'}},
 	{command: 'run', title: 'an --out that is a file', args: ['run', 'generic', '--target', 'bundle', '--out', '~notes.txt'], names: '--out', files: {'notes.txt': 'notes\n'}},
 	{command: 'run', title: 'an empty --out', args: ['run', 'generic', '--target', 'bundle', '--out', ''], names: '--out'},
 	{command: 'run', title: 'an empty --export', args: ['run', 'generic', '--target', 'bundle', '--export', ''], names: '--export'},
@@ -134,6 +142,8 @@ export const cases: BadInputCase[] = [
 	{command: 'resume', title: 'a finished session', args: ['resume', '@finished'], names: 'already finished'},
 	{command: 'resume', title: 'an unfinished session with a missing answers file', args: ['resume', '@failed', '--answers', '~secrets.yaml'], names: '--answers'},
 	{command: 'resume', title: 'an unfinished session with a bad answers file', args: ['resume', '@failed', '--answers', '~a.yaml'], names: 'a.yaml: serverName', files: {'a.yaml': 'serverName: bad_name!\n'}},
+	{command: 'resume', title: 'a replacement caCert that is not a CA', args: ['resume', '@failed', '--set', 'caCert=@server.crt', '--set', 'caKey=@server.key'], names: '--set caCert: '},
+	{command: 'resume', title: 'a replacement of a secret on the command line', args: ['resume', '@failed', '--set', 'caKeyPassphrase=x'], names: '--set caKeyPassphrase'},
 	{command: 'resume', title: 'two session ids', args: ['resume', '@failed', '@finished'], names: 'resume'},
 ];
 

@@ -1,13 +1,19 @@
 import {X509Certificate} from 'node:crypto';
-import {readFile, writeFile} from 'node:fs/promises';
+import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
+import {issuePki, writeAll} from '../pki/support/fixtures.js';
 import {runCli} from '../support/run-cli.js';
 import {tempDir} from '../support/temp-dir.js';
 import {spawnCli} from './support/spawn-cli.js';
 import {fileModes, fingerprint, readSessions, sessionTexts} from './support/session-files.js';
 
 const pauseMarker = /test pause before step verify-handshake/;
+
+async function mkdirIn(dir: string, name: string): Promise<string> {
+	await mkdir(join(dir, name));
+	return join(dir, name);
+}
 
 async function workspace(t: ExecutionContext): Promise<{dir: string; env: NodeJS.ProcessEnv}> {
 	const dir = await tempDir(t, 'mtls-resume-');
@@ -146,4 +152,28 @@ test('resuming a session another process is running right now is bad input namin
 	);
 	cli.child.kill('SIGINT');
 	t.is((await cli.exited).exitCode, 130);
+});
+
+test('a saved answer that no longer holds (your CA moved away) is named with the way out; resume --set replaces it and redoes the steps it shaped', async t => {
+	const {dir, env} = await workspace(t);
+	const pki = await issuePki();
+	const first = await writeAll(await mkdirIn(dir, 'first-ca'), {'ca.crt': pki.ca.certificatePem, 'ca.key': pki.ca.privateKeyPem});
+	const out = join(dir, 'out');
+	await interruptedRun(['run', 'generic', '--target', 'bundle', '--out', out, '--set', 'days=10', '--set', `caCert=${first['ca.crt']!}`, '--set', `caKey=${first['ca.key']!}`], env, 'SIGINT');
+	const moved = await writeAll(await mkdirIn(dir, 'moved-ca'), {'ca.crt': pki.ca.certificatePem, 'ca.key': pki.ca.privateKeyPem});
+	await rm(join(dir, 'first-ca'), {recursive: true});
+	const [saved] = await readSessions(env['MTLS_WIZARD_HOME']!);
+
+	const stuck = await runCli(['resume'], {env});
+	t.is(stuck.exitCode, 2, stuck.stderr);
+	t.regex(stuck.stderr, new RegExp(`^mtls-wizard: session ${saved!.id}: caCert: ".*first-ca/ca\\.crt" does not exist\\. .*Replace the saved answer: mtls-wizard resume ${saved!.id} --set caCert=VALUE`));
+	t.is(stuck.stderr.trimEnd().split('\n').length, 1);
+
+	const resumed = await runCli(['resume', '--set', `caCert=${moved['ca.crt']!}`, '--set', `caKey=${moved['ca.key']!}`], {env});
+	t.is(resumed.exitCode, 0, resumed.stdout + resumed.stderr);
+	t.notRegex(resumed.stdout, /\[1\/3\] certificates .*skipped/, 'the certificates step names the CA files, so it runs again');
+	t.regex(resumed.stdout, /using your CA .*moved-ca\/ca\.crt/);
+	const finished = (await readSessions(env['MTLS_WIZARD_HOME']!)).find(session => session.id === saved!.id);
+	t.is(finished?.answers['caCert'], moved['ca.crt']);
+	t.is(finished?.outcome, 'done');
 });
