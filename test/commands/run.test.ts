@@ -46,7 +46,7 @@ test('an --out that can never be a directory is bad input: exit 2, no session, n
 	t.deepEqual((await readdir(cwd)).sort(), ['notes.txt']);
 });
 
-test('an encrypted CA key given as answers without its passphrase names the caKeyPassphrase answer, not the certs variable', async t => {
+test('an encrypted CA key given as answers without its passphrase is refused before anything is written, naming the caKeyPassphrase answer, not the certs variable', async t => {
 	const cwd = await tempDir(t, 'mtls-run-');
 	const pki = await issuePki();
 	const files = await writeAll(cwd, {'ca.crt': pki.ca.certificatePem, 'ca-plain.key': pki.ca.privateKeyPem});
@@ -59,14 +59,18 @@ test('an encrypted CA key given as answers without its passphrase names the caKe
 	});
 	t.is(result.exitCode, 2, result.stderr);
 	const output = result.stdout + result.stderr;
-	t.regex(output, /answer caKey: ".*ca\.key" is encrypted and no passphrase was given\. Set the passphrase in the caKeyPassphrase answer \(MTLS_WIZARD_ANSWER_CA_KEY_PASSPHRASE or --answers\)/);
+	t.regex(output, /--set caKey: ".*ca\.key" is encrypted and no passphrase was given\. Set the passphrase in MTLS_WIZARD_ANSWER_CA_KEY_PASSPHRASE or the caKeyPassphrase key of the --answers file/);
 	t.notRegex(output, /--ca-key|MTLS_WIZARD_CA_KEY_PASSPHRASE|ca-pass-4821/);
 	await t.throwsAsync(stat(join(cwd, 'mtls-generic', 'certs', 'server.key')), {code: 'ENOENT'}, 'no leaf is issued from a CA that could not be read');
+	await t.throwsAsync(readdir(join(cwd, 'home', 'sessions')), {code: 'ENOENT'}, 'refused before a session exists');
 
-	// The fix the message names works on resume: the passphrase given now is used, and never saved.
-	const resumed = await runCli(['resume'], {cwd, env: {MTLS_WIZARD_HOME: join(cwd, 'home'), MTLS_WIZARD_ANSWER_CA_KEY_PASSPHRASE: 'ca-pass-4821'}});
-	t.is(resumed.exitCode, 0, resumed.stdout + resumed.stderr);
-	t.regex(resumed.stdout, /mutual TLS proven on 127\.0\.0\.1/);
+	// The fix the message names works: the passphrase given in the variable is used, and never saved.
+	const again = await runCli(['run', 'generic', '--target', 'bundle', '--yes', '--set', `caCert=${files['ca.crt']!}`, '--set', `caKey=${encryptedKey}`, '--set', 'days=20'], {
+		cwd,
+		env: {MTLS_WIZARD_HOME: join(cwd, 'home'), MTLS_WIZARD_ANSWER_CA_KEY_PASSPHRASE: 'ca-pass-4821'},
+	});
+	t.is(again.exitCode, 0, again.stdout + again.stderr);
+	t.regex(again.stdout, /mutual TLS proven on 127\.0\.0\.1/);
 	const [sessionFile] = await readdir(join(cwd, 'home', 'sessions'));
 	const saved = await readFile(join(cwd, 'home', 'sessions', sessionFile!), 'utf8');
 	t.notRegex(saved, /ca-pass-4821/);
