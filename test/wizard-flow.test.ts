@@ -1,10 +1,11 @@
 import test from 'ava';
 import {X509Certificate} from 'node:crypto';
-import {mkdtemp, readFile, readdir, rm, stat} from 'node:fs/promises';
+import {copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {cliPath, runCli} from './support/run-cli.js';
 import {acceptDefaults, openTerminal, pageDownTo, type Terminal} from './ui/tmux-terminal.js';
+import {chainFile, opensslCa, opensslSignRequest} from './pki/support/openssl-ca.js';
 
 async function setup(t: {teardown(fn: () => Promise<void>): void}) {
 	const dir = await mkdtemp(join(tmpdir(), 'mtls-wizard-flow-'));
@@ -210,4 +211,54 @@ test('review offers the bundle export: files, apply.sh and README.txt written, n
 	for (const key of keys) t.is((await stat(join(bundle, key))).mode & 0o777, 0o600, `${key} is 0600`);
 	await terminal.press('Enter');
 	t.is(await terminal.exitStatus(), 0);
+});
+
+test('"My PKI signs the certificates": the run ends on where to put them; the next start resumes, asks for their directory, refuses a missing one under the question, then finishes', async t => {
+	const {dir, home, open} = await setup(t);
+	const first = await open();
+	await pickGenericBundle(first);
+	await first.type('pki.test');
+	await first.press('Enter');
+	await first.waitFor(/Question 2 of/);
+	await acceptDefaults(first, async screen => {
+		t.notRegex(screen, /Your own CA certificate/, 'no own-CA files are asked for unless your CA signs');
+		if (!/Who signs the certificates\?/.test(screen)) return;
+		t.regex(screen, /My PKI signs the certificates/);
+		await first.press('Down');
+		await first.press('Down');
+		await first.waitFor(/❯ My PKI signs the certificates/);
+	});
+	await first.press('Enter');
+	const waiting = await first.waitFor(/Enter or q quits/, 'the screen saying where the signed certificates go');
+	t.regex(waiting, /Waiting for your PKI/);
+	t.regex(waiting.replaceAll('\n', ''), /Put the signed certificates into\s*\S+mtls-generic\/signed as server\.crt, client\.crt/);
+	t.regex(waiting.replaceAll('\n', ''), /mtls-wizard resume \S+ --signed/);
+	await first.press('q');
+	t.is(await first.exitStatus(), 0);
+	const certs = join(dir, 'mtls-generic', 'certs');
+	const signed = join(dir, 'mtls-generic', 'signed');
+	const [saved] = (await readdir(join(home, 'sessions'))).filter(name => name.endsWith('.json'));
+	t.is((JSON.parse(await readFile(join(home, 'sessions', saved!), 'utf8')) as {outcome: string}).outcome, 'awaiting-signature');
+
+	const pki = join(dir, 'pki');
+	await mkdir(pki);
+	const root = await opensslCa(pki, {name: 'root', subject: '/CN=Corp Root'});
+	await copyFile(await opensslSignRequest(pki, root, {name: 'server', csrPath: join(certs, 'server.csr')}), join(signed, 'server.crt'));
+	await chainFile(signed, 'ca.crt', [root]);
+
+	const second = await open();
+	await second.waitFor(/❯ Resume generic on bundle at step 1 of 3/);
+	await second.press('Enter');
+	await second.waitFor(/Directory of the certificates your PKI signed/);
+	await second.press('Enter');
+	const refused = await second.waitFor(/✘ .*client\.crt/, 'the missing client.crt explained under the question');
+	t.regex(refused.replaceAll('\n', ''), /client\.crt" does\s*not exist/);
+	await copyFile(await opensslSignRequest(pki, root, {name: 'client', csrPath: join(certs, 'client.csr')}), join(signed, 'client.crt'));
+	await second.press('Enter');
+	const summary = await second.waitFor(/Press Enter to exit/, 'the summary after the resumed run');
+	t.regex(summary, /✔ Done\./);
+	t.regex(summary, /server\.crt {2}CN=pki\.test/);
+	await second.press('Enter');
+	t.is(await second.exitStatus(), 0);
+	t.is((JSON.parse(await readFile(join(home, 'sessions', saved!), 'utf8')) as {outcome: string}).outcome, 'done');
 });

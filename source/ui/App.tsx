@@ -132,9 +132,10 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 		const at = Date.now();
 		if (event.type === 'run-finished') running.current = false;
 		setScreen(current => (current.name === 'run' ? {name: 'run', state: applyEngineEvent(current.state, event, at)} : current));
+		if (event.type !== 'run-finished' || event.exitCode !== 0) return;
+		completed.current = true;
 		// A run that stopped for a PKI to sign stays on the run screen, which says where the certificates go.
-		if (event.type === 'run-finished' && event.exitCode === 0 && !event.awaitingSignature) {
-			completed.current = true;
+		if (!event.awaitingSignature) {
 			controller.summary().then(
 				summary => {
 					setScreen({name: 'summary', summary});
@@ -162,7 +163,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 				for (const event of early) state = applyEngineEvent(state, event, Date.now());
 				setScreen({name: 'run', state});
 				handler = onEvent;
-				if (state.finished) onEvent({type: 'run-finished', sessionId: '', exitCode: state.finished.exitCode, manualSteps: state.finished.manualSteps});
+				const {finished} = state;
+				if (finished) onEvent({type: 'run-finished', sessionId: '', exitCode: finished.exitCode, manualSteps: finished.manualSteps, ...(finished.awaitingSignature ? {awaitingSignature: finished.awaitingSignature} : {})});
 			},
 			(error: unknown) => {
 				running.current = false;

@@ -92,12 +92,16 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 	};
 }
 
-/** Accepts every remaining question's default, one Enter per question screen, and returns the review screen. */
-export async function acceptDefaults(terminal: Terminal): Promise<string> {
+/**
+ * Accepts every remaining question's default, one Enter per question screen, and returns the review screen.
+ * `before` may act on a question screen first (pick another choice), given the screen.
+ */
+export async function acceptDefaults(terminal: Terminal, before: (screen: string) => Promise<void> = async () => {}): Promise<string> {
 	for (;;) {
 		const screen = await terminal.waitFor(/Question \d+ of \d+|Review: \d+ steps/);
 		if (/Review: \d+ steps/.test(screen)) return screen;
 		const question = /Question (\d+) of/.exec(screen)![1];
+		await before(screen);
 		await terminal.press('Enter');
 		await terminal.waitFor(new RegExp(`Question (?!${question} )\\d+ of|Review: \\d+ steps`));
 	}

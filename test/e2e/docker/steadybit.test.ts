@@ -1,12 +1,12 @@
 import {X509Certificate} from 'node:crypto';
-import {mkdir, readFile} from 'node:fs/promises';
+import {copyFile, mkdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {spawnCli} from '../../commands/support/spawn-cli.js';
 import {readSessions} from '../../commands/support/session-files.js';
 import {freePort} from '../../support/private-docker.js';
 import {buildStandInImage} from '../../support/stand-in-image.js';
-import {chainFile, opensslCa} from '../../pki/support/openssl-ca.js';
+import {chainFile, opensslCa, opensslSignRequest} from '../../pki/support/openssl-ca.js';
 import {containerNames, inspectContainer, privateEngineForFile, shown, waitForLog} from './support/docker-e2e.js';
 
 let images: {extension: string; agent: string};
@@ -141,4 +141,38 @@ test.serial('docker: leaves signed by a corporate issuing CA (ECDSA under an RSA
 	t.is(leaf.publicKey.asymmetricKeyType, 'ec');
 	await assertDeployed(t, out, port);
 	t.deepEqual(await containerNames(engine.env), ['steadybit-agent', 'steadybit-extension']);
+});
+
+test.serial('docker: caMode=csr stops for the PKI; openssl signs the requests under an issuing CA, resume --signed proves and deploys them', async t => {
+	const {work, cliEnv, wizard} = setup();
+	const pkiDir = join(work, 'csr-pki');
+	await mkdir(pkiDir, {recursive: true});
+	const root = await opensslCa(pkiDir, {name: 'root', subject: '/O=Corp/CN=Corp Root CA'});
+	const issuing = await opensslCa(pkiDir, {name: 'issuing', subject: '/O=Corp/CN=Corp Issuing CA', parent: root, pathLength: 0});
+	const port = await freePort();
+	const out = join(work, 'csr');
+	const env = cliEnv('csr', {MTLS_WIZARD_ANSWER_AGENT_KEY: agentKey});
+	const requested = await wizard([...runArgs(out, port), '--set', 'caMode=csr'], env);
+	t.is(requested.exitCode, 0, shown(requested));
+	t.regex(requested.stdout, /Stopped at certificates for your PKI to sign/);
+	t.notRegex(requested.stdout, /run-extension/, 'nothing is deployed before the certificates are signed');
+	const resume = /^ {2}mtls-wizard resume (\S+) --signed (\S+)$/m.exec(requested.stdout);
+	t.truthy(resume, requested.stdout);
+	const [, id, signed] = resume!;
+	t.is(signed, join(out, 'signed'));
+	for (const leaf of ['extension-server', 'agent-client']) {
+		const certificate = await opensslSignRequest(pkiDir, issuing, {name: leaf, csrPath: join(out, 'certs', `${leaf}.csr`)});
+		await copyFile(certificate, join(signed!, `${leaf}.crt`));
+	}
+
+	await chainFile(signed!, 'ca.crt', [issuing, root]);
+	const resumed = await wizard(['resume', id!, '--signed', signed!], env);
+	t.is(resumed.exitCode, 0, shown(resumed));
+	t.regex(resumed.stdout, /took the certificates your PKI signed/);
+	t.regex(resumed.stdout, /mutual TLS proven on 127\.0\.0\.1/);
+	t.regex(resumed.stdout, /confirmed: The extension serves HTTPS and requires a client certificate signed by the CA \(mutual TLS\)/);
+	t.true(new X509Certificate(await readFile(join(out, 'certs', 'agent-client.crt'))).checkIssued(new X509Certificate(issuing.certificatePem)));
+	await assertDeployed(t, out, port);
+	const sessions = await readSessions(env['MTLS_WIZARD_HOME']!);
+	t.is(sessions.find(session => session.id === id)?.outcome, 'done');
 });
