@@ -68,7 +68,9 @@ export function describeCertificates(plan: Plan): string[] {
 			caLine(step.ca),
 			...step.leaves.map(leaf => {
 				const names = [...leaf.dnsNames.map(name => `DNS:${name}`), ...leaf.ipAddresses.map(ip => `IP:${ip}`)];
-				return `${leaf.id} (${leaf.role}): CN=${leaf.commonName} ${[...names, ''].join(' ')}(${leaf.days} days, ${keyName(leaf.keyType, leaf.keySize)}${leaf.keyPassphrase ? ', key encrypted' : ''})`;
+				// A PKI that signs a request decides the validity itself.
+				const days = step.ca.mode === 'csr' ? '' : `${leaf.days} days, `;
+				return `${leaf.id} (${leaf.role}): CN=${leaf.commonName} ${[...names, ''].join(' ')}(${days}${keyName(leaf.keyType, leaf.keySize)}${leaf.keyPassphrase ? ', key encrypted' : ''})`;
 			}),
 		];
 	});

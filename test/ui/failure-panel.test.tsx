@@ -4,9 +4,10 @@ import test from 'ava';
 import {render} from 'ink';
 import {FailurePanel} from '../../source/ui/FailurePanel.js';
 import type {Failure} from '../../source/ui/run-state.js';
+import {KeyRouter} from '../../source/ui/use-keys.js';
 import {waitFor} from '../support/ink-wait.js';
 
-/** ink-testing-library draws at 100 columns; these tests need the terminal widths the issue was seen at. */
+/** ink-testing-library draws at 100 columns; these tests need the terminal widths the issue was seen at (under the KeyRouter, as renderInk). */
 function renderAt(t: {teardown(fn: () => void): void}, columns: number, tree: React.ReactElement): () => string | undefined {
 	let last: string | undefined;
 	const stdout = Object.assign(new EventEmitter(), {
@@ -17,7 +18,7 @@ function renderAt(t: {teardown(fn: () => void): void}, columns: number, tree: Re
 		},
 	});
 	const stdin = Object.assign(new EventEmitter(), {isTTY: true, setEncoding() {}, setRawMode() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: () => null});
-	const instance = render(tree, {stdout: stdout as never, stderr: stdout as never, stdin: stdin as never, debug: true, exitOnCtrlC: false, patchConsole: false});
+	const instance = render(<KeyRouter>{tree}</KeyRouter>, {stdout: stdout as never, stderr: stdout as never, stdin: stdin as never, debug: true, exitOnCtrlC: false, patchConsole: false});
 	t.teardown(() => {
 		instance.unmount();
 	});
