@@ -85,6 +85,11 @@ function yamlProblem(error: Error & {linePos?: Array<{line: number}>}): string {
 	return line === undefined ? first : `line ${line}: ${first}`;
 }
 
+/** Your own CA's certificate alone, with every check of its chain, while its key is still to be asked. */
+export async function checkOwnCaCertificate(certPath: string, sources: CaSources): Promise<void> {
+	await readCaChain(certPath, sources);
+}
+
 /** Your own CA: the certificate and the key named by caCert and caKey, and the passphrase of an encrypted key. */
 export type OwnCa = {certPath: string; keyPath: string; passphrase?: string};
 
@@ -95,7 +100,7 @@ export type OwnCa = {certPath: string; keyPath: string; passphrase?: string};
  */
 export async function checkOwnCa(ca: OwnCa, sources: CaSources, passphraseLater = false): Promise<void> {
 	if (passphraseLater && pemBlocks(await readInputFile(ca.keyPath, sources.key), privateKeyLabels).some(pem => isEncryptedKeyPem(pem))) {
-		await readCaChain(ca.certPath, sources);
+		await checkOwnCaCertificate(ca.certPath, sources);
 		return;
 	}
 

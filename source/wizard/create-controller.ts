@@ -180,6 +180,30 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		}
 	};
 
+	const resolved = (value: string) => path.resolve(cwd, value);
+
+	/**
+	 * The file an answer names is read at its question, and your own CA is judged as its parts come in: the
+	 * certificate at caCert, the key with it at caKey (an encrypted one waits for its passphrase), all three at caKeyPassphrase.
+	 */
+	const checkFileAnswer = async (question: RecipeQuestion, value: string, answers: Record<string, string>, questions: RecipeQuestion[]) => {
+		const {checkAnswerFile, checkOwnCa, checkOwnCaCertificate} = await import('../recipes/check-answer-files.js');
+		const name = (id: string) => {
+			const found = questions.find(q => q.id === id);
+			return found ? asked(found) : id;
+		};
+
+		const sources = {cert: name('caCert'), key: name('caKey'), passphrase: `the answer to "${name('caKeyPassphrase')}"`, replace: 'go back and leave caCert empty to have a new CA issued'};
+		if (question.format === 'path' && value !== '') await checkAnswerFile(question, resolved(value), asked(question));
+		if (question.id === 'caCert' && value !== '') await checkOwnCaCertificate(resolved(value), sources);
+		const caCert = answers['caCert'] ?? '';
+		if (question.id === 'caKey' && caCert !== '') await checkOwnCa({certPath: resolved(caCert), keyPath: resolved(value)}, sources, true);
+		const caKey = answers['caKey'] ?? '';
+		if (question.id === 'caKeyPassphrase' && caCert !== '' && caKey !== '') {
+			await checkOwnCa({certPath: resolved(caCert), keyPath: resolved(caKey), ...(value === '' ? {} : {passphrase: value})}, sources);
+		}
+	};
+
 	const stepsWithProgress = async (plan: Plan, sessionId: string | undefined): Promise<RunStart> => {
 		const [{describeStep}, {loadSession}] = await Promise.all([import('../plan/print-plan.js'), import('../session/session-store.js')]);
 		const session = sessionId ? await loadSession(env, sessionId) : undefined;
@@ -248,10 +272,19 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			const [{answerAdvice, validateAnswer}, questions] = await Promise.all([import('../recipes/validate-answer.js'), questionsOf(recipeId, target)]);
 			const question = questions.find(q => q.id === questionId);
 			if (!question) return `${questionId}: not a question of ${recipeId} --target ${target}`;
-			if (value === '') return question.required && question.default === undefined ? `${asked(question)}: an answer is required.` : undefined;
 			try {
-				const typed = question.type === 'boolean' ? (value === 'yes' ? 'true' : value === 'no' ? 'false' : value) : value;
-				validateAnswer(question, typed, asked(question), answerAdvice(questions, asked));
+				// The passphrase decides whether your CA's key can be read, even when it is left empty.
+				if (value === '' && questionId !== 'caKeyPassphrase') {
+					if (questionId === 'caKey' && (answers['caCert'] ?? '') !== '') return `${asked(question)}: your own CA needs its key too. Give the path of its private key, or go back and leave caCert empty.`;
+					return question.required && question.default === undefined ? `${asked(question)}: an answer is required.` : undefined;
+				}
+
+				if (value !== '') {
+					const typed = question.type === 'boolean' ? (value === 'yes' ? 'true' : value === 'no' ? 'false' : value) : value;
+					validateAnswer(question, typed, asked(question), answerAdvice(questions, asked));
+				}
+
+				await checkFileAnswer(question, value, answers, questions);
 				return undefined;
 			} catch (error) {
 				return (error as Error).message;
