@@ -142,9 +142,11 @@ export class Kubelet {
 		const identity = processIdentity(pod.spec as PodSpec, container, image.user);
 		const args = (container.args ?? []).map(arg => expandReferences(arg, env.values));
 		const log = new ContainerLog();
-		const hidden = entryArgs[0] === undefined ? undefined : unreachableDirectory(entryArgs[0], identity);
+		// The stand-in script, wherever it stands: after `node`, or after `/usr/bin/env VAR=value ... node`.
+		const script = entryArgs.find(arg => arg.startsWith('/') && arg.endsWith('.mjs'));
+		const hidden = script === undefined ? undefined : unreachableDirectory(script, identity);
 		if (hidden) {
-			log.append(Buffer.from(`kube-emulator: uid ${identity.uid} cannot enter ${hidden}, so the image's entrypoint ${entryArgs[0]} is out of its reach; clone the checkout under a directory other users may enter (not a 0700 mktemp -d)\n`));
+			log.append(Buffer.from(`kube-emulator: uid ${identity.uid} cannot enter ${hidden}, so the image's entrypoint ${script} is out of its reach; clone the checkout under a directory other users may enter (not a 0700 mktemp -d)\n`));
 		}
 
 		recordEvent(this.store, pod, 'Normal', 'Pulled', `Container image "${container.image}" already present on machine`, source);
