@@ -7,6 +7,7 @@ import {checkTarget} from '../recipes/recipe-targets.js';
 import type {Recipe} from '../recipes/recipe-schema.js';
 import {certificateSteps} from './certificate-steps.js';
 import {confirmationStep} from './confirmation-steps.js';
+import {createEachNamespaceOnce} from './kubernetes-steps.js';
 import {PlanContext} from './plan-context.js';
 import {productSteps} from './product-steps.js';
 import type {Plan, Step, TargetId, WriteFilesStep} from './types.js';
@@ -68,7 +69,7 @@ export function buildPlan(recipe: Recipe, target: TargetId, answers: PlanAnswers
 		answers: {...answers},
 		secretAnswers: ctx.secretQuestions.filter(q => q.required || ctx.hasSecret(q.id)).map(q => q.id),
 		outDir: options.outDir,
-		steps,
+		steps: createEachNamespaceOnce(steps),
 	};
 }
 

@@ -116,3 +116,22 @@ function manifestPatch(ctx: PlanContext, patch: ManifestPatchSpec, where: string
 		value: value as ManifestPatch['value'],
 	};
 }
+
+/**
+ * Several steps of a plan may put things in one namespace (three secrets and a release for Steadybit): only the
+ * first creates it, so the review lists one namespace manifest and one `kubectl create namespace`, not one per
+ * step. A later step finds it there: steps run in order, and a step after it runs only once it is done.
+ */
+export function createEachNamespaceOnce(steps: Step[]): Step[] {
+	const created = new Set<string>();
+	return steps.map(step => {
+		if ((step.kind !== 'kube-secret' && step.kind !== 'helm-release') || !step.createNamespace) return step;
+		const where = JSON.stringify([step.context ?? '', step.namespace]);
+		if (!created.has(where)) {
+			created.add(where);
+			return step;
+		}
+
+		return {...step, createNamespace: false};
+	});
+}

@@ -139,10 +139,14 @@ test('docker: on the default bridge as the vendor runs it, env, mounts at /etc/m
 	t.deepEqual(stepOf(plan, 'confirm-delegate', 'wait-for-log').source, {kind: 'docker-container', container: 'docker-delegate'});
 });
 
-test('an endpoint with a path or trailing slash is refused naming --set managerEndpoint', async t => {
-	const error = await t.throwsAsync(planFor('harness-delegate', 'kubectl', [...kubectl, 'managerEndpoint=https://acme.agent.harness.io/']));
+test('an endpoint with a path is refused naming --set managerEndpoint; a trailing slash is dropped', async t => {
+	const error = await t.throwsAsync(planFor('harness-delegate', 'kubectl', [...kubectl, 'managerEndpoint=https://acme.agent.harness.io/api']));
 	t.is(
 		error?.message,
-		'--set managerEndpoint: "https://acme.agent.harness.io/" is not an https URL with a host and optional port, without a path or trailing slash. Your mTLS endpoint, e.g. https://<vanity>.harness.io:8443 or https://<subdomain>.agent.harness.io.',
+		'--set managerEndpoint: "https://acme.agent.harness.io/api" is not an https URL with a host and optional port, without a path or trailing slash. Your mTLS endpoint, e.g. https://<vanity>.harness.io:8443 or https://<subdomain>.agent.harness.io.',
 	);
+	const plan = await planFor('harness-delegate', 'kubectl', [...kubectl, 'managerEndpoint=https://acme.agent.harness.io/']);
+	const text = JSON.stringify(plan.steps);
+	t.true(text.includes('https://acme.agent.harness.io/ti-service/'), 'TI_SERVICE_URL is the endpoint and one slash');
+	t.false(text.includes('harness.io//'));
 });

@@ -150,7 +150,8 @@ test('helm: secret keys mtlsca.crt, mtlscert.crt, mtlskey.key; EE on; mtls.exist
 	t.like(stepOf(plan, 'helm-portainer', 'helm-release'), {
 		release: 'portainer',
 		chart: 'portainer/portainer',
-		repo: {name: 'portainer', url: 'https://portainer.github.io/k8s/'},
+		// The recipe's default ends in a slash; URL answers lose it.
+		repo: {name: 'portainer', url: 'https://portainer.github.io/k8s'},
 		version: '239.4.0',
 		valuesFile: '/srv/mtls/values/portainer.yaml',
 	});

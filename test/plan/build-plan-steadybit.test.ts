@@ -109,7 +109,8 @@ test('helm: values use the current agent.* and extension-<name>.tls.* keys, neve
 		repo: {name: 'steadybit', url: 'https://steadybit.github.io/helm-charts'},
 		version: '3.1.148',
 		valuesFile: '/srv/mtls/values/steadybit-agent.yaml',
-		createNamespace: true,
+		// The secrets before it created the namespace.
+		createNamespace: false,
 		waitSeconds: 600,
 	});
 });
@@ -238,4 +239,28 @@ test('bundle: certificates, handshake and instructions only', async t => {
 	const plan = await planFor('steadybit', 'bundle', []);
 	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'use-bundle']);
 	t.regex(stepOf(plan, 'use-bundle', 'manual').instructions.join('\n'), /Opaque secret with the single key tls\.crt/);
+});
+
+test('helm: the namespace the three secrets and the release share is created once, by the first of them', async t => {
+	const {printouts} = await import('../../source/plan/print-plan.js');
+	const plan = await planFor('steadybit', 'helm', ['clusterName=prod-eu', 'namespace=chaos'], secrets);
+	const printed = printouts(plan);
+	const creates = printed.flatMap(({step, commands}) => commands.filter(command => command.args.slice(0, 3).join(' ') === 'create namespace chaos').map(() => step.id));
+	t.deepEqual(creates, ['secret-agent-client']);
+	const namespaceFiles = printed.flatMap(({files}) => files.filter(file => file.path.includes('kube-namespace-')).map(file => file.path));
+	t.is(namespaceFiles.length, 1, namespaceFiles.join('\n'));
+	t.false(stepOf(plan, 'secret-mtls-ca', 'kube-secret').createNamespace);
+	t.false(stepOf(plan, 'helm-steadybit-agent', 'helm-release').createNamespace, 'helm needs no --create-namespace for a namespace made before it');
+});
+
+test('a namespace is created once per cluster: the same name in another context is another namespace', async t => {
+	const {createEachNamespaceOnce} = await import('../../source/plan/kubernetes-steps.js');
+	const plan = await planFor('steadybit', 'helm', ['clusterName=prod-eu'], secrets);
+	const secret = stepOf(plan, 'secret-agent-client', 'kube-secret');
+	const once = createEachNamespaceOnce([
+		{...secret, createNamespace: true},
+		{...secret, id: 'other-cluster', context: 'kind-b', createNamespace: true},
+		{...secret, id: 'again', createNamespace: true},
+	]);
+	t.deepEqual(once.map(step => (step.kind === 'kube-secret' ? step.createNamespace : undefined)), [true, true, false]);
 });
