@@ -43,7 +43,9 @@ for (const target of ['docker', 'helm', 'kubectl'] as const) {
 
 		if (target === 'helm') {
 			t.regex(result.stdout, /^ {3}\| delegateToken: <redacted>$/m);
-			t.regex(result.stdout, /^ {3}\$ helm upgrade --install helm-delegate harness-delegate-ng --repo \S+ -n harness-delegate-ng --create-namespace --version 1\.0\.32 -f \S+ --wait --timeout \d+s --kube-context prod$/m);
+			// The client-certificate secret before it created the namespace: one kubectl create namespace, no --create-namespace.
+			t.regex(result.stdout, /^ {3}\$ helm upgrade --install helm-delegate harness-delegate-ng --repo \S+ -n harness-delegate-ng --version 1\.0\.32 -f \S+ --wait --timeout \d+s --kube-context prod$/m);
+			t.is(result.stdout.match(/\$ kubectl create namespace /g)?.length, 1);
 		}
 
 		if (target === 'kubectl') {
