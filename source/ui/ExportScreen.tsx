@@ -1,6 +1,7 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ExportView} from '../wizard/types.js';
+import {KeyHints} from './KeyHints.js';
 import {TextField} from './TextField.js';
 import {useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
@@ -51,7 +52,8 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onDone}: Props) 
 					</Text>
 				))}
 				{phase.result.files.length > 12 ? <Text dimColor> … and {phase.result.files.length - 12} more</Text> : null}
-				<Text dimColor>Run apply.sh from that directory where the tools are. Press Enter to exit.</Text>
+				<Text dimColor>Run apply.sh from that directory where the tools are.</Text>
+				<KeyHints screen="export-done" />
 			</Box>
 		);
 	}
@@ -67,9 +69,10 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onDone}: Props) 
 			{phase.name === 'writing' ? <Text dimColor>writing…</Text> : null}
 			{phase.name === 'failed' ? (
 				<Text color={tone('red')} wrap="wrap">
-					✘ {phase.message} (Enter to try again)
+					✘ {phase.message}
 				</Text>
 			) : null}
+			<KeyHints screen={`export-${phase.name}`} />
 		</Box>
 	);
 }

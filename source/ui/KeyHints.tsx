@@ -11,7 +11,11 @@ const hints: Record<string, string> = {
 	target: `${move} · Esc back · q quit`,
 	questions: 'Enter accept · Esc back · Ctrl-C quit',
 	review: `${move} · PgUp/PgDn scroll · Esc back · q save and quit`,
-	export: 'Enter write · Esc back · Ctrl-C quit',
+	// The export screen shows its own, since what works there changes once the bundle is written.
+	'export-ask': 'Enter write · Esc back · Ctrl-C quit',
+	'export-writing': 'Ctrl-C quit',
+	'export-failed': 'Enter or Esc try again · Ctrl-C quit',
+	'export-done': 'Enter, q or Esc exit',
 	run: 'q or Ctrl-C: stop and save (resume later)',
 	'run-finished': `${move} · q quit (session saved)`,
 	summary: 'Enter exit',

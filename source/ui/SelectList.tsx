@@ -1,4 +1,5 @@
 
+import {useState} from 'react';
 import {Box, Text} from 'ink';
 import {useKeys} from './use-keys.js';
 import {useRefState} from './use-ref-state.js';
@@ -35,14 +36,22 @@ function startIndex<T>(items: Array<SelectItem<T>>, initialIndex: number): numbe
 export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true, initialIndex = 0}: Props<T>) {
 	const tone = useTone();
 	const [index, setIndex, indexRef] = useRefState(startIndex(items, initialIndex));
+	// Enter on an item that cannot be picked says why under the list, until the pointer moves.
+	const [refused, setRefused] = useState<string>();
 
 	useKeys((input, key) => {
 		const current = Math.min(indexRef.current, items.length - 1);
-		if (key.upArrow || input === 'k') setIndex(current <= 0 ? items.length - 1 : current - 1);
-		else if (key.downArrow || input === 'j') setIndex(current >= items.length - 1 ? 0 : current + 1);
+		const move = (to: number) => {
+			setRefused(undefined);
+			setIndex(to);
+		};
+
+		if (key.upArrow || input === 'k') move(current <= 0 ? items.length - 1 : current - 1);
+		else if (key.downArrow || input === 'j') move(current >= items.length - 1 ? 0 : current + 1);
 		else if (key.return) {
 			const item = items[current];
-			if (item && !item.unavailable) onSelect(item.value);
+			if (item?.unavailable) setRefused(`${item.label} cannot be chosen: ${item.unavailable}.`);
+			else if (item) onSelect(item.value);
 		} else if (key.escape) onBack?.();
 		else if (input === 'q') onQuit?.();
 	}, isActive);
@@ -67,6 +76,7 @@ export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true,
 					</Box>
 				);
 			})}
+			{refused ? <Text color={tone('yellow')}>{refused}</Text> : null}
 		</Box>
 	);
 }

@@ -43,6 +43,20 @@ test('an unavailable item shows its reason and Enter on it does nothing', async 
 	unmount();
 });
 
+test('Enter on an unavailable item says why it cannot be chosen, until the pointer moves', async t => {
+	const picked: string[] = [];
+	const {lastFrame, stdin} = renderInk(t, <SelectList items={items} onSelect={value => picked.push(value)} />);
+	await tick();
+	stdin.write(keys.down);
+	await waitFor(lastFrame, /❯ Beta/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Beta cannot be chosen: helm: not found on PATH\./);
+	stdin.write(keys.down);
+	const frame = await waitFor(lastFrame, /❯ Gamma/);
+	t.notRegex(frame, /cannot be chosen/);
+	t.deepEqual(picked, []);
+});
+
 test('Esc calls onBack and q calls onQuit', async t => {
 	const seen: string[] = [];
 	const {stdin, unmount} = renderInk(t, <SelectList items={items} onSelect={() => {}} onBack={() => seen.push('back')} onQuit={() => seen.push('quit')} />);
