@@ -45,7 +45,7 @@ function buildProgram(run: (handler: Handler) => void): Command {
 		.option('--set <key=value>', 'an answer (repeatable)', collect)
 		.option('--agents-file <file>', 'the agents answer from a file: one agent per line, its name then optional extra SANs')
 		.option('--out <dir>', 'where certificates and generated files go')
-		.option('--context <name>', 'kube context for kubectl and helm')
+		.option('--context <name>', 'kube context for kubectl and helm (repeatable: the same plan runs in each)', collect)
 		.option('--yes', 'do not ask before changing a cluster or Docker engine (needed without a terminal)')
 		.option('--json', 'print one JSON event per line')
 		.addOption(new Option('--dry-run', 'print the plan and change nothing').conflicts('export'))

@@ -28,6 +28,8 @@ export type ExecuteOptions = {
 	sessionId?: string;
 	/** kubectl/helm --context the plan was built with; saved so resume rebuilds the same plan. */
 	context?: string;
+	/** Every --context of a plan run in several, in order; saved so resume rebuilds the same plan. */
+	contexts?: readonly string[];
 };
 
 /** Tests and the Ink UI replace where events go and which runners run; everything else is the real thing. */
@@ -45,6 +47,7 @@ async function openSession(plan: Plan, options: ExecuteOptions): Promise<Session
 	if (!options.sessionId) {
 		const session = sessionFromPlan(plan, newSessionId());
 		if (options.context) session.context = options.context;
+		if (options.contexts) session.contexts = [...options.contexts];
 		return session;
 	}
 

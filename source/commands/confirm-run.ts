@@ -19,11 +19,17 @@ export async function confirmRun(plan: Plan, yes: boolean): Promise<boolean> {
 		);
 	}
 
-	process.stdout.write(`This run changes ${where}:\n${deployments.map(step => `  - ${step.title}`).join('\n')}\n`);
+	// A plan run in several kube contexts is confirmed context by context: each cluster's owner says yes to their own.
+	const contexts = [...new Set(deployments.map(step => ('context' in step ? step.context : undefined)))];
 	const prompt = createInterface({input: process.stdin, output: process.stdout});
 	try {
-		const answer = await prompt.question('Proceed? [y/N] ');
-		return /^y(es)?$/i.test(answer.trim());
+		for (const context of contexts.length > 1 ? contexts : [undefined]) {
+			const changes = context === undefined ? deployments : deployments.filter(step => 'context' in step && step.context === context);
+			process.stdout.write(`This run changes ${context === undefined ? where : `the Kubernetes cluster of context ${context}`}:\n${changes.map(step => `  - ${step.title}`).join('\n')}\n`);
+			if (!/^y(es)?$/i.test((await prompt.question('Proceed? [y/N] ')).trim())) return false;
+		}
+
+		return true;
 	} finally {
 		prompt.close();
 	}

@@ -92,9 +92,10 @@ export async function resumeCommand(id: string | undefined, options: ResumeOptio
 		outDir: session.outDir,
 		secretAnswerIds: [...new Set([...session.secretAnswers, ...Object.keys(collected.secrets)])],
 		...(session.context ? {context: session.context} : {}),
+		...(session.contexts ? {contexts: session.contexts} : {}),
 		...invokerIds(),
 		...(signedDir === undefined ? {} : {signedDir}),
 	});
 	if (signedDir !== undefined) await checkSigned(session, plan, collected.secrets);
-	return executePlan(plan, collected.secrets, {json: options.json ?? false, env, sessionId: session.id, ...(session.context ? {context: session.context} : {})});
+	return executePlan(plan, collected.secrets, {json: options.json ?? false, env, sessionId: session.id, ...(session.context ? {context: session.context} : {}), ...(session.contexts ? {contexts: session.contexts} : {})});
 }

@@ -17,7 +17,7 @@ export type RunOptions = {
 	set?: string[];
 	agentsFile?: string;
 	out?: string;
-	context?: string;
+	context?: string[];
 	yes?: boolean;
 	json?: boolean;
 	dryRun?: boolean;
@@ -35,7 +35,9 @@ async function agentsFromFile(recipe: Recipe, options: RunOptions): Promise<stri
 
 /** `mtls-wizard run RECIPE --target T ...`: the headless run, or its plan printed (--dry-run) or exported (--export DIR). */
 export async function runCommand(recipeId: string, options: RunOptions): Promise<number> {
-	if (options.context === '') throw new UsageError('--context: (empty) is not a kube context. Give a context name from `kubectl config get-contexts`, or leave --context out.');
+	const contexts = [...new Set(options.context ?? [])];
+	if (contexts.includes('')) throw new UsageError('--context: (empty) is not a kube context. Give a context name from `kubectl config get-contexts`, or leave --context out.');
+	const context = contexts.length === 1 ? {context: contexts[0]!} : contexts.length > 1 ? {contexts} : {};
 	if (options.out !== undefined && options.out.trim() === '') throw new UsageError('--out: (empty) is not a directory. Name the directory for certificates and generated files, e.g. --out ./mtls-certs, or leave --out out.');
 	const recipe = await loadRecipe(recipeId);
 	const collected = await collectAnswers(recipe, options.target, {
@@ -49,7 +51,7 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 		buildPlan(recipe, options.target as TargetId, answers, {
 			outDir,
 			secretAnswerIds: Object.keys(secrets),
-			...(options.context ? {context: options.context} : {}),
+			...context,
 			...invokerIds(),
 		});
 
@@ -67,7 +69,7 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 			dir: options.export,
 			plan: planFor,
 			recipe,
-			...(options.context ? {context: options.context} : {}),
+			...(contexts.length > 0 ? {context: contexts} : {}),
 			secrets,
 			env: process.env,
 			// Export runs no external command; Ctrl-C simply ends the process and the rename never happens.
@@ -94,5 +96,5 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 
 	// The engine, sessions (zod) and exec layer load only for a real run: --dry-run prints the plan without them.
 	const {executePlan} = await import('../run-headless.js');
-	return executePlan(plan, secrets, {json: Boolean(options.json), env: process.env, ...(options.context ? {context: options.context} : {})});
+	return executePlan(plan, secrets, {json: Boolean(options.json), env: process.env, ...context});
 }

@@ -3,6 +3,7 @@
  * same plan and the same step ids (sessions record progress by id). Every plan issues the certificates and
  * proves them with a local mutual-TLS handshake before any product step touches a cluster or an engine.
  */
+import {UsageError} from '../errors.js';
 import {checkTarget} from '../recipes/recipe-targets.js';
 import type {Recipe} from '../recipes/recipe-schema.js';
 import {certificateSteps} from './certificate-steps.js';
@@ -24,6 +25,11 @@ export type BuildPlanOptions = {
 	/** kubectl/helm --context for every Kubernetes step. */
 	context?: string;
 	/**
+	 * --context given more than once (Kubernetes targets): the same deployment and confirmation steps run in each
+	 * context in turn, their ids and titles naming it; the certificates are issued and proved once.
+	 */
+	contexts?: readonly string[];
+	/**
 	 * The ids of the user running the wizard, read by the command layer (the planner does no I/O): recipes use
 	 * them as {{invoker.uid}} and {{invoker.gid}}, e.g. to run a container as the owner of the key files it reads.
 	 */
@@ -35,25 +41,37 @@ export type BuildPlanOptions = {
 export function buildPlan(recipe: Recipe, target: TargetId, answers: PlanAnswers, options: BuildPlanOptions): Plan {
 	const targetId = checkTarget(recipe, target);
 	const spec = recipe.targets[targetId]!;
-	const answered = new PlanContext(recipe, targetId, answers, options);
-	const agents = answered.agentPlacements();
-	// Steps planned once for the whole plan that name the agent's files (a probe with its certificate) use the first agent's.
-	const ctx = agents[0] ? answered.forAgent(agents[0]) : answered;
+	const contexts = options.contexts ?? [];
+	if (contexts.length > 1 && targetId !== 'helm' && targetId !== 'kubectl') {
+		throw new UsageError(`--context: given ${contexts.length} times, but --target ${targetId} deploys to no Kubernetes context. Give --context once, or use a helm or kubectl target.`);
+	}
+
+	const withAgents = (answered: PlanContext) => {
+		const agents = answered.agentPlacements();
+		// Steps planned once for the whole plan that name the agent's files (a probe with its certificate) use the first agent's.
+		return {agents, ctx: agents[0] ? answered.forAgent(agents[0]) : answered};
+	};
+
+	const {agents, ctx} = withAgents(new PlanContext(recipe, targetId, answers, contexts.length > 1 ? {...options, context: contexts[0]!} : options));
 	const certificates = spec.certificates ?? recipe.certificates;
 	const steps: Step[] = [...certificateSteps(ctx, certificates)];
 	const fleet = agents[0]?.suffix === '' ? [] : agents;
 	if (fleet.length > 0) steps.push(agentBundleStep(ctx, fleet));
-	// A step marked forEachAgent is planned once per agent; in a fleet its id carries the agent's name.
-	const expand = <S extends {forEachAgent?: boolean | undefined}>(step: S, plan: (agentCtx: PlanContext) => Step[]): Step[] =>
-		step.forEachAgent
-			? agents.flatMap(agent => plan(ctx.forAgent(agent)).map(planned => (agent.suffix === '' ? planned : {...planned, id: `${planned.id}${agent.suffix}`})))
-			: plan(ctx);
-	for (const [index, step] of spec.steps.entries()) {
-		if (ctx.holds(step.when)) steps.push(...expand(step, agentCtx => productSteps(agentCtx, step, `targets.${targetId}.steps[${index}]`)));
-	}
+	const perContext = contexts.length > 1 ? contexts.map(context => ({suffix: `@${context}`, ...withAgents(new PlanContext(recipe, targetId, answers, {...options, context}))})) : [{suffix: '', agents, ctx}];
+	for (const {suffix, agents: contextAgents, ctx: contextCtx} of perContext) {
+		// A step marked forEachAgent is planned once per agent; in a fleet its id carries the agent's name.
+		const expand = <S extends {forEachAgent?: boolean | undefined}>(step: S, plan: (agentCtx: PlanContext) => Step[]): Step[] =>
+			step.forEachAgent
+				? contextAgents.flatMap(agent => plan(contextCtx.forAgent(agent)).map(planned => (agent.suffix === '' ? planned : {...planned, id: `${planned.id}${agent.suffix}`})))
+				: plan(contextCtx);
+		const named = (planned: Step[]) => (suffix === '' ? planned : planned.map(step => ({...step, id: `${step.id}${suffix}`, title: `${step.title} (context ${suffix.slice(1)})`})));
+		for (const [index, step] of spec.steps.entries()) {
+			if (contextCtx.holds(step.when)) steps.push(...named(expand(step, agentCtx => productSteps(agentCtx, step, `targets.${targetId}.steps[${index}]`))));
+		}
 
-	for (const [index, step] of spec.confirm.entries()) {
-		if (ctx.holds(step.when)) steps.push(...expand(step, agentCtx => [confirmationStep(agentCtx, step, `targets.${targetId}.confirm[${index}]`)]));
+		for (const [index, step] of spec.confirm.entries()) {
+			if (contextCtx.holds(step.when)) steps.push(...named(expand(step, agentCtx => [confirmationStep(agentCtx, step, `targets.${targetId}.confirm[${index}]`)])));
+		}
 	}
 
 	const seen = new Set<string>();

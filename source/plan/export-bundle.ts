@@ -28,8 +28,8 @@ export type ExportOptions = {
 	plan: (outDir: string) => Plan;
 	/** The plan's recipe: README.txt and apply.sh name the headless command that writes this bundle. */
 	recipe: Recipe;
-	/** The --context the plan was built with, for that command. */
-	context?: string;
+	/** The --context (every one, when repeated) the plan was built with, for that command. */
+	context?: string | readonly string[];
 	secrets: Readonly<Record<string, string>>;
 	env: NodeJS.ProcessEnv;
 	signal: AbortSignal;

@@ -33,7 +33,7 @@ export type HeadlessOptions = {
 	/** --out, left out when it is the directory `run` uses by default where the command is run. */
 	out?: string;
 	defaultOut?: string;
-	context?: string;
+	context?: string | readonly string[];
 	/** --export DIR: the command that writes this bundle. */
 	export?: string;
 };
@@ -76,7 +76,7 @@ export function headlessCommand(recipe: Recipe, plan: Plan, options: HeadlessOpt
 	}
 
 	if (options.out !== undefined && options.out !== options.defaultOut) args.push('--out', options.out);
-	if (options.context) args.push('--context', options.context);
+	for (const context of [options.context ?? []].flat()) args.push('--context', context);
 	if (options.export !== undefined) args.push('--export', options.export);
 	return {args, secretVariables};
 }

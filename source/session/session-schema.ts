@@ -25,6 +25,7 @@ export const sessionSchema = z.object({
 	secretAnswers: z.array(z.string()),
 	outDir: z.string(),
 	context: z.string().optional(),
+	contexts: z.array(z.string()).optional(),
 	stepOrder: z.array(z.string()),
 	steps: z.record(z.string(), stepSchema),
 	outcome: z.enum(['not-started', 'running', 'interrupted', 'failed', 'not-confirmed', 'awaiting-signature', 'done']),

@@ -33,6 +33,8 @@ export type Session = Pick<Plan, 'recipe' | 'recipeDigest' | 'target' | 'answers
 	id: string;
 	/** The kube --context the plan was built with, so resume rebuilds the same plan. */
 	context?: string;
+	/** The kube contexts of a plan run in several (--context repeated). */
+	contexts?: string[];
 	/** Step ids in plan order; progress is recorded by id, never by index. */
 	stepOrder: string[];
 	steps: Record<string, SavedStep>;

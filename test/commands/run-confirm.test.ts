@@ -65,3 +65,25 @@ test('on a terminal, yes starts the run', async t => {
 	t.regex(result.output, /\[1\/\d\] certificates/);
 	t.true((await readdir(join(dir, 'out', 'certs'))).includes('ca.crt'));
 });
+
+test('--context twice: one confirmation per context, each listing that cluster’s changes; no to the second runs nothing', async t => {
+	const {dir, env} = await workDir(t);
+	const result = await new Promise<{exitCode: number; output: string}>(resolve => {
+		const command = [process.execPath, cliPath, 'run', 'generic', '--target', 'kubectl', '--out', join(dir, 'out'), '--context', 'eu', '--context', 'us'].map(word => `'${word}'`).join(' ');
+		const child = execFile('script', ['-qfec', command, '/dev/null'], {env: {...process.env, ...env, NO_COLOR: '1'}}, (error, stdout) => {
+			resolve({exitCode: error ? Number(error.code) : 0, output: stdout});
+		});
+		let output = '';
+		const answers = ['y', 'n'];
+		child.stdout?.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			const asked = output.split('Proceed? [y/N]').length - 1;
+			if (asked > 2 - answers.length) child.stdin?.write(`${answers.shift()!}\r`);
+		});
+	});
+	t.is(result.exitCode, 0);
+	t.regex(result.output, /This run changes the Kubernetes cluster of context eu:\r?\n {2}- Create secret mtls-server \(server pair and CA\) \(context eu\)\r?\n {2}- Create secret mtls-client \(client pair and CA\) \(context eu\)\r?\n.*Proceed\?/);
+	t.regex(result.output, /This run changes the Kubernetes cluster of context us:\r?\n {2}- Create secret mtls-server \(server pair and CA\) \(context us\)/);
+	t.regex(result.output, /Nothing was run\./);
+	t.deepEqual(await readdir(dir), []);
+});

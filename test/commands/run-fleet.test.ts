@@ -75,3 +75,20 @@ test('--agents-file: the agents and their extra SANs reach the plan', async t =>
 	t.is(noAgents.exitCode, 2);
 	t.regex(noAgents.stderr, /--agents-file: recipe sap-connectivity-proxy has no agent side/);
 });
+
+test('--context repeated: every kubectl command of each context carries that --context, and a docker target refuses several', async t => {
+	const cwd = await tempDir(t, 'mtls-fleet-');
+	const result = await runCli(['run', 'generic', '--target', 'kubectl', '--set', 'agents=a,b', '--context', 'eu', '--context', 'us', '--context', 'ap', '--dry-run'], {cwd});
+	t.is(result.exitCode, 0, result.stderr);
+	for (const context of ['eu', 'us', 'ap']) {
+		const section = result.stdout.split(/\n(?=\d+\. )/).filter(part => part.includes(`(context ${context})`));
+		t.is(section.length, 4, `secret-server, two client secrets and the manual step in ${context}`);
+		const commands = section.flatMap(part => part.split('\n').filter(line => /^ {3}\$ kubectl /.test(line)));
+		t.true(commands.length >= 3, context);
+		for (const command of commands) t.regex(command, new RegExp(` --context ${context}( |$)`), command);
+	}
+
+	const docker = await runCli(['run', 'steadybit', '--target', 'docker', '--context', 'a', '--context', 'b', '--dry-run'], {cwd, env: {MTLS_WIZARD_ANSWER_AGENT_KEY: 'k'}});
+	t.is(docker.exitCode, 2);
+	t.regex(docker.stderr, /^mtls-wizard: --context: given 2 times, but --target docker deploys to no Kubernetes context/);
+});

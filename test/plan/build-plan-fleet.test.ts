@@ -68,3 +68,25 @@ test('the schema refuses forEachAgent in a recipe without an agents section, and
 	t.false(serverLeaf.success);
 	t.regex(JSON.stringify(serverLeaf.error?.issues), /expected a client leaf of certificates \(client\)/);
 });
+
+test('--context three times: the certificates once, then the same deployment and confirmation in each context, ids and titles naming it', async t => {
+	const {buildPlan} = await import('../../source/plan/build-plan.js');
+	const {collectAnswers} = await import('../../source/recipes/collect-answers.js');
+	const recipe = await loadRecipe('steadybit');
+	const collected = await collectAnswers(recipe, 'helm', {sets: ['clusterName=prod-eu'], env: {MTLS_WIZARD_ANSWER_AGENT_KEY: 'k', MTLS_WIZARD_ANSWER_AGENT_KEY_PASSPHRASE: 'p'}});
+	const contexts = ['eu', 'us', 'ap'];
+	const plan = buildPlan(recipe, 'helm', collected.answers, {outDir, secretAnswerIds: Object.keys(collected.secrets), contexts});
+	const single = buildPlan(recipe, 'helm', collected.answers, {outDir, secretAnswerIds: Object.keys(collected.secrets)});
+	const deploying = single.steps.filter(step => step.id !== 'certificates' && step.id !== 'verify-handshake');
+	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', ...contexts.flatMap(context => deploying.map(step => `${step.id}@${context}`))]);
+	for (const context of contexts) {
+		for (const step of plan.steps.filter(s => s.id.endsWith(`@${context}`))) {
+			t.true(step.title.endsWith(`(context ${context})`), step.title);
+			if ('namespace' in step) t.is(step.context, context, step.id);
+			if (step.kind === 'wait-for-log' && step.source.kind === 'kubectl') t.is(step.source.context, context, step.id);
+		}
+	}
+
+	const error = t.throws(() => buildPlan(recipe, 'docker', collected.answers, {outDir, contexts: ['a', 'b']}));
+	t.regex(error.message, /^--context: given 2 times, but --target docker deploys to no Kubernetes context/);
+});
