@@ -17,5 +17,8 @@ function canonical(value: unknown): unknown {
  * commands, values) and only references to secrets, so a step whose digest changed since it was done must run again.
  */
 export function stepDigest(step: Step): string {
-	return createHash('sha256').update(JSON.stringify(canonical(step))).digest('hex');
+	// Where a PKI's signed certificates were taken from (resume --signed) is no input of what the step made: a later
+	// resume without --signed must not redo the step and all after it.
+	const planned = step.kind === 'issue-certificates' && step.ca.mode === 'csr' ? {...step, ca: {mode: step.ca.mode}} : step;
+	return createHash('sha256').update(JSON.stringify(canonical(planned))).digest('hex');
 }

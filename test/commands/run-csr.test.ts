@@ -7,6 +7,7 @@ import {openssl} from '../pki/support/openssl.js';
 import {runCli} from '../support/run-cli.js';
 import {tempDir} from '../support/temp-dir.js';
 import {readSessions, sessionTexts} from './support/session-files.js';
+import {spawnCli} from './support/spawn-cli.js';
 
 const server = 'api.corp.example';
 
@@ -67,10 +68,17 @@ test('run --set caMode=csr makes keys and requests with the names and EKUs, stop
 
 	// Each leaf file holds the leaf alone, as many PKIs hand it out: the wizard adds the intermediate.
 	const signed = await signedDir(r, 'signed-ok');
-	const resumed = await runCli(['resume', r.session.id, '--signed', signed], {env: r.env});
+	const killed = spawnCli(['resume', r.session.id, '--signed', signed], {...r.env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'use-bundle'});
+	const taken = await killed.waitForLine(/test pause before step use-bundle/);
+	killed.child.kill('SIGKILL');
+	await killed.exited;
+	t.regex(taken, /took the certificates your PKI signed/);
+	t.regex(taken, /mutual TLS proven on 127\.0\.0\.1 for api\.corp\.example/);
+	// Resumed again without --signed: what was taken and proved stays done.
+	const resumed = await runCli(['resume', r.session.id], {env: r.env});
 	t.is(resumed.exitCode, 0, resumed.stdout + resumed.stderr);
-	t.regex(resumed.stdout, /took the certificates your PKI signed/);
-	t.regex(resumed.stdout, /mutual TLS proven on 127\.0\.0\.1 for api\.corp\.example/);
+	t.regex(resumed.stdout, /certificates .*skipped \(done in session/);
+	t.regex(resumed.stdout, /verify-handshake .*skipped \(done in session/);
 	const serverFile = await readFile(join(r.certs, 'server.crt'), 'utf8');
 	t.is(serverFile.match(/BEGIN CERTIFICATE/g)?.length, 2, 'the leaf, then the issuing CA');
 	t.true(new X509Certificate(serverFile).checkPrivateKey((await import('node:crypto')).createPrivateKey(await readFile(join(r.certs, 'server.key')))));
