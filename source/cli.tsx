@@ -125,6 +125,20 @@ function buildProgram(run: (handler: Handler) => void): Command {
 		});
 
 	program
+		.command('renew')
+		.description('re-issue the leaf certificates from the same CA, redeploy through the same target, confirm again')
+		.argument('[id]', 'session id (default: the latest finished session)')
+		.option('--reuse-keys', 'sign the existing leaf keys again instead of making new ones')
+		.option('--answers <file>', 'YAML or JSON file with the secret answers (never saved in a session)')
+		.option('--yes', 'do not ask before changing a cluster or Docker engine (needed without a terminal)')
+		.option('--json', 'print one JSON event per line')
+		.addOption(new Option('--dry-run', 'print the renewal plan and change nothing').conflicts('export'))
+		.option('--export <dir>', 'write a renewal bundle (certificates, apply.sh) and run nothing')
+		.action((id: string | undefined, options) => {
+			run(async () => (await import('./commands/renew.js')).renewCommand(id, options));
+		});
+
+	program
 		.command('verify')
 		.description('prove a certificate set with a real mutual-TLS handshake on 127.0.0.1')
 		.argument('[dir]', 'directory holding ca.crt, server.crt, server.key, client.crt, client.key')

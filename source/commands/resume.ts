@@ -1,14 +1,13 @@
 import {resolve} from 'node:path';
 import {UsageError} from '../errors.js';
-import {invokerIds} from '../environment/invoker.js';
-import {buildPlan} from '../plan/build-plan.js';
 import type {IssueCertificatesStep, Plan} from '../plan/types.js';
 import {checkAnswerFiles} from '../recipes/check-answer-files.js';
-import {collectAnswers, secretEnvName} from '../recipes/collect-answers.js';
+import {collectAnswers} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import {executePlan} from '../run-headless.js';
 import {effectiveOutcome, isFinished, listSessions, loadSession} from '../session/session-store.js';
 import type {Session} from '../session/types.js';
+import {checkSecretsGiven, sessionPlanFor} from './session-plan.js';
 
 export type ResumeOptions = {json?: boolean; answers?: string; signed?: string; set?: string[]};
 
@@ -79,23 +78,13 @@ export async function resumeCommand(id: string | undefined, options: ResumeOptio
 		env,
 	}).catch(replace);
 	await checkAnswerFiles(recipe, session.target, collected).catch(replace);
-	const missing = session.secretAnswers.find(secretId => collected.secrets[secretId] === undefined);
-	if (missing) {
-		throw new UsageError(`${missing} (secret): needed to resume session ${session.id} and never saved. Set ${secretEnvName(missing)} or put ${missing} in the --answers file.`);
-	}
+	checkSecretsGiven(session, collected.secrets, 'resume');
 
 	if (options.signed?.trim() === '') throw new UsageError('--signed: (empty) is not a directory. Name the directory holding the signed certificates, e.g. --signed ./mtls-generic/signed');
 	const signedDir = options.signed === undefined ? undefined : resolve(options.signed);
 	// A secret answer given only now (a CA key passphrase the first run lacked) joins the plan, so resume can
-	// finish what a new run would; the ones the session needs were checked above.
-	const plan = buildPlan(recipe, session.target, collected.answers, {
-		outDir: session.outDir,
-		secretAnswerIds: [...new Set([...session.secretAnswers, ...Object.keys(collected.secrets)])],
-		...(session.context ? {context: session.context} : {}),
-		...(session.contexts ? {contexts: session.contexts} : {}),
-		...invokerIds(),
-		...(signedDir === undefined ? {} : {signedDir}),
-	});
+	// finish what a new run would; the ones the session needs were checked above. A renewal resumes as one.
+	const plan = sessionPlanFor(recipe, session, collected.answers, {secretIds: Object.keys(collected.secrets), renewal: session.renewal, ...(signedDir === undefined ? {} : {signedDir})});
 	if (signedDir !== undefined) await checkSigned(session, plan, collected.secrets);
 	return executePlan(plan, collected.secrets, {json: options.json ?? false, env, sessionId: session.id, ...(session.context ? {context: session.context} : {}), ...(session.contexts ? {contexts: session.contexts} : {})});
 }

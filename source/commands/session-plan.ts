@@ -1,8 +1,10 @@
+import {join} from 'node:path';
 import {UsageError} from '../errors.js';
 import {invokerIds} from '../environment/invoker.js';
-import {buildPlan} from '../plan/build-plan.js';
-import type {Plan} from '../plan/types.js';
-import {collectAnswers} from '../recipes/collect-answers.js';
+import {buildPlan, type PlanAnswers} from '../plan/build-plan.js';
+import {renewPlan} from '../plan/renew-plan.js';
+import type {Plan, Renewal} from '../plan/types.js';
+import {collectAnswers, secretEnvName, type CollectedAnswers} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import type {Recipe} from '../recipes/recipe-schema.js';
 import {isFinished, listSessions, loadSession} from '../session/session-store.js';
@@ -17,18 +19,58 @@ export async function finishedSession(env: NodeJS.ProcessEnv, id: string | undef
 	return latest;
 }
 
-/**
- * The session's plan rebuilt from its recipe, target and saved answers, as resume rebuilds it. Secret answers are
- * never saved: the plan holds references to them, resolved only by a run that is given them again.
- */
-export async function planOfSession(session: Session, secrets: Readonly<Record<string, string>> = {}): Promise<{recipe: Recipe; plan: Plan}> {
-	const recipe = await loadRecipe(session.recipe);
-	const collected = await collectAnswers(recipe, session.target, {sets: Object.entries(session.answers).map(([key, value]) => `${key}=${String(value)}`)});
-	const plan = buildPlan(recipe, session.target, collected.answers, {
-		outDir: session.outDir,
-		secretAnswerIds: [...new Set([...session.secretAnswers, ...Object.keys(secrets)])],
-		...(session.context ? {context: session.context} : {}),
-		...invokerIds(),
+/** The saved answers, and the secret ones given again (MTLS_WIZARD_ANSWER_<ID> or an --answers file). */
+export async function sessionAnswers(recipe: Recipe, session: Session, input: {env?: NodeJS.ProcessEnv; answersFile?: string} = {}): Promise<CollectedAnswers> {
+	return collectAnswers(recipe, session.target, {
+		saved: {from: `session ${session.id}`, answers: session.answers},
+		...(input.answersFile ? {answersFile: input.answersFile} : {}),
+		sets: [],
+		...(input.env ? {env: input.env} : {}),
 	});
-	return {recipe, plan};
+}
+
+/** Refuses to go on without a secret answer the session's plan needs: none is ever saved. */
+export function checkSecretsGiven(session: Session, secrets: Readonly<Record<string, string>>, command: string): void {
+	const missing = session.secretAnswers.find(secretId => secrets[secretId] === undefined);
+	if (missing) {
+		throw new UsageError(`${missing} (secret): needed to ${command} session ${session.id} and never saved. Set ${secretEnvName(missing)} or put ${missing} in the --answers file.`);
+	}
+}
+
+/** The session's certificates directory: where a CA the wizard generated for it is kept. */
+export function certificatesDir(session: Session): string {
+	return join(session.outDir, 'certs');
+}
+
+export type SessionPlanOptions = {
+	/** Secret answers given now, besides those the session needs. */
+	secretIds?: readonly string[];
+	renewal?: Renewal | undefined;
+	/** For an export built elsewhere. */
+	outDir?: string;
+	/** resume --signed: certificates signed outside the wizard. */
+	signedDir?: string;
+};
+
+/** The plan of a session as the planner builds it from the recipe, target and answers, turned into its renewal when asked. */
+export function sessionPlanFor(recipe: Recipe, session: Session, answers: PlanAnswers, options: SessionPlanOptions = {}): Plan {
+	const plan = buildPlan(recipe, session.target, answers, {
+		outDir: options.outDir ?? session.outDir,
+		secretAnswerIds: [...new Set([...session.secretAnswers, ...(options.secretIds ?? [])])],
+		...(session.context ? {context: session.context} : {}),
+		...(session.contexts ? {contexts: session.contexts} : {}),
+		...invokerIds(),
+		...(options.signedDir === undefined ? {} : {signedDir: options.signedDir}),
+	});
+	return options.renewal ? renewPlan(plan, options.renewal, certificatesDir(session)) : plan;
+}
+
+/**
+ * The session's plan rebuilt from what it saved, as resume rebuilds it. Secret answers are never saved: the plan
+ * holds references to them, resolved only by a run that is given them again.
+ */
+export async function planOfSession(session: Session): Promise<{recipe: Recipe; plan: Plan}> {
+	const recipe = await loadRecipe(session.recipe);
+	const collected = await sessionAnswers(recipe, session);
+	return {recipe, plan: sessionPlanFor(recipe, session, collected.answers, {renewal: session.renewal})};
 }

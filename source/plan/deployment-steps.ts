@@ -8,6 +8,8 @@ const deploymentKinds: ReadonlySet<StepKind> = new Set([
 	'docker-run',
 	'docker-secret',
 	'swarm-service',
+	'kube-restart',
+	'swarm-secret-swap',
 ]);
 
 export function isDeploymentStep(step: Step): boolean {

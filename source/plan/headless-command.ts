@@ -67,6 +67,13 @@ export function answerSettings(recipe: Recipe, plan: Plan): AnswerSetting[] {
  * defaults, so the plan is the same (test/plan/headless-command.test.ts runs it with --dry-run to prove it).
  */
 export function headlessCommand(recipe: Recipe, plan: Plan, options: HeadlessOptions = {}): HeadlessCommand {
+	// A renewal takes its answers, output directory and context from the session it renews.
+	if (plan.renewal) {
+		const {of, reuseKeys} = plan.renewal;
+		const secretVariables = answerSettings(recipe, plan).flatMap(setting => (setting.variable ? [{name: setting.variable, answer: setting.question.id}] : []));
+		return {args: ['renew', of, ...(reuseKeys ? ['--reuse-keys'] : []), ...(options.export === undefined ? [] : ['--export', options.export])], secretVariables};
+	}
+
 	const args = ['run', plan.recipe, '--target', plan.target];
 	const secretVariables: HeadlessCommand['secretVariables'] = [];
 	for (const setting of answerSettings(recipe, plan)) {

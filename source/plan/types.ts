@@ -97,6 +97,11 @@ export type IssueCertificatesStep = StepBase & {
 	dir: string;
 	ca: CaSource;
 	leaves: LeafSpec[];
+	/**
+	 * Renewal: the CA must already be there and is kept; every leaf is issued again, with a new key unless
+	 * reuseKeys (then the existing key is signed again and must exist).
+	 */
+	renew?: {reuseKeys: boolean};
 };
 
 export type VerifyHandshakeStep = StepBase & {
@@ -235,6 +240,29 @@ export type SwarmServiceStep = StepBase & {
 	args: string[];
 };
 
+/**
+ * `kubectl rollout restart`, then `kubectl rollout status`: pods read a renewed secret only when they start again.
+ * With a selector, every workload of these kinds carrying the label (a helm release's workloads) is restarted.
+ */
+export type KubeRestartStep = StepBase &
+	KubeTarget & {
+		kind: 'kube-restart';
+		/** deployment/name, or kinds (deployment,statefulset,daemonset) with `selector`. */
+		resource: string;
+		selector?: string;
+		waitSeconds: number;
+	};
+
+/**
+ * Swarm secrets are immutable and cannot be removed while a service uses them: a renewed secret is created under a
+ * new name and swapped in, `docker service update --secret-rm <the one mounted at target> --secret-add source=NEW,target`.
+ */
+export type SwarmSecretSwapStep = StepBase & {
+	kind: 'swarm-secret-swap';
+	service: string;
+	swaps: Array<{source: string; target: string}>;
+};
+
 export type WaitForLogStep = StepBase & {
 	kind: 'wait-for-log';
 	source: LogSource;
@@ -296,11 +324,22 @@ export type Step =
 	| DockerSecretStep
 	| DockerNetworkStep
 	| SwarmServiceStep
+	| KubeRestartStep
+	| SwarmSecretSwapStep
 	| WaitForLogStep
 	| TlsProbeStep
 	| ManualStep;
 
 export type StepKind = Step['kind'];
+
+/** What makes a plan a renewal of a deployment (plan/renew-plan.ts); saved in the session so resume rebuilds it. */
+export type Renewal = {
+	/** The session whose deployment this renews. */
+	of: string;
+	reuseKeys: boolean;
+	/** Suffix of the renewed swarm secrets' names (<name>.<version>): they cannot be replaced in place. */
+	version: string;
+};
 
 export type Plan = {
 	recipe: string;
@@ -313,4 +352,5 @@ export type Plan = {
 	secretAnswers: string[];
 	outDir: string;
 	steps: Step[];
+	renewal?: Renewal;
 };

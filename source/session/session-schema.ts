@@ -26,6 +26,7 @@ export const sessionSchema = z.object({
 	outDir: z.string(),
 	context: z.string().optional(),
 	contexts: z.array(z.string()).optional(),
+	renewal: z.object({of: z.string(), reuseKeys: z.boolean(), version: z.string().regex(/^[\w-]+$/)}).optional(),
 	stepOrder: z.array(z.string()),
 	steps: z.record(z.string(), stepSchema),
 	outcome: z.enum(['not-started', 'running', 'interrupted', 'failed', 'not-confirmed', 'awaiting-signature', 'done']),

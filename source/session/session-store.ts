@@ -32,6 +32,7 @@ export function sessionFromPlan(plan: Plan, id: string, now = new Date()): Sessi
 		answers: {...plan.answers},
 		secretAnswers: [...plan.secretAnswers],
 		outDir: plan.outDir,
+		...(plan.renewal ? {renewal: {...plan.renewal}} : {}),
 		stepOrder: plan.steps.map(step => step.id),
 		steps: Object.fromEntries(plan.steps.map(step => [step.id, {title: step.title, state: 'pending' as const}])),
 		outcome: 'running',

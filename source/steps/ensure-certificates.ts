@@ -73,6 +73,14 @@ const ownCaAnswers: CaSources = {
 	replace: 'leave caCert and caKey unset to have a new CA issued',
 };
 
+/** A renewal signs with the CA the deployment trusts: the session's own, kept where the session wrote it. */
+const renewedCa: CaSources = {
+	cert: 'the CA certificate of the renewed deployment',
+	key: 'the CA key of the renewed deployment',
+	passphrase: ownCaAnswers.passphrase,
+	replace: 'put back the ca.crt and ca.key the deployment was made with, or deploy anew with mtls-wizard run',
+};
+
 async function importedCa(step: IssueCertificatesStep, context: StepContext, staged: Staged): Promise<CertificateAuthority> {
 	if (step.ca.mode !== 'import') throw new Error('unreachable');
 	const passphrase = step.ca.passphrase ? secretResolver(context.secrets, step.id)(step.ca.passphrase) : undefined;
@@ -80,7 +88,7 @@ async function importedCa(step: IssueCertificatesStep, context: StepContext, sta
 		certPath: step.ca.certPath,
 		keyPath: step.ca.keyPath,
 		...(passphrase === undefined ? {} : {passphrase}),
-		sources: ownCaAnswers,
+		sources: step.renew ? renewedCa : ownCaAnswers,
 	});
 	checkLeaves(step, ca, {days: 'days', ca: ownCaAnswers.cert, caPath: step.ca.certPath});
 	// Only the certificate is copied beside the leaves (secrets and trust stores need it); the user's key stays where it is.
@@ -137,6 +145,13 @@ function certificateProblem(leaf: LeafSpec, certPem: string, key: KeyObject, ca:
 	return undefined;
 }
 
+function issuedPair(leaf: LeafSpec, issued: {privateKeyPem: string; certificatePem: string}): Staged {
+	return [
+		{name: `${leaf.id}.key`, content: issued.privateKeyPem, secret: true},
+		{name: `${leaf.id}.crt`, content: issued.certificatePem, secret: false},
+	];
+}
+
 /**
  * An existing key is never overwritten (readme): when its certificate is missing or unusable, a new certificate is
  * issued for the same key. A key that cannot serve stops the run (exit 2) naming the file; the user moves it away.
@@ -146,13 +161,16 @@ async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: Certi
 	const passphrase = leaf.keyPassphrase ? secretResolver(context.secrets, step.id)(leaf.keyPassphrase) : undefined;
 	const [cert, keyPem] = await Promise.all([readIfPresent(paths.cert), readIfPresent(paths.key)]);
 	const spec = {role: leaf.role, commonName: leaf.commonName, dnsNames: leaf.dnsNames, ipAddresses: leaf.ipAddresses, days: leaf.days, keySize: leaf.keySize, ...(leaf.keyType ? {keyType: leaf.keyType} : {})};
+	// Renewal with new keys is what `renew` is asked for: the leaf's old key and certificate are replaced.
+	if (step.renew && !step.renew.reuseKeys) {
+		info(context, `issuing ${leaf.id}.crt anew with a new key`);
+		return issuedPair(leaf, await issueLeaf(ca, spec, passphrase));
+	}
+
 	if (keyPem === undefined) {
+		if (step.renew) throw new StepFailedError(`${paths.key} is missing, so --reuse-keys has no key to keep.`, step.id, 'Renew without --reuse-keys to have new keys issued.');
 		if (cert !== undefined) info(context, `replacing ${leaf.id}.crt: there is no ${leaf.id}.key beside it`);
-		const issued = await issueLeaf(ca, spec, passphrase);
-		return [
-			{name: `${leaf.id}.key`, content: issued.privateKeyPem, secret: true},
-			{name: `${leaf.id}.crt`, content: issued.certificatePem, secret: false},
-		];
+		return issuedPair(leaf, await issueLeaf(ca, spec, passphrase));
 	}
 
 	const read = readLeafKey(leaf, keyPem, passphrase);
@@ -160,7 +178,7 @@ async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: Certi
 		throw new UsageError(`${paths.key}: ${read.problem}, and an existing key is never overwritten. Move it away to have a new key issued, then continue with mtls-wizard resume.`);
 	}
 
-	const problem = cert === undefined ? `there is no ${leaf.id}.crt` : freshCa ? 'the CA is new' : certificateProblem(leaf, cert, read.key, ca);
+	const problem = step.renew ? 'renewing with the same key' : cert === undefined ? `there is no ${leaf.id}.crt` : freshCa ? 'the CA is new' : certificateProblem(leaf, cert, read.key, ca);
 	if (problem === undefined) {
 		info(context, `reusing ${paths.cert} (valid, carries every name)`);
 		return [];

@@ -4,9 +4,11 @@ import {dockerRunRunner} from './docker-run.js';
 import {dockerSecretRunner} from './docker-secret.js';
 import {helmReleaseRunner} from './helm-release.js';
 import {issueCertificatesRunner} from './issue-certificates.js';
+import {kubeRestartRunner} from './kube-restart.js';
 import {kubeSecretRunner} from './kube-secret.js';
 import {kubectlApplyRunner} from './kubectl-apply.js';
 import {manualRunner} from './manual.js';
+import {swarmSecretSwapRunner} from './swarm-secret-swap.js';
 import {swarmServiceRunner} from './swarm-service.js';
 import {tlsProbeRunner} from './tls-probe.js';
 import type {StepRunner} from './types.js';
@@ -26,6 +28,8 @@ const runners: {[K in StepKind]: StepRunner<Extract<Step, {kind: K}>>} = {
 	'docker-secret': dockerSecretRunner,
 	'docker-network': dockerNetworkRunner,
 	'swarm-service': swarmServiceRunner,
+	'kube-restart': kubeRestartRunner,
+	'swarm-secret-swap': swarmSecretSwapRunner,
 	'wait-for-log': waitForLogRunner,
 	'tls-probe': tlsProbeRunner,
 	manual: manualRunner,

@@ -36,7 +36,18 @@ type Credentials = {ca: string; cert?: string; key?: string; passphrase?: string
 type Resolved = TlsProbeStep & {host: string};
 
 /** serverVerified: our side checked the server certificate and name before the server turned us away. */
-type Attempt = {accepted: true; detail: string} | {accepted: false; error: NodeJS.ErrnoException; serverVerified: boolean};
+/** serverCertificate: the SHA-256 fingerprint of the certificate the server presented (status and renew compare it). */
+type Attempt = {accepted: true; detail: string; serverCertificate?: string} | {accepted: false; error: NodeJS.ErrnoException; serverVerified: boolean};
+
+function presented(socket: TLSSocket | undefined): {serverCertificate?: string} {
+	const fingerprint = socket?.getPeerCertificate?.()?.fingerprint256;
+	return fingerprint ? {serverCertificate: fingerprint} : {};
+}
+
+/** The detail's last words: which certificate the server presented, so a renewal can be seen to have taken. */
+function servedBy(attempt: Attempt): string {
+	return attempt.accepted && attempt.serverCertificate ? `; server certificate SHA-256 ${attempt.serverCertificate}` : '';
+}
 
 function describe(error: NodeJS.ErrnoException): string {
 	return error.code && !error.message.includes(error.code) ? `${error.code}: ${error.message}` : error.message;
@@ -69,13 +80,14 @@ function bareHandshake(step: Resolved, credentials: Credentials, signal: AbortSi
 				: 'the server closed the connection during the handshake';
 			refused(Object.assign(new Error(message), {code: 'ECONNRESET'}));
 		});
-		socket.on('session', () => finish({accepted: true, detail: socket?.getProtocol() ?? 'TLS'}));
+		const accepted = (detail: string): Attempt => ({accepted: true, detail, ...presented(socket)});
+		socket.on('session', () => finish(accepted(socket?.getProtocol() ?? 'TLS')));
 		socket.on('secureConnect', () => {
 			serverVerified = true;
 			const protocol = socket?.getProtocol() ?? 'TLS';
 			// Before TLS 1.3 a refused client certificate fails the handshake itself.
-			if (protocol !== 'TLSv1.3') finish({accepted: true, detail: protocol});
-			else quiet = setTimeout(() => finish({accepted: true, detail: protocol}), settleMs);
+			if (protocol !== 'TLSv1.3') finish(accepted(protocol));
+			else quiet = setTimeout(() => finish(accepted(protocol)), settleMs);
 		});
 	});
 }
@@ -91,7 +103,7 @@ function httpGet(step: Resolved, path: string, credentials: Credentials, signal:
 				if (status === 401 || status === 403 || status >= 500) {
 					resolve({accepted: false, error: Object.assign(new Error(`GET ${path} answered HTTP ${status}`), {code: `HTTP_${status}`}), serverVerified: true});
 				} else {
-					resolve({accepted: true, detail: `${protocol}, GET ${path} answered HTTP ${status}`});
+					resolve({accepted: true, detail: `${protocol}, GET ${path} answered HTTP ${status}`, ...presented(response.socket as TLSSocket)});
 				}
 
 				outgoing.destroy();
@@ -198,7 +210,7 @@ export async function probeTls(probe: TlsProbeStep, context: StepContext): Promi
 	}
 
 	context.output({line: `accepted with the client certificate (${withCertificate.detail})`, stream: 'info'});
-	if (step.clientCertificateOptional) return refuseStranger(step, ca, key, passphrase, withCertificate.detail, context);
+	if (step.clientCertificateOptional) return refuseStranger(step, ca, key, passphrase, withCertificate.detail, context, servedBy(withCertificate));
 	const withoutCertificate = await attempt(step, {ca}, context.signal);
 	if (context.signal.aborted) throw new InterruptedError();
 	if (withoutCertificate.accepted) {
@@ -211,14 +223,14 @@ export async function probeTls(probe: TlsProbeStep, context: StepContext): Promi
 	}
 
 	context.output({line: `refused without a client certificate (${describe(withoutCertificate.error)})`, stream: 'info'});
-	return {detail: `mutual TLS proved on ${address}: client certificate accepted (${withCertificate.detail}), no certificate refused`};
+	return {detail: `mutual TLS proved on ${address}: client certificate accepted (${withCertificate.detail}), no certificate refused${servedBy(withCertificate)}`};
 }
 
 /**
  * For a server that lets clients without a certificate in but verifies any certificate it is given: a client
  * certificate from a throwaway CA must be turned away, or the server does not check client certificates at all.
  */
-async function refuseStranger(step: Resolved, ca: string, key: string, passphrase: string | undefined, accepted: string, context: StepContext): Promise<StepOutcome> {
+async function refuseStranger(step: Resolved, ca: string, key: string, passphrase: string | undefined, accepted: string, context: StepContext, served: string): Promise<StepOutcome> {
 	const address = `${step.host}:${step.port}`;
 	// Loaded here only: node-forge (for the throwaway CA) is needed by this one kind of probe.
 	const {issueStrangerClient} = await import('../pki/stranger-client.js');
@@ -234,7 +246,7 @@ async function refuseStranger(step: Resolved, ca: string, key: string, passphras
 	}
 
 	context.output({line: `refused with a certificate from another CA (${describe(result.error)})`, stream: 'info'});
-	return {detail: `mutual TLS proved on ${address}: client certificate accepted (${accepted}), a certificate from another CA refused`};
+	return {detail: `mutual TLS proved on ${address}: client certificate accepted (${accepted}), a certificate from another CA refused${served}`};
 }
 
 /**
@@ -248,7 +260,7 @@ async function probeServerOnly(step: Resolved, ca: string, context: StepContext)
 	context.output({line: `probing ${address} (server name ${step.serverName}): server certificate only`, stream: 'info'});
 	const result = await retryWhileNotListening(async () => bareHandshake(step, {ca}, signal), context.signal, timeout);
 	if (result.accepted || result.serverVerified) {
-		return {detail: `server certificate for ${step.serverName} on ${address} proved (no client certificate presented)`};
+		return {detail: `server certificate for ${step.serverName} on ${address} proved (no client certificate presented)${result.accepted ? servedBy(result) : ''}`};
 	}
 
 	const message = describe(result.error);

@@ -3,12 +3,13 @@ import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {docker, freePort, initSwarm, runCommand} from '../../support/private-docker.js';
+import {docker, runCommand} from '../../support/private-docker.js';
 import {buildStandInImage} from '../../support/stand-in-image.js';
 import {makeTestPki, type TestPki} from '../../support/stand-ins/openssl-pki.js';
 import {privateEngineForFile, shown} from './support/docker-e2e.js';
+import {deployPortainer, type PortainerImages} from './support/portainer-deploy.js';
 
-let images: {server: string; agent: string};
+let images: PortainerImages;
 let pki: TestPki;
 
 const setup = privateEngineForFile('status', async e2e => {
@@ -16,24 +17,6 @@ const setup = privateEngineForFile('status', async e2e => {
 	images = {server, agent};
 	pki = await makeTestPki(join(e2e.work, 'other-pki'));
 });
-
-const mtlsDomain = 'portainer.test';
-
-/** Portainer alone (no Edge key yet): the server container with its three mounted mTLS files, confirmed by the probe. */
-function portainerArgs(target: 'docker' | 'swarm', out: string, port: number, extra: string[] = []): string[] {
-	const {socket} = setup();
-	return [
-		'run', 'portainer', '--target', target, '--out', out,
-		'--set', `mtlsDomain=${mtlsDomain}`,
-		'--set', `serverImage=${images.server}`,
-		'--set', `agentImage=${images.agent}`,
-		'--set', `httpsPort=${port}`,
-		'--set', `dockerSocket=${socket}`,
-		...(target === 'swarm' ? ['--set', 'publishMode=host'] : []),
-		...extra,
-		'--yes',
-	];
-}
 
 type StatusJson = {
 	session: string;
@@ -47,11 +30,8 @@ async function fingerprint(file: string): Promise<string> {
 }
 
 test.serial('docker: status reads each mounted certificate back with docker cp; a container re-created by hand with another CA is drift (exit 1)', async t => {
-	const {engine, work, cliEnv, wizard} = setup();
-	const port = await freePort();
-	const out = join(work, 'docker');
-	const env = cliEnv('docker');
-	const deployed = await wizard(portainerArgs('docker', out, port), env);
+	const {engine, wizard} = setup();
+	const {out, env, result: deployed} = await deployPortainer(setup(), images, 'docker', 'docker');
 	t.is(deployed.exitCode, 0, shown(deployed));
 
 	const status = await wizard(['status'], env);
@@ -82,10 +62,8 @@ test.serial('docker: status reads each mounted certificate back with docker cp; 
 });
 
 test.serial('docker: a certificate that expires within --warn-days fails status (exit 1) and names the renew command; a shorter window passes', async t => {
-	const {work, cliEnv, wizard} = setup();
-	const port = await freePort();
-	const env = cliEnv('expiring');
-	const deployed = await wizard(portainerArgs('docker', join(work, 'expiring'), port, ['--set', 'days=10']), env);
+	const {wizard} = setup();
+	const {env, result: deployed} = await deployPortainer(setup(), images, 'docker', 'expiring', ['--set', 'days=10']);
 	t.is(deployed.exitCode, 0, shown(deployed));
 	const status = await wizard(['status'], env);
 	t.is(status.exitCode, 1, shown(status));
@@ -97,12 +75,8 @@ test.serial('docker: a certificate that expires within --warn-days fails status 
 });
 
 test.serial('swarm: docker secrets are compared by the fingerprint label the wizard set; one re-created by hand without it is drift', async t => {
-	const {engine, work, cliEnv, wizard} = setup();
-	await initSwarm(engine.env);
-	const port = await freePort();
-	const out = join(work, 'swarm');
-	const env = cliEnv('swarm');
-	const deployed = await wizard(portainerArgs('swarm', out, port), env);
+	const {engine, wizard} = setup();
+	const {out, env, result: deployed} = await deployPortainer(setup(), images, 'swarm', 'swarm');
 	t.is(deployed.exitCode, 0, shown(deployed));
 	const labels = await docker(engine.env, ['secret', 'inspect', '--format', '{{index .Spec.Labels "mtls-wizard.sha256"}}', 'portainer.mtlscacert']);
 	t.is(labels.trim(), await fingerprint(join(out, 'certs', 'ca.crt')));

@@ -1,0 +1,80 @@
+/**
+ * A deployment's plan → the plan that renews it: the same CA, every leaf issued again, redeployed through the same
+ * target so the workloads read the new certificates, then confirmed again. Pure, like the planner: the swarm
+ * secrets' new names come from `renewal.version`, chosen once by the command and saved in the session, so a
+ * resumed renewal rebuilds the same plan.
+ */
+import {join} from 'node:path';
+import type {IssueCertificatesStep, KubeRestartStep, Plan, Renewal, Step} from './types.js';
+
+/** kubectl rollout restart with a selector: the kinds a chart's workloads are made of. */
+const workloadKinds = 'deployment,statefulset,daemonset';
+
+/** Helm's standard label on everything a release renders (helm create, and every chart this wizard deploys). */
+const releaseLabel = 'app.kubernetes.io/instance';
+
+function leafFiles(issue: IssueCertificatesStep): Set<string> {
+	return new Set(issue.leaves.flatMap(leaf => [join(issue.dir, `${leaf.id}.crt`), join(issue.dir, `${leaf.id}.key`)]));
+}
+
+function restart(id: string, title: string, fields: Omit<KubeRestartStep, 'id' | 'title' | 'kind'>): KubeRestartStep {
+	return {id, title, kind: 'kube-restart', ...fields};
+}
+
+/** caDir: the certificates directory of the renewed session, which holds a CA the wizard generated. */
+export function renewPlan(plan: Plan, renewal: Renewal, caDir: string): Plan {
+	const issue = plan.steps.find((step): step is IssueCertificatesStep => step.kind === 'issue-certificates');
+	if (!issue) throw new Error(`recipe ${plan.recipe}, target ${plan.target}: the plan issues no certificates, so there is nothing to renew`);
+	const renewed = leafFiles(issue);
+	// Old swarm secret name → the new one holding the renewed file.
+	const renamed = new Map<string, string>();
+	const keys = renewal.reuseKeys ? 'the same keys' : 'new keys';
+	const steps = plan.steps.flatMap((step): Step[] => {
+		switch (step.kind) {
+			case 'issue-certificates': {
+				// A CA the wizard generated is read from where the deployment's session keeps it, also when an export builds elsewhere.
+				const ca = step.ca.mode === 'generate' ? {mode: 'import' as const, certPath: join(caDir, 'ca.crt'), keyPath: join(caDir, 'ca.key')} : step.ca;
+				return [{...step, id: 'renew-certificates', title: `Re-issue the ${step.leaves.map(l => l.id).join(', ')} certificates from the same CA, with ${keys}`, ca, renew: {reuseKeys: renewal.reuseKeys}}];
+			}
+			case 'docker-secret': {
+				// The CA is unchanged, and its secret is in use: it stays as it is.
+				if (!renewed.has(step.file)) return [];
+				const name = `${step.name}.${renewal.version}`;
+				renamed.set(step.name, name);
+				return [{...step, title: `Create Docker secret ${name}, the renewed ${step.name}`, name}];
+			}
+
+			case 'docker-network':
+				return [];
+			case 'swarm-service': {
+				const swaps = step.secrets.filter(secret => renamed.has(secret.source)).map(secret => ({source: renamed.get(secret.source)!, target: secret.target}));
+				if (swaps.length === 0) return [];
+				return [{id: `swap-${step.id}`, title: `Swap the renewed secrets into service ${step.service}`, kind: 'swarm-secret-swap', service: step.service, swaps}];
+			}
+
+			case 'kubectl-apply': {
+				if (!step.rolloutResource) return [step];
+				const {namespace, context, rolloutResource, waitSeconds} = step;
+				return [step, restart(`restart-${step.id}`, `Restart ${rolloutResource} so its pods read the renewed secrets`, {namespace, ...(context ? {context} : {}), resource: rolloutResource, waitSeconds})];
+			}
+
+			case 'helm-release': {
+				const {namespace, context, release, waitSeconds} = step;
+				return [
+					step,
+					restart(`restart-${step.id}`, `Restart the workloads of release ${release} so their pods read the renewed secrets`, {
+						namespace,
+						...(context ? {context} : {}),
+						resource: workloadKinds,
+						selector: `${releaseLabel}=${release}`,
+						waitSeconds,
+					}),
+				];
+			}
+
+			default:
+				return [step];
+		}
+	});
+	return {...plan, steps, renewal};
+}

@@ -1,0 +1,106 @@
+import {createPrivateKey, createPublicKey, X509Certificate} from 'node:crypto';
+import {readFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import test from 'ava';
+import {spawnCli} from '../../commands/support/spawn-cli.js';
+import {readSessions} from '../../commands/support/session-files.js';
+import {docker} from '../../support/private-docker.js';
+import {buildStandInImage} from '../../support/stand-in-image.js';
+import {privateEngineForFile, shown} from './support/docker-e2e.js';
+import {deployPortainer, type PortainerImages} from './support/portainer-deploy.js';
+
+let images: PortainerImages;
+
+const setup = privateEngineForFile('renew', async e2e => {
+	const [server, agent] = await Promise.all([buildStandInImage(e2e.engine.env, 'portainer-server'), buildStandInImage(e2e.engine.env, 'portainer-agent')]);
+	images = {server, agent};
+});
+
+async function fingerprint(file: string): Promise<string> {
+	return new X509Certificate(await readFile(file)).fingerprint256;
+}
+
+async function publicKeyOf(file: string): Promise<string> {
+	return createPublicKey(createPrivateKey(await readFile(file))).export({type: 'spki', format: 'pem'}).toString();
+}
+
+/** The probe names the certificate Portainer presented: after a renewal it must be the new one. */
+function servedFingerprint(stdout: string): string | undefined {
+	return /server certificate SHA-256 ([0-9A-F:]{95})/.exec(stdout)?.[1];
+}
+
+test.serial('docker: renew issues new leaves and keys from the same CA, re-creates the container, and the probe sees the new server certificate', async t => {
+	const {wizard} = setup();
+	const {out, env, result: deployed} = await deployPortainer(setup(), images, 'docker', 'docker');
+	t.is(deployed.exitCode, 0, shown(deployed));
+	const certs = join(out, 'certs');
+	const before = {ca: await fingerprint(join(certs, 'ca.crt')), server: await fingerprint(join(certs, 'server.crt')), key: await publicKeyOf(join(certs, 'server.key'))};
+	t.is(servedFingerprint(deployed.stdout), before.server);
+
+	const dryRun = await wizard(['renew', '--dry-run'], env);
+	t.is(dryRun.exitCode, 0, shown(dryRun));
+	t.regex(dryRun.stdout, /Re-issue the server, agent certificates from the same CA, with new keys/);
+	t.regex(dryRun.stdout, /\$ docker rm -f portainer/);
+	t.is(await fingerprint(join(certs, 'server.crt')), before.server, 'a dry run changes nothing');
+
+	const renewed = await wizard(['renew', '--yes'], env);
+	t.is(renewed.exitCode, 0, shown(renewed));
+	const after = {ca: await fingerprint(join(certs, 'ca.crt')), server: await fingerprint(join(certs, 'server.crt')), key: await publicKeyOf(join(certs, 'server.key'))};
+	t.is(after.ca, before.ca, 'the same CA');
+	t.not(after.server, before.server);
+	t.not(after.key, before.key, 'a new key');
+	t.true(new X509Certificate(await readFile(join(certs, 'server.crt'))).checkIssued(new X509Certificate(await readFile(join(certs, 'ca.crt')))));
+	t.is(servedFingerprint(renewed.stdout), after.server, 'the re-created container serves the renewed certificate');
+
+	const status = await wizard(['status'], env);
+	t.is(status.exitCode, 0, shown(status));
+	t.true(status.stdout.includes(`SHA-256 ${after.server}`));
+	t.regex(status.stdout, /container portainer:\/certs\/mtlsserver.crt: match/);
+
+	const reused = await wizard(['renew', '--reuse-keys', '--yes'], env);
+	t.is(reused.exitCode, 0, shown(reused));
+	t.is(await publicKeyOf(join(certs, 'server.key')), after.key, '--reuse-keys keeps the key');
+	t.not(await fingerprint(join(certs, 'server.crt')), after.server, 'and issues a new certificate for it');
+});
+
+test.serial('docker: a renewal killed before the container is re-created resumes as a renewal and ends confirmed', async t => {
+	const {engine, wizard} = setup();
+	const {out, env, result: deployed} = await deployPortainer(setup(), images, 'docker', 'killed');
+	t.is(deployed.exitCode, 0, shown(deployed));
+	const cli = spawnCli(['renew', '--yes'], {...env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'run-portainer'}, undefined, engine.netns);
+	await cli.waitForLine(/test pause before step run-portainer/);
+	cli.child.kill('SIGKILL');
+	await cli.exited;
+	const renewedCert = await fingerprint(join(out, 'certs', 'server.crt'));
+	const sessions = await readSessions(env['MTLS_WIZARD_HOME']!);
+	const killed = sessions.find(session => session.stepOrder.includes('renew-certificates'));
+	t.is(killed?.steps['renew-certificates']?.state, 'done');
+
+	const resumed = await wizard(['resume'], env);
+	t.is(resumed.exitCode, 0, shown(resumed));
+	t.regex(resumed.stdout, new RegExp(`session ${killed!.id}, resuming at step`));
+	t.is(await fingerprint(join(out, 'certs', 'server.crt')), renewedCert, 'resume does not issue a third time');
+	t.is(servedFingerprint(resumed.stdout), renewedCert);
+});
+
+test.serial('swarm: renew creates versioned secrets and swaps them into the service with docker service update; the probe sees the new certificate', async t => {
+	const {engine, wizard} = setup();
+	const {out, env, result: deployed} = await deployPortainer(setup(), images, 'swarm', 'swarm');
+	t.is(deployed.exitCode, 0, shown(deployed));
+
+	const renewed = await wizard(['renew', '--yes'], env);
+	t.is(renewed.exitCode, 0, shown(renewed));
+	const server = await fingerprint(join(out, 'certs', 'server.crt'));
+	t.is(servedFingerprint(renewed.stdout), server, 'the service serves the renewed certificate');
+	const mounted = JSON.parse(await docker(engine.env, ['service', 'inspect', '--format', '{{json .Spec.TaskTemplate.ContainerSpec.Secrets}}', 'portainer'])) as Array<{SecretName: string; File: {Name: string}}>;
+	const byFile = Object.fromEntries(mounted.map(secret => [secret.File.Name, secret.SecretName]));
+	t.is(byFile['portainer.mtlscacert'], 'portainer.mtlscacert', 'the CA is unchanged');
+	t.regex(byFile['portainer.mtlscert'] ?? '', /^portainer\.mtlscert\.\d{8}T\d{6}$/);
+	t.regex(byFile['portainer.mtlskey'] ?? '', /^portainer\.mtlskey\.\d{8}T\d{6}$/);
+	const label = await docker(engine.env, ['secret', 'inspect', '--format', '{{index .Spec.Labels "mtls-wizard.sha256"}}', byFile['portainer.mtlscert']!]);
+	t.is(label.trim(), server);
+
+	const status = await wizard(['status'], env);
+	t.is(status.exitCode, 0, shown(status));
+	t.true(status.stdout.includes(`docker secret ${byFile['portainer.mtlscert']!}: match`));
+});

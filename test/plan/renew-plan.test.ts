@@ -1,0 +1,56 @@
+import test from 'ava';
+import {renewPlan} from '../../source/plan/renew-plan.js';
+import {formatPlan} from '../../source/plan/print-plan.js';
+import type {Renewal} from '../../source/plan/types.js';
+import {fullAnswers, ids, pki, planFor, stepOf} from './plan-for.js';
+
+const renewal: Renewal = {of: '20261202-010000-abcd', reuseKeys: false, version: '20261202T013000'};
+const caDir = '/srv/mtls/certs';
+
+async function base(recipe: string, target: 'helm' | 'kubectl' | 'docker' | 'swarm') {
+	const answers = fullAnswers[recipe]![target]!;
+	return planFor(recipe, target, answers.sets, answers.secrets);
+}
+
+test('renew keeps the CA (read from the session, also for an export built elsewhere) and re-issues every leaf', async t => {
+	const plan = renewPlan(await base('portainer', 'docker'), renewal, caDir);
+	const issue = stepOf(plan, 'renew-certificates', 'issue-certificates');
+	t.deepEqual(issue.ca, {mode: 'import', certPath: pki('ca.crt'), keyPath: pki('ca.key')});
+	t.deepEqual(issue.renew, {reuseKeys: false});
+	t.deepEqual(issue.leaves.map(l => l.id), ['server', 'agent']);
+	t.is(ids(plan)[1], 'verify-handshake', 'the renewed pair is proved before anything is deployed');
+	t.deepEqual(plan.renewal, renewal);
+	t.true(ids(plan).includes('run-portainer'), 'docker: the container is re-created');
+	t.true(ids(plan).includes('confirm-server-mtls'), 'and confirmed again');
+});
+
+test('renew on kubectl restarts the rolled-out workload after applying; on helm it restarts the release\'s workloads', async t => {
+	const kubectl = renewPlan(await base('harness-delegate', 'kubectl'), renewal, caDir);
+	const applyAt = kubectl.steps.findIndex(s => s.kind === 'kubectl-apply');
+	const restart = kubectl.steps[applyAt + 1];
+	t.like(restart, {kind: 'kube-restart', resource: 'deployment/kubernetes-delegate', namespace: 'harness-delegate-ng'});
+	t.regex(formatPlan(kubectl), /\$ kubectl rollout restart deployment\/kubernetes-delegate -n harness-delegate-ng\n.*\n\s+\$ kubectl rollout status deployment\/kubernetes-delegate -n harness-delegate-ng --timeout=\d+s/);
+	const helm = renewPlan(await base('portainer', 'helm'), renewal, caDir);
+	const release = helm.steps.find(s => s.kind === 'helm-release')!;
+	t.like(helm.steps[helm.steps.indexOf(release) + 1], {kind: 'kube-restart', resource: 'deployment,statefulset,daemonset', selector: 'app.kubernetes.io/instance=portainer'});
+});
+
+test('renew on swarm creates versioned secrets for the leaves only and swaps them into the services that mount them', async t => {
+	const plan = renewPlan(await base('portainer', 'swarm'), renewal, caDir);
+	const secrets = plan.steps.flatMap(s => (s.kind === 'docker-secret' ? [s.name] : []));
+	t.deepEqual(secrets, ['portainer.mtlscert.20261202T013000', 'portainer.mtlskey.20261202T013000', 'portainer-agent.mtlscert.20261202T013000', 'portainer-agent.mtlskey.20261202T013000']);
+	t.false(plan.steps.some(s => s.kind === 'swarm-service' || s.kind === 'docker-network'), 'services are updated, not re-created');
+	const swap = stepOf(plan, 'swap-service-portainer', 'swarm-secret-swap');
+	t.deepEqual(swap.swaps, [
+		{source: 'portainer.mtlscert.20261202T013000', target: 'portainer.mtlscert'},
+		{source: 'portainer.mtlskey.20261202T013000', target: 'portainer.mtlskey'},
+	]);
+	t.regex(formatPlan(plan), /\$ docker service update --secret-rm '<the secret mounted at portainer.mtlscert now>' --secret-add source=portainer.mtlscert.20261202T013000,target=portainer.mtlscert/);
+});
+
+test('a renewal bundle names renew, not run, as the command that writes it (a run would issue a new CA)', async t => {
+	const {headlessCommand, commandLine} = await import('../../source/plan/headless-command.js');
+	const {loadRecipe} = await import('../../source/recipes/load-recipes.js');
+	const plan = renewPlan(await base('portainer', 'docker'), {...renewal, reuseKeys: true}, caDir);
+	t.is(commandLine(headlessCommand(await loadRecipe('portainer'), plan, {export: './bundle'})), 'mtls-wizard renew 20261202-010000-abcd --reuse-keys --export ./bundle');
+});
