@@ -14,12 +14,29 @@ function compactFingerprint(fingerprint: string): string {
 	return fingerprint.replaceAll(':', '').toLowerCase();
 }
 
+/** Days before the first expiry that a renewal is due: status's default --warn-days. */
+const renewDaysBefore = 30;
+
+/** When to renew, and the commands that renew and that tell cron or CI it is time. */
+function renewalLines(summary: SummaryView, width: number): ScrollLine[] {
+	const [first] = [...summary.certificates].sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime());
+	if (!first) return [];
+	const renewBy = new Date(first.notAfter.getTime() - renewDaysBefore * 86_400_000);
+	return [
+		{text: ' '},
+		{text: 'Renewal', heading: true},
+		...wrapText(`Renew by ${formatDay(renewBy)}, ${renewDaysBefore} days before ${first.file} expires: mtls-wizard renew ${summary.sessionId}`, width, '  ').map(text => ({text})),
+		...wrapText(`mtls-wizard status ${summary.sessionId} exits 1 from then on (for cron or CI).`, width, '  ').map(text => ({text, dim: true})),
+	];
+}
+
 function summaryLines(summary: SummaryView, width: number): ScrollLine[] {
 	const lines: ScrollLine[] = [];
 	for (const cert of summary.certificates) {
 		lines.push({text: `  ${cert.file}  ${cert.subject}  expires ${formatDay(cert.notAfter)}`}, {text: `    SHA-256 ${compactFingerprint(cert.fingerprint)}`, dim: true});
 	}
 
+	lines.push(...renewalLines(summary, width));
 	if (summary.deployed.length > 0) {
 		lines.push({text: ' '}, {text: 'Deployed', heading: true});
 		for (const line of summary.deployed) lines.push(...wrapText(line, width, '  ').map(text => ({text})));

@@ -132,6 +132,7 @@ test('recipe, target, questions with validation and Esc back, review, run, summa
 	frame = await waitFor(lastFrame, /✔ Done\./);
 	t.regex(frame, /ca\.crt  CN=mtls-wizard CA  expires 2036-01-02/);
 	t.regex(frame, /SHA-256 abcdef/);
+	t.regex(frame, /Renew by 2035-12-03, 30 days before ca\.crt expires: mtls-wizard renew s-1/);
 	t.regex(frame, /secret demo\/agent-tls created/);
 	t.regex(frame, /1\. Hand ca\.crt to the vendor\./);
 	for (let page = 0; !/\$ mtls-wizard run generic --target kubectl/.test(frame) && page < 5; page++) {
