@@ -1,4 +1,4 @@
-import {lazy} from 'react';
+import {createElement, lazy, useState, type ComponentType} from 'react';
 
 /*
  * The screens after the first one. The first frame needs only the header, the environment panel and the key
@@ -17,17 +17,42 @@ const load = {
 	error: async () => import('./ErrorScreen.js'),
 };
 
+const preloads: Array<() => void> = [];
+
 export function preloadScreens(): void {
-	for (const loader of Object.values(load)) void loader();
+	for (const preload of preloads) preload();
 }
 
-export const RecipeScreen = lazy(async () => ({default: (await load.recipe()).RecipeScreen}));
-export const TargetScreen = lazy(async () => ({default: (await load.target()).TargetScreen}));
-export const ResumeScreen = lazy(async () => ({default: (await load.resume()).ResumeScreen}));
-export const QuestionScreen = lazy(async () => ({default: (await load.question()).QuestionScreen}));
-export const QuestionFlow = lazy(async () => ({default: (await load.questions()).QuestionFlow}));
-export const ReviewScreen = lazy(async () => ({default: (await load.review()).ReviewScreen}));
-export const ExportScreen = lazy(async () => ({default: (await load.export()).ExportScreen}));
-export const RunScreen = lazy(async () => ({default: (await load.run()).RunScreen}));
-export const SummaryScreen = lazy(async () => ({default: (await load.summary()).SummaryScreen}));
-export const ErrorScreen = lazy(async () => ({default: (await load.error()).ErrorScreen}));
+/**
+ * A screen loaded on first use. Once its module is there (preloadScreens), it renders at once instead of through
+ * React.lazy, which suspends for a frame on its first render: a key typed right behind the one that opened the
+ * screen (Enter, then a move) would find no screen to reach. Each mount keeps the component it started with.
+ */
+function screen<Module, Props extends object>(loader: () => Promise<Module>, pick: (module: Module) => ComponentType<Props>): ComponentType<Props> {
+	let loaded: ComponentType<Props> | undefined;
+	const loadScreen = async () => {
+		loaded ??= pick(await loader());
+		return {default: loaded};
+	};
+
+	// A failed preload is not reported here: the screen's first render loads it again and shows that error.
+	preloads.push(() => {
+		loadScreen().catch(() => undefined);
+	});
+	const Lazy = lazy(loadScreen);
+	return function Screen(props: Props) {
+		const [Component] = useState<ComponentType<Props>>(() => loaded ?? Lazy);
+		return createElement(Component, props);
+	};
+}
+
+export const RecipeScreen = screen(load.recipe, module => module.RecipeScreen);
+export const TargetScreen = screen(load.target, module => module.TargetScreen);
+export const ResumeScreen = screen(load.resume, module => module.ResumeScreen);
+export const QuestionScreen = screen(load.question, module => module.QuestionScreen);
+export const QuestionFlow = screen(load.questions, module => module.QuestionFlow);
+export const ReviewScreen = screen(load.review, module => module.ReviewScreen);
+export const ExportScreen = screen(load.export, module => module.ExportScreen);
+export const RunScreen = screen(load.run, module => module.RunScreen);
+export const SummaryScreen = screen(load.summary, module => module.SummaryScreen);
+export const ErrorScreen = screen(load.error, module => module.ErrorScreen);

@@ -14,6 +14,10 @@ export type Terminal = {
 	 * before the next: the wizard applies each key to the screen the previous one left (source/ui/use-keys.ts).
 	 */
 	press(key: string): Promise<void>;
+	/** Writes text (control characters and escape sequences included) to the program in one write, as a burst. */
+	write(text: string): Promise<void>;
+	/** Pastes text as a terminal paste does, newlines kept as they are (paste-buffer -r). */
+	paste(text: string): Promise<void>;
 	/** Types text one character per send-keys call, waiting for each to show. */
 	type(text: string, shownAs?: (typedSoFar: string) => RegExp): Promise<void>;
 	screen(): Promise<string>;
@@ -63,6 +67,13 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 	return {
 		async press(key) {
 			await call(['send-keys', '-t', 'wizard', key]);
+		},
+		async write(text) {
+			await call(['send-keys', '-t', 'wizard', '-l', text]);
+		},
+		async paste(text) {
+			await call(['set-buffer', '-b', 'paste', '--', text]);
+			await call(['paste-buffer', '-r', '-d', '-b', 'paste', '-t', 'wizard']);
 		},
 		async type(text, shownAs) {
 			for (let i = 1; i <= text.length; i++) {
