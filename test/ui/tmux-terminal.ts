@@ -23,8 +23,8 @@ export type Terminal = {
 	screen(): Promise<string>;
 	/** The screen with its colour and style escape sequences. */
 	styledScreen(): Promise<string>;
-	/** Resolves with the screen once `expected` matches it; `what` names it in the failure message. */
-	waitFor(expected: RegExp, what?: string, timeoutMs?: number): Promise<string>;
+	/** Resolves with the screen once `expected` matches it (or returns true for it); `what` names it in the failure message. */
+	waitFor(expected: RegExp | ((screen: string) => boolean), what?: string, timeoutMs?: number): Promise<string>;
 	/** Resolves with the program's exit status once it has ended. */
 	exitStatus(timeoutMs?: number): Promise<number>;
 	close(): Promise<void>;
@@ -54,11 +54,12 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 	await call(['-f', '/dev/null', 'new-session', '-d', '-s', 'wizard', '-x', '80', '-y', '24', '-c', options.cwd, ...recordStatus, ';', 'set-option', '-t', 'wizard', 'remain-on-exit', 'on']);
 
 	const screen = async () => call(['capture-pane', '-p', '-t', 'wizard']);
-	const waitFor = async (expected: RegExp, what = `a screen matching ${String(expected)}`, timeoutMs = screenPatience) => {
+	const waitFor = async (expected: RegExp | ((screen: string) => boolean), what = `a screen matching ${String(expected)}`, timeoutMs = screenPatience) => {
+		const matches = typeof expected === 'function' ? expected : (text: string) => expected.test(text);
 		const start = Date.now();
 		for (;;) {
 			const text = await screen();
-			if (expected.test(text)) return text;
+			if (matches(text)) return text;
 			if (Date.now() - start > timeoutMs) throw new Error(`waited ${timeoutMs / 1000} s for ${what}; it never showed. The screen:\n${text}`);
 			await sleep(50);
 		}
