@@ -105,7 +105,7 @@ test('quit mid-run with q, start again, resume at the saved step, finish, leave 
 	const caBefore = await readFile(join(dir, 'mtls-generic', 'certs', 'ca.crt'), 'utf8');
 
 	const second = await open();
-	const offer = await second.waitFor(/❯ Resume generic on bundle at step 2 of 3 \(saved (just now|\d+ minutes? ago)\)/);
+	const offer = await second.waitFor(/❯ Resume Any server and client on bundle at step 2 of 3 \(saved (just now|\d+ minutes? ago)\)/);
 	t.regex(offer, /Start new/);
 	t.regex(offer, /Discard/);
 	await second.press('Enter');
@@ -159,7 +159,7 @@ test('q on the review saves the plan with every step pending; the next start res
 	t.regex(listed.stdout, new RegExp(`Continue the latest unfinished one with: mtls-wizard resume ${id}`));
 
 	const second = await open();
-	await second.waitFor(new RegExp(`❯ Resume generic on bundle at step 1 of ${steps} \\(saved (just now|\\d+ minutes? ago)\\)`));
+	await second.waitFor(new RegExp(`❯ Resume Any server and client on bundle at step 1 of ${steps} \\(saved (just now|\\d+ minutes? ago)\\)`));
 	await second.press('Enter');
 	const summary = await second.waitFor(/Press Enter to exit/, 'the summary after the run');
 	t.regex(summary, /✔ Done\./);
@@ -247,7 +247,7 @@ test('"My PKI signs the certificates": the run ends on where to put them; the ne
 	await chainFile(signed, 'ca.crt', [root]);
 
 	const second = await open();
-	await second.waitFor(/❯ Resume generic on bundle at step 1 of 3/);
+	await second.waitFor(/❯ Resume Any server and client on bundle at step 1 of 3/);
 	await second.press('Enter');
 	await second.waitFor(/Directory of the certificates your PKI signed/);
 	await second.press('Enter');

@@ -19,7 +19,6 @@ import {
 	SummaryScreen,
 	TargetScreen,
 } from './lazy-screens.js';
-import type {ResumeChoice} from './ResumeScreen.js';
 import type {ReviewAction} from './ReviewScreen.js';
 import {applyEngineEvent, initialRunState, type RunState} from './run-state.js';
 import {useKeys} from './use-keys.js';
@@ -30,8 +29,8 @@ export type WizardExit = {exitCode: number; sessionId?: string};
 
 type Screen =
 	| {name: 'loading'}
-	| {name: 'resume'; session: ResumableSession}
-	| {name: 'resume-secrets'; session: ResumableSession; index: number; secrets: Record<string, string>}
+	| {name: 'resume'; sessions: ResumableSession[]}
+	| {name: 'resume-secrets'; sessions: ResumableSession[]; session: ResumableSession; index: number; secrets: Record<string, string>}
 	| {name: 'recipe'}
 	| {name: 'target'; recipe: RecipeChoice}
 	| {name: 'questions'; recipe: RecipeChoice; target: TargetId; answers: Record<string, string>; startAtEnd: boolean}
@@ -59,6 +58,11 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	const where = useRef('');
 	const ended = useRef(false);
 	const saving = useRef(false);
+	// Going back keeps what was chosen and answered: the pointer returns to it, and picking it again restores the answers.
+	const lastRecipe = useRef<string | undefined>(undefined);
+	const lastTarget = useRef(new Map<string, TargetId>());
+	const drafts = useRef(new Map<string, Record<string, string>>());
+	const draftKey = (recipe: string, target: TargetId) => `${recipe}/${target}`;
 	// Once a run has finished well there is nothing left to stop or resume: every way out is a success.
 	const completed = useRef(false);
 
@@ -90,9 +94,9 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 		preloadScreens();
 		controller.checkEnvironment(setReport);
 		Promise.all([controller.listRecipes(), controller.findResumable()]).then(
-			([found, session]) => {
+			([found, sessions]) => {
 				setRecipes(found);
-				setScreen(session ? {name: 'resume', session} : {name: 'recipe'});
+				setScreen(sessions.length > 0 ? {name: 'resume', sessions} : {name: 'recipe'});
 			},
 			(error: unknown) => {
 				setScreen({name: 'error', message: errorText(error), back: {name: 'loading'}});
@@ -185,27 +189,30 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			}
 
 			case 'resume': {
-				const {session} = screen;
-				const choose = (choice: ResumeChoice) => {
-					if (choice === 'new') setScreen({name: 'recipe'});
-					else if (choice === 'discard') {
-						controller.discardSession(session.id).then(
-							() => {
-								setScreen({name: 'recipe'});
-							},
-							(error: unknown) => {
-								setScreen({name: 'error', message: errorText(error), back: screen});
-							},
-						);
-					} else if (session.resumeQuestions.length > 0) setScreen({name: 'resume-secrets', session, index: 0, secrets: {}});
+				const {sessions} = screen;
+				const resume = (session: ResumableSession) => {
+					where.current = `${session.recipeTitle} › ${session.target}`;
+					if (session.resumeQuestions.length > 0) setScreen({name: 'resume-secrets', sessions, session, index: 0, secrets: {}});
 					else startRun(handler => controller.startRun({sessionId: session.id, secrets: {}}, handler), screen);
 				};
 
-				return <ResumeScreen session={session} now={now()} onChoice={choose} onQuit={quit} />;
+				const discard = (session: ResumableSession) => {
+					controller.discardSession(session.id).then(
+						() => {
+							const left = sessions.filter(candidate => candidate.id !== session.id);
+							setScreen(left.length > 0 ? {name: 'resume', sessions: left} : {name: 'recipe'});
+						},
+						(error: unknown) => {
+							setScreen({name: 'error', message: errorText(error), back: screen});
+						},
+					);
+				};
+
+				return <ResumeScreen sessions={sessions} now={now()} onResume={resume} onNew={() => setScreen({name: 'recipe'})} onDiscard={discard} onQuit={quit} />;
 			}
 
 			case 'resume-secrets': {
-				const {session, index, secrets} = screen;
+				const {sessions, session, index, secrets} = screen;
 				const question = session.resumeQuestions[index];
 				if (!question) return <Text />;
 				return (
@@ -213,21 +220,31 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 						key={question.id}
 						question={question}
 						position={{index, total: session.resumeQuestions.length}}
-						validate={async value => controller.validateAnswer(session.recipe, session.target, question.id, value, secrets)}
+						validate={async value => controller.validateAnswer(session.recipe, session.target, question.id, value, secrets, session.id)}
 						onAnswer={value => {
 							const next = {...secrets, [question.id]: value};
-							if (index + 1 < session.resumeQuestions.length) setScreen({name: 'resume-secrets', session, index: index + 1, secrets: next});
-							else startRun(handler => controller.startRun({sessionId: session.id, secrets: next}, handler), {name: 'resume', session});
+							if (index + 1 < session.resumeQuestions.length) setScreen({...screen, index: index + 1, secrets: next});
+							else startRun(handler => controller.startRun({sessionId: session.id, secrets: next}, handler), {name: 'resume', sessions});
 						}}
 						onBack={() => {
-							setScreen(index === 0 ? {name: 'resume', session} : {...screen, index: index - 1});
+							setScreen(index === 0 ? {name: 'resume', sessions} : {...screen, index: index - 1});
 						}}
 					/>
 				);
 			}
 
 			case 'recipe': {
-				return <RecipeScreen recipes={recipes} onSelect={recipe => setScreen({name: 'target', recipe})} onQuit={quit} />;
+				return (
+					<RecipeScreen
+						recipes={recipes}
+						initial={lastRecipe.current}
+						onSelect={recipe => {
+							lastRecipe.current = recipe.id;
+							setScreen({name: 'target', recipe});
+						}}
+						onQuit={quit}
+					/>
+				);
 			}
 
 			case 'target': {
@@ -236,7 +253,11 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					<TargetScreen
 						recipe={recipe}
 						report={report}
-						onSelect={target => setScreen({name: 'questions', recipe, target, answers: {}, startAtEnd: false})}
+						initial={lastTarget.current.get(recipe.id)}
+						onSelect={target => {
+							const answers = drafts.current.get(draftKey(recipe.id, target)) ?? {};
+							setScreen({name: 'questions', recipe, target, answers, startAtEnd: false});
+						}}
 						onBack={() => setScreen({name: 'recipe'})}
 						onQuit={quit}
 					/>
@@ -263,7 +284,11 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 								},
 							);
 						}}
-						onBack={() => setScreen({name: 'target', recipe})}
+						onBack={answers => {
+							lastTarget.current.set(recipe.id, target);
+							drafts.current.set(draftKey(recipe.id, target), answers);
+							setScreen({name: 'target', recipe});
+						}}
 						onError={message => setScreen({name: 'error', message, back: {name: 'target', recipe}})}
 					/>
 				);
@@ -333,7 +358,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 
 	// The run and summary screens keep naming what was chosen on the screens before them.
 	if ('recipe' in screen) where.current = `${screen.recipe.title}${'target' in screen ? ` › ${screen.target}` : ''}`;
-	else if (screen.name === 'resume') where.current = `${screen.session.recipe} › ${screen.session.target}`;
+	else if (screen.name === 'resume-secrets') where.current = `${screen.session.recipeTitle} › ${screen.session.target}`;
+	else if (screen.name === 'resume') where.current = screen.sessions.length === 1 ? `${screen.sessions[0]!.recipeTitle} › ${screen.sessions[0]!.target}` : '';
 	else if (screen.name === 'recipe') where.current = '';
 	return (
 		<Box flexDirection="column">

@@ -11,7 +11,8 @@ type Props = {
 	/** Start at the last question instead of the first (coming back from the review). */
 	startAtEnd: boolean;
 	onDone(answers: Record<string, string>): void;
-	onBack(): void;
+	/** Esc on the first question, with the answers given so far, so picking this recipe and target again restores them. */
+	onBack(answers: Record<string, string>): void;
 	onError(message: string): void;
 };
 
@@ -65,7 +66,7 @@ export function QuestionFlow({loadQuestions, validate, initialAnswers, startAtEn
 	};
 
 	const back = () => {
-		if (index === 0) onBack();
+		if (index === 0) onBack(answers);
 		else setIndex(index - 1);
 	};
 

@@ -1,25 +1,85 @@
-
+import {useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ResumableSession} from '../wizard/types.js';
 import {SelectList} from './SelectList.js';
 import {formatAge} from './format-time.js';
 
-export type ResumeChoice = 'resume' | 'new' | 'discard';
+type Props = {
+	/** Newest first. */
+	sessions: ResumableSession[];
+	now: Date;
+	onResume(session: ResumableSession): void;
+	onNew(): void;
+	/** Called only once the user confirmed it. */
+	onDiscard(session: ResumableSession): void;
+	onQuit(): void;
+};
 
-type Props = {session: ResumableSession; now: Date; onChoice(choice: ResumeChoice): void; onQuit(): void};
+type Step = {name: 'list'} | {name: 'pick-discard'} | {name: 'confirm'; session: ResumableSession};
 
-export function ResumeScreen({session, now, onChoice, onQuit}: Props) {
-	const where = `${session.recipe} on ${session.target} at step ${session.nextStep} of ${session.totalSteps}`;
+const describe = (session: ResumableSession) => `${session.recipeTitle} on ${session.target} at step ${session.nextStep} of ${session.totalSteps}`;
+
+/** Every unfinished session to resume, or start new; Discard asks which (when there are several) and then whether. */
+export function ResumeScreen({sessions, now, onResume, onNew, onDiscard, onQuit}: Props) {
+	const [step, setStep] = useState<Step>({name: 'list'});
+	const saved = (session: ResumableSession) => `(saved ${formatAge(session.savedAt, now)})`;
+	const [only] = sessions;
+
+	if (step.name === 'confirm') {
+		return (
+			<Box flexDirection="column">
+				<Text bold>
+					Discard {describe(step.session)} {saved(step.session)}?
+				</Text>
+				<Text dimColor>It cannot be resumed afterwards; files it wrote stay where they are.</Text>
+				<SelectList<'keep' | 'discard'>
+					key="confirm"
+					items={[
+						{value: 'keep', label: 'No, keep it'},
+						{value: 'discard', label: 'Yes, discard it'},
+					]}
+					onSelect={choice => {
+						setStep({name: 'list'});
+						if (choice === 'discard') onDiscard(step.session);
+					}}
+					onBack={() => setStep({name: 'list'})}
+					onQuit={onQuit}
+				/>
+			</Box>
+		);
+	}
+
+	if (step.name === 'pick-discard') {
+		return (
+			<Box flexDirection="column">
+				<Text bold>Which session should be discarded?</Text>
+				<SelectList<ResumableSession>
+					key="pick"
+					items={sessions.map(session => ({value: session, label: describe(session), description: saved(session)}))}
+					onSelect={session => setStep({name: 'confirm', session})}
+					onBack={() => setStep({name: 'list'})}
+					onQuit={onQuit}
+				/>
+			</Box>
+		);
+	}
+
+	type Choice = {resume: ResumableSession} | 'new' | 'discard';
 	return (
 		<Box flexDirection="column">
-			<Text bold>An unfinished session was found.</Text>
-			<SelectList<ResumeChoice>
+			<Text bold>{sessions.length === 1 ? 'An unfinished session was found.' : `${sessions.length} unfinished sessions were found, newest first.`}</Text>
+			<SelectList<Choice>
+				key="list"
 				items={[
-					{value: 'resume', label: `Resume ${where}`, description: `(saved ${formatAge(session.savedAt, now)})`},
-					{value: 'new', label: 'Start new', description: 'keep the saved session for later'},
-					{value: 'discard', label: 'Discard', description: 'forget the saved session and start new'},
+					...sessions.map(session => ({value: {resume: session}, label: `Resume ${describe(session)}`, description: saved(session)})),
+					{value: 'new' as const, label: 'Start new', description: `keep the saved session${sessions.length === 1 ? '' : 's'} for later`},
+					{value: 'discard' as const, label: 'Discard', description: sessions.length === 1 ? 'forget the saved session (asks first)' : 'forget one of the saved sessions (asks first)'},
 				]}
-				onSelect={onChoice}
+				onSelect={choice => {
+					if (choice === 'new') onNew();
+					else if (choice === 'discard') setStep(sessions.length === 1 && only ? {name: 'confirm', session: only} : {name: 'pick-discard'});
+					else onResume(choice.resume);
+				}}
 				onQuit={onQuit}
 			/>
 		</Box>

@@ -80,7 +80,8 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 	const recipes = new Map<string, Recipe>();
 	let reviewed: {plan: Plan; secrets: Record<string, string>; planFor(outDir: string): Plan} | undefined;
 	let run: Run | undefined;
-	let resumable: {id: string; awaiting: boolean} | undefined;
+	/** Sessions found awaiting the certificates a PKI signs: resuming one asks for their directory. */
+	const awaitingSignature = new Set<string>();
 
 	const recipe = async (id: string): Promise<Recipe> => {
 		const known = recipes.get(id);
@@ -220,27 +221,32 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			void import('../environment/check-tools.js').then(async ({checkEnvironment}) => checkEnvironment(env, onUpdate));
 		},
 
-		async findResumable(): Promise<ResumableSession | undefined> {
+		async findResumable(): Promise<ResumableSession[]> {
 			const {effectiveOutcome, isFinished, listSessions, progressOf} = await import('../session/session-store.js');
 			const {sessions} = await listSessions(env);
-			const session = sessions.find(candidate => !isFinished(candidate) && effectiveOutcome(candidate) !== 'running');
-			if (!session) return undefined;
-			const questions = await questionsOf(session.recipe, session.target).catch(() => []);
-			const {done, total} = progressOf(session);
-			const awaiting = effectiveOutcome(session) === 'awaiting-signature';
-			resumable = {id: session.id, awaiting};
-			return {
-				id: session.id,
-				recipe: session.recipe,
-				target: session.target,
-				nextStep: Math.min(done + 1, total),
-				totalSteps: total,
-				savedAt: new Date(session.updatedAt),
-				resumeQuestions: [
-					...questions.filter(q => session.secretAnswers.includes(q.id)).map(q => questionView(q)),
-					...(awaiting ? [signedDirQuestion(session.outDir)] : []),
-				],
-			};
+			const unfinished = sessions.filter(candidate => !isFinished(candidate) && effectiveOutcome(candidate) !== 'running');
+			return Promise.all(
+				unfinished.map(async (session): Promise<ResumableSession> => {
+					const questions = await questionsOf(session.recipe, session.target).catch(() => []);
+					const {done, total} = progressOf(session);
+					const awaiting = effectiveOutcome(session) === 'awaiting-signature';
+					if (awaiting) awaitingSignature.add(session.id);
+					const title = await recipe(session.recipe).then(found => found.title, () => session.recipe);
+					return {
+						id: session.id,
+						recipe: session.recipe,
+						recipeTitle: title,
+						target: session.target,
+						nextStep: Math.min(done + 1, total),
+						totalSteps: total,
+						savedAt: new Date(session.updatedAt),
+						resumeQuestions: [
+							...questions.filter(q => session.secretAnswers.includes(q.id)).map(q => questionView(q)),
+							...(awaiting ? [signedDirQuestion(session.outDir)] : []),
+						],
+					};
+				}),
+			);
 		},
 
 		async discardSession(id) {
@@ -267,8 +273,8 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			return questions.filter(q => applies(q.id, answers)).map(q => questionView(q));
 		},
 
-		async validateAnswer(recipeId, target, questionId, value, answers) {
-			if (questionId === signedDirId && resumable?.awaiting) return checkSignedDir(resumable.id, value, answers);
+		async validateAnswer(recipeId, target, questionId, value, answers, sessionId) {
+			if (questionId === signedDirId && sessionId && awaitingSignature.has(sessionId)) return checkSignedDir(sessionId, value, answers);
 			const [{answerAdvice, validateAnswer}, questions] = await Promise.all([import('../recipes/validate-answer.js'), questionsOf(recipeId, target)]);
 			const question = questions.find(q => q.id === questionId);
 			if (!question) return `${questionId}: not a question of ${recipeId} --target ${target}`;

@@ -82,6 +82,8 @@ export type StepView = {
 export type ResumableSession = {
 	id: string;
 	recipe: string;
+	/** The recipe's title, as the recipe list shows it. */
+	recipeTitle: string;
 	target: TargetId;
 	/** 1-based index of the first step not done. */
 	nextStep: number;
@@ -120,13 +122,22 @@ export type RunStart = {
 /** The only way the screens reach the rest of the program. Every method may be slow; none blocks rendering. */
 export type WizardController = {
 	checkEnvironment(onUpdate: (report: EnvironmentReport) => void): void;
-	findResumable(): Promise<ResumableSession | undefined>;
+	/** Every unfinished session that no process is running, newest first. */
+	findResumable(): Promise<ResumableSession[]>;
 	discardSession(id: string): Promise<void>;
 	listRecipes(): Promise<RecipeChoice[]>;
 	/** The questions that apply given the answers so far, in order. */
 	questions(recipe: string, target: TargetId, answers: Record<string, string>): Promise<QuestionView[]>;
 	/** A one-line problem with this answer, or undefined when it is fine. Empty means "use the default". */
-	validateAnswer(recipe: string, target: TargetId, questionId: string, value: string, answers: Record<string, string>): Promise<string | undefined>;
+	validateAnswer(
+		recipe: string,
+		target: TargetId,
+		questionId: string,
+		value: string,
+		answers: Record<string, string>,
+		/** The session being resumed, for the questions asked before resuming it. */
+		sessionId?: string,
+	): Promise<string | undefined>;
 	review(recipe: string, target: TargetId, answers: Record<string, string>): Promise<ReviewView>;
 	exportBundle(dir: string): Promise<ExportView>;
 	/** Runs the reviewed plan, or resumes a saved session; events arrive through onEvent until run-finished. */

@@ -204,18 +204,22 @@ test('Ctrl-C during a run stops it, saves and exits 130 with the session to resu
 
 test('an unfinished session offers resume; resuming asks the secret answers again', async t => {
 	const controller = fakeController({
-		resumable: {
-			id: 's-9',
-			recipe: 'generic',
-			target: 'kubectl',
-			nextStep: 3,
-			totalSteps: 4,
-			savedAt: new Date('2026-01-01T10:00:00Z'),
-			resumeQuestions: [{id: 'token', prompt: 'Agent token', secret: true}],
-		},
+		resumable: [
+			{
+				id: 's-9',
+				recipe: 'generic',
+				recipeTitle: 'Generic mTLS',
+				target: 'kubectl',
+				nextStep: 3,
+				totalSteps: 4,
+				savedAt: new Date('2026-01-01T10:00:00Z'),
+				resumeQuestions: [{id: 'token', prompt: 'Agent token', secret: true}],
+			},
+		],
 	});
 	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} now={() => new Date('2026-01-01T10:05:00Z')} onExit={() => {}} />);
-	let frame = await waitFor(lastFrame, /❯ Resume generic on kubectl at step 3 of 4 \(saved 5 minutes ago\)/);
+	let frame = await waitFor(lastFrame, /❯ Resume Generic mTLS on kubectl at step 3 of 4 \(saved 5 minutes ago\)/);
+	t.regex(frame, /^mtls-wizard {2}Generic mTLS › kubectl$/m, 'the header names the recipe by its title');
 	t.regex(frame, /Start new/);
 	t.regex(frame, /Discard/);
 	stdin.write(keys.enter);
@@ -229,19 +233,61 @@ test('an unfinished session offers resume; resuming asks the secret answers agai
 	unmount();
 });
 
-test('Discard forgets the saved session and goes to the recipe list', async t => {
-	const controller = fakeController({
-		resumable: {id: 's-9', recipe: 'generic', target: 'bundle', nextStep: 2, totalSteps: 4, savedAt: new Date(), resumeQuestions: []},
-	});
-	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={() => {}} />);
-	await waitFor(lastFrame, /❯ Resume generic on bundle/);
+const saved = (id: string, target: 'bundle' | 'kubectl', minutesAgo: number) => ({
+	id,
+	recipe: 'generic',
+	recipeTitle: 'Generic mTLS',
+	target,
+	nextStep: 2,
+	totalSteps: 4,
+	savedAt: new Date(Date.parse('2026-01-01T10:00:00Z') - minutesAgo * 60_000),
+	resumeQuestions: [],
+});
+const tenOClock = () => new Date('2026-01-01T10:00:00Z');
+
+test('Discard asks first: No keeps the session; Yes forgets it and goes to the recipe list', async t => {
+	const controller = fakeController({resumable: [saved('s-9', 'bundle', 5)]});
+	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} now={tenOClock} onExit={() => {}} />);
+	await waitFor(lastFrame, /❯ Resume Generic mTLS on bundle/);
+	await pointTo({stdin, lastFrame}, keys.down, /❯ Discard/);
+	stdin.write(keys.enter);
+	let frame = await waitFor(lastFrame, /Discard Generic mTLS on bundle at step 2 of 4 \(saved 5 minutes ago\)\?/);
+	t.regex(frame, /❯ No, keep it/, 'the safe answer is the one under the pointer');
+	stdin.write(keys.enter);
+	frame = await waitFor(lastFrame, /❯ Resume Generic mTLS on bundle/);
+	t.false(controller.calls.some(call => call.startsWith('discard')));
+	await pointTo({stdin, lastFrame}, keys.down, /❯ Discard/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /❯ No, keep it/);
 	stdin.write(keys.down);
-	await waitFor(lastFrame, /❯ Start new/);
-	stdin.write(keys.down);
-	await waitFor(lastFrame, /❯ Discard/);
+	await waitFor(lastFrame, /❯ Yes, discard it/);
 	stdin.write(keys.enter);
 	await waitFor(lastFrame, /Which product needs mutual TLS\?/);
-	t.true(controller.calls.includes('discard s-9'));
+	t.deepEqual(controller.calls.filter(call => call.startsWith('discard')), ['discard s-9']);
+	unmount();
+});
+
+test('every unfinished session is offered, newest first; discarding one asks which and keeps the others', async t => {
+	const controller = fakeController({resumable: [saved('s-new', 'kubectl', 2), saved('s-old', 'bundle', 90)]});
+	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} now={tenOClock} onExit={() => {}} />);
+	let frame = await waitFor(lastFrame, /2 unfinished sessions were found, newest first\./);
+	t.regex(frame, /❯ Resume Generic mTLS on kubectl at step 2 of 4 \(saved 2 minutes ago\)\n\s+Resume Generic mTLS on bundle at step 2 of 4 \(saved 1 hour ago\)/);
+	await pointTo({stdin, lastFrame}, keys.down, /❯ Discard/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Which session should be discarded\?/);
+	await pointTo({stdin, lastFrame}, keys.down, /❯ Generic mTLS on bundle/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /❯ No, keep it/);
+	stdin.write(keys.down);
+	await waitFor(lastFrame, /❯ Yes, discard it/);
+	stdin.write(keys.enter);
+	frame = await waitFor(lastFrame, /An unfinished session was found\./);
+	t.regex(frame, /❯ Resume Generic mTLS on kubectl/);
+	t.notRegex(frame, /on bundle/);
+	t.deepEqual(controller.calls.filter(call => call.startsWith('discard')), ['discard s-old']);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Wait for the agent to connect/);
+	t.true(controller.calls.includes('resume s-new '));
 	unmount();
 });
 
@@ -329,5 +375,32 @@ test('Ctrl-C on the review saves the reviewed plan and exits 130 with the sessio
 	t.deepEqual(exited, {exitCode: 130, sessionId: 's-2'});
 	t.deepEqual(controller.calls.filter(call => call === 'saveReviewed'), ['saveReviewed']);
 	t.false(controller.calls.includes('run'));
+	unmount();
+});
+
+test('Esc back to the product list keeps the pointer on that product, and picking it again restores its answers', async t => {
+	const controller = fakeController();
+	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={() => {}} />);
+	await waitFor(lastFrame, /❯ Generic mTLS/);
+	await pointTo({stdin, lastFrame}, keys.down, /❯ Steadybit/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Where should Steadybit agent ↔ extensions be set up\?/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Question 1 of 3/);
+	await type({stdin, lastFrame}, 'kept.example.test');
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Question 2 of 3/);
+	stdin.write(keys.escape);
+	await waitFor(lastFrame, /Question 1 of 3/);
+	stdin.write(keys.escape);
+	await waitFor(lastFrame, /Where should Steadybit/);
+	stdin.write(keys.escape);
+	const list = await waitFor(lastFrame, /Which product needs mutual TLS\?/);
+	t.regex(list, /❯ Steadybit agent ↔ extensions/, 'the pointer stays on the product just left');
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Where should Steadybit/);
+	stdin.write(keys.enter);
+	const question = await waitFor(lastFrame, /Question 1 of 3/);
+	t.regex(question, /› kept\.example\.test/, 'the answer given before is restored');
 	unmount();
 });

@@ -27,7 +27,7 @@ export const questions: QuestionView[] = [
 	{id: 'days', prompt: 'Certificate validity in days', defaultValue: '825', secret: false},
 ];
 
-export function fakeController(options: {resumable?: ResumableSession} = {}): FakeController {
+export function fakeController(options: {resumable?: ResumableSession[]} = {}): FakeController {
 	const calls: string[] = [];
 	let listener: ((event: EngineEvent) => void) | undefined;
 	let environmentListener: ((report: EnvironmentReport) => void) | undefined;
@@ -52,7 +52,7 @@ export function fakeController(options: {resumable?: ResumableSession} = {}): Fa
 			environmentListener = onUpdate;
 		},
 		async findResumable() {
-			return options.resumable;
+			return options.resumable ?? [];
 		},
 		async discardSession(id) {
 			calls.push(`discard ${id}`);
