@@ -91,7 +91,7 @@ function applyScript(plan: Plan, bundleDir: string, {line, note}: Headless): str
 	];
 	const needed = new Map(plan.steps.flatMap(step => environmentSecrets(step)).map(({name, answer}) => [name, answer]));
 	if (needed.size > 0) {
-		lines.push(comment('Secret answers are not stored for docker -e: export them before running this script.'));
+		lines.push(comment('Secret answers that docker takes with -e NAME are not stored here, so export them before running this script.'));
 		for (const [name, answer] of needed) lines.push(`: "\${${name}:?export ${name} (the secret answer ${answer}) before running apply.sh}"`);
 		lines.push('');
 	}

@@ -32,12 +32,13 @@ export function describeStep(step: Step): string[] {
 		case 'tls-probe': {
 			const where = step.hostFrom ? `the address of container ${step.hostFrom.dockerContainer} on network ${step.hostFrom.network}, port ${step.port}` : `${step.host}:${step.port}`;
 			const client = step.presentClientCertificate === false ? '' : ` with the client certificate${step.keyPassphrase ? ` (key decrypted with the secret answer ${step.keyPassphrase.secret})` : ''}`;
-			return [`connects to ${where} (name ${step.serverName})${client}${step.httpPath ? ` and requests ${step.httpPath}` : ''}, for up to ${step.timeoutSeconds}s`];
+			// The request path ends the line: a path copied from it carries no comma.
+			return [`connects to ${where} (name ${step.serverName}) for up to ${step.timeoutSeconds}s${client}${step.httpPath ? ` and requests ${step.httpPath}` : ''}`];
 		}
 
 		case 'docker-run':
 		case 'swarm-service': {
-			return environmentSecrets(step).map(({name, answer}) => `${name}: the secret answer ${answer}, handed to docker through its environment (-e ${name}), never on the command line`);
+			return environmentSecrets(step).map(({name, answer}) => `${name}: the secret answer ${answer}, handed to docker through its environment with -e ${name} and never on the command line`);
 		}
 
 		case 'manual': {

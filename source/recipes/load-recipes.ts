@@ -12,6 +12,7 @@ import type {core} from 'zod';
 import {UsageError, WizardError, exitCodes} from '../errors.js';
 import {checkRecipeReferences} from './check-recipe-references.js';
 import {formatFieldPath} from './format-field-path.js';
+import {checkInstructionTexts} from './glued-punctuation.js';
 import {recipeSchema, type Recipe} from './recipe-schema.js';
 
 /** Both source/recipes/ (tsx) and dist/recipes/ (built) sit two levels below the package root. */
@@ -60,7 +61,7 @@ async function parseRecipe(file: string): Promise<Recipe> {
 		throw new InvalidRecipeError(`${shown}: id: ${JSON.stringify(parsed.data.id)} must match the file name (${expectedId})`);
 	}
 
-	const problem = checkRecipeReferences(parsed.data);
+	const problem = checkRecipeReferences(parsed.data) ?? checkInstructionTexts(parsed.data);
 	if (problem) throw new InvalidRecipeError(`${shown}: ${problem}`);
 
 	return {...parsed.data, file, digest: createHash('sha256').update(bytes).digest('hex')};

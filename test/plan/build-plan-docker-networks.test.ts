@@ -31,7 +31,7 @@ test('dry-run prints the invoking user\'s numbers, the inspect-then-create pair 
 	t.regex(printed, /\$ docker network inspect --format '\{\{\.Driver\}\}' mesh {3}# exit 1 also counts as success/);
 	t.regex(printed, /# Only when the inspect above found no network mesh: an existing one is left as it is, so re-runs are safe\.\n {3}\$ docker network create --driver bridge mesh\n/);
 	t.regex(printed, /\$ docker run -d --name server --network mesh --network-alias server\.mesh -p 127\.0\.0\.1:9443:8443 -u 1234:5678 example\/server:1\n/);
-	t.regex(printed, /connects to the address of container server on network mesh, port 8443 \(name server\.mesh\) with the client certificate/);
+	t.regex(printed, /connects to the address of container server on network mesh, port 8443 \(name server\.mesh\) for up to \d+s with the client certificate/);
 	t.regex(printed, /\$ docker container inspect --format '\{\{json \.NetworkSettings\.Networks\}\}' server\n/);
 	t.false(printed.includes('$(id'), 'shell text is for apply.sh only');
 });

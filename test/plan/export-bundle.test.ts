@@ -1,11 +1,14 @@
 import {execFileSync} from 'node:child_process';
-import {mkdir, readFile, readdir, rename, stat, writeFile} from 'node:fs/promises';
+import {copyFile, mkdir, readFile, readdir, rename, stat, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
+import {secretEnvName} from '../../source/recipes/collect-answers.js';
+import {gluedToPunctuation} from '../../source/recipes/glued-punctuation.js';
 import {fakeToolDir} from '../support/fake-tools.js';
 import {runCli} from '../support/run-cli.js';
 import {tempDir} from '../support/temp-dir.js';
+import {fullAnswers} from './plan-for.js';
 
 const secret = 's3cr3t-TOKEN';
 const harness = ['--set', 'delegateName=kubernetes-delegate', '--set', 'managerEndpoint=https://acme.agent.harness.io', '--set', 'accountId=ACC'];
@@ -150,3 +153,22 @@ test('README.txt and apply.sh name the headless command that writes the same bun
 	t.false(readme.includes(secret) || script.includes(secret));
 	execFileSync('bash', ['-n', join(bundle, 'apply.sh')]);
 });
+
+for (const [recipeId, targets] of Object.entries(fullAnswers)) {
+	for (const [target, given] of Object.entries(targets)) {
+		// One export at a time: each issues keys, and fifteen at once starve the other test files on 2 cores.
+		test.serial(`${recipeId} --target ${target} bundle: no command, flag, path or URL in README.txt or apply.sh's comments has punctuation glued to it`, async t => {
+			const cwd = await tempDir(t, 'mtls-export-text-');
+			const sets = given.sets.flatMap(set => ['--set', set]);
+			const env = Object.fromEntries(Object.entries(given.secrets).map(([id, value]) => [secretEnvName(id), value]));
+			// Files the answers name must exist for an export; the chart is only named in the bundle, never read.
+			if (recipeId === 'harness-delegate' && target === 'kubectl') await copyFile(new URL('../fixtures/harness-delegate-manifest.yaml', import.meta.url), join(cwd, 'harness-delegate.yaml'));
+			if (recipeId === 'sap-connectivity-proxy' && target === 'helm') await writeFile(join(cwd, 'connectivity-proxy-2.20.0.tgz'), '');
+			const result = await runCli(['run', recipeId, '--target', target, ...sets, '--export', 'bundle'], {cwd, env});
+			t.is(result.exitCode, 0, result.stderr);
+			const readme = await readFile(join(cwd, 'bundle', 'README.txt'), 'utf8');
+			const comments = (await readFile(join(cwd, 'bundle', 'apply.sh'), 'utf8')).split('\n').filter(line => line.startsWith('#'));
+			for (const line of [...readme.split('\n'), ...comments]) t.deepEqual(gluedToPunctuation(line), [], line);
+		});
+	}
+}

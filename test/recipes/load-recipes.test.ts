@@ -46,6 +46,7 @@ const invalid: Array<[string, RegExp]> = [
 	['tls-secret-with-ca', /^test\/fixtures\/recipes-tls-secret-with-ca\/tls-ca\.yaml: targets\.kubectl\.steps\[0\]\.files: a tls secret holds exactly the keys tls\.crt and tls\.key/],
 	['unknown-check', /^test\/fixtures\/recipes-unknown-check\/bad-check\.yaml: targets\.docker\.confirm\[0\]\.check: expected one of server-ready$/],
 	['id-not-file-name', /^test\/fixtures\/recipes-id-not-file-name\/first\.yaml: id: "second" must match the file name \(first\)$/],
+	['glued-punctuation', /^test\/fixtures\/recipes-glued-punctuation\/glued\.yaml: targets\.bundle\.steps\[0\]\.instructions\[0\]: "--from-file=ca\.crt=\{\{pki\.ca\.crt\}\}\." has punctuation glued to it/],
 ];
 
 for (const [behaviour, message] of invalid) {
