@@ -16,7 +16,11 @@ function colorsWanted(env: NodeJS.ProcessEnv): boolean {
 	return (env['NO_COLOR'] ?? '') === '';
 }
 
-function endOf(result: WizardExit): number {
+/**
+ * The exit code the wizard ends with, by the readme's one table for both modes: a step stopped by bad input (an
+ * existing key that cannot serve) exits 2 as it does headless, any other failed step 1.
+ */
+export function endOf(result: WizardExit): number {
 	const resume = result.sessionId ? `mtls-wizard resume ${result.sessionId} (or run mtls-wizard again)` : 'mtls-wizard';
 	switch (result.exitCode) {
 		case exitCodes.ok: {
@@ -29,6 +33,10 @@ function endOf(result: WizardExit): number {
 
 		case exitCodes.notConfirmed: {
 			throw new NotConfirmedError(`the deployment ran but its TLS confirmation was not seen; the session is saved. Retry with: ${resume}`);
+		}
+
+		case exitCodes.usage: {
+			throw new UsageError(`a step stopped on bad input (shown above); the session is saved. Fix it, then continue with: ${resume}`);
 		}
 
 		default: {
