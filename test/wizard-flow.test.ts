@@ -185,6 +185,10 @@ test('colours by default, none with NO_COLOR; Ctrl-C before anything ran exits 1
 	await plain.waitFor(/❯ Any server and client/);
 	await plain.waitFor(/✔ kubectl|✘ kubectl/);
 	t.notRegex(await plain.styledScreen(), colourCode);
+	// The question screen's placeholder (the default shown dimmed) was drawn grey, \e[90m, even with NO_COLOR.
+	await pickGenericBundle(plain);
+	await plain.waitFor(/› localhost/);
+	t.notRegex(await plain.styledScreen(), colourCode);
 	await plain.press('C-c');
 	t.is(await plain.exitStatus(), 130);
 	t.regex(await plain.screen(), /mtls-wizard: Interrupted before anything ran\./);
