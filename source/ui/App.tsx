@@ -3,7 +3,7 @@ import {Box, Text, useApp, useStdout} from 'ink';
 import type {EngineEvent} from '../engine-events.js';
 import type {TargetId} from '../plan/types.js';
 import {checkingReport} from '../environment/checking-report.js';
-import type {RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from '../wizard/types.js';
+import type {AnswerFault, RecipeChoice, Revision, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from '../wizard/types.js';
 import {EnvironmentPanel} from './EnvironmentPanel.js';
 import {KeyHints} from './KeyHints.js';
 import {
@@ -33,7 +33,7 @@ type Screen =
 	| {name: 'resume-secrets'; sessions: ResumableSession[]; session: ResumableSession; index: number; secrets: Record<string, string>}
 	| {name: 'recipe'}
 	| {name: 'target'; recipe: RecipeChoice}
-	| {name: 'questions'; recipe: RecipeChoice; target: TargetId; answers: Record<string, string>; startAtEnd: boolean}
+	| {name: 'questions'; recipe: RecipeChoice; target: TargetId; answers: Record<string, string>; startAtEnd: boolean; startAt?: string}
 	| {name: 'review'; recipe: RecipeChoice; target: TargetId; answers: Record<string, string>; review: ReviewView}
 	| {name: 'export'; recipe: RecipeChoice; target: TargetId; answers: Record<string, string>; review: ReviewView}
 	| {name: 'run'; state: RunState}
@@ -151,7 +151,11 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 		}
 	};
 
-	const startRun = (start: (handler: (event: EngineEvent) => void) => Promise<RunStart>, back: Screen) => {
+	/**
+	 * `resumed`: a saved session whose answers no longer hold (a file gone, a recipe default changed) is not a dead
+	 * end: the error screen goes back to its answers, the cursor on the one at fault.
+	 */
+	const startRun = (start: (handler: (event: EngineEvent) => void) => Promise<RunStart>, back: Screen, resumed?: {sessionId: string; secrets: Record<string, string>}) => {
 		running.current = true;
 		// Events can arrive before startRun resolves; they are queued until the step list is known.
 		const early: EngineEvent[] = [];
@@ -172,9 +176,30 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			},
 			(error: unknown) => {
 				running.current = false;
-				setScreen({name: 'error', message: errorText(error), back});
+				const message = errorText(error);
+				const question = (error as AnswerFault).question;
+				if (!resumed && back.name === 'review' && question) {
+					setScreen({name: 'error', message, back: {name: 'questions', recipe: back.recipe, target: back.target, answers: back.answers, startAtEnd: true, startAt: question}});
+					return;
+				}
+
+				setScreen({name: 'error', message, back});
+				if (resumed) {
+					controller.changeAnswers(resumed, message).then(
+						revision => {
+							setScreen({name: 'error', message, back: questionsFor(revision)});
+						},
+						() => undefined,
+					);
+				}
 			},
 		);
+	};
+
+	/** The questions again after a failure, the cursor on the answer at fault when it is known. */
+	const questionsFor = (revision: Revision): Screen => {
+		const recipe = recipes.find(candidate => candidate.id === revision.recipe) ?? {id: revision.recipe, title: revision.recipe, description: '', targets: []};
+		return {name: 'questions', recipe, target: revision.target, answers: revision.answers, startAtEnd: false, ...(revision.question ? {startAt: revision.question} : {})};
 	};
 
 	const quit = () => {
@@ -193,7 +218,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 				const resume = (session: ResumableSession) => {
 					where.current = `${session.recipeTitle} › ${session.target}`;
 					if (session.resumeQuestions.length > 0) setScreen({name: 'resume-secrets', sessions, session, index: 0, secrets: {}});
-					else startRun(handler => controller.startRun({sessionId: session.id, secrets: {}}, handler), screen);
+					else startRun(handler => controller.startRun({sessionId: session.id, secrets: {}}, handler), screen, {sessionId: session.id, secrets: {}});
 				};
 
 				const discard = (session: ResumableSession) => {
@@ -224,7 +249,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 						onAnswer={value => {
 							const next = {...secrets, [question.id]: value};
 							if (index + 1 < session.resumeQuestions.length) setScreen({...screen, index: index + 1, secrets: next});
-							else startRun(handler => controller.startRun({sessionId: session.id, secrets: next}, handler), {name: 'resume', sessions});
+							else startRun(handler => controller.startRun({sessionId: session.id, secrets: next}, handler), {name: 'resume', sessions}, {sessionId: session.id, secrets: next});
 						}}
 						onBack={() => {
 							setScreen(index === 0 ? {name: 'resume', sessions} : {...screen, index: index - 1});
@@ -273,6 +298,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 						validate={async (question, value, answers) => controller.validateAnswer(recipe.id, target, question.id, value, answers)}
 						initialAnswers={screen.answers}
 						startAtEnd={screen.startAtEnd}
+						{...(screen.startAt ? {startAt: screen.startAt} : {})}
 						onDone={answers => {
 							setScreen({name: 'loading'});
 							controller.review(recipe.id, target, answers).then(
@@ -280,7 +306,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 									setScreen({name: 'review', recipe, target, answers, review});
 								},
 								(error: unknown) => {
-									setScreen({name: 'error', message: errorText(error), back: {name: 'questions', recipe, target, answers, startAtEnd: true}});
+									const question = (error as AnswerFault).question;
+									setScreen({name: 'error', message: errorText(error), back: {name: 'questions', recipe, target, answers, startAtEnd: true, ...(question ? {startAt: question} : {})}});
 								},
 							);
 						}}
@@ -326,6 +353,16 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					<RunScreen
 						state={screen.state}
 						onRetry={() => startRun(handler => controller.retry(handler), screen)}
+						onChangeAnswers={() => {
+							controller.changeAnswers('run').then(
+								revision => {
+									setScreen(questionsFor(revision));
+								},
+								(error: unknown) => {
+									setScreen({name: 'error', message: errorText(error), back: screen});
+								},
+							);
+						}}
 						onQuit={() => {
 							if (running.current) stopAndFinish(130);
 							else stopAndFinish(screen.state.failure?.exitCode ?? screen.state.finished?.exitCode ?? 1);

@@ -6,14 +6,14 @@ import {SelectList} from './SelectList.js';
 import {useTone} from './theme.js';
 import {wrapText} from './wrap-text.js';
 
-type Props = {failure: Failure; onRetry(): void; onQuit(): void};
+type Props = {failure: Failure; onRetry(): void; onChangeAnswers(): void; onQuit(): void};
 
 /** Enough of the message to know what broke, within a 24-row screen; the full text is in the session and the headless output. */
 const messageRows = 5;
 const outputRows = 4;
 
 /** What failed, the fix in plain words, the command (whole, to copy) and its last lines; then retry or quit (the session is saved). */
-export function FailurePanel({failure, onRetry, onQuit}: Props) {
+export function FailurePanel({failure, onRetry, onChangeAnswers, onQuit}: Props) {
 	const tone = useTone();
 	const {stdout} = useStdout();
 	const width = (stdout.columns || 80) - 1;
@@ -56,10 +56,12 @@ export function FailurePanel({failure, onRetry, onQuit}: Props) {
 				<SelectList
 					items={[
 						{value: 'retry', label: 'Retry this step'},
+						{value: 'change', label: 'Change answers', description: '(review the new plan; valid steps kept)'},
 						{value: 'quit', label: 'Quit', description: '(session saved; run mtls-wizard again to resume)'},
 					]}
 					onSelect={choice => {
 						if (choice === 'retry') onRetry();
+						else if (choice === 'change') onChangeAnswers();
 						else onQuit();
 					}}
 					onQuit={onQuit}

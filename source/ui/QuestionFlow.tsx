@@ -10,6 +10,8 @@ type Props = {
 	initialAnswers: Record<string, string>;
 	/** Start at the last question instead of the first (coming back from the review). */
 	startAtEnd: boolean;
+	/** Start at this question instead (the answer at fault after a failure), when it is asked. */
+	startAt?: string;
 	onDone(answers: Record<string, string>): void;
 	/** Esc on the first question, with the answers given so far, so picking this recipe and target again restores them. */
 	onBack(answers: Record<string, string>): void;
@@ -17,7 +19,7 @@ type Props = {
 };
 
 /** Asks one question per screen; Esc returns to the previous one with its answer kept for editing. */
-export function QuestionFlow({loadQuestions, validate, initialAnswers, startAtEnd, onDone, onBack, onError}: Props) {
+export function QuestionFlow({loadQuestions, validate, initialAnswers, startAtEnd, startAt, onDone, onBack, onError}: Props) {
 	const [answers, setAnswers] = useState(initialAnswers);
 	const [questions, setQuestions] = useState<QuestionView[]>();
 	const [index, setIndex] = useState(0);
@@ -31,7 +33,8 @@ export function QuestionFlow({loadQuestions, validate, initialAnswers, startAtEn
 				}
 
 				setQuestions(found);
-				setIndex(startAtEnd ? found.length - 1 : 0);
+				const at = found.findIndex(question => question.id === startAt);
+				setIndex(at === -1 ? (startAtEnd ? found.length - 1 : 0) : at);
 			},
 			(error: unknown) => {
 				onError(error instanceof Error ? error.message : String(error));

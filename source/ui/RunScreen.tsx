@@ -8,7 +8,7 @@ import {useKeys} from './use-keys.js';
 import {useNow} from './use-now.js';
 import {useTone} from './theme.js';
 
-type Props = {state: RunState; onRetry(): void; onQuit(): void};
+type Props = {state: RunState; onRetry(): void; onChangeAnswers(): void; onQuit(): void};
 
 /** The run stopped for a PKI outside the wizard to sign: where the signed certificates go, and how to carry on. */
 function AwaitingSignature({instructions, onQuit}: {instructions: string[]; onQuit(): void}) {
@@ -32,7 +32,7 @@ function AwaitingSignature({instructions, onQuit}: {instructions: string[]; onQu
 }
 
 /** The live step list, the running step's last lines, the log line being waited for; on failure, what to do next. */
-export function RunScreen({state, onRetry, onQuit}: Props) {
+export function RunScreen({state, onRetry, onChangeAnswers, onQuit}: Props) {
 	const tone = useTone();
 	const running = !state.finished;
 	const now = useNow(200, running);
@@ -68,7 +68,7 @@ export function RunScreen({state, onRetry, onQuit}: Props) {
 					))}
 				</Box>
 			) : null}
-			{failure ? <FailurePanel failure={failure} onRetry={onRetry} onQuit={onQuit} /> : null}
+			{failure ? <FailurePanel failure={failure} onRetry={onRetry} onChangeAnswers={onChangeAnswers} onQuit={onQuit} /> : null}
 			{state.finished?.awaitingSignature ? <AwaitingSignature instructions={state.finished.awaitingSignature.instructions} onQuit={onQuit} /> : null}
 		</Box>
 	);

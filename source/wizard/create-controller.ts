@@ -13,7 +13,8 @@ import {manualSteps} from '../plan/manual-steps.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import type {Recipe, RecipeQuestion} from '../recipes/recipe-schema.js';
 import type {Session} from '../session/types.js';
-import type {AnswerView, HeadlessView, QuestionView, RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from './types.js';
+import {faultQuestion} from './fault-question.js';
+import type {AnswerFault, AnswerView, HeadlessView, QuestionView, RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from './types.js';
 
 export type ControllerOptions = {
 	env: NodeJS.ProcessEnv;
@@ -78,7 +79,10 @@ const secretMask = '••••••••';
 
 export function createController({env, cwd}: ControllerOptions): WizardController {
 	const recipes = new Map<string, Recipe>();
-	let reviewed: {plan: Plan; secrets: Record<string, string>; planFor(outDir: string): Plan} | undefined;
+	let reviewed: {plan: Plan; secrets: Record<string, string>; planFor(outDir: string): Plan; sessionId?: string} | undefined;
+	/** Set by changeAnswers: the session the next review continues, with its output directory and kube context. */
+	let revising: {sessionId: string; recipe: string; target: TargetId; outDir: string; context?: string} | undefined;
+	let lastFailure: string | undefined;
 	let run: Run | undefined;
 	/** Sessions found awaiting the certificates a PKI signs: resuming one asks for their directory. */
 	const awaitingSignature = new Set<string>();
@@ -131,6 +135,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			{
 				render(event) {
 					if (event.type === 'run-started') current.sessionId = event.sessionId;
+					if (event.type === 'step-failed') lastFailure = `${event.message} ${event.hint ?? ''}`;
 					onEvent(event);
 				},
 			},
@@ -207,7 +212,9 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 
 	const stepsWithProgress = async (plan: Plan, sessionId: string | undefined): Promise<RunStart> => {
 		const [{describeStep}, {loadSession}] = await Promise.all([import('../plan/print-plan.js'), import('../session/session-store.js')]);
-		const session = sessionId ? await loadSession(env, sessionId) : undefined;
+		const {lineUpSession} = await import('../session/line-up-session.js');
+		// As the engine will see it: steps the plan now makes differently are no longer done.
+		const session = sessionId ? lineUpSession(await loadSession(env, sessionId), plan) : undefined;
 		return {
 			steps: plan.steps.map(step => {
 				const waitsFor = step.kind === 'wait-for-log' || step.kind === 'tls-probe' ? describeStep(step)[0] : undefined;
@@ -299,7 +306,11 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 
 		async review(recipeId, target, answers): Promise<ReviewView> {
 			const yesNo = Object.fromEntries(Object.entries(answers).map(([id, value]) => [id, value === 'yes' ? 'true' : value === 'no' ? 'false' : value]));
-			const collected = await collect(recipeId, target, yesNo, {});
+			const collected = await collect(recipeId, target, yesNo, {}).catch(async (error: unknown) => {
+				// The error screen goes back to the answer at fault.
+				const question = error instanceof Error ? faultQuestion(error.message, await questionsOf(recipeId, target), answers) : undefined;
+				throw question ? Object.assign(error as AnswerFault, {question}) : error;
+			});
 			const [{buildPlan}, {describeCertificates, formatMode, printouts}, {quoteCommand}, {redact}, {answerSettings}] = await Promise.all([
 				import('../plan/build-plan.js'),
 				import('../plan/print-plan.js'),
@@ -310,8 +321,12 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			const loaded = await recipe(recipeId);
 			// The same default output directory as `mtls-wizard run` without --out.
 			const planFor = (outDir: string) => buildPlan(loaded, target, collected.answers, {outDir, secretAnswerIds: Object.keys(collected.secrets), ...invokerIds()});
-			const plan = planFor(path.resolve(cwd, `mtls-${recipeId}`));
-			reviewed = {plan, secrets: collected.secrets, planFor};
+			// Changed answers continue the failed session, in its directory; another recipe or target is a new run.
+			if (revising && (revising.recipe !== recipeId || revising.target !== target)) revising = undefined;
+			const plan = revising
+				? buildPlan(loaded, target, collected.answers, {outDir: revising.outDir, secretAnswerIds: Object.keys(collected.secrets), ...(revising.context ? {context: revising.context} : {}), ...invokerIds()})
+				: planFor(path.resolve(cwd, `mtls-${recipeId}`));
+			reviewed = {plan, secrets: collected.secrets, planFor, ...(revising ? {sessionId: revising.sessionId} : {})};
 			const secretValues = Object.values(collected.secrets);
 			const printed = printouts(plan);
 			const asked = answerSettings(loaded, plan).filter(({question}) => !ownCaFollowUps.has(question.id) || plan.answers['caCert'] !== undefined);
@@ -349,8 +364,9 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		async startRun(from, onEvent) {
 			if (from === 'reviewed') {
 				if (!reviewed) throw new Error('nothing reviewed to run');
-				const start = await stepsWithProgress(reviewed.plan, undefined);
-				await startExecution({plan: reviewed.plan, secrets: reviewed.secrets}, onEvent);
+				const {sessionId} = reviewed;
+				const start = await stepsWithProgress(reviewed.plan, sessionId);
+				await startExecution({plan: reviewed.plan, secrets: reviewed.secrets, ...(sessionId ? {sessionId} : {})}, onEvent);
 				return start;
 			}
 
@@ -373,6 +389,20 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			const start = await stepsWithProgress(run.plan, run.sessionId);
 			await startExecution({plan: run.plan, secrets: run.secrets, sessionId: run.sessionId, ...(run.context ? {context: run.context} : {})}, onEvent);
 			return start;
+		},
+
+		async changeAnswers(from, message) {
+			const {loadSession} = await import('../session/session-store.js');
+			const sessionId = from === 'run' ? run?.sessionId : from.sessionId;
+			if (!sessionId) throw new Error('no run whose answers could be changed');
+			const session = await loadSession(env, sessionId);
+			const secrets = from === 'run' ? (run?.secrets ?? {}) : from.secrets;
+			const questions = await questionsOf(session.recipe, session.target);
+			const yesNo = (value: string | number | boolean) => (value === true ? 'yes' : value === false ? 'no' : String(value));
+			const answers = {...Object.fromEntries(Object.entries(session.answers).map(([id, value]) => [id, yesNo(value)])), ...secrets};
+			revising = {sessionId, recipe: session.recipe, target: session.target, outDir: session.outDir, ...(session.context ? {context: session.context} : {})};
+			const question = faultQuestion(message ?? lastFailure ?? '', questions, answers);
+			return {recipe: session.recipe, target: session.target, answers, ...(question ? {question} : {})};
 		},
 
 		async summary(): Promise<SummaryView> {

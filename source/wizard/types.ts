@@ -144,6 +144,11 @@ export type WizardController = {
 	startRun(from: {sessionId: string; secrets: Record<string, string>} | 'reviewed', onEvent: (event: EngineEvent) => void): Promise<RunStart>;
 	/** Runs the failed step again, and the rest after it. */
 	retry(onEvent: (event: EngineEvent) => void): Promise<RunStart>;
+	/**
+	 * The answers of the failed run, or of a saved session that cannot resume, to change: the next review continues
+	 * that session with the new answers, and steps done that the change does not touch stay done.
+	 */
+	changeAnswers(from: 'run' | {sessionId: string; secrets: Record<string, string>}, message?: string): Promise<Revision>;
 	summary(): Promise<SummaryView>;
 	/**
 	 * Saves the reviewed plan as a session with every step pending (non-secret answers only), so quitting on
@@ -153,3 +158,9 @@ export type WizardController = {
 	/** Stops a running step and saves the session; resolves with the id to resume, if a session exists. */
 	stop(): Promise<string | undefined>;
 };
+
+/** Answers to change after a failure; `question` is the one at fault, when the failure names it. */
+export type Revision = {recipe: string; target: TargetId; answers: Record<string, string>; question?: string};
+
+/** An error from review or startRun that names the answer at fault. */
+export type AnswerFault = Error & {question?: string};

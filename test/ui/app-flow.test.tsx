@@ -185,6 +185,32 @@ test('Ctrl-C after a run finished, before its summary shows, exits 0 too', async
 	t.false(controller.calls.includes('stop'));
 });
 
+test('a failed step offers Change answers: back to the questions on the answer at fault, then a new review and run', async t => {
+	const controller = fakeController();
+	const {lastFrame, stdin} = await startBundleRun(t, controller);
+	controller.emit({type: 'step-started', stepId: 'certificates', kind: 'issue-certificates', title: 'Issue CA, server and client certificates', index: 1, total: 4});
+	controller.emit({type: 'step-failed', stepId: 'certificates', message: 'days: "825" outlives the CA', lastLines: [], exitCode: 2});
+	controller.emit({type: 'run-finished', sessionId: 's-1', exitCode: 2, manualSteps: []});
+	let frame = await waitFor(lastFrame, /Change answers/);
+	t.regex(frame, /Retry this step/);
+	t.regex(frame, /Quit/);
+	await pointTo({stdin, lastFrame}, 'j', /❯ Change answers/);
+	stdin.write(keys.enter);
+	frame = await waitFor(lastFrame, /Question 3 of 3/);
+	t.true(controller.calls.includes('changeAnswers run'));
+	t.regex(frame, /Certificate validity in days/, 'the cursor is on the answer at fault');
+	t.regex(frame, /› 90/, 'with the answer the run had');
+	await type({stdin, lastFrame}, keys.backspace);
+	await type({stdin, lastFrame}, keys.backspace);
+	await type({stdin, lastFrame}, '20');
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /❯ Run it/);
+	t.true(controller.calls.some(call => call.startsWith('review generic kubectl') && call.includes('"days":"20"')), controller.calls.join('\n'));
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Issue CA, server and client certificates/);
+	t.is(controller.calls.filter(call => call === 'run').length, 2, 'the new plan runs from its review');
+});
+
 test('Ctrl-C during a run stops it, saves and exits 130 with the session to resume', async t => {
 	const controller = fakeController();
 	let exited: WizardExit | undefined;

@@ -114,6 +114,10 @@ export function fakeController(options: {resumable?: ResumableSession[]} = {}): 
 			listener = onEvent;
 			return from === 'reviewed' ? runStart : {steps: runStart.steps.map((step, i) => ({...step, done: i < 2}))};
 		},
+		async changeAnswers(from) {
+			calls.push(`changeAnswers ${from === 'run' ? 'run' : from.sessionId}`);
+			return {recipe: 'generic', target: 'kubectl', answers: {serverName: 'server.example.test', token: 'x', days: '90'}, question: 'days'};
+		},
 		async retry(onEvent) {
 			calls.push('retry');
 			listener = onEvent;

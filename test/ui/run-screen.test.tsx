@@ -23,7 +23,7 @@ function harness() {
 		send = event => {
 			setState(current => applyEngineEvent(current, event, Date.now()));
 		};
-		return <RunScreen state={state} onRetry={() => seen.push('retry')} onQuit={() => seen.push('quit')} />;
+		return <RunScreen state={state} onChangeAnswers={() => undefined} onRetry={() => seen.push('retry')} onQuit={() => seen.push('quit')} />;
 	}
 
 	return {element: <Harness />, send: (event: EngineEvent) => send(event), seen};
@@ -80,7 +80,7 @@ test('a confirmation step shows what it waits for from the plan, before any even
 		send = event => {
 			setState(current => applyEngineEvent(current, event, Date.now()));
 		};
-		return <RunScreen state={state} onRetry={() => {}} onQuit={() => {}} />;
+		return <RunScreen state={state} onChangeAnswers={() => undefined} onRetry={() => {}} onQuit={() => {}} />;
 	}
 
 	const {lastFrame, unmount} = renderInk(t, <Harness />);
@@ -116,6 +116,8 @@ test('a failure shows the hint, the command and its last lines, then retry or qu
 	stdin.write(keys.enter);
 	await tick();
 	t.deepEqual(seen, ['retry']);
+	stdin.write(keys.down);
+	await waitFor(lastFrame, /❯ Change answers/);
 	stdin.write(keys.down);
 	await waitFor(lastFrame, /❯ Quit/);
 	stdin.write(keys.enter);
