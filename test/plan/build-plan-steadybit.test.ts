@@ -241,6 +241,14 @@ test('bundle: certificates, handshake and instructions only', async t => {
 	t.regex(stepOf(plan, 'use-bundle', 'manual').instructions.join('\n'), /Opaque secret with the single key tls\.crt/);
 });
 
+test('bundle: the passphrase variable is named only when a passphrase encrypts the agent key', async t => {
+	const plain = await planFor('steadybit', 'bundle', []);
+	t.false(JSON.stringify(plain.steps).includes('CLIENT_CERT_PASSWORD'), 'no passphrase, no passphrase variable');
+	const encrypted = await planFor('steadybit', 'bundle', [], {agentKeyPassphrase: 'p'});
+	t.deepEqual(ids(encrypted), ['certificates', 'verify-handshake', 'use-bundle', 'use-bundle-passphrase']);
+	t.regex(stepOf(encrypted, 'use-bundle-passphrase', 'manual').instructions.join('\n'), /STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_PASSWORD/);
+});
+
 test('helm: the namespace the three secrets and the release share is created once, by the first of them', async t => {
 	const {printouts} = await import('../../source/plan/print-plan.js');
 	const plan = await planFor('steadybit', 'helm', ['clusterName=prod-eu', 'namespace=chaos'], secrets);
