@@ -2,6 +2,7 @@ import {isIP, type AddressInfo} from 'node:net';
 import {X509Certificate} from 'node:crypto';
 import tls from 'node:tls';
 import {StepFailedError} from '../errors.js';
+import {handshakeCases} from './handshake-cases.js';
 import {issueStrangerClient} from './stranger-client.js';
 
 export type HandshakeInput = {
@@ -271,14 +272,14 @@ export async function verifyMutualTls(input: HandshakeInput): Promise<HandshakeR
 			key: input.clientKeyPem,
 			...(input.clientKeyPassphrase === undefined ? {} : {passphrase: input.clientKeyPassphrase}),
 		};
-		const cases = [await runCase(server, input, 'client certificate from the CA', 'accepted', input.serverName, own)];
-		cases.push(await runCase(server, input, 'no client certificate', 'no-client-certificate', input.serverName, undefined));
+		const cases = [await runCase(server, input, handshakeCases.own, 'accepted', input.serverName, own)];
+		cases.push(await runCase(server, input, handshakeCases.none, 'no-client-certificate', input.serverName, undefined));
 		const other = await stranger;
 		cases.push(
-			await runCase(server, input, 'client certificate from another CA', 'untrusted-client-certificate', input.serverName, {cert: other.certificatePem, key: other.privateKeyPem}),
+			await runCase(server, input, handshakeCases.stranger, 'untrusted-client-certificate', input.serverName, {cert: other.certificatePem, key: other.privateKeyPem}),
 		);
 		const wrong = wrongName(input.serverCertPem);
-		cases.push(await runCase(server, input, `wrong server name (${wrong})`, 'wrong-server-name', wrong, own));
+		cases.push(await runCase(server, input, `${handshakeCases.wrongName} (${wrong})`, 'wrong-server-name', wrong, own));
 		return {ok: cases.every(c => c.passed), serverName: input.serverName, cases};
 	} finally {
 		await server.close();

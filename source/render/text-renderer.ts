@@ -1,5 +1,6 @@
 import type {EngineEvent} from '../engine-events.js';
 import {exitCodes} from '../errors.js';
+import {provedByHandshake} from '../pki/handshake-cases.js';
 import type {Step} from '../plan/types.js';
 import {formatDuration} from './format-duration.js';
 import {formatProgress} from './format-progress.js';
@@ -15,10 +16,13 @@ function resumeHint(sessionId: string): string {
 	return `mtls-wizard resume ${sessionId}`;
 }
 
+/** A manual step is only listed by the run: it reads "to do" and its instructions come once, at the end. */
+const toDoByHand = 'to do by hand (listed at the end)';
+
 /**
  * Plain text for terminals without the TUI and for CI logs: one line per step, its output indented under it,
- * and a summary that says what to do next. A step line is left open until the step ends, so a quiet step
- * reads "[3/7] id  Title ... done (0.4s)" on one line.
+ * and a summary that says what the handshake proved and what to do next. A step line is left open until the
+ * step ends, so a quiet step reads "[3/7] id  Title ... done (0.4s)" on one line.
  */
 export function createTextRenderer(write: (text: string) => void, steps: readonly Step[]): (event: EngineEvent) => void {
 	const positions = new Map(steps.map((step, index) => [step.id, {index: index + 1, step}]));
@@ -28,6 +32,7 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 	let failedStep: string | undefined;
 	// A CI log gets a progress line per tenth of the work, not the engine's ten a second.
 	let shownTenth = -1;
+	const manual = new Set(steps.filter(step => step.kind === 'manual').map(step => step.id));
 
 	const closeLine = () => {
 		if (openLine) write('\n');
@@ -56,7 +61,7 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 
 			case 'step-skipped': {
 				closeLine();
-				write(`${label(event.stepId)} ... skipped (${event.reason})\n`);
+				write(`${label(event.stepId)} ... ${manual.has(event.stepId) ? toDoByHand : `skipped (${event.reason})`}\n`);
 				break;
 			}
 
@@ -69,6 +74,7 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 			}
 
 			case 'step-output': {
+				if (manual.has(event.stepId)) break;
 				closeLine();
 				write(`${indent}${event.line}\n`);
 				break;
@@ -90,6 +96,11 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 			}
 
 			case 'step-done': {
+				if (manual.has(event.stepId)) {
+					ending(toDoByHand);
+					break;
+				}
+
 				ending(`done (${formatDuration(event.elapsedMs)})${event.detail ? `: ${event.detail}` : ''}`);
 				break;
 			}
@@ -117,6 +128,12 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 					for (const line of event.awaitingSignature.instructions) write(`${line}\n`);
 				} else if (event.exitCode === exitCodes.ok) {
 					write(`Done in ${elapsed} (session ${event.sessionId}).\n`);
+					for (const step of steps) {
+						if (step.kind !== 'verify-handshake') continue;
+						write('Proved by a mutual-TLS handshake on 127.0.0.1:\n');
+						for (const line of provedByHandshake(step.serverName)) write(`  ✔ ${line}\n`);
+					}
+
 					if (event.manualSteps.length > 0) {
 						write('Still to do by hand:\n');
 						for (const [index, instructions] of event.manualSteps.entries()) {

@@ -4,8 +4,8 @@ import type {EngineEvent} from '../engine-events.js';
 import type {TargetId} from '../plan/types.js';
 import {checkingReport} from '../environment/checking-report.js';
 import type {AnswerFault, RecipeChoice, Revision, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from '../wizard/types.js';
-import {EnvironmentPanel} from './EnvironmentPanel.js';
-import {KeyHints} from './KeyHints.js';
+import {EnvironmentPanel, environmentRows} from './EnvironmentPanel.js';
+import {KeyHints, keyHintRows} from './KeyHints.js';
 import {
 	ErrorScreen,
 	ExportScreen,
@@ -23,6 +23,7 @@ import type {ReviewAction} from './ReviewScreen.js';
 import {applyEngineEvent, initialRunState, type RunState} from './run-state.js';
 import {useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
+import {wrapText} from './wrap-text.js';
 
 /** How the wizard ended: the exit code, and the session to resume when progress was saved. */
 export type WizardExit = {exitCode: number; sessionId?: string};
@@ -56,6 +57,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	const rows = stdout.rows || 24;
 	const columns = (stdout.columns || 80) - 1;
 	const where = useRef('');
+	// Rows left for the screen under the title, the environment and the key hints; set before body() runs.
+	let bodyRows = 0;
 	const ended = useRef(false);
 	const saving = useRef(false);
 	// Going back keeps what was chosen and answered: the pointer returns to it, and picking it again restores the answers.
@@ -334,7 +337,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					}
 				};
 
-				return <ReviewScreen review={review} width={columns} height={rows - 13} onAction={act} />;
+				return <ReviewScreen review={review} width={columns} height={bodyRows - 6} onAction={act} />;
 			}
 
 			case 'export': {
@@ -352,6 +355,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 				return (
 					<RunScreen
 						state={screen.state}
+						width={columns}
+						height={bodyRows}
 						onRetry={() => startRun(handler => controller.retry(handler), screen)}
 						onChangeAnswers={() => {
 							controller.changeAnswers('run').then(
@@ -376,7 +381,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					<SummaryScreen
 						summary={screen.summary}
 						width={columns}
-						height={rows - 6}
+						height={bodyRows}
 						onExit={() => finish({exitCode: 0, sessionId: screen.summary.sessionId})}
 					/>
 				);
@@ -398,6 +403,13 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	else if (screen.name === 'resume-secrets') where.current = `${screen.session.recipeTitle} › ${screen.session.target}`;
 	else if (screen.name === 'resume') where.current = screen.sessions.length === 1 ? `${screen.sessions[0]!.recipeTitle} › ${screen.sessions[0]!.target}` : '';
 	else if (screen.name === 'recipe') where.current = '';
+	const showsEnvironment = screen.name !== 'run' && screen.name !== 'summary';
+	const hints = screen.name === 'run' && screen.state.finished ? 'run-finished' : screen.name;
+	const title = `mtls-wizard${where.current ? `  ${where.current}` : ''}`;
+	// Ink redraws a frame as tall as the terminal by clearing the screen, which leaves a copy of it in the scrollback
+	// every time: a frame keeps its last row free. The 1 is the gap above the screen.
+	bodyRows =
+		rows - 1 - wrapText(title, columns).length - (showsEnvironment ? environmentRows(report, columns) : 0) - 1 - keyHintRows(hints, columns);
 	return (
 		<Box flexDirection="column">
 			<Text>
@@ -406,11 +418,11 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 				</Text>
 				<Text dimColor>{where.current ? `  ${where.current}` : ''}</Text>
 			</Text>
-			{screen.name === 'run' || screen.name === 'summary' ? null : <EnvironmentPanel report={report} />}
+			{showsEnvironment ? <EnvironmentPanel report={report} width={columns} /> : null}
 			<Box marginTop={1} flexDirection="column">
 				<Suspense fallback={<Text dimColor>Loading…</Text>}>{body()}</Suspense>
 			</Box>
-			<KeyHints screen={screen.name === 'run' && screen.state.finished ? 'run-finished' : screen.name} />
+			<KeyHints screen={hints} width={columns} />
 		</Box>
 	);
 }

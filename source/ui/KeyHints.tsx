@@ -1,5 +1,6 @@
 
 import {Box, Text} from 'ink';
+import {wrapText} from './wrap-text.js';
 
 const move = '↑↓/jk move · Enter choose';
 
@@ -22,12 +23,22 @@ const hints: Record<string, string> = {
 	error: 'Enter or Esc back · q quit',
 };
 
-export function KeyHints({screen}: {screen: string}) {
+/** The rows the hints take under a screen at this width (their gap included), 0 when the screen has none. */
+export function keyHintRows(screen: string, width: number): number {
+	const hint = hints[screen];
+	return hint ? 1 + wrapText(hint, width).length : 0;
+}
+
+export function KeyHints({screen, width}: {screen: string; width: number}) {
 	const hint = hints[screen];
 	if (!hint) return null;
 	return (
-		<Box marginTop={1}>
-			<Text dimColor>{hint}</Text>
+		<Box marginTop={1} flexDirection="column">
+			{wrapText(hint, width).map(line => (
+				<Text key={line} dimColor>
+					{line}
+				</Text>
+			))}
 		</Box>
 	);
 }

@@ -51,7 +51,7 @@ export function ReviewScreen({review, width, height, onAction}: Props) {
 			<Text bold>
 				Review: {review.steps.length} steps
 			</Text>
-			<ScrollView lines={planLines(review, width)} height={Math.max(3, height)} />
+			<ScrollView lines={planLines(review, width)} width={width} height={Math.max(3, height)} />
 			<Box marginTop={1}>
 				<SelectList<ReviewAction>
 					items={[

@@ -2,11 +2,26 @@
 import {Box, Text} from 'ink';
 import {useKeys} from './use-keys.js';
 import {useRefState} from './use-ref-state.js';
+import {wrapText} from './wrap-text.js';
 
 export type ScrollLine = {text: string; heading?: boolean; dim?: boolean};
 
-/** A fixed-height window on many lines, moved with PgUp/PgDn; long lines are cut, never wrapped, so the height holds. */
-export function ScrollView({lines, height, isActive = true}: {lines: ScrollLine[]; height: number; isActive?: boolean}) {
+/** A line wider than the view continues on the next rows, under its own indentation plus two. */
+function fitted(lines: ScrollLine[], width: number | undefined): ScrollLine[] {
+	if (width === undefined) return lines;
+	return lines.flatMap(line => {
+		if (line.text.length <= width) return [line];
+		const indent = ' '.repeat(/^ */.exec(line.text)![0].length);
+		return wrapText(line.text, width, indent, `${indent}  `).map(text => ({...line, text}));
+	});
+}
+
+/**
+ * A fixed-height window on many lines, moved with PgUp/PgDn. Given a width, a long line is wrapped before the
+ * window is cut from the lines, so nothing is cut and the height holds; without one, long lines are cut.
+ */
+export function ScrollView({lines: given, height, width, isActive = true}: {lines: ScrollLine[]; height: number; width?: number; isActive?: boolean}) {
+	const lines = fitted(given, width);
 	const visible = Math.max(1, lines.length > height ? height - 1 : height);
 	const maxOffset = Math.max(0, lines.length - visible);
 	const [offset, setOffset, offsetRef] = useRefState(0);
@@ -26,7 +41,7 @@ export function ScrollView({lines, height, isActive = true}: {lines: ScrollLine[
 				</Text>
 			))}
 			{lines.length > height ? (
-				<Text dimColor>
+				<Text dimColor wrap="truncate-end">
 					{offset > 0 ? `↑ ${offset} more above  ` : ''}
 					{below > 0 ? `↓ ${below} more below  ` : ''}(PgUp/PgDn)
 				</Text>

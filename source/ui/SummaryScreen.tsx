@@ -1,12 +1,13 @@
 import {Box, Text} from 'ink';
 import {wrapCommand} from '../exec/wrap-command.js';
-import type {SummaryView} from '../wizard/types.js';
+import type {CertificateView, SummaryView} from '../wizard/types.js';
 import {formatDay} from './format-time.js';
 import {ScrollView, type ScrollLine} from './ScrollView.js';
 import {useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
 import {wrapText} from './wrap-text.js';
 
+/** `width` and `height`: the columns and rows the screen may fill; what does not fit scrolls. */
 type Props = {summary: SummaryView; width: number; height: number; onExit(): void};
 
 /** 64 hex digits fit an 80-column line; the colon-separated form (95 characters) does not. */
@@ -30,10 +31,30 @@ function renewalLines(summary: SummaryView, width: number): ScrollLine[] {
 	];
 }
 
+/** The file, subject and expiry on one line where they fit; else the expiry on a line of its own, never cut. */
+function certificateLines(cert: CertificateView, width: number): ScrollLine[] {
+	const named = `  ${cert.file}  ${cert.subject}`;
+	const expires = `expires ${formatDay(cert.notAfter)}`;
+	const header = `${named}  ${expires}`.length <= width ? [`${named}  ${expires}`] : [...wrapText(named, width, '  ', '      '), `    ${expires}`];
+	const hex = compactFingerprint(cert.fingerprint);
+	const label = '    SHA-256 ';
+	// A narrow screen splits the fingerprint in two halves, one under the other, so each stays easy to compare.
+	const half = Math.ceil(hex.length / 2);
+	const fingerprint =
+		label.length + hex.length <= width
+			? [label + hex]
+			: label.length + half <= width
+				? [label + hex.slice(0, half), ' '.repeat(label.length) + hex.slice(half)]
+				: wrapText(hex, width, label, ' '.repeat(label.length));
+	return [...header.map(text => ({text})), ...fingerprint.map(text => ({text, dim: true}))];
+}
+
 function summaryLines(summary: SummaryView, width: number): ScrollLine[] {
-	const lines: ScrollLine[] = [];
-	for (const cert of summary.certificates) {
-		lines.push({text: `  ${cert.file}  ${cert.subject}  expires ${formatDay(cert.notAfter)}`}, {text: `    SHA-256 ${compactFingerprint(cert.fingerprint)}`, dim: true});
+	const lines: ScrollLine[] = summary.certificates.flatMap(cert => certificateLines(cert, width));
+
+	if (summary.proved.length > 0) {
+		lines.push({text: ' '}, {text: 'Proved by a mutual-TLS handshake on 127.0.0.1', heading: true});
+		for (const line of summary.proved) lines.push(...wrapText(line, width, '  ✔ ', '    ').map(text => ({text})));
 	}
 
 	lines.push(...renewalLines(summary, width));
@@ -57,20 +78,29 @@ function summaryLines(summary: SummaryView, width: number): ScrollLine[] {
 	return lines;
 }
 
-/** Certificates with expiry and fingerprint, what changed where, and what a person still has to do. */
+/** Certificates with expiry and fingerprint, what the handshake proved, what changed where, what a person still has to do. */
 export function SummaryScreen({summary, width, height, onExit}: Props) {
 	const tone = useTone();
 	useKeys((input, key) => {
 		if (key.return || key.escape || input === 'q') onExit();
 	});
 
+	// The directory is wrapped, not cut: it is where the user goes next.
+	const title = wrapText(`✔ Done. Certificates are in ${summary.outDir}`, width, '', '  ');
+	const footer = wrapText(`Session ${summary.sessionId}. Press Enter to exit.`, width);
 	return (
 		<Box flexDirection="column">
-			<Text color={tone('green')} bold wrap="truncate-middle">
-				✔ Done. Certificates are in {summary.outDir}
-			</Text>
-			<ScrollView lines={summaryLines(summary, width)} height={height} />
-			<Text dimColor>Session {summary.sessionId}. Press Enter to exit.</Text>
+			{title.map((line, i) => (
+				<Text key={String(i)} color={tone('green')} bold>
+					{line}
+				</Text>
+			))}
+			<ScrollView lines={summaryLines(summary, width)} width={width} height={Math.max(2, height - title.length - footer.length)} />
+			{footer.map((line, i) => (
+				<Text key={String(i)} dimColor>
+					{line}
+				</Text>
+			))}
 		</Box>
 	);
 }

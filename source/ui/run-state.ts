@@ -1,7 +1,17 @@
 import type {EngineEvent, StepState} from '../engine-events.js';
 import type {RunStart} from '../wizard/types.js';
 
-export type StepRow = {id: string; title: string; state: StepState; startedAt?: number; elapsedMs?: number; detail?: string; waitsFor?: string};
+export type StepRow = {
+	id: string;
+	title: string;
+	state: StepState;
+	startedAt?: number;
+	elapsedMs?: number;
+	detail?: string;
+	waitsFor?: string;
+	/** A step a person does: shown as still to do, whatever state the engine gives it. */
+	manual?: boolean;
+};
 
 export type Failure = {
 	stepId: string;
@@ -28,7 +38,13 @@ export const outputLines = 5;
 
 export function initialRunState(start: RunStart): RunState {
 	return {
-		steps: start.steps.map(step => ({id: step.id, title: step.title, state: step.done ? 'done' : 'pending', ...(step.waitsFor ? {waitsFor: step.waitsFor} : {})})),
+		steps: start.steps.map(step => ({
+			id: step.id,
+			title: step.title,
+			state: step.done ? 'done' : 'pending',
+			...(step.waitsFor ? {waitsFor: step.waitsFor} : {}),
+			...(step.manual ? {manual: true} : {}),
+		})),
 		output: [],
 	};
 }
@@ -49,7 +65,13 @@ export function applyEngineEvent(state: RunState, event: EngineEvent, now: numbe
 			const steps = known ? state.steps : [...state.steps, {id: event.stepId, title: event.title, state: 'pending' as const}];
 			return {
 				...state,
-				steps: updateStep({...state, steps}, event.stepId, {state: 'running', title: event.title, startedAt: now, elapsedMs: undefined}),
+				steps: updateStep({...state, steps}, event.stepId, {
+					state: 'running',
+					title: event.title,
+					startedAt: now,
+					elapsedMs: undefined,
+					...(event.kind === 'manual' ? {manual: true} : {}),
+				}),
 				output: [],
 				waiting: undefined,
 				progress: undefined,

@@ -218,7 +218,13 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		return {
 			steps: plan.steps.map(step => {
 				const waitsFor = step.kind === 'wait-for-log' || step.kind === 'tls-probe' ? describeStep(step)[0] : undefined;
-				return {id: step.id, title: step.title, done: session?.steps[step.id]?.state === 'done', ...(waitsFor ? {waitsFor} : {})};
+				return {
+					id: step.id,
+					title: step.title,
+					done: session?.steps[step.id]?.state === 'done',
+					...(waitsFor ? {waitsFor} : {}),
+					...(step.kind === 'manual' ? {manual: true} : {}),
+				};
 			}),
 		};
 	};
@@ -407,10 +413,11 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 
 		async summary(): Promise<SummaryView> {
 			if (!run?.sessionId) throw new Error('no finished run to summarise');
-			const [{readFile}, {inspectCertificate}, {loadSession}] = await Promise.all([
+			const [{readFile}, {inspectCertificate}, {loadSession}, {provedByHandshake}] = await Promise.all([
 				import('node:fs/promises'),
 				import('../pki/inspect-certificate.js'),
 				import('../session/session-store.js'),
+				import('../pki/handshake-cases.js'),
 			]);
 			const session = await loadSession(env, run.sessionId);
 			const files = run.plan.steps.flatMap(step =>
@@ -430,6 +437,10 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 				deployed: run.plan.steps.filter(step => !local.has(step.kind)).map(step => session.steps[step.id]?.detail ?? step.title),
 				manualSteps: manualSteps(run.plan),
 				headless: await headlessView(run.plan, run.secrets, run.context),
+				// The step passes only when every case does, so a done step proved all of them.
+				proved: run.plan.steps.flatMap(step =>
+					step.kind === 'verify-handshake' && session.steps[step.id]?.state === 'done' ? provedByHandshake(step.serverName) : [],
+				),
 			};
 		},
 

@@ -77,6 +77,8 @@ export type StepView = {
 	title: string;
 	/** For confirmation steps: what they wait for, in words (the log line or the probe), shown while they run. */
 	waitsFor?: string;
+	/** A step a person does: the run only lists it, so it stays "to do" however the session records it. */
+	manual?: boolean;
 };
 
 export type ResumableSession = {
@@ -108,6 +110,8 @@ export type SummaryView = {
 	/** One line per step that changed something ("secret ns/name created"). */
 	deployed: string[];
 	manualSteps: string[][];
+	/** What the local mutual-TLS handshake proved, one line per case; empty when the plan has none. */
+	proved: string[];
 	outDir: string;
 	sessionId: string;
 	headless: HeadlessView;

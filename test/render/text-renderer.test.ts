@@ -6,6 +6,7 @@ import {createTextRenderer} from '../../source/render/text-renderer.js';
 
 const steps: Step[] = [
 	{id: 'issue-certificates', title: 'Issue CA, server and client certificates', kind: 'issue-certificates', dir: '/o/certs', ca: {mode: 'generate', commonName: 'CA', days: 1, keySize: 2048}, leaves: []},
+	{id: 'verify-handshake', title: 'Prove the pair with a local mutual-TLS handshake', kind: 'verify-handshake', dir: '/o/certs', server: 'server', client: 'client', serverName: 'ext.test'},
 	{id: 'secret-agent-client', title: 'Create secret steadybit-agent/agent-client', kind: 'kube-secret', namespace: 'steadybit-agent', name: 'agent-client', type: 'generic', files: [], createNamespace: false},
 	{id: 'helm-agent', title: 'Install the agent chart', kind: 'manual', instructions: []},
 ];
@@ -19,28 +20,49 @@ function render(events: EngineEvent[]): string {
 	return text;
 }
 
-test('a quiet step reads as one line; output is indented under its step', t => {
+test('a quiet step reads as one line; output is indented under its step; a manual step reads to do, never done', t => {
 	const text = render([
-		{type: 'run-started', sessionId: 's1', recipe: 'steadybit', target: 'helm', total: 3},
+		{type: 'run-started', sessionId: 's1', recipe: 'steadybit', target: 'helm', total: 4},
 		{type: 'step-skipped', stepId: 'issue-certificates', reason: 'done in session s1'},
-		{type: 'step-started', stepId: 'secret-agent-client', kind: 'kube-secret', title: 'Create secret steadybit-agent/agent-client', index: 2, total: 3},
+		{type: 'step-started', stepId: 'verify-handshake', kind: 'verify-handshake', title: 'Prove the pair with a local mutual-TLS handshake', index: 2, total: 4},
+		{type: 'step-output', stepId: 'verify-handshake', line: 'ok: no client certificate: refused (the client sent no certificate)', stream: 'info'},
+		{type: 'step-done', stepId: 'verify-handshake', detail: 'mutual TLS proven on 127.0.0.1 for ext.test (4 cases)', elapsedMs: 1200},
+		{type: 'step-started', stepId: 'secret-agent-client', kind: 'kube-secret', title: 'Create secret steadybit-agent/agent-client', index: 3, total: 4},
 		{type: 'step-done', stepId: 'secret-agent-client', elapsedMs: 400},
-		{type: 'step-started', stepId: 'helm-agent', kind: 'manual', title: 'Install the agent chart', index: 3, total: 3},
-		{type: 'step-output', stepId: 'helm-agent', line: 'Release "agent" has been upgraded.', stream: 'stdout'},
-		{type: 'step-done', stepId: 'helm-agent', detail: 'release agent revision 2', elapsedMs: 12_300},
+		{type: 'step-started', stepId: 'helm-agent', kind: 'manual', title: 'Install the agent chart', index: 4, total: 4},
+		{type: 'step-output', stepId: 'helm-agent', line: 'Open the platform UI', stream: 'info'},
+		{type: 'step-done', stepId: 'helm-agent', detail: 'to do by hand: Open the platform UI', elapsedMs: 0},
 		{type: 'run-finished', sessionId: 's1', exitCode: 0, manualSteps: [['Open the platform UI', 'and enable the extension.']]},
 	]);
 	const lines = text.split('\n');
-	t.is(lines[0], 'steadybit → helm: 3 steps (session s1)');
-	t.is(lines[1], '[1/3] issue-certificates  Issue CA, server and client certificates ... skipped (done in session s1)');
-	t.is(lines[2], '[2/3] secret-agent-client  Create secret steadybit-agent/agent-client ... done (0.4s)');
-	t.is(lines[3], '[3/3] helm-agent  Install the agent chart ...');
-	t.is(lines[4], '      Release "agent" has been upgraded.');
-	t.is(lines[5], '      done (12.3s): release agent revision 2');
-	t.regex(lines[6] ?? '', /^Done in \d+\.\ds \(session s1\)\.$/);
-	t.is(lines[7], 'Still to do by hand:');
-	t.is(lines[8], '  1. Open the platform UI');
-	t.is(lines[9], '     and enable the extension.');
+	t.is(lines[0], 'steadybit → helm: 4 steps (session s1)');
+	t.is(lines[1], '[1/4] issue-certificates  Issue CA, server and client certificates ... skipped (done in session s1)');
+	t.is(lines[2], '[2/4] verify-handshake  Prove the pair with a local mutual-TLS handshake ...');
+	t.is(lines[3], '      ok: no client certificate: refused (the client sent no certificate)');
+	t.is(lines[4], '      done (1.2s): mutual TLS proven on 127.0.0.1 for ext.test (4 cases)');
+	t.is(lines[5], '[3/4] secret-agent-client  Create secret steadybit-agent/agent-client ... done (0.4s)');
+	t.is(lines[6], '[4/4] helm-agent  Install the agent chart ... to do by hand (listed at the end)');
+	t.regex(lines[7] ?? '', /^Done in \d+\.\ds \(session s1\)\.$/);
+	t.deepEqual(lines.slice(8), [
+		'Proved by a mutual-TLS handshake on 127.0.0.1:',
+		'  ✔ client certificate from the CA: accepted, server name ext.test verified',
+		'  ✔ no client certificate: refused',
+		'  ✔ client certificate from another CA: refused',
+		'  ✔ wrong server name: refused by the client',
+		'Still to do by hand:',
+		'  1. Open the platform UI',
+		'     and enable the extension.',
+		'',
+	]);
+	t.notRegex(text, /done \(0\.0s\)/);
+});
+
+test('a manual step done in an earlier run of the session still reads to do on resume', t => {
+	const text = render([
+		{type: 'run-started', sessionId: 's5', recipe: 'steadybit', target: 'helm', total: 4, resumedAt: 4},
+		{type: 'step-skipped', stepId: 'helm-agent', reason: 'done in session s5'},
+	]);
+	t.is(text, 'steadybit → helm: 4 steps (session s5, resuming at step 4)\n[4/4] helm-agent  Install the agent chart ... to do by hand (listed at the end)\n');
 });
 
 test('a failure shows the error, the hint, the command, the last lines and how to resume', t => {

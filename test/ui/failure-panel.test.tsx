@@ -57,7 +57,7 @@ const paths = ['proxy.key', 'proxy.crt', 'ca.crt'].map(file => `/home/operator/w
 
 for (const columns of [160, 80, 60]) {
 	test(`at ${columns} columns the failing command is shown whole, wrapped between arguments, nothing cut with …`, async t => {
-		const lastFrame = renderAt(t, columns, <FailurePanel failure={failure} onChangeAnswers={() => undefined} onRetry={() => {}} onQuit={() => {}} />);
+		const lastFrame = renderAt(t, columns, <FailurePanel failure={failure} onChangeAnswers={() => undefined} width={columns - 1} height={30} onRetry={() => {}} onQuit={() => {}} />);
 		const frame = await waitFor(lastFrame, /Retry this step/);
 		t.false(frame.includes('…'), frame);
 		t.is(commandIn(frame), command, frame);

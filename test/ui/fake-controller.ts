@@ -1,4 +1,5 @@
 import type {EngineEvent} from '../../source/engine-events.js';
+import {provedByHandshake} from '../../source/pki/handshake-cases.js';
 import type {EnvironmentReport, QuestionView, ResumableSession, RunStart, WizardController} from '../../source/wizard/types.js';
 
 /**
@@ -131,6 +132,7 @@ export function fakeController(options: {resumable?: ResumableSession[]} = {}): 
 				deployed: ['secret demo/agent-tls created'],
 				manualSteps: [['Hand ca.crt to the vendor.']],
 				headless: {command: 'mtls-wizard run generic --target kubectl --set serverName=api.example.test'},
+				proved: provedByHandshake('server.example.test'),
 			};
 		},
 		async saveReviewed() {

@@ -23,7 +23,7 @@ function harness() {
 		send = event => {
 			setState(current => applyEngineEvent(current, event, Date.now()));
 		};
-		return <RunScreen state={state} onChangeAnswers={() => undefined} onRetry={() => seen.push('retry')} onQuit={() => seen.push('quit')} />;
+		return <RunScreen state={state} width={79} height={19} onChangeAnswers={() => undefined} onRetry={() => seen.push('retry')} onQuit={() => seen.push('quit')} />;
 	}
 
 	return {element: <Harness />, send: (event: EngineEvent) => send(event), seen};
@@ -80,7 +80,7 @@ test('a confirmation step shows what it waits for from the plan, before any even
 		send = event => {
 			setState(current => applyEngineEvent(current, event, Date.now()));
 		};
-		return <RunScreen state={state} onChangeAnswers={() => undefined} onRetry={() => {}} onQuit={() => {}} />;
+		return <RunScreen state={state} width={79} height={19} onChangeAnswers={() => undefined} onRetry={() => {}} onQuit={() => {}} />;
 	}
 
 	const {lastFrame, unmount} = renderInk(t, <Harness />);
@@ -171,4 +171,47 @@ test('the spinner keeps turning while a step runs (frames keep changing)', async
 	t.not(later, first, 'the running step line is redrawn (spinner or elapsed time) without any event');
 	t.notRegex(later, /✔|✘/, 'and it is still running');
 	unmount();
+});
+
+test('a manual step is shown as still to do, never ticked done with a time, even when the session has it done', async t => {
+	let send: (event: EngineEvent) => void = () => {};
+	function Harness() {
+		const [state, setState] = useState<RunState>(
+			initialRunState({
+				steps: [
+					{id: 'certificates', title: 'Issue certificates', done: true},
+					{id: 'send-ca', title: 'Send the CA certificate to Harness Support', done: false, manual: true},
+					{id: 'check-ui', title: 'Check the delegate in the Harness UI', done: true, manual: true},
+				],
+			}),
+		);
+		send = event => {
+			setState(current => applyEngineEvent(current, event, Date.now()));
+		};
+		return <RunScreen state={state} width={79} height={19} onChangeAnswers={() => undefined} onRetry={() => {}} onQuit={() => {}} />;
+	}
+
+	const {lastFrame} = renderInk(t, <Harness />);
+	const line = (frame: string, title: string) => frame.split('\n').find(row => row.includes(title)) ?? '';
+	t.regex(line(lastFrame() ?? '', 'Check the delegate'), /^☐ Check the delegate in the Harness UI\s+to do$/, 'done in an earlier run, still to do');
+	t.regex(line(lastFrame() ?? '', 'Send the CA'), /^☐ Send the CA certificate to Harness Support\s+to do$/);
+	send({type: 'step-started', stepId: 'send-ca', kind: 'manual', title: 'Send the CA certificate to Harness Support', index: 2, total: 3});
+	send({type: 'step-done', stepId: 'send-ca', detail: 'to do by hand: send ca.crt', elapsedMs: 12});
+	send({type: 'step-skipped', stepId: 'check-ui', reason: 'done in session s-1'});
+	send({type: 'run-finished', sessionId: 's-1', exitCode: 0, manualSteps: [['send ca.crt'], ['check the UI']]});
+	const frame = await waitFor(lastFrame, frame => !/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(frame) && /☐ Send the CA/.test(frame));
+	t.regex(line(frame, 'Send the CA'), /^☐ Send the CA certificate to Harness Support\s+to do$/);
+	t.regex(line(frame, 'Check the delegate'), /^☐ Check the delegate in the Harness UI\s+to do$/);
+	t.regex(line(frame, 'Issue certificates'), /^✔ Issue certificates/);
+	t.notRegex(frame, /✔ (Send|Check)/);
+	t.notRegex(frame, /0\.0s/);
+});
+
+test('a manual step the plan did not mark is still shown to do once the engine says it is manual', async t => {
+	const {element, send} = harness();
+	const {lastFrame} = renderInk(t, element);
+	send({type: 'step-started', stepId: 'hand-over', kind: 'manual', title: 'Hand ca.crt to the vendor', index: 4, total: 4});
+	send({type: 'step-done', stepId: 'hand-over', elapsedMs: 3});
+	const frame = await waitFor(lastFrame, /☐ Hand ca\.crt to the vendor\s+to do/);
+	t.notRegex(frame, /✔ Hand ca\.crt/);
 });
