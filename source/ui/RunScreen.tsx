@@ -7,7 +7,7 @@ import {StepList, stepListRows} from './StepList.js';
 import {useKeys} from './use-keys.js';
 import {useNow} from './use-now.js';
 import {useTone} from './theme.js';
-import {wrapText} from './wrap-text.js';
+import {wrapIndented, wrapText} from './wrap-text.js';
 
 /** `width` and `height`: the columns and rows the screen may fill. */
 type Props = {state: RunState; width: number; height: number; onRetry(): void; onChangeAnswers(): void; onQuit(): void};
@@ -22,7 +22,7 @@ const awaitingFooter = 'Or start mtls-wizard again once they are there: it offer
 function awaitingLines(instructions: string[], width: number) {
 	return {
 		title: wrapText(awaitingTitle, width),
-		instructions: instructions.flatMap(line => wrapText(line, width)),
+		instructions: instructions.flatMap(line => wrapIndented(line, width)),
 		footer: wrapText(awaitingFooter, width),
 	};
 }

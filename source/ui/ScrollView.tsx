@@ -2,18 +2,14 @@
 import {Box, Text} from 'ink';
 import {useKeys} from './use-keys.js';
 import {useRefState} from './use-ref-state.js';
-import {wrapText} from './wrap-text.js';
+import {wrapIndented} from './wrap-text.js';
 
 export type ScrollLine = {text: string; heading?: boolean; dim?: boolean};
 
 /** A line wider than the view continues on the next rows, under its own indentation plus two. */
 function fitted(lines: ScrollLine[], width: number | undefined): ScrollLine[] {
 	if (width === undefined) return lines;
-	return lines.flatMap(line => {
-		if (line.text.length <= width) return [line];
-		const indent = ' '.repeat(/^ */.exec(line.text)![0].length);
-		return wrapText(line.text, width, indent, `${indent}  `).map(text => ({...line, text}));
-	});
+	return lines.flatMap(line => wrapIndented(line.text, width).map(text => ({...line, text})));
 }
 
 /**

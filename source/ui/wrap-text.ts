@@ -29,3 +29,10 @@ export function wrapText(text: string, width: number, first = '', rest = first):
 	lines.push(line);
 	return lines;
 }
+
+/** Wraps a line that may start with spaces: its rows keep that indentation, the rows after the first two more. */
+export function wrapIndented(text: string, width: number): string[] {
+	if (text.length <= width) return [text];
+	const indent = ' '.repeat(/^ */.exec(text)![0].length);
+	return wrapText(text, width, indent, `${indent}  `);
+}
