@@ -344,6 +344,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 				return (
 					<ExportScreen
 						defaultDir={`mtls-${screen.recipe.id}-bundle`}
+						width={columns}
+						height={bodyRows}
 						exportBundle={async dir => controller.exportBundle(dir)}
 						onBack={() => setScreen({...screen, name: 'review'})}
 						onDone={() => finish({exitCode: 0})}

@@ -1,22 +1,26 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ExportView} from '../wizard/types.js';
-import {KeyHints} from './KeyHints.js';
+import {KeyHints, keyHintRows} from './KeyHints.js';
 import {TextField} from './TextField.js';
 import {useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
+import {wrapText} from './wrap-text.js';
 
 type Props = {
 	defaultDir: string;
 	exportBundle(dir: string): Promise<ExportView>;
 	onBack(): void;
 	onDone(): void;
+	/** The columns and rows the screen may fill; the list of written files gives way to fit. */
+	width?: number;
+	height?: number;
 };
 
 type Phase = {name: 'ask'} | {name: 'writing'} | {name: 'done'; result: ExportView} | {name: 'failed'; message: string};
 
 /** Asks where the bundle goes, writes it through the controller, lists what was written. */
-export function ExportScreen({defaultDir, exportBundle, onBack, onDone}: Props) {
+export function ExportScreen({defaultDir, exportBundle, onBack, onDone, width = 79, height = 19}: Props) {
 	const tone = useTone();
 	const [phase, setPhase] = useState<Phase>({name: 'ask'});
 
@@ -40,20 +44,32 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onDone}: Props) 
 	};
 
 	if (phase.name === 'done') {
+		const {dir, files} = phase.result;
+		// The directory is wrapped, not cut: it is where apply.sh is run from.
+		const title = wrapText(`✔ Bundle written to ${dir} (${files.length} files)`, width, '', '  ');
+		const note = wrapText('Run apply.sh from that directory where the tools are.', width);
+		const room = Math.max(1, Math.min(12, height - title.length - note.length - keyHintRows('export-done', width)));
+		const listed = files.length > room ? files.slice(0, room - 1) : files;
 		return (
 			<Box flexDirection="column">
-				<Text color={tone('green')} bold>
-					✔ Bundle written to {phase.result.dir} ({phase.result.files.length} files)
-				</Text>
-				{phase.result.files.slice(0, 12).map(file => (
+				{title.map(line => (
+					<Text key={line} color={tone('green')} bold>
+						{line}
+					</Text>
+				))}
+				{listed.map(file => (
 					<Text key={file} wrap="truncate-end">
 						{'  '}
 						{file}
 					</Text>
 				))}
-				{phase.result.files.length > 12 ? <Text dimColor> … and {phase.result.files.length - 12} more</Text> : null}
-				<Text dimColor>Run apply.sh from that directory where the tools are.</Text>
-				<KeyHints screen="export-done" />
+				{files.length > listed.length ? <Text dimColor> … and {files.length - listed.length} more</Text> : null}
+				{note.map(line => (
+					<Text key={line} dimColor>
+						{line}
+					</Text>
+				))}
+				<KeyHints screen="export-done" width={width} />
 			</Box>
 		);
 	}
@@ -72,7 +88,7 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onDone}: Props) 
 					✘ {phase.message}
 				</Text>
 			) : null}
-			<KeyHints screen={`export-${phase.name}`} />
+			<KeyHints screen={`export-${phase.name}`} width={width} />
 		</Box>
 	);
 }

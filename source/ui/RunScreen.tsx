@@ -12,7 +12,7 @@ import {wrapIndented, wrapText} from './wrap-text.js';
 /** `width` and `height`: the columns and rows the screen may fill. */
 type Props = {state: RunState; width: number; height: number; onRetry(): void; onChangeAnswers(): void; onQuit(): void};
 
-/** Rows the step list keeps beside a failure or the wait for signing: the step the run is at and one around it. */
+/** Rows the step list keeps beside the running step's output: the step the run is at and one around it. */
 const stepRowsBeside = 3;
 
 const awaitingTitle = 'Waiting for your PKI: the keys and requests are made, the session is saved.';
@@ -83,7 +83,8 @@ export function RunScreen({state, width, height, onRetry, onChangeAnswers, onQui
 		if (input === 'q') onQuit();
 	}, running);
 
-	const failureHeight = failure ? Math.max(0, height - stepRowsBeside) : 0;
+	// Beside a failure the list keeps only the failed step (and how many steps it leaves out above and below).
+	const failureHeight = failure ? Math.max(0, height - stepListRows(state.steps, width, 1)) : 0;
 	const awaitingRows = awaiting ? 1 + Object.values(awaitingLines(awaiting.instructions, width)).reduce((sum, lines) => sum + lines.length, 0) : 0;
 	const belowRows = (failure ? failureLayout(failure, width, failureHeight).rows : 0) + awaitingRows;
 	const progress =

@@ -1,5 +1,7 @@
+import {EventEmitter} from 'node:events';
 import type {ExecutionContext} from 'ava';
 import {createElement, type ReactElement} from 'react';
+import {render as inkRender} from 'ink';
 import {render} from 'ink-testing-library';
 import {KeyRouter} from '../../source/ui/use-keys.js';
 
@@ -68,6 +70,59 @@ export function renderInk(t: ExecutionContext, tree: ReactElement): ReturnType<t
 		instance.unmount();
 	});
 	return instance;
+}
+
+/** A terminal of a given size for ink: what the wizard reads (columns, rows) and the frames it draws. */
+function sizedStdout(columns: number, rows: number) {
+	const frames: string[] = [];
+	return Object.assign(new EventEmitter(), {
+		columns,
+		rows,
+		isTTY: false,
+		frames,
+		write(frame: string) {
+			frames.push(frame);
+		},
+	});
+}
+
+/** Keys for ink as ink-testing-library's stdin sends them: one `readable` per write, read once. */
+function keyboard() {
+	let pending: string | null = null;
+	const stdin = Object.assign(new EventEmitter(), {
+		isTTY: true,
+		setEncoding() {},
+		setRawMode() {},
+		resume() {},
+		pause() {},
+		ref() {},
+		unref() {},
+		read() {
+			const data = pending;
+			pending = null;
+			return data;
+		},
+		write(data: string) {
+			pending = data;
+			stdin.emit('readable');
+			stdin.emit('data', data);
+		},
+	});
+	return stdin;
+}
+
+/**
+ * renderInk at a terminal size of the test's choosing (ink-testing-library always draws at 100 columns and gives no
+ * rows): for the small terminals every screen must fit.
+ */
+export function renderInkSized(t: ExecutionContext, tree: ReactElement, size: {columns: number; rows: number}) {
+	const stdout = sizedStdout(size.columns, size.rows);
+	const stdin = keyboard();
+	const instance = inkRender(createElement(KeyRouter, null, tree), {stdout: stdout as never, stderr: stdout as never, stdin: stdin as never, debug: true, exitOnCtrlC: false, patchConsole: false});
+	t.teardown(() => {
+		instance.unmount();
+	});
+	return {lastFrame: () => stdout.frames.at(-1), frames: stdout.frames, stdin};
 }
 
 export const keys = {

@@ -1,29 +1,8 @@
 /** @jsxRuntime automatic */
-import {EventEmitter} from 'node:events';
 import test from 'ava';
-import {render} from 'ink';
 import {FailurePanel} from '../../source/ui/FailurePanel.js';
 import type {Failure} from '../../source/ui/run-state.js';
-import {KeyRouter} from '../../source/ui/use-keys.js';
-import {waitFor} from '../support/ink-wait.js';
-
-/** ink-testing-library draws at 100 columns; these tests need the terminal widths the issue was seen at (under the KeyRouter, as renderInk). */
-function renderAt(t: {teardown(fn: () => void): void}, columns: number, tree: React.ReactElement): () => string | undefined {
-	let last: string | undefined;
-	const stdout = Object.assign(new EventEmitter(), {
-		columns,
-		rows: 50,
-		write(frame: string) {
-			last = frame;
-		},
-	});
-	const stdin = Object.assign(new EventEmitter(), {isTTY: true, setEncoding() {}, setRawMode() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: () => null});
-	const instance = render(<KeyRouter>{tree}</KeyRouter>, {stdout: stdout as never, stderr: stdout as never, stdin: stdin as never, debug: true, exitOnCtrlC: false, patchConsole: false});
-	t.teardown(() => {
-		instance.unmount();
-	});
-	return () => last;
-}
+import {renderInkSized, waitFor} from '../support/ink-wait.js';
 
 const command = [
 	'kubectl create secret generic connectivity-proxy-tls -n connectivity-proxy',
@@ -57,7 +36,7 @@ const paths = ['proxy.key', 'proxy.crt', 'ca.crt'].map(file => `/home/operator/w
 
 for (const columns of [160, 80, 60]) {
 	test(`at ${columns} columns the failing command is shown whole, wrapped between arguments, nothing cut with …`, async t => {
-		const lastFrame = renderAt(t, columns, <FailurePanel failure={failure} onChangeAnswers={() => undefined} width={columns - 1} height={30} onRetry={() => {}} onQuit={() => {}} />);
+		const {lastFrame} = renderInkSized(t, <FailurePanel failure={failure} onChangeAnswers={() => undefined} width={columns - 1} height={30} onRetry={() => {}} onQuit={() => {}} />, {columns, rows: 50});
 		const frame = await waitFor(lastFrame, /Retry this step/);
 		t.false(frame.includes('…'), frame);
 		t.is(commandIn(frame), command, frame);
