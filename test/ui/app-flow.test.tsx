@@ -133,13 +133,16 @@ test('recipe, target, questions with validation and Esc back, review, run, summa
 	t.regex(frame, /ca\.crt  CN=mtls-wizard CA  expires 2036-01-02/);
 	t.regex(frame, /SHA-256 abcdef/);
 	t.regex(frame, /Renew by 2035-12-03, 30 days before ca\.crt expires: mtls-wizard renew s-1/);
-	t.regex(frame, /secret demo\/agent-tls created/);
-	t.regex(frame, /1\. Hand ca\.crt to the vendor\./);
+	const pages = [frame];
 	for (let page = 0; !/\$ mtls-wizard run generic --target kubectl/.test(frame) && page < 5; page++) {
 		stdin.write(keys.pageDown);
 		frame = await waitForChange(lastFrame, frame, 'PgDn on the summary');
+		pages.push(frame);
 	}
 
+	t.regex(pages.join('\n'), /secret demo\/agent-tls created/);
+	t.regex(pages.join('\n'), /Proved by a mutual-TLS handshake on 127\.0\.0\.1/);
+	t.regex(pages.join('\n'), /1\. Hand ca\.crt to the vendor\./);
 	t.regex(frame, /The same run without the wizard\n {2}\$ mtls-wizard run generic --target kubectl --set serverName=api\.example\.test/);
 	stdin.write(keys.enter);
 	await tick();
