@@ -72,7 +72,7 @@ test('generic recipe in a real 80×24 terminal: answer, review, run, summary wit
 	}
 
 	t.regex(summary, /server\.crt  CN=api\.test/);
-	t.regex(summary, /Left for you to do/);
+	await pageDownTo(terminal, /Left for you to do/);
 	for (const key of ['ca.key', 'server.key', 'client.key']) t.is((await stat(join(certs, key))).mode & 0o777, 0o600, `${key} is 0600`);
 	for (const line of summary.split('\n')) t.true(line.length <= 80, `fits 80 columns: ${line}`);
 	t.false(summary.includes('PRIVATE KEY'));
