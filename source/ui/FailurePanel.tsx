@@ -35,21 +35,22 @@ export function failureLayout(failure: Failure, width: number, height: number) {
 	const command = failure.command ? wrapCommand(failure.command, width, '$ ', '    ') : [];
 	// Command failures already quote their last lines in the message; repeat only what it does not say.
 	const output = failure.lastLines.filter(line => !failure.message.includes(line));
-	// The gaps above the panel and above the choices.
-	const fixed = 2 + hint.length + command.length + choices.length;
+	// The gaps above the panel and above the choices; a screen too short for a line of message loses the second.
+	const gaps = height - (2 + hint.length + command.length + choices.length) >= 1 ? 2 : 1;
+	const fixed = gaps + hint.length + command.length + choices.length;
 	const room = Math.max(1, height - fixed);
 	const messageRoom = Math.max(1, Math.min(messageRows, message.length, room - Math.min(output.length, 2)));
 	const tail = messageRoom > 2 ? message.slice(-(messageRoom - 2)) : [];
 	const shown = message.length > messageRoom ? [message[0]!, '  …', ...tail].slice(0, messageRoom) : message;
 	const outputRoom = Math.max(0, Math.min(outputRows, room - shown.length));
 	const lastLines = outputRoom === 0 ? [] : output.slice(-outputRoom);
-	return {message: shown, hint, command, output: lastLines, rows: fixed + shown.length + lastLines.length};
+	return {message: shown, hint, command, output: lastLines, gapAboveChoices: gaps === 2, rows: fixed + shown.length + lastLines.length};
 }
 
 /** What failed, the fix in plain words, the command (whole, to copy) and its last lines; then retry or quit (the session is saved). */
 export function FailurePanel({failure, width, height, onRetry, onChangeAnswers, onQuit}: Props) {
 	const tone = useTone();
-	const {message, hint, command, output} = failureLayout(failure, width, height);
+	const {message, hint, command, output, gapAboveChoices} = failureLayout(failure, width, height);
 	return (
 		<Box flexDirection="column" marginTop={1}>
 			{message.map((line, i) => (
@@ -74,7 +75,7 @@ export function FailurePanel({failure, width, height, onRetry, onChangeAnswers, 
 					{line}
 				</Text>
 			))}
-			<Box marginTop={1}>
+			<Box marginTop={gapAboveChoices ? 1 : 0}>
 				<SelectList
 					items={choices}
 					onSelect={choice => {
