@@ -1,4 +1,4 @@
-import type {EngineEvent} from '../engine-events.js';
+import {testPauseMarker, type EngineEvent} from '../engine-events.js';
 import {exitCodes} from '../errors.js';
 import {provedByHandshake} from '../pki/handshake-cases.js';
 import type {Step} from '../plan/types.js';
@@ -74,7 +74,8 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 			}
 
 			case 'step-output': {
-				if (manual.has(event.stepId)) break;
+				// A manual step's instructions come once, at the end; the test pause marker is the engine's, not theirs.
+				if (manual.has(event.stepId) && !event.line.startsWith(testPauseMarker)) break;
 				closeLine();
 				write(`${indent}${event.line}\n`);
 				break;
