@@ -3,7 +3,7 @@ import {chmodSync, chownSync, mkdirSync, readFileSync, renameSync, rmSync, statS
 import {dirname, join, relative, sep} from 'node:path';
 import {recordEvent} from './events.js';
 import {ContainerLog} from './logs.js';
-import {unreachableDirectory} from './unreachable-directory.js';
+import {imageEntrypoint, standInScript, unreachableDirectory} from './unreachable-directory.js';
 import type {LogRequest} from './server.js';
 import type {KubeObject} from './selectors.js';
 import {ApiError, now, type Change, type Store} from './store.js';
@@ -138,12 +138,11 @@ export class Kubelet {
 		const env = resolveEnv(this.store, pod, container);
 		const image = this.options.images[container.image];
 		if ('blocker' in env || !image) return;
-		const [program = '', ...entryArgs] = image.entrypoint;
 		const identity = processIdentity(pod.spec as PodSpec, container, image.user);
+		const [program = '', ...entryArgs] = imageEntrypoint(image.entrypoint, identity, `${containerState.root}.image`);
 		const args = (container.args ?? []).map(arg => expandReferences(arg, env.values));
 		const log = new ContainerLog();
-		// The stand-in script, wherever it stands: after `node`, or after `/usr/bin/env VAR=value ... node`.
-		const script = entryArgs.find(arg => arg.startsWith('/') && arg.endsWith('.mjs'));
+		const script = standInScript(entryArgs);
 		const hidden = script === undefined ? undefined : unreachableDirectory(script, identity);
 		if (hidden) {
 			log.append(Buffer.from(`kube-emulator: uid ${identity.uid} cannot enter ${hidden}, so the image's entrypoint ${script} is out of its reach; clone the checkout under a directory other users may enter (not a 0700 mktemp -d)\n`));

@@ -1,5 +1,5 @@
-import {statSync} from 'node:fs';
-import {dirname} from 'node:path';
+import {cpSync, statSync} from 'node:fs';
+import {basename, dirname, join} from 'node:path';
 import type {ProcessIdentity} from './pod-inputs.js';
 
 /**
@@ -16,4 +16,24 @@ export function unreachableDirectory(file: string, identity: ProcessIdentity): s
 		if ((mode & bit) === 0) return directory;
 		if (directory === dirname(directory)) return undefined;
 	}
+}
+
+/** The stand-in script in an entrypoint, wherever it stands: after `node`, or after `/usr/bin/env VAR=value ... node`. */
+export function standInScript(entrypoint: string[]): string | undefined {
+	return entrypoint.find(arg => arg.startsWith('/') && arg.endsWith('.mjs'));
+}
+
+/**
+ * The entrypoint as the pod's user can run it. A real image carries its scripts inside it; the emulator runs them
+ * from the checkout, which a non-root user cannot enter when it was cloned under a 0700 directory (mktemp -d). Then
+ * the script's folder (the stand-ins with their lib/) is copied beside the container's root, where the user already
+ * reads its mounted secrets, as the image would hold it.
+ */
+export function imageEntrypoint(entrypoint: string[], identity: ProcessIdentity, imageDir: string): string[] {
+	const script = standInScript(entrypoint);
+	if (script === undefined || unreachableDirectory(script, identity) === undefined) return entrypoint;
+	const folder = join(imageDir, basename(dirname(script)));
+	cpSync(dirname(script), folder, {recursive: true});
+	const staged = join(folder, basename(script));
+	return entrypoint.map(arg => (arg === script ? staged : arg));
 }
