@@ -33,6 +33,3 @@ export type EngineEvent =
 			/** The run stopped (exit 0) for a PKI outside the wizard to sign: where the certificates go, how to carry on. */
 			awaitingSignature?: {stepId: string; instructions: string[]};
 	  };
-
-/** The line the engine prints when MTLS_WIZARD_TEST_PAUSE_BEFORE stops a run before a step (see engine.ts). */
-export const testPauseMarker = 'test pause before step';

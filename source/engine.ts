@@ -2,7 +2,7 @@
  * Runs a plan step by step, saves the session after every change of state and reports what happens as
  * engine events. It prints nothing and knows no renderer: the text, JSON and Ink renderers consume the events.
  */
-import {testPauseMarker, type EngineEvent} from './engine-events.js';
+import type {EngineEvent} from './engine-events.js';
 import {exitCodes, InterruptedError, NotConfirmedError, StepFailedError, WizardError} from './errors.js';
 import {describeFault, faultPath, isFileSystemFault} from './exec/file-system-fault.js';
 import {readFile} from 'node:fs/promises';
@@ -43,7 +43,7 @@ const keptLines = 20;
  * marker line and wait until interrupted, so crash and Ctrl-C tests can stop a run at a known point.
  */
 const testPauseVariable = 'MTLS_WIZARD_TEST_PAUSE_BEFORE';
-export {testPauseMarker} from './engine-events.js';
+export const testPauseMarker = 'test pause before step';
 
 function now(): string {
 	return new Date().toISOString();

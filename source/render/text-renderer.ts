@@ -1,4 +1,4 @@
-import {testPauseMarker, type EngineEvent} from '../engine-events.js';
+import type {EngineEvent} from '../engine-events.js';
 import {exitCodes} from '../errors.js';
 import {provedByHandshake} from '../pki/handshake-cases.js';
 import type {Step} from '../plan/types.js';
@@ -33,6 +33,8 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 	// A CI log gets a progress line per tenth of the work, not the engine's ten a second.
 	let shownTenth = -1;
 	const manual = new Set(steps.filter(step => step.kind === 'manual').map(step => step.id));
+	// What the end of the run lists again: a manual step's own instructions, not every line printed during it.
+	const listedAtEnd = new Set(steps.flatMap(step => (step.kind === 'manual' ? step.instructions.map(line => `${step.id}\n${line}`) : [])));
 
 	const closeLine = () => {
 		if (openLine) write('\n');
@@ -74,8 +76,7 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 			}
 
 			case 'step-output': {
-				// A manual step's instructions come once, at the end; the test pause marker is the engine's, not theirs.
-				if (manual.has(event.stepId) && !event.line.startsWith(testPauseMarker)) break;
+				if (listedAtEnd.has(`${event.stepId}\n${event.line}`)) break;
 				closeLine();
 				write(`${indent}${event.line}\n`);
 				break;

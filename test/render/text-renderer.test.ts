@@ -8,7 +8,7 @@ const steps: Step[] = [
 	{id: 'issue-certificates', title: 'Issue CA, server and client certificates', kind: 'issue-certificates', dir: '/o/certs', ca: {mode: 'generate', commonName: 'CA', days: 1, keySize: 2048}, leaves: []},
 	{id: 'verify-handshake', title: 'Prove the pair with a local mutual-TLS handshake', kind: 'verify-handshake', dir: '/o/certs', server: 'server', client: 'client', serverName: 'ext.test'},
 	{id: 'secret-agent-client', title: 'Create secret steadybit-agent/agent-client', kind: 'kube-secret', namespace: 'steadybit-agent', name: 'agent-client', type: 'generic', files: [], createNamespace: false},
-	{id: 'helm-agent', title: 'Install the agent chart', kind: 'manual', instructions: []},
+	{id: 'helm-agent', title: 'Install the agent chart', kind: 'manual', instructions: ['Open the platform UI', 'and enable the extension.']},
 ];
 
 function render(events: EngineEvent[]): string {
