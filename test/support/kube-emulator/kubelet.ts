@@ -3,7 +3,7 @@ import {chmodSync, chownSync, mkdirSync, readFileSync, renameSync, rmSync, statS
 import {dirname, join, relative, sep} from 'node:path';
 import {recordEvent} from './events.js';
 import {ContainerLog} from './logs.js';
-import {imageEntrypoint, standInScript, unreachableDirectory} from './unreachable-directory.js';
+import {imageEntrypoint, standInScript, unreachableDirectory} from './image-entrypoint.js';
 import type {LogRequest} from './server.js';
 import type {KubeObject} from './selectors.js';
 import {ApiError, now, type Change, type Store} from './store.js';
