@@ -62,7 +62,7 @@ test('a changed secret answer redoes the steps that use it, keeping the paths of
 	const changed = lineUpSession(session(), plan, {agentKeyPassphrase: 'second passphrase'});
 	t.deepEqual(states(changed), {certificates: 'pending', 'verify-handshake': 'pending', 'use-bundle': 'failed', 'use-bundle-passphrase': 'pending'});
 	t.deepEqual(changed.steps['certificates']!.files, ['/srv/certificates'], 'the step may replace what it made');
-	t.false(JSON.stringify(changed).includes('passphrase'), 'neither passphrase is in the session');
+	t.notRegex(JSON.stringify(changed), /first passphrase|second passphrase/, 'neither passphrase is in the session');
 });
 
 test('the digest of a step takes a secret only through its keyed hash: another salt, another digest; a step using no secret is unchanged', async t => {
