@@ -344,7 +344,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			return {
 				answers: asked.map((setting): AnswerView => ({id: setting.question.id, shown: redact(shown(setting), secretValues), isDefault: setting.isDefault})),
 				certificates: describeCertificates(plan).map(line => redact(line, secretValues)),
-				headless: await headlessView(plan, collected.secrets),
+				headless: await headlessView(plan, collected.secrets, revising?.context),
 				outDir: plan.outDir,
 				files: printed.flatMap(({files}) => files.map(file => ({path: redact(file.path, secretValues), mode: formatMode(file.mode)}))),
 				commands: printed.flatMap(({commands}) => commands.map(command => redact(quoteCommand(command), secretValues))),
