@@ -12,7 +12,7 @@ import {invokerIds} from '../environment/invoker.js';
 import {isToDoByHand, manualSteps} from '../plan/manual-steps.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import type {Recipe, RecipeQuestion} from '../recipes/recipe-schema.js';
-import {signedDirOf} from '../session/step-states.js';
+import {isPastStep, signedDirOf} from '../session/step-states.js';
 import type {Session} from '../session/types.js';
 import {faultQuestion} from './fault-question.js';
 import type {AnswerFault, AnswerView, HeadlessView, QuestionView, RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from './types.js';
@@ -236,13 +236,15 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		},
 
 		async findResumable(): Promise<ResumableSession[]> {
-			const {effectiveOutcome, isFinished, listSessions, progressOf} = await import('../session/session-store.js');
+			const {effectiveOutcome, isFinished, listSessions} = await import('../session/session-store.js');
 			const {sessions} = await listSessions(env);
 			const unfinished = sessions.filter(candidate => !isFinished(candidate) && effectiveOutcome(candidate) !== 'running');
 			return Promise.all(
 				unfinished.map(async (session): Promise<ResumableSession> => {
 					const questions = await questionsOf(session.recipe, session.target).catch(() => []);
-					const {done, toDo, total} = progressOf(session);
+					const total = session.stepOrder.length;
+					// Where the engine starts: steps left to do by hand are behind it, like done ones.
+					const next = session.stepOrder.findIndex(id => !isPastStep(session.steps[id]?.state));
 					const awaiting = effectiveOutcome(session) === 'awaiting-signature';
 					if (awaiting) awaitingSignature.add(session.id);
 					const title = await recipe(session.recipe).then(found => found.title, () => session.recipe);
@@ -251,7 +253,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 						recipe: session.recipe,
 						recipeTitle: title,
 						target: session.target,
-						nextStep: Math.min(done + toDo + 1, total),
+						nextStep: next === -1 ? total : next + 1,
 						totalSteps: total,
 						savedAt: new Date(session.updatedAt),
 						resumeQuestions: [

@@ -122,6 +122,7 @@ test('Quit on the review after Change answers saves into the failed session (sam
 	const controller = createController({env, cwd: dir});
 	const resumable = await controller.findResumable();
 	t.deepEqual(resumable.map(session => session.id), [sessionId]);
+	t.like(resumable[0], {nextStep: 3, totalSteps: 5}, 'it resumes at the secret that failed');
 	const again = await runToEnd(async onEvent => controller.startRun({sessionId, secrets: {}}, onEvent));
 	t.deepEqual(stepEvents(again), ['step-skipped certificates', 'step-skipped verify-handshake', 'step-failed secret-server']);
 
