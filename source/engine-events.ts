@@ -4,7 +4,7 @@
  */
 import type {StepKind} from './plan/types.js';
 
-export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+export type StepState = 'pending' | 'running' | 'done' | 'to-do' | 'failed' | 'skipped';
 
 export type EngineEvent =
 	| {type: 'run-started'; sessionId: string; recipe: string; target: string; total: number; resumedAt?: number}
@@ -15,6 +15,8 @@ export type EngineEvent =
 	| {type: 'waiting-for'; stepId: string; description: string; timeoutSeconds: number}
 	| {type: 'step-done'; stepId: string; detail?: string; elapsedMs: number}
 	| {type: 'step-skipped'; stepId: string; reason: string}
+	/** A manual step reached (now or in an earlier run of the session): listed for a person to do, never done. */
+	| {type: 'step-to-do'; stepId: string}
 	| {
 			type: 'step-failed';
 			stepId: string;

@@ -10,9 +10,10 @@ import {sep} from 'node:path';
 import {answerRedactor, keyMaterialRedactor} from './exec/redact.js';
 import type {CommandResult, CommandSpec, OutputLine} from './exec/types.js';
 import {isDeploymentStep} from './plan/deployment-steps.js';
-import {manualSteps} from './plan/manual-steps.js';
-import {stepDigest} from './plan/step-digest.js';
+import {isToDoByHand, manualSteps} from './plan/manual-steps.js';
+import {secretMarks, stepDigest} from './plan/step-digest.js';
 import type {Plan, Step} from './plan/types.js';
+import {isPastStep} from './session/step-states.js';
 import type {Session} from './session/types.js';
 import type {StepContext, StepOutcome, StepRunner} from './steps/types.js';
 
@@ -161,7 +162,8 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 	let hideKeys = keyMaterialRedactor([]);
 	const hide = (text: string) => hideKeys(hideAnswers(text));
 	const total = plan.steps.length;
-	const firstOpen = plan.steps.findIndex(step => session.steps[step.id]?.state !== 'done');
+	const firstOpen = plan.steps.findIndex(step => !isPastStep(session.steps[step.id]?.state));
+	const marks = secretMarks(session.digestSalt, options.secrets);
 	emit({
 		type: 'run-started',
 		sessionId: session.id,
@@ -171,12 +173,20 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 		...(firstOpen > 0 ? {resumedAt: firstOpen + 1} : {}),
 	});
 
-	const finish = async (exitCode: number, outcome: Session['outcome'], awaitingSignature?: {stepId: string; instructions: string[]}): Promise<number> => {
+	const finish = async (exitCode: number, outcome: Session['outcome'], awaitingSignature?: {stepId: string; instructions: string[]; signedDir: string}): Promise<number> => {
 		session.outcome = outcome;
 		delete session.pid;
+		if (awaitingSignature) session.signedDir = awaitingSignature.signedDir;
+		else delete session.signedDir;
 		await options.save(session);
 		const finished = exitCode === exitCodes.ok && !awaitingSignature;
-		emit({type: 'run-finished', sessionId: session.id, exitCode, manualSteps: finished ? manualSteps(plan) : [], ...(awaitingSignature ? {awaitingSignature} : {})});
+		emit({
+			type: 'run-finished',
+			sessionId: session.id,
+			exitCode,
+			manualSteps: finished ? manualSteps(plan) : [],
+			...(awaitingSignature ? {awaitingSignature: {stepId: awaitingSignature.stepId, instructions: awaitingSignature.instructions}} : {}),
+		});
 		return exitCode;
 	};
 
@@ -187,6 +197,12 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 	for (const [index, step] of plan.steps.entries()) {
 		const saved = session.steps[step.id] ?? {title: step.title, state: 'pending'};
 		session.steps[step.id] = saved;
+		if (saved.state === 'to-do') {
+			// Reached in an earlier run: the person may not have done it yet, so it is listed again, not skipped as done.
+			emit({type: 'step-to-do', stepId: step.id});
+			continue;
+		}
+
 		if (saved.state === 'done') {
 			emit({type: 'step-skipped', stepId: step.id, reason: `done in session ${session.id}${saved.finishedAt ? ` at ${saved.finishedAt}` : ''}`});
 			continue;
@@ -215,6 +231,7 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 
 		const context: StepContext = {
 			sessionId: session.id,
+			...(saved.files ? {earlierFiles: saved.files} : {}),
 			secrets: options.secrets,
 			env: options.env,
 			signal,
@@ -277,16 +294,19 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 			delete saved.startedAt;
 			if (outcome.detail) saved.detail = outcome.detail;
 			if (outcome.files?.length) saved.files = outcome.files;
-			return finish(exitCodes.ok, 'awaiting-signature', {stepId: step.id, instructions: outcome.awaitingSignature.instructions.map(hide)});
+			const {instructions, signedDir} = outcome.awaitingSignature;
+			return finish(exitCodes.ok, 'awaiting-signature', {stepId: step.id, instructions: instructions.map(hide), signedDir});
 		}
 
-		saved.state = 'done';
+		const toDo = isToDoByHand(step);
+		saved.state = toDo ? 'to-do' : 'done';
 		saved.finishedAt = now();
-		saved.inputs = stepDigest(step);
+		saved.inputs = stepDigest(step, marks);
 		if (outcome.detail) saved.detail = outcome.detail;
 		if (outcome.files?.length) saved.files = outcome.files;
 		await options.save(session);
-		emit({type: 'step-done', stepId: step.id, ...(outcome.detail ? {detail: outcome.detail} : {}), elapsedMs: Date.now() - started});
+		if (toDo) emit({type: 'step-to-do', stepId: step.id});
+		else emit({type: 'step-done', stepId: step.id, ...(outcome.detail ? {detail: outcome.detail} : {}), elapsedMs: Date.now() - started});
 	}
 
 	return finish(exitCodes.ok, 'done');

@@ -43,7 +43,7 @@ export const execLayer: ExecLayer = {
 	quote: command => quoteCommand(command),
 };
 
-async function openSession(plan: Plan, options: ExecuteOptions): Promise<Session> {
+async function openSession(plan: Plan, secrets: Readonly<Record<string, string>>, options: ExecuteOptions): Promise<Session> {
 	if (!options.sessionId) {
 		const session = sessionFromPlan(plan, newSessionId());
 		if (options.context) session.context = options.context;
@@ -58,7 +58,7 @@ async function openSession(plan: Plan, options: ExecuteOptions): Promise<Session
 		);
 	}
 
-	return lineUpSession(session, plan);
+	return lineUpSession(session, plan, secrets);
 }
 
 /**
@@ -100,7 +100,7 @@ export async function executePlan(
 	dependencies: ExecuteDependencies = {},
 ): Promise<number> {
 	await prepareSessionsDirectory(options.env);
-	const session = await openSession(plan, options);
+	const session = await openSession(plan, secrets, options);
 	const locks = await lockRun(plan, session, options);
 	// A reader that goes away (`| head`) must not crash a run half-way: the run goes on, saved as usual, unseen.
 	let readerGone = false;

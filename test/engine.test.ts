@@ -3,8 +3,9 @@ import test from 'ava';
 import {testPauseMarker} from '../source/engine.js';
 import {NotConfirmedError, StepFailedError} from '../source/errors.js';
 import type {Step} from '../source/plan/types.js';
-import {sessionPath} from '../source/session/session-store.js';
-import {engineHarness, manualStep, testPlan} from './support/engine-harness.js';
+import {isFinished, progressOf, sessionPath} from '../source/session/session-store.js';
+import {manualRunner} from '../source/steps/manual.js';
+import {engineHarness, manualStep, plainStep, testPlan} from './support/engine-harness.js';
 import {fakeLogTool} from './steps/support/fake-tool.js';
 
 const verify: Step = {id: 'verify-handshake', title: 'Prove the certificates', kind: 'verify-handshake', dir: '/tmp/c', server: 'server', client: 'client', serverName: 's'};
@@ -14,7 +15,7 @@ test('runs every step in order, saves each as done and reports events', async t 
 	const harness = await engineHarness();
 	t.teardown(harness.cleanup);
 	const order: string[] = [];
-	const plan = testPlan([manualStep('one'), manualStep('two'), manualStep('three')]);
+	const plan = testPlan([plainStep('one'), plainStep('two'), plainStep('three')]);
 	const runner = (id: string) => async () => {
 		order.push(id);
 		return {detail: `${id} ok`, files: [`/tmp/out/${id}.txt`]};
@@ -27,7 +28,7 @@ test('runs every step in order, saves each as done and reports events', async t 
 		events.map(event => event.type),
 		['run-started', 'step-started', 'step-done', 'step-started', 'step-done', 'step-started', 'step-done', 'run-finished'],
 	);
-	t.deepEqual(events.at(-1), {type: 'run-finished', sessionId: session.id, exitCode: 0, manualSteps: [['do one'], ['do two'], ['do three']]});
+	t.deepEqual(events.at(-1), {type: 'run-finished', sessionId: session.id, exitCode: 0, manualSteps: []});
 	t.is(session.outcome, 'done');
 	t.deepEqual(session.stepOrder, ['one', 'two', 'three']);
 	t.is(session.steps['two']?.state, 'done');
@@ -39,7 +40,7 @@ test('runs every step in order, saves each as done and reports events', async t 
 test('a session continued later skips the steps it has done and runs the rest', async t => {
 	const harness = await engineHarness();
 	t.teardown(harness.cleanup);
-	const plan = testPlan([manualStep('one'), manualStep('two'), manualStep('three')]);
+	const plan = testPlan([plainStep('one'), plainStep('two'), plainStep('three')]);
 	const first = await harness.run(plan, {
 		two: async () => {
 			throw new StepFailedError('two broke', 'two', 'fix two');
@@ -64,12 +65,43 @@ test('a session continued later skips the steps it has done and runs the rest', 
 	t.is(second.session.outcome, 'done');
 });
 
+test('a manual step is recorded to do, never done: the run lists it, a resume passes it again as to do, and the session counts it apart', async t => {
+	const harness = await engineHarness();
+	t.teardown(harness.cleanup);
+	const plan = testPlan([plainStep('one'), manualStep('hand-over'), plainStep('three')]);
+	const first = await harness.run(plan, {
+		'hand-over': manualRunner.run,
+		three: async () => {
+			throw new StepFailedError('three broke', 'three', 'fix three');
+		},
+	});
+	t.is(first.exitCode, 1);
+	t.deepEqual(first.events.filter(event => event.type.startsWith('step-') && event.type !== 'step-started').map(event => `${event.type} ${'stepId' in event ? event.stepId : ''}`), [
+		'step-done one',
+		'step-to-do hand-over',
+		'step-failed three',
+	]);
+	t.is(first.session.steps['hand-over']?.state, 'to-do');
+	t.truthy(first.session.steps['hand-over']?.inputs, 'a changed manual step is listed again');
+	t.deepEqual(progressOf(first.session), {done: 1, toDo: 1, total: 3});
+	t.false(isFinished(first.session));
+
+	const second = await harness.run(plan, {}, {session: first.session});
+	t.is(second.exitCode, 0);
+	t.like(second.events[0], {type: 'run-started', resumedAt: 3});
+	t.like(second.events[1], {type: 'step-skipped', stepId: 'one'});
+	t.deepEqual(second.events[2], {type: 'step-to-do', stepId: 'hand-over'});
+	t.deepEqual(second.events.at(-1), {type: 'run-finished', sessionId: first.session.id, exitCode: 0, manualSteps: [['do hand-over']]});
+	t.deepEqual(progressOf(second.session), {done: 2, toDo: 1, total: 3});
+	t.true(isFinished(second.session), 'nothing is left for the engine');
+});
+
 test('a failing command is reported with the command line and its last output lines', async t => {
 	const harness = await engineHarness();
 	t.teardown(harness.cleanup);
 	const tool = await fakeLogTool({attempts: [{lines: [{text: 'Error from server (Forbidden): secrets is forbidden', stream: 'stderr'}], then: 'exit', exitCode: 1}]});
 	t.teardown(tool.cleanup);
-	const plan = testPlan([manualStep('apply')]);
+	const plan = testPlan([plainStep('apply')]);
 	const {exitCode, events} = await harness.run(
 		plan,
 		{
@@ -95,7 +127,7 @@ test('secret answers in command output or a failure message never reach the even
 	const tool = await fakeLogTool({attempts: [{lines: [{text: `data: {token: ${encoded}}`, stream: 'stderr'}, {text: `token=${token}`}], then: 'exit', exitCode: 1}]});
 	t.teardown(tool.cleanup);
 	const {exitCode, events} = await harness.run(
-		testPlan([manualStep('apply')]),
+		testPlan([plainStep('apply')]),
 		{
 			async apply(_step, context) {
 				try {
@@ -120,7 +152,7 @@ test('secret answers in command output or a failure message never reach the even
 test('a confirmation that never came ends with exit 3 and its last log lines', async t => {
 	const harness = await engineHarness();
 	t.teardown(harness.cleanup);
-	const {exitCode, events, session} = await harness.run(testPlan([manualStep('confirm')]), {
+	const {exitCode, events, session} = await harness.run(testPlan([plainStep('confirm')]), {
 		confirm: async () => {
 			throw new NotConfirmedError('no confirmation within 1s', ['INF starting'], 'The CA is not mounted.');
 		},
@@ -140,7 +172,7 @@ test('deployment steps are refused when no handshake proof precedes them, whatev
 		return {};
 	};
 
-	const withoutProof = await harness.run(testPlan([manualStep('issue'), secret]), {'secret-agent': deploy});
+	const withoutProof = await harness.run(testPlan([plainStep('issue'), secret]), {'secret-agent': deploy});
 	t.is(withoutProof.exitCode, 1);
 	t.like(withoutProof.events.find(event => event.type === 'step-failed'), {stepId: 'secret-agent'});
 	t.regex(withoutProof.session.steps['secret-agent']?.error ?? '', /refusing to run secret-agent: the plan deploys without a verify-handshake step before it/);
@@ -178,7 +210,7 @@ test('an interrupt stops the running step, marks it pending again and exits 130'
 	const harness = await engineHarness();
 	t.teardown(harness.cleanup);
 	const controller = new AbortController();
-	const plan = testPlan([manualStep('one'), manualStep('slow'), manualStep('three')]);
+	const plan = testPlan([plainStep('one'), plainStep('slow'), plainStep('three')]);
 	const {exitCode, events, session} = await harness.run(
 		plan,
 		{
@@ -210,7 +242,7 @@ test('the test-only pause hook marks the step running, says so and waits for an 
 	const controller = new AbortController();
 	let sessionId = '';
 	let stateWhilePaused: string | undefined;
-	const plan = testPlan([manualStep('one'), manualStep('two')]);
+	const plan = testPlan([plainStep('one'), plainStep('two')]);
 	const {exitCode, session} = await harness.run(plan, {two: async () => t.fail('a paused step must not run') as never}, {
 		env: {...harness.env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'two'},
 		signal: controller.signal,
@@ -233,7 +265,7 @@ test('the test-only pause hook marks the step running, says so and waits for an 
 test('a step saying what it waits for reaches the renderers as a waiting-for event, secrets hidden', async t => {
 	const harness = await engineHarness();
 	t.teardown(harness.cleanup);
-	const {exitCode, events} = await harness.run(testPlan([manualStep('confirm')]), {
+	const {exitCode, events} = await harness.run(testPlan([plainStep('confirm')]), {
 		async confirm(_step, context) {
 			context.waitingFor('deployment/agent to log: "mTLS enabled" for token s3cr3t-TOKEN', 90);
 			return {};

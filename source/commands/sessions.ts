@@ -1,4 +1,6 @@
-import {effectiveOutcome, listSessions, progressOf} from '../session/session-store.js';
+import {quoteWord} from '../exec/shell-quote.js';
+import {effectiveOutcome, isFinished, listSessions, progressOf} from '../session/session-store.js';
+import {signedDirOf} from '../session/step-states.js';
 import type {Session} from '../session/types.js';
 
 export type SessionsOptions = {json?: boolean};
@@ -6,9 +8,11 @@ export type SessionsOptions = {json?: boolean};
 type Row = {id: string; recipe: string; target: string; reached: string; status: string; updatedAt: string};
 
 function rowOf(session: Session): Row {
-	const {done, total} = progressOf(session);
-	const status = done === total ? 'done' : effectiveOutcome(session);
-	return {id: session.id, recipe: session.recipe, target: session.target, reached: `${done}/${total}`, status, updatedAt: session.updatedAt};
+	const {done, toDo, total} = progressOf(session);
+	const status = isFinished(session) ? 'done' : effectiveOutcome(session);
+	// A manual step the run reached is not done: the person still has to do it.
+	const reached = `${done}/${total}${toDo > 0 ? `, ${toDo} to do by hand` : ''}`;
+	return {id: session.id, recipe: session.recipe, target: session.target, reached, status, updatedAt: session.updatedAt};
 }
 
 function table(rows: Row[]): string {
@@ -19,6 +23,12 @@ function table(rows: Row[]): string {
 	return all.map(row => keys.map((key, index) => row[key].padEnd(widths[index]!)).join('  ').trimEnd()).join('\n');
 }
 
+/** The command that carries a session on: one awaiting its PKI's signatures needs the directory they go in. */
+function resumeCommand(session: Session): string {
+	const signed = effectiveOutcome(session) === 'awaiting-signature' ? ` --signed ${quoteWord(signedDirOf(session))}` : '';
+	return `mtls-wizard resume ${session.id}${signed}`;
+}
+
 /** Lists saved sessions, most recent first: id, recipe, target, steps done out of all, status, last update. */
 export async function sessionsCommand(options: SessionsOptions): Promise<number> {
 	const {sessions, unreadable} = await listSessions(process.env);
@@ -26,8 +36,8 @@ export async function sessionsCommand(options: SessionsOptions): Promise<number>
 	const rows = sessions.map(rowOf);
 	if (options.json) {
 		const entries = sessions.map((session, index) => {
-			const {done, total} = progressOf(session);
-			return {...rows[index], stepsDone: done, stepsTotal: total, createdAt: session.createdAt};
+			const {done, toDo, total} = progressOf(session);
+			return {...rows[index], stepsDone: done, stepsToDo: toDo, stepsTotal: total, createdAt: session.createdAt};
 		});
 		process.stdout.write(`${JSON.stringify(entries, null, '\t')}\n`);
 		return 0;
@@ -39,7 +49,7 @@ export async function sessionsCommand(options: SessionsOptions): Promise<number>
 	}
 
 	process.stdout.write(`${table(rows)}\n`);
-	const resumable = rows.find(row => row.status !== 'done' && row.status !== 'running');
-	if (resumable) process.stdout.write(`\nContinue the latest unfinished one with: mtls-wizard resume ${resumable.id}\n`);
+	const resumable = sessions.find(session => !isFinished(session) && effectiveOutcome(session) !== 'running');
+	if (resumable) process.stdout.write(`\nContinue the latest unfinished one with: ${resumeCommand(resumable)}\n`);
 	return 0;
 }

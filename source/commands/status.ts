@@ -1,7 +1,9 @@
 import {readFile} from 'node:fs/promises';
 import {badInput} from '../errors.js';
 import {certificateCopies} from '../plan/certificate-copies.js';
+import {isToDoByHand} from '../plan/manual-steps.js';
 import type {Plan} from '../plan/types.js';
+import {isPastStep} from '../session/step-states.js';
 import type {Session} from '../session/types.js';
 import {readCopy, readPem, type CertificateFacts, type CopyReport} from './read-copies.js';
 import {finishedSession, planOfSession} from './session-plan.js';
@@ -56,11 +58,18 @@ function confirmations(plan: Plan, session: Session): Confirmation[] {
 		});
 }
 
+type ToDo = {stepId: string; title: string};
+
+/** The steps by hand the run reached: the tool is past them, the person may not be (a session of an older version has them done). */
+function toDoByHand(plan: Plan, session: Session): ToDo[] {
+	return plan.steps.filter(step => isToDoByHand(step) && isPastStep(session.steps[step.id]?.state)).map(step => ({stepId: step.id, title: step.title}));
+}
+
 function describeFacts(facts: CertificateFacts): string {
 	return `${facts.subject}; SANs ${facts.sans.length > 0 ? facts.sans.join(', ') : 'none'}; notAfter ${facts.notAfter} (${facts.daysLeft} day${facts.daysLeft === 1 ? '' : 's'} left); SHA-256 ${facts.sha256Fingerprint}`;
 }
 
-function textReport(session: Session, warnDays: number, certificates: CertificateStatus[], confirmed: Confirmation[], healthy: boolean): string {
+function textReport(session: Session, warnDays: number, certificates: CertificateStatus[], confirmed: Confirmation[], toDo: ToDo[], healthy: boolean): string {
 	const lines = [`Session ${session.id}: ${session.recipe} --target ${session.target}, ${session.outcome}, updated ${session.updatedAt}`, ''];
 	for (const certificate of certificates) {
 		lines.push(`${certificate.id}${certificate.expiring ? `  EXPIRES WITHIN ${warnDays} DAYS` : ''}`);
@@ -76,6 +85,11 @@ function textReport(session: Session, warnDays: number, certificates: Certificat
 	lines.push('', 'Last confirmation:');
 	if (confirmed.length === 0) lines.push('  none in this plan (nothing was deployed to confirm)');
 	for (const c of confirmed) lines.push(`  ${c.stepId}: ${c.state === 'done' ? c.detail ?? c.title : `${c.state}: ${c.title}`}${c.at ? ` at ${c.at}` : ''}`);
+	if (toDo.length > 0) {
+		lines.push('', 'Left to do by hand (what status cannot check):');
+		for (const step of toDo) lines.push(`  ${step.stepId}: ${step.title}`);
+	}
+
 	const copies = certificates.flatMap(c => c.copies);
 	const drifted = copies.filter(c => c.state !== 'match').length;
 	const expiring = certificates.filter(c => c.expiring).map(c => c.id);
@@ -105,11 +119,12 @@ export async function statusCommand(id: string | undefined, options: StatusOptio
 	const signal = new AbortController().signal;
 	const certificates = await Promise.all(certificateCopies(plan).map(async entry => certificateStatus(entry, warnDays, env, signal)));
 	const confirmed = confirmations(plan, session);
+	const toDo = toDoByHand(plan, session);
 	const healthy = certificates.every(c => !c.expiring && !('problem' in c.disk) && c.copies.every(copy => copy.state === 'match'));
 	if (options.json) {
-		process.stdout.write(`${JSON.stringify({session: session.id, recipe: session.recipe, target: session.target, outcome: session.outcome, warnDays, healthy, certificates, confirmations: confirmed}, null, 2)}\n`);
+		process.stdout.write(`${JSON.stringify({session: session.id, recipe: session.recipe, target: session.target, outcome: session.outcome, warnDays, healthy, certificates, confirmations: confirmed, toDoByHand: toDo}, null, 2)}\n`);
 	} else {
-		process.stdout.write(textReport(session, warnDays, certificates, confirmed, healthy));
+		process.stdout.write(textReport(session, warnDays, certificates, confirmed, toDo, healthy));
 	}
 
 	return healthy ? 0 : 1;

@@ -16,7 +16,7 @@ function resumeHint(sessionId: string): string {
 	return `mtls-wizard resume ${sessionId}`;
 }
 
-/** A manual step is only listed by the run: it reads "to do" and its instructions come once, at the end. */
+/** What a manual step reads (the engine's step-to-do): its instructions come once, at the end. */
 const toDoByHand = 'to do by hand (listed at the end)';
 
 /**
@@ -32,9 +32,6 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 	let failedStep: string | undefined;
 	// A CI log gets a progress line per tenth of the work, not the engine's ten a second.
 	let shownTenth = -1;
-	const manual = new Set(steps.filter(step => step.kind === 'manual').map(step => step.id));
-	// What the end of the run lists again: a manual step's own instructions, not every line printed during it.
-	const listedAtEnd = new Set(steps.flatMap(step => (step.kind === 'manual' ? step.instructions.map(line => `${step.id}\n${line}`) : [])));
 
 	const closeLine = () => {
 		if (openLine) write('\n');
@@ -63,7 +60,7 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 
 			case 'step-skipped': {
 				closeLine();
-				write(`${label(event.stepId)} ... ${manual.has(event.stepId) ? toDoByHand : `skipped (${event.reason})`}\n`);
+				write(`${label(event.stepId)} ... skipped (${event.reason})\n`);
 				break;
 			}
 
@@ -76,7 +73,6 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 			}
 
 			case 'step-output': {
-				if (listedAtEnd.has(`${event.stepId}\n${event.line}`)) break;
 				closeLine();
 				write(`${indent}${event.line}\n`);
 				break;
@@ -97,12 +93,14 @@ export function createTextRenderer(write: (text: string) => void, steps: readonl
 				break;
 			}
 
-			case 'step-done': {
-				if (manual.has(event.stepId)) {
-					ending(toDoByHand);
-					break;
-				}
+			case 'step-to-do': {
+				// Reached now, the step's line is open; reached in an earlier run of the session, it gets its own line.
+				if (openLine) ending(toDoByHand);
+				else write(`${label(event.stepId)} ... ${toDoByHand}\n`);
+				break;
+			}
 
+			case 'step-done': {
 				ending(`done (${formatDuration(event.elapsedMs)})${event.detail ? `: ${event.detail}` : ''}`);
 				break;
 			}

@@ -5,7 +5,7 @@ export const sessionIdPattern = /^[\w-]+$/;
 
 const stepSchema = z.object({
 	title: z.string(),
-	state: z.enum(['pending', 'running', 'done', 'failed']),
+	state: z.enum(['pending', 'running', 'done', 'to-do', 'failed']),
 	startedAt: z.string().optional(),
 	finishedAt: z.string().optional(),
 	detail: z.string().optional(),
@@ -26,6 +26,8 @@ export const sessionSchema = z.object({
 	outDir: z.string(),
 	context: z.string().optional(),
 	contexts: z.array(z.string()).optional(),
+	digestSalt: z.string().regex(/^[\da-f]+$/).optional(),
+	signedDir: z.string().optional(),
 	renewal: z.object({of: z.string(), reuseKeys: z.boolean(), version: z.string().regex(/^[\w-]+$/)}).optional(),
 	stepOrder: z.array(z.string()),
 	steps: z.record(z.string(), stepSchema),

@@ -10,8 +10,9 @@ import {writeFileAtomic} from '../exec/write-file-atomic.js';
 import {sessionsDir, sessionsDirSource} from './paths.js';
 import {scrubText} from './scrub.js';
 import {sessionIdPattern, sessionSchema} from './session-schema.js';
+import {isPastStep} from './step-states.js';
 import {syncDirectory} from './sync-directory.js';
-import type {Session, SessionOutcome} from './types.js';
+import type {SavedStepState, Session, SessionOutcome} from './types.js';
 
 const fileMode = 0o600;
 
@@ -32,6 +33,7 @@ export function sessionFromPlan(plan: Plan, id: string, now = new Date()): Sessi
 		answers: {...plan.answers},
 		secretAnswers: [...plan.secretAnswers],
 		outDir: plan.outDir,
+		digestSalt: randomBytes(16).toString('hex'),
 		...(plan.renewal ? {renewal: {...plan.renewal}} : {}),
 		stepOrder: plan.steps.map(step => step.id),
 		steps: Object.fromEntries(plan.steps.map(step => [step.id, {title: step.title, state: 'pending' as const}])),
@@ -149,12 +151,13 @@ export function effectiveOutcome(session: Session): SessionOutcome {
 	return session.outcome;
 }
 
+/** Whether the engine has nothing left to run: every step done, or reached and left to do by hand. */
 export function isFinished(session: Session): boolean {
-	return session.stepOrder.every(id => session.steps[id]?.state === 'done');
+	return session.stepOrder.every(id => isPastStep(session.steps[id]?.state));
 }
 
-/** "3/7": steps done out of all steps. */
-export function progressOf(session: Session): {done: number; total: number} {
-	const done = session.stepOrder.filter(id => session.steps[id]?.state === 'done').length;
-	return {done, total: session.stepOrder.length};
+/** "3/7, 1 to do by hand": steps done, steps reached that a person still has to do, all steps. */
+export function progressOf(session: Session): {done: number; toDo: number; total: number} {
+	const count = (state: SavedStepState) => session.stepOrder.filter(id => session.steps[id]?.state === state).length;
+	return {done: count('done'), toDo: count('to-do'), total: session.stepOrder.length};
 }

@@ -1,6 +1,10 @@
 import type {Plan} from '../plan/types.js';
 
-export type SavedStepState = 'pending' | 'running' | 'done' | 'failed';
+/**
+ * 'to-do': a step a person does elsewhere (a manual step), reached and listed by the run: finished as far as the engine
+ * goes (resume does not stop at it), yet not done, so nothing counts it as done.
+ */
+export type SavedStepState = 'pending' | 'running' | 'done' | 'to-do' | 'failed';
 
 export type SavedStep = {
 	title: string;
@@ -13,7 +17,7 @@ export type SavedStep = {
 	error?: string;
 	/** Paths of files the step produced, never their contents. */
 	files?: string[];
-	/** When done: the digest of the step as it was planned (plan/step-digest.ts), so a changed plan redoes it. */
+	/** When done or to-do: the digest of the step as it was planned (plan/step-digest.ts), so a changed plan redoes it. */
 	inputs?: string;
 };
 
@@ -35,6 +39,13 @@ export type Session = Pick<Plan, 'recipe' | 'recipeDigest' | 'target' | 'answers
 	context?: string;
 	/** The kube contexts of a plan run in several (--context repeated). */
 	contexts?: string[];
+	/**
+	 * Random, hex: the key of the secret answers' hashes in step digests (plan/step-digest.ts secretMarks), so a changed
+	 * secret redoes the steps that use it. Absent in sessions saved before it existed; their digests leave secrets out.
+	 */
+	digestSalt?: string;
+	/** Where the run asked for the certificates a PKI signs (caMode=csr), while the session is awaiting them. */
+	signedDir?: string;
 	/** Step ids in plan order; progress is recorded by id, never by index. */
 	stepOrder: string[];
 	steps: Record<string, SavedStep>;

@@ -174,6 +174,12 @@ async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: Certi
 	}
 
 	const read = readLeafKey(leaf, keyPem, passphrase);
+	if ('problem' in read && context.earlierFiles?.includes(paths.key)) {
+		// This session made the key with answers since changed (another passphrase, or none): it is its own to replace.
+		info(context, `issuing ${leaf.id}.key and ${leaf.id}.crt anew: the key this session made before ${read.problem}`);
+		return issuedPair(leaf, await issueLeaf(ca, spec, passphrase));
+	}
+
 	if ('problem' in read) {
 		throw new UsageError(`${paths.key}: ${read.problem}, and an existing key is never overwritten. Move it away to have a new key issued, then continue with mtls-wizard resume.`);
 	}
@@ -261,7 +267,7 @@ async function signedElsewhere(step: IssueCertificatesStep, context: StepContext
 	return {
 		detail: `${step.leaves.length} request${step.leaves.length === 1 ? '' : 's'} for your PKI (${requests.newKeys} new key${requests.newKeys === 1 ? '' : 's'})`,
 		files: written.map(file => file.path),
-		awaitingSignature: {instructions: requests.putBack},
+		awaitingSignature: {instructions: requests.putBack, signedDir},
 	};
 }
 

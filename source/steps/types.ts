@@ -26,6 +26,11 @@ export type StepContext = {
 	deadline?: (seconds: number) => AbortSignal;
 	/** The session the run is saved in, for instructions that name it (absent when a step runs outside a session). */
 	sessionId?: string;
+	/**
+	 * The files an earlier run of this step in the same session made. The step runs again because an answer that shaped
+	 * them changed (a new key passphrase), so it may replace them, while a file it did not make is never overwritten.
+	 */
+	earlierFiles?: readonly string[];
 };
 
 export type StepOutcome = {
@@ -38,7 +43,7 @@ export type StepOutcome = {
 	 * session waits in state awaiting-signature, and `mtls-wizard resume ID --signed DIR` carries on. The
 	 * instructions say where the signed certificates go and give that command.
 	 */
-	awaitingSignature?: {instructions: string[]};
+	awaitingSignature?: {instructions: string[]; signedDir: string};
 };
 
 /** A file a step writes, as dry-run shows it: never its secret values. */

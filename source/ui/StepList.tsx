@@ -8,15 +8,16 @@ import {wrapText} from './wrap-text.js';
 
 type Mark = {mark: string; tone?: Tone};
 
+/** The run only lists a manual step: the person has yet to do it. */
+const toDo: Mark = {mark: '☐', tone: 'yellow'};
+
 const marks: Record<Exclude<StepRow['state'], 'running'>, Mark> = {
 	pending: {mark: '·'},
 	done: {mark: '✔', tone: 'green'},
+	'to-do': toDo,
 	failed: {mark: '✘', tone: 'red'},
 	skipped: {mark: '-', tone: 'gray'},
 };
-
-/** The run only lists a manual step; the engine may record it done, but the person has not done it yet. */
-const toDo: Mark = {mark: '☐', tone: 'yellow'};
 
 /** The mark's columns, and room for the longest suffix (" 12m05s", " to do"). */
 const markWidth = 2;

@@ -1,4 +1,5 @@
 import type {EngineEvent, StepState} from '../engine-events.js';
+import {isToDoByHand} from '../plan/manual-steps.js';
 import type {RunStart} from '../wizard/types.js';
 
 export type StepRow = {
@@ -9,7 +10,7 @@ export type StepRow = {
 	elapsedMs?: number;
 	detail?: string;
 	waitsFor?: string;
-	/** A step a person does: shown as still to do, whatever state the engine gives it. */
+	/** A step a person does (plan/manual-steps.ts): shown as to do from the start; the engine ends it 'to-do', never 'done'. */
 	manual?: boolean;
 };
 
@@ -70,7 +71,7 @@ export function applyEngineEvent(state: RunState, event: EngineEvent, now: numbe
 					title: event.title,
 					startedAt: now,
 					elapsedMs: undefined,
-					...(event.kind === 'manual' ? {manual: true} : {}),
+					...(isToDoByHand(event) ? {manual: true} : {}),
 				}),
 				output: [],
 				waiting: undefined,
@@ -94,6 +95,10 @@ export function applyEngineEvent(state: RunState, event: EngineEvent, now: numbe
 
 		case 'step-done': {
 			return {...state, steps: updateStep(state, event.stepId, {state: 'done', elapsedMs: event.elapsedMs, detail: event.detail}), waiting: undefined};
+		}
+
+		case 'step-to-do': {
+			return {...state, steps: updateStep(state, event.stepId, {state: 'to-do', manual: true, elapsedMs: undefined}), waiting: undefined};
 		}
 
 		case 'step-skipped': {

@@ -9,9 +9,10 @@
 import path from 'node:path';
 import type {EngineEvent} from '../engine-events.js';
 import {invokerIds} from '../environment/invoker.js';
-import {manualSteps} from '../plan/manual-steps.js';
+import {isToDoByHand, manualSteps} from '../plan/manual-steps.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import type {Recipe, RecipeQuestion} from '../recipes/recipe-schema.js';
+import {isPastStep, signedDirOf} from '../session/step-states.js';
 import type {Session} from '../session/types.js';
 import {faultQuestion} from './fault-question.js';
 import type {AnswerFault, AnswerView, HeadlessView, QuestionView, RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from './types.js';
@@ -60,13 +61,13 @@ function questionView(question: RecipeQuestion): QuestionView {
 /** Resuming a session that waits for a PKI (caMode=csr): the one answer resume needs that no recipe asks. */
 const signedDirId = 'signedDir';
 
-function signedDirQuestion(outDir: string): QuestionView {
+function signedDirQuestion(session: Session): QuestionView {
 	return {
 		id: signedDirId,
 		prompt: 'Directory of the certificates your PKI signed',
 		help: 'One .crt per request (server.crt, client.crt, … as REQUEST.txt names them) and ca.crt with the issuing CA and its parents up to the root.',
 		// Where the run that made the requests said to put them.
-		defaultValue: path.join(outDir, 'signed'),
+		defaultValue: signedDirOf(session),
 		secret: false,
 	};
 }
@@ -210,11 +211,11 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		}
 	};
 
-	const stepsWithProgress = async (plan: Plan, sessionId: string | undefined): Promise<RunStart> => {
+	const stepsWithProgress = async (plan: Plan, sessionId: string | undefined, secrets: Record<string, string>): Promise<RunStart> => {
 		const [{describeStep}, {loadSession}] = await Promise.all([import('../plan/print-plan.js'), import('../session/session-store.js')]);
 		const {lineUpSession} = await import('../session/line-up-session.js');
 		// As the engine will see it: steps the plan now makes differently are no longer done.
-		const session = sessionId ? lineUpSession(await loadSession(env, sessionId), plan) : undefined;
+		const session = sessionId ? lineUpSession(await loadSession(env, sessionId), plan, secrets) : undefined;
 		return {
 			steps: plan.steps.map(step => {
 				const waitsFor = step.kind === 'wait-for-log' || step.kind === 'tls-probe' ? describeStep(step)[0] : undefined;
@@ -223,7 +224,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 					title: step.title,
 					done: session?.steps[step.id]?.state === 'done',
 					...(waitsFor ? {waitsFor} : {}),
-					...(step.kind === 'manual' ? {manual: true} : {}),
+					...(isToDoByHand(step) ? {manual: true} : {}),
 				};
 			}),
 		};
@@ -235,13 +236,15 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		},
 
 		async findResumable(): Promise<ResumableSession[]> {
-			const {effectiveOutcome, isFinished, listSessions, progressOf} = await import('../session/session-store.js');
+			const {effectiveOutcome, isFinished, listSessions} = await import('../session/session-store.js');
 			const {sessions} = await listSessions(env);
 			const unfinished = sessions.filter(candidate => !isFinished(candidate) && effectiveOutcome(candidate) !== 'running');
 			return Promise.all(
 				unfinished.map(async (session): Promise<ResumableSession> => {
 					const questions = await questionsOf(session.recipe, session.target).catch(() => []);
-					const {done, total} = progressOf(session);
+					const total = session.stepOrder.length;
+					// Where the engine starts: steps left to do by hand are behind it, like done ones.
+					const next = session.stepOrder.findIndex(id => !isPastStep(session.steps[id]?.state));
 					const awaiting = effectiveOutcome(session) === 'awaiting-signature';
 					if (awaiting) awaitingSignature.add(session.id);
 					const title = await recipe(session.recipe).then(found => found.title, () => session.recipe);
@@ -250,12 +253,12 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 						recipe: session.recipe,
 						recipeTitle: title,
 						target: session.target,
-						nextStep: Math.min(done + 1, total),
+						nextStep: next === -1 ? total : next + 1,
 						totalSteps: total,
 						savedAt: new Date(session.updatedAt),
 						resumeQuestions: [
 							...questions.filter(q => session.secretAnswers.includes(q.id)).map(q => questionView(q)),
-							...(awaiting ? [signedDirQuestion(session.outDir)] : []),
+							...(awaiting ? [signedDirQuestion(session)] : []),
 						],
 					};
 				}),
@@ -343,7 +346,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			return {
 				answers: asked.map((setting): AnswerView => ({id: setting.question.id, shown: redact(shown(setting), secretValues), isDefault: setting.isDefault})),
 				certificates: describeCertificates(plan).map(line => redact(line, secretValues)),
-				headless: await headlessView(plan, collected.secrets),
+				headless: await headlessView(plan, collected.secrets, revising?.context),
 				outDir: plan.outDir,
 				files: printed.flatMap(({files}) => files.map(file => ({path: redact(file.path, secretValues), mode: formatMode(file.mode)}))),
 				commands: printed.flatMap(({commands}) => commands.map(command => redact(quoteCommand(command), secretValues))),
@@ -371,7 +374,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			if (from === 'reviewed') {
 				if (!reviewed) throw new Error('nothing reviewed to run');
 				const {sessionId} = reviewed;
-				const start = await stepsWithProgress(reviewed.plan, sessionId);
+				const start = await stepsWithProgress(reviewed.plan, sessionId, reviewed.secrets);
 				await startExecution({plan: reviewed.plan, secrets: reviewed.secrets, ...(sessionId ? {sessionId} : {})}, onEvent);
 				return start;
 			}
@@ -385,14 +388,14 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 
 			const {[signedDirId]: signedDir, ...secrets} = from.secrets;
 			const {plan, collected} = await sessionPlan(session, secrets, signedDir);
-			const start = await stepsWithProgress(plan, session.id);
+			const start = await stepsWithProgress(plan, session.id, collected.secrets);
 			await startExecution({plan, secrets: collected.secrets, sessionId: session.id, ...(session.context ? {context: session.context} : {})}, onEvent);
 			return start;
 		},
 
 		async retry(onEvent) {
 			if (!run?.sessionId) throw new Error('no failed run to retry');
-			const start = await stepsWithProgress(run.plan, run.sessionId);
+			const start = await stepsWithProgress(run.plan, run.sessionId, run.secrets);
 			await startExecution({plan: run.plan, secrets: run.secrets, sessionId: run.sessionId, ...(run.context ? {context: run.context} : {})}, onEvent);
 			return start;
 		},
@@ -446,7 +449,16 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 
 		async saveReviewed() {
 			if (!reviewed) throw new Error('nothing reviewed to save');
-			const {newSessionId, saveSession, sessionFromPlan} = await import('../session/session-store.js');
+			const {loadSession, newSessionId, saveSession, sessionFromPlan} = await import('../session/session-store.js');
+			if (reviewed.sessionId) {
+				// Answers changed after a failure: the failed session takes them (its id, directory and kube context stay),
+				// lined up as "Run it" would continue it, so resume later keeps what is still valid.
+				const {lineUpSession} = await import('../session/line-up-session.js');
+				const revised = lineUpSession(await loadSession(env, reviewed.sessionId), reviewed.plan, reviewed.secrets);
+				await saveSession(revised, {env, secrets: reviewed.secrets});
+				return revised.id;
+			}
+
 			const session = sessionFromPlan(reviewed.plan, newSessionId());
 			// No process works on it: a saved 'running' outcome with no pid would read as a killed run.
 			session.outcome = 'not-started';

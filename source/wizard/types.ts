@@ -156,7 +156,8 @@ export type WizardController = {
 	summary(): Promise<SummaryView>;
 	/**
 	 * Saves the reviewed plan as a session with every step pending (non-secret answers only), so quitting on
-	 * the review keeps it for `mtls-wizard resume`; resolves with the session id.
+	 * the review keeps it for `mtls-wizard resume`; resolves with the session id. After Change answers it updates the
+	 * session whose answers changed instead (same id, directory and kube context; valid steps stay done).
 	 */
 	saveReviewed(): Promise<string>;
 	/** Stops a running step and saves the session; resolves with the id to resume, if a session exists. */

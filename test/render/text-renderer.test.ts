@@ -30,8 +30,7 @@ test('a quiet step reads as one line; output is indented under its step; a manua
 		{type: 'step-started', stepId: 'secret-agent-client', kind: 'kube-secret', title: 'Create secret steadybit-agent/agent-client', index: 3, total: 4},
 		{type: 'step-done', stepId: 'secret-agent-client', elapsedMs: 400},
 		{type: 'step-started', stepId: 'helm-agent', kind: 'manual', title: 'Install the agent chart', index: 4, total: 4},
-		{type: 'step-output', stepId: 'helm-agent', line: 'Open the platform UI', stream: 'info'},
-		{type: 'step-done', stepId: 'helm-agent', detail: 'to do by hand: Open the platform UI', elapsedMs: 0},
+		{type: 'step-to-do', stepId: 'helm-agent'},
 		{type: 'run-finished', sessionId: 's1', exitCode: 0, manualSteps: [['Open the platform UI', 'and enable the extension.']]},
 	]);
 	const lines = text.split('\n');
@@ -57,10 +56,10 @@ test('a quiet step reads as one line; output is indented under its step; a manua
 	t.notRegex(text, /done \(0\.0s\)/);
 });
 
-test('a manual step done in an earlier run of the session still reads to do on resume', t => {
+test('a manual step reached in an earlier run of the session still reads to do on resume, on a line of its own', t => {
 	const text = render([
 		{type: 'run-started', sessionId: 's5', recipe: 'steadybit', target: 'helm', total: 4, resumedAt: 4},
-		{type: 'step-skipped', stepId: 'helm-agent', reason: 'done in session s5'},
+		{type: 'step-to-do', stepId: 'helm-agent'},
 	]);
 	t.is(text, 'steadybit → helm: 4 steps (session s5, resuming at step 4)\n[4/4] helm-agent  Install the agent chart ... to do by hand (listed at the end)\n');
 });

@@ -52,7 +52,7 @@ test('a saved session reads back the same, 0600 in a 0700 directory, with no tem
 	t.deepEqual(loaded, session);
 	t.deepEqual(loaded.answers, {serverName: 'server.local', days: 825});
 	t.deepEqual(loaded.secretAnswers, ['keyPassphrase']);
-	t.deepEqual(progressOf(loaded), {done: 0, total: 2});
+	t.deepEqual(progressOf(loaded), {done: 0, toDo: 0, total: 2});
 	t.false(isFinished(loaded));
 });
 
@@ -130,4 +130,43 @@ test('sessions are listed most recently updated first', async t => {
 	await new Promise(resolve => setTimeout(resolve, 5));
 	await saveSession(newer, {env, secrets: {}});
 	t.deepEqual((await listSessions(env)).sessions.map(s => s.id), [newer.id, older.id]);
+});
+
+test('a session file written before sessions had a digest salt, a signed-certificates directory or to-do steps still loads', async t => {
+	const env = await home(t);
+	// Exactly the fields the session file had until then: a finished bundle run whose manual step was recorded done.
+	const older = {
+		version: 1,
+		id: '20261201-120000-0a0a',
+		recipe: 'generic',
+		recipeDigest: 'f'.repeat(64),
+		target: 'bundle',
+		answers: {serverName: 'server.local'},
+		secretAnswers: [],
+		outDir: '/tmp/out',
+		stepOrder: ['certificates', 'use-bundle'],
+		steps: {
+			certificates: {title: 'Issue', state: 'done', finishedAt: '2026-12-01T12:00:01.000Z', inputs: 'a'.repeat(64), files: ['/tmp/out/certs/ca.crt']},
+			'use-bundle': {title: 'Install', state: 'done', finishedAt: '2026-12-01T12:00:02.000Z', detail: 'to do by hand: install'},
+		},
+		outcome: 'done',
+		createdAt: '2026-12-01T12:00:00.000Z',
+		updatedAt: '2026-12-01T12:00:02.000Z',
+	};
+	await saveSession(sessionFromPlan(plan, newSessionId()), {env, secrets: {}});
+	await writeFile(sessionPath(env, older.id), JSON.stringify(older), {mode: 0o600});
+	const loaded = await loadSession(env, older.id);
+	t.is(loaded.digestSalt, undefined);
+	t.true(isFinished(loaded));
+	t.deepEqual(progressOf(loaded), {done: 2, toDo: 0, total: 2}, 'what it recorded as done is read as it was saved');
+	const {sessions, unreadable} = await listSessions(env);
+	t.deepEqual(unreadable, []);
+	t.true(sessions.some(session => session.id === older.id));
+});
+
+test('a new session gets a random digest salt of its own', t => {
+	const one = sessionFromPlan(plan, newSessionId());
+	const two = sessionFromPlan(plan, newSessionId());
+	t.regex(one.digestSalt ?? '', /^[\da-f]{32}$/);
+	t.not(one.digestSalt, two.digestSalt);
 });

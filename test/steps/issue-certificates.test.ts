@@ -82,6 +82,32 @@ test('a leaf missing a newly asked name gets a new certificate for its existing 
 	t.regex(openssl(['x509', '-in', join(step.dir, 'server.crt'), '-noout', '-ext', 'subjectAltName']), /DNS:agent\.ns\.svc\.cluster\.local/);
 });
 
+test('a key the step made earlier in the session that the answers no longer open is issued anew; one it did not make is never overwritten', async t => {
+	const step = await stepIn(t);
+	const encrypted: IssueCertificatesStep = {...step, leaves: step.leaves.map(leaf => (leaf.id === 'client' ? {...leaf, keyPassphrase: {secret: 'clientKeyPassphrase'}} : leaf))};
+	const first = await issueCertificatesRunner.run(encrypted, recordingContext({secrets: {clientKeyPassphrase: 'old horse'}}));
+	const clientKey = join(step.dir, 'client.key');
+	t.true(first.files?.includes(clientKey));
+	const before = await snapshot(step.dir);
+
+	// Not recorded as made by this session: the rule for existing keys holds, and nothing changes.
+	const refused = await t.throwsAsync(issueCertificatesRunner.run(encrypted, recordingContext({secrets: {clientKeyPassphrase: 'new horse'}})));
+	t.regex(refused!.message, /client\.key: it cannot be read with the given passphrase, and an existing key is never overwritten/);
+	t.deepEqual(await snapshot(step.dir), before);
+
+	const context = {...recordingContext({secrets: {clientKeyPassphrase: 'new horse'}}), earlierFiles: first.files ?? []};
+	await issueCertificatesRunner.run(encrypted, context);
+	t.true(context.lines.some(line => line.line === 'issuing client.key and client.crt anew: the key this session made before it cannot be read with the given passphrase'));
+	const after = await snapshot(step.dir);
+	t.not(after['client.key'], before['client.key']);
+	t.not(after['client.crt'], before['client.crt']);
+	t.is(after['server.key'], before['server.key'], 'the other leaf is kept');
+	t.is(after['ca.key'], before['ca.key']);
+	t.notThrows(() => openssl(['pkey', '-in', clientKey, '-passin', 'pass:new horse', '-noout']));
+	t.throws(() => openssl(['pkey', '-in', clientKey, '-passin', 'pass:old horse', '-noout']));
+	t.is(openssl(['verify', '-purpose', 'sslclient', '-CAfile', join(step.dir, 'ca.crt'), join(step.dir, 'client.crt')]).trim(), `${join(step.dir, 'client.crt')}: OK`);
+});
+
 test('a CA that cannot be reused is never replaced: the step fails and ca.key is untouched', async t => {
 	const step = await stepIn(t);
 	await issueCertificatesRunner.run(step, recordingContext());

@@ -25,6 +25,11 @@ export function testPlan(steps: Step[], overrides: Partial<Plan> = {}): Plan {
 	return {recipe: 'generic', recipeDigest: 'a'.repeat(64), target: 'bundle', answers: {serverName: 'server.local'}, secretAnswers: [], outDir: '/tmp/out', steps, ...overrides};
 }
 
+/** A step of no consequence of its own: what it does is the runner the test gives it (it writes no file itself). */
+export function plainStep(id: string): Step {
+	return {id, title: `Step ${id}`, kind: 'write-files', files: []};
+}
+
 export function manualStep(id: string): Step {
 	return {id, title: `Step ${id}`, kind: 'manual', instructions: [`do ${id}`]};
 }

@@ -173,7 +173,7 @@ test('the spinner keeps turning while a step runs (frames keep changing)', async
 	unmount();
 });
 
-test('a manual step is shown as still to do, never ticked done with a time, even when the session has it done', async t => {
+test('a manual step is shown as still to do, never ticked done with a time, before it is reached and after', async t => {
 	let send: (event: EngineEvent) => void = () => {};
 	function Harness() {
 		const [state, setState] = useState<RunState>(
@@ -196,8 +196,8 @@ test('a manual step is shown as still to do, never ticked done with a time, even
 	t.regex(line(lastFrame() ?? '', 'Check the delegate'), /^☐ Check the delegate in the Harness UI\s+to do$/, 'done in an earlier run, still to do');
 	t.regex(line(lastFrame() ?? '', 'Send the CA'), /^☐ Send the CA certificate to Harness Support\s+to do$/);
 	send({type: 'step-started', stepId: 'send-ca', kind: 'manual', title: 'Send the CA certificate to Harness Support', index: 2, total: 3});
-	send({type: 'step-done', stepId: 'send-ca', detail: 'to do by hand: send ca.crt', elapsedMs: 12});
-	send({type: 'step-skipped', stepId: 'check-ui', reason: 'done in session s-1'});
+	send({type: 'step-to-do', stepId: 'send-ca'});
+	send({type: 'step-to-do', stepId: 'check-ui'});
 	send({type: 'run-finished', sessionId: 's-1', exitCode: 0, manualSteps: [['send ca.crt'], ['check the UI']]});
 	const frame = await waitFor(lastFrame, frame => !/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(frame) && /☐ Send the CA/.test(frame));
 	t.regex(line(frame, 'Send the CA'), /^☐ Send the CA certificate to Harness Support\s+to do$/);
@@ -211,7 +211,7 @@ test('a manual step the plan did not mark is still shown to do once the engine s
 	const {element, send} = harness();
 	const {lastFrame} = renderInk(t, element);
 	send({type: 'step-started', stepId: 'hand-over', kind: 'manual', title: 'Hand ca.crt to the vendor', index: 4, total: 4});
-	send({type: 'step-done', stepId: 'hand-over', elapsedMs: 3});
+	send({type: 'step-to-do', stepId: 'hand-over'});
 	const frame = await waitFor(lastFrame, /☐ Hand ca\.crt to the vendor\s+to do/);
 	t.notRegex(frame, /✔ Hand ca\.crt/);
 });

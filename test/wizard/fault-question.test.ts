@@ -17,3 +17,15 @@ test('the answer at fault is the one named as a field, by id or by its prompt, e
 	t.is(faultQuestion('the CA expires in 12 days', questions, {}), undefined, 'a word that is also an id is not a field');
 	t.is(faultQuestion('kubectl exited with code 1: connection refused', questions, {days: '825'}), undefined);
 });
+
+test('a kube object named by an answer points at that answer, as a whole name only', t => {
+	const kube = [
+		{id: 'namespace', prompt: 'Kubernetes namespace for the secrets'},
+		{id: 'serverSecret', prompt: 'Name of the server secret'},
+		{id: 'clientSecret', prompt: 'Name of the client secret'},
+	];
+	const answers = {namespace: 'default', serverSecret: 'mtls-server', clientSecret: 'mtls-client'};
+	t.is(faultQuestion("Secret default/mtls-server already exists with another type; a Secret's type cannot change.", kube, answers), 'serverSecret');
+	t.is(faultQuestion('Secret default/mtls-server-old already exists with another type.', kube, answers), undefined, 'another name that starts the same is not it');
+	t.is(faultQuestion('the default namespace is full', kube, answers), undefined, 'a plain word is no answer');
+});
