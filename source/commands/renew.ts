@@ -5,7 +5,7 @@ import {checkAnswerFiles} from '../recipes/check-answer-files.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import {isFinished} from '../session/session-store.js';
 import {confirmRun} from './confirm-run.js';
-import {checkSecretsGiven, finishedSession, sessionAnswers, sessionPlanFor} from './session-plan.js';
+import {checkSecretsGiven, finishedSession, sessionAnswers, sessionPlanFor} from '../session/session-plan.js';
 
 export type RenewOptions = {reuseKeys?: boolean; answers?: string; yes?: boolean; json?: boolean; dryRun?: boolean; export?: string};
 

@@ -4,7 +4,7 @@ import {certificateCopies} from '../plan/certificate-copies.js';
 import type {Plan} from '../plan/types.js';
 import type {Session} from '../session/types.js';
 import {readCopy, readPem, type CertificateFacts, type CopyReport} from './read-copies.js';
-import {finishedSession, planOfSession} from './session-plan.js';
+import {finishedSession, planOfSession} from '../session/session-plan.js';
 
 export type StatusOptions = {warnDays?: string; json?: boolean};
 

@@ -7,8 +7,8 @@ import type {Plan, Renewal} from '../plan/types.js';
 import {collectAnswers, secretEnvName, type CollectedAnswers} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import type {Recipe} from '../recipes/recipe-schema.js';
-import {isFinished, listSessions, loadSession} from '../session/session-store.js';
-import type {Session} from '../session/types.js';
+import {isFinished, listSessions, loadSession} from './session-store.js';
+import type {Session} from './types.js';
 
 /** The session named, or the latest one whose every step is done: what was deployed, for status, renew and rotate-ca. */
 export async function finishedSession(env: NodeJS.ProcessEnv, id: string | undefined, command: string): Promise<Session> {
