@@ -34,7 +34,10 @@ export function renewPlan(plan: Plan, renewal: Renewal, caDir: string): Plan {
 			case 'issue-certificates': {
 				// A CA the wizard generated is read from where the deployment's session keeps it, also when an export builds elsewhere.
 				const ca = step.ca.mode === 'generate' ? {mode: 'import' as const, certPath: join(caDir, 'ca.crt'), keyPath: join(caDir, 'ca.key')} : step.ca;
-				return [{...step, id: 'renew-certificates', title: `Re-issue the ${step.leaves.map(l => l.id).join(', ')} certificates from the same CA, with ${keys}`, ca, renew: {reuseKeys: renewal.reuseKeys}}];
+				const leaves = step.leaves.map(l => l.id).join(', ');
+				// caMode=csr: the PKI that signed the deployment signs again; the run stops for it as the first run did.
+				const title = step.ca.mode === 'csr' ? `Request new ${leaves} certificates from your PKI, with ${keys}` : `Re-issue the ${leaves} certificates from the same CA, with ${keys}`;
+				return [{...step, id: 'renew-certificates', title, ca, renew: {reuseKeys: renewal.reuseKeys}}];
 			}
 			case 'docker-secret': {
 				// The CA is unchanged, and its secret is in use: it stays as it is.
