@@ -21,6 +21,16 @@ function restart(id: string, title: string, fields: Omit<KubeRestartStep, 'id' |
 	return {id, title, kind: 'kube-restart', ...fields};
 }
 
+/** 20261202T013000: the renewed swarm secrets' suffix, sortable, one per renewal. */
+function versionOf(now: Date): string {
+	return now.toISOString().replace(/[-:]/g, '').slice(0, 15);
+}
+
+/** The renewal of session `of`, chosen now: `renew` and the wizard make it the same way. */
+export function renewalOf(of: string, reuseKeys: boolean, now: Date): Renewal {
+	return {of, reuseKeys, version: versionOf(now)};
+}
+
 /** caDir: the certificates directory of the renewed session, which holds a CA the wizard generated. */
 export function renewPlan(plan: Plan, renewal: Renewal, caDir: string): Plan {
 	const issue = plan.steps.find((step): step is IssueCertificatesStep => step.kind === 'issue-certificates');

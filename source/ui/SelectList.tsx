@@ -11,6 +11,8 @@ export type SelectItem<T> = {
 	description?: string;
 	/** Set when the item cannot be chosen; shown in place of the description. */
 	unavailable?: string;
+	/** A row of its own under the label, wrapped rather than cut: a fact that must be read whole (an expiry date). */
+	detail?: {text: string; warn?: boolean};
 };
 
 type Props<T> = {
@@ -60,7 +62,7 @@ export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true,
 		<Box flexDirection="column">
 			{items.map((item, i) => {
 				const selected = i === index;
-				return (
+				const row = (
 					<Box key={String(i)}>
 						<Box width={2} flexShrink={0}>
 							<Text color={selected ? tone('cyan') : undefined}>{selected ? '❯' : ' '}</Text>
@@ -73,6 +75,17 @@ export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true,
 								<Text dimColor> {item.description}</Text>
 							) : null}
 						</Text>
+					</Box>
+				);
+				if (!item.detail) return row;
+				return (
+					<Box key={String(i)} flexDirection="column">
+						{row}
+						<Box paddingLeft={4}>
+							<Text color={item.detail.warn ? tone('yellow') : undefined} dimColor={!item.detail.warn}>
+								{item.detail.text}
+							</Text>
+						</Box>
 					</Box>
 				);
 			})}
