@@ -76,6 +76,9 @@ test('renew --reuse-keys of a caMode=csr deployment asks again for the same keys
 	const keyBefore = await readFile(join(r.certs, 'client.key'), 'utf8');
 	const certBefore = await fingerprint(join(r.certs, 'client.crt'));
 
+	const exported = await runCli(['renew', r.session.id, '--export', join(r.dir, 'bundle')], {env: r.env});
+	t.is(exported.exitCode, 2, exported.stdout + exported.stderr);
+	t.regex(exported.stderr, /^mtls-wizard: --export: not with caMode=csr/);
 	const renewed = await runCli(['renew', r.session.id, '--reuse-keys'], {env: r.env});
 	t.is(renewed.exitCode, 0, renewed.stdout + renewed.stderr);
 	t.regex(renewed.stdout, /with the same keys/);

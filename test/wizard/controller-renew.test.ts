@@ -1,14 +1,24 @@
-import {X509Certificate} from 'node:crypto';
+import {createPrivateKey, X509Certificate} from 'node:crypto';
 import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import type {EngineEvent} from '../../source/engine-events.js';
 import {createController} from '../../source/wizard/create-controller.js';
+import {requested, signedDir} from '../commands/support/csr-session.js';
 import {openssl} from '../pki/support/openssl.js';
 import {runCli} from '../support/run-cli.js';
 
 const leaves = ['server', 'client'] as const;
+
+/** Runs what the controller has reviewed or resumes, to its run-finished event. */
+async function runToEnd(start: (onEvent: (event: EngineEvent) => void) => Promise<unknown>): Promise<Extract<EngineEvent, {type: 'run-finished'}>> {
+	return new Promise((resolve, reject) => {
+		start(event => {
+			if (event.type === 'run-finished') resolve(event);
+		}).catch(reject);
+	});
+}
 
 test('the real controller lists a finished bundle deployment with its first expiry, reviews its renewal and runs it: new leaves from the same CA', async t => {
 	const dir = await mkdtemp(join(tmpdir(), 'mtls-wizard-controller-renew-'));
@@ -36,15 +46,8 @@ test('the real controller lists a finished bundle deployment with its first expi
 	t.is(review.steps[0]?.id, 'renew-certificates');
 	t.is(review.outDir, out);
 
-	const events: EngineEvent[] = [];
-	const finished = new Promise<EngineEvent>(resolve => {
-		void controller.startRun('reviewed', event => {
-			events.push(event);
-			if (event.type === 'run-finished') resolve(event);
-		});
-	});
-	const end = await finished;
-	t.is(end.type === 'run-finished' ? end.exitCode : undefined, 0, JSON.stringify(events, null, 1));
+	const end = await runToEnd(async onEvent => controller.startRun('reviewed', onEvent));
+	t.is(end.exitCode, 0);
 
 	const after = await fingerprints();
 	t.is(after['ca'], before['ca'], 'the same CA');
@@ -64,4 +67,36 @@ test('the real controller lists a finished bundle deployment with its first expi
 	// The renewal supersedes what it renewed: one deployment, the renewal's.
 	const listed = await controller.findDeployments();
 	t.deepEqual(listed.map(found => found.id), [summary.sessionId]);
+});
+
+test('the real controller renews a caMode=csr deployment: the run stops for the PKI, and resuming the renewal with the signed directory finishes it', async t => {
+	const r = await requested(t);
+	const first = await runCli(['resume', r.session.id, '--signed', await signedDir(r, 'signed-first')], {env: r.env});
+	t.is(first.exitCode, 0, first.stdout + first.stderr);
+	const keyBefore = await readFile(join(r.certs, 'server.key'), 'utf8');
+	const controller = createController({env: {PATH: process.env['PATH'], ...r.env}, cwd: r.dir});
+	const [deployment] = await controller.findDeployments();
+	await controller.reviewDeployment(deployment!.id, 'renew', {});
+	const stopped = await runToEnd(async onEvent => controller.startRun('reviewed', onEvent));
+	t.is(stopped.exitCode, 0);
+	t.is(stopped.awaitingSignature?.stepId, 'renew-certificates');
+	t.not(await readFile(join(r.certs, 'server.key'), 'utf8'), keyBefore, 'new keys were requested');
+
+	// The wizard started again: the renewal waits, and resuming it asks for the signed directory.
+	const [waiting, ...others] = await createController({env: {PATH: process.env['PATH'], ...r.env}, cwd: r.dir}).findResumable();
+	t.deepEqual(others, []);
+	t.is(waiting?.id, stopped.sessionId);
+	t.deepEqual(waiting?.resumeQuestions.map(question => question.id), ['signedDir']);
+	const resuming = createController({env: {PATH: process.env['PATH'], ...r.env}, cwd: r.dir});
+	await resuming.findResumable();
+	t.regex((await resuming.validateAnswer('generic', 'bundle', 'signedDir', join(r.dir, 'signed-first'), {}, waiting!.id)) ?? '', /does not hold the public key of its request/);
+	const signed = await signedDir(r, 'signed-renewal');
+	t.is(await resuming.validateAnswer('generic', 'bundle', 'signedDir', signed, {}, waiting!.id), undefined);
+	const done = await runToEnd(async onEvent => resuming.startRun({sessionId: waiting!.id, secrets: {signedDir: signed}}, onEvent));
+	t.is(done.exitCode, 0);
+	t.is(done.awaitingSignature, undefined);
+	const verified = await openssl(['verify', '-purpose', 'sslserver', '-CAfile', r.root.certPath, '-untrusted', join(r.certs, 'server.crt'), join(r.certs, 'server.crt')]);
+	t.is(verified.code, 0, verified.stdout + verified.stderr);
+	t.true(new X509Certificate(await readFile(join(r.certs, 'server.crt'))).checkPrivateKey(createPrivateKey(await readFile(join(r.certs, 'server.key')))));
+	t.is((await resuming.summary()).headless.command, `mtls-wizard renew ${deployment!.id}`);
 });
