@@ -7,6 +7,7 @@ import type {
 	AnswerFault,
 	DeploymentActionView,
 	DeploymentView,
+	QuestionView,
 	RecipeChoice,
 	Revision,
 	ResumableSession,
@@ -238,6 +239,52 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 		else finish({exitCode: 0});
 	};
 
+	/**
+	 * The secret answers a saved session needs again (they are never saved), one question a screen: `next` shows the
+	 * question at an index, `done` gets them all, `back` leaves from the first.
+	 */
+	const askAgain = (
+		asking: {questions: QuestionView[]; index: number; secrets: Record<string, string>; sessionId: string; recipe: string; target: TargetId},
+		to: {next(index: number, secrets: Record<string, string>): void; done(secrets: Record<string, string>): void; back(): void},
+	): ReactNode => {
+		const {questions, index, secrets} = asking;
+		const question = questions[index];
+		if (!question) return <Text />;
+		return (
+			<QuestionScreen
+				key={question.id}
+				question={question}
+				position={{index, total: questions.length}}
+				validate={async value => controller.validateAnswer(asking.recipe, asking.target, question.id, value, secrets, asking.sessionId)}
+				onAnswer={value => {
+					const next = {...secrets, [question.id]: value};
+					if (index + 1 < questions.length) to.next(index + 1, next);
+					else to.done(next);
+				}}
+				onBack={() => {
+					if (index === 0) to.back();
+					else to.next(index - 1, secrets);
+				}}
+			/>
+		);
+	};
+
+	/** Review of the plan the controller built: Run it, Export (to `exporting`), Back (to `back`), or save it and quit. */
+	const reviewed = (screen: Extract<Screen, {review: ReviewView}>, exporting: Screen, back: Screen): ReactNode => {
+		const act = (action: ReviewAction) => {
+			if (action === 'run') startRun(handler => controller.startRun('reviewed', handler), screen);
+			else if (action === 'export') setScreen(exporting);
+			else if (action === 'back') setScreen(back);
+			else {
+				saveReviewed(sessionId => {
+					setScreen({name: 'saved', sessionId});
+				}, screen);
+			}
+		};
+
+		return <ReviewScreen review={screen.review} width={columns} height={bodyRows - 6} onAction={act} />;
+	};
+
 	/** The entry on the first screen that leads to the finished deployments; none when there are none. */
 	const deploymentsFrom = (origin: Screen): DeploymentsEntry | undefined =>
 		deployments.length > 0
@@ -295,25 +342,14 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			}
 
 			case 'resume-secrets': {
-				const {sessions, session, index, secrets} = screen;
-				const question = session.resumeQuestions[index];
-				if (!question) return <Text />;
-				return (
-					<QuestionScreen
-						key={question.id}
-						question={question}
-						position={{index, total: session.resumeQuestions.length}}
-						validate={async value => controller.validateAnswer(session.recipe, session.target, question.id, value, secrets, session.id)}
-						onAnswer={value => {
-							const next = {...secrets, [question.id]: value};
-							if (index + 1 < session.resumeQuestions.length) setScreen({...screen, index: index + 1, secrets: next});
-							else startRun(handler => controller.startRun({sessionId: session.id, secrets: next}, handler), {name: 'resume', sessions}, {sessionId: session.id, secrets: next});
-						}}
-						onBack={() => {
-							setScreen(index === 0 ? {name: 'resume', sessions} : {...screen, index: index - 1});
-						}}
-					/>
-				);
+				const {sessions, session} = screen;
+				return askAgain({...screen, questions: session.resumeQuestions, sessionId: session.id, recipe: session.recipe, target: session.target}, {
+					next: (index, secrets) => setScreen({...screen, index, secrets}),
+					done(secrets) {
+						startRun(handler => controller.startRun({sessionId: session.id, secrets}, handler), {name: 'resume', sessions}, {sessionId: session.id, secrets});
+					},
+					back: () => setScreen({name: 'resume', sessions}),
+				});
 			}
 
 			case 'recipe': {
@@ -382,19 +418,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			}
 
 			case 'review': {
-				const {recipe, target, answers, review} = screen;
-				const act = (action: ReviewAction) => {
-					if (action === 'run') startRun(handler => controller.startRun('reviewed', handler), screen);
-					else if (action === 'export') setScreen({...screen, name: 'export'});
-					else if (action === 'back') setScreen({name: 'questions', recipe, target, answers, startAtEnd: true});
-					else {
-						saveReviewed(sessionId => {
-							setScreen({name: 'saved', sessionId});
-						}, screen);
-					}
-				};
-
-				return <ReviewScreen review={review} width={columns} height={bodyRows - 6} onAction={act} />;
+				const {recipe, target, answers} = screen;
+				return reviewed(screen, {...screen, name: 'export'}, {name: 'questions', recipe, target, answers, startAtEnd: true});
 			}
 
 			case 'export': {
@@ -465,44 +490,21 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			}
 
 			case 'deployment-secrets': {
-				const {deployment, index, secrets, origin} = screen;
-				const question = deployment.questions[index];
-				if (!question) return <Text />;
-				return (
-					<QuestionScreen
-						key={question.id}
-						question={question}
-						position={{index, total: deployment.questions.length}}
-						validate={async value => controller.validateAnswer(deployment.recipe, deployment.target, question.id, value, secrets, deployment.id)}
-						onAnswer={value => {
-							const next = {...secrets, [question.id]: value};
-							if (index + 1 < deployment.questions.length) setScreen({...screen, index: index + 1, secrets: next});
-							else reviewDeployment({origin, deployment, action: screen.action, secrets: next});
-						}}
-						onBack={() => {
-							setScreen(index === 0 ? {name: 'deployments', origin, reopen: deployment} : {...screen, index: index - 1});
-						}}
-					/>
-				);
+				const {deployment, origin, action} = screen;
+				return askAgain({...screen, questions: deployment.questions, sessionId: deployment.id, recipe: deployment.recipe, target: deployment.target}, {
+					next: (index, secrets) => setScreen({...screen, index, secrets}),
+					done(secrets) {
+						reviewDeployment({origin, deployment, action, secrets});
+					},
+					back: () => setScreen({name: 'deployments', origin, reopen: deployment}),
+				});
 			}
 
 			case 'deployment-review': {
-				const {review, origin, deployment, action: chosen, secrets} = screen;
-				const choice = {origin, deployment, action: chosen, secrets};
-				const act = (action: ReviewAction) => {
-					if (action === 'run') startRun(handler => controller.startRun('reviewed', handler), screen);
-					else if (action === 'export') setScreen({...screen, name: 'deployment-export'});
-					else if (action === 'back') {
-						const last = choice.deployment.questions.length - 1;
-						setScreen(last >= 0 ? {name: 'deployment-secrets', ...choice, index: last} : {name: 'deployments', origin: choice.origin, reopen: choice.deployment});
-					} else {
-						saveReviewed(sessionId => {
-							setScreen({name: 'saved', sessionId});
-						}, screen);
-					}
-				};
-
-				return <ReviewScreen review={review} width={columns} height={bodyRows - 6} onAction={act} />;
+				const {origin, deployment, action, secrets} = screen;
+				const last = deployment.questions.length - 1;
+				const back: Screen = last >= 0 ? {name: 'deployment-secrets', origin, deployment, action, secrets, index: last} : {name: 'deployments', origin, reopen: deployment};
+				return reviewed(screen, {...screen, name: 'deployment-export'}, back);
 			}
 
 			case 'deployment-export': {
