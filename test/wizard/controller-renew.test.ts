@@ -41,6 +41,7 @@ test('the real controller lists a finished bundle deployment with its first expi
 	t.true([823, 824].includes(deployment?.firstExpiry?.daysLeft ?? 0), `days left: ${deployment?.firstExpiry?.daysLeft}`);
 	t.deepEqual(deployment?.actions.map(action => action.id), ['renew', 'renew-reuse-keys']);
 
+	t.regex((await controller.validateAnswer('generic', 'bundle', 'caKeyPassphrase', '', {}, deployment!.id)) ?? '', /never saved: give it again/, 'a secret answer the deployment needs has no default');
 	const review = await controller.reviewDeployment(deployment!.id, 'renew', {});
 	t.is(review.headless.command, `mtls-wizard renew ${deployment!.id}`);
 	t.is(review.steps[0]?.id, 'renew-certificates');
