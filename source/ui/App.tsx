@@ -477,6 +477,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					<DeploymentsScreen
 						deployments={deployments}
 						now={now()}
+						width={columns}
+						height={bodyRows}
 						{...(reopen ? {reopen} : {})}
 						onChoose={(deployment, action) => {
 							const choice = {origin, deployment, action, secrets: {}};

@@ -10,6 +10,9 @@ type Props = {
 	/** Newest first. */
 	deployments: DeploymentView[];
 	now: Date;
+	/** The rows and columns the screen may fill: a long list shows a window around the pointer. */
+	width: number;
+	height: number;
 	/** Coming back from its questions or its review: the screen opens on this deployment's actions. */
 	reopen?: DeploymentView;
 	onChoose(deployment: DeploymentView, action: DeploymentActionView): void;
@@ -20,7 +23,7 @@ type Props = {
 const named = (deployment: DeploymentView) => `${deployment.recipeTitle} on ${deployment.target}`;
 
 /** The finished deployments with their first expiry; choosing one lists what can be done to it. */
-export function DeploymentsScreen({deployments, now, reopen, onChoose, onBack, onQuit}: Props) {
+export function DeploymentsScreen({deployments, now, width, height, reopen, onChoose, onBack, onQuit}: Props) {
 	const tone = useTone();
 	const [chosen, setChosen] = useState<DeploymentView | undefined>(reopen);
 	const [last, setLast] = useState<string | undefined>(reopen?.id);
@@ -56,6 +59,8 @@ export function DeploymentsScreen({deployments, now, reopen, onChoose, onBack, o
 			<SelectList<DeploymentView>
 				key="deployments"
 				items={items}
+				width={width}
+				height={height - 1}
 				initialIndex={Math.max(0, deployments.findIndex(deployment => deployment.id === last))}
 				onSelect={deployment => {
 					setLast(deployment.id);

@@ -125,3 +125,28 @@ test('the resume screen offers the deployments too; Esc on their list returns to
 	stdin.write(keys.escape);
 	await waitFor(lastFrame, /An unfinished session was found/);
 });
+
+test('at 60×20 a long list of deployments shows a window around the pointer, with how many are above and below', async t => {
+	const many = Array.from({length: 9}, (_, i): DeploymentView => ({...deployments[i % 3]!, id: `2026110${i}-090000-aaaa`, recipeTitle: `${deployments[i % 3]!.recipeTitle} #${i + 1}`}));
+	const controller = fakeController({deployments: many});
+	const {lastFrame, frames, stdin} = renderInkSized(t, <App controller={controller} now={() => now} onExit={() => {}} />, {columns: 60, rows: 20});
+	controller.setEnvironment(fullEnvironment);
+	await waitFor(lastFrame, /Renew a deployment/);
+	stdin.write('k');
+	await waitFor(lastFrame, /❯ Renew a deployment/);
+	stdin.write(keys.enter);
+	const top = await waitFor(lastFrame, /9 finished deployments, newest first/);
+	t.regex(top, /❯ Portainer server ↔ Edge Agent #1 on swarm/);
+	t.regex(top, /↓ \d more below/);
+	t.notRegex(top, /more above/);
+	stdin.write('k');
+	const bottom = await waitFor(lastFrame, /❯ Any server and client #9 on kubectl/);
+	t.regex(bottom, /↑ \d more above/);
+	t.notRegex(bottom, /more below/);
+	t.regex(bottom, /server\.crt expires first, on 2028-04-05: 485 days left/);
+	for (const frame of frames) {
+		const lines = frame.split('\n');
+		t.true(lines.length < 20, `a frame of ${lines.length} rows fits 20 with a row to spare:\n${frame}`);
+		for (const line of lines) t.true(line.length <= 60, `fits 60 columns: ${line}`);
+	}
+});
