@@ -1,18 +1,12 @@
 import {exitCodes, UsageError} from '../errors.js';
 import {formatMode, formatPlan} from '../plan/print-plan.js';
-import type {Renewal} from '../plan/types.js';
 import {checkAnswerFiles} from '../recipes/check-answer-files.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import {isFinished} from '../session/session-store.js';
 import {confirmRun} from './confirm-run.js';
-import {checkSecretsGiven, finishedSession, sessionAnswers, sessionPlanFor} from './session-plan.js';
+import {checkSecretsGiven, finishedSession, renewalPlanFor, sessionAnswers} from '../session/session-plan.js';
 
 export type RenewOptions = {reuseKeys?: boolean; answers?: string; yes?: boolean; json?: boolean; dryRun?: boolean; export?: string};
-
-/** 20261202T013000: a swarm secret name's suffix, sortable, one per renewal. */
-function versionOf(now: Date): string {
-	return now.toISOString().replace(/[-:]/g, '').slice(0, 15);
-}
 
 /**
  * `mtls-wizard renew [ID]`: new leaves from the session's CA, redeployed through the same target and confirmed
@@ -27,8 +21,9 @@ export async function renewCommand(id: string | undefined, options: RenewOptions
 
 	const recipe = await loadRecipe(session.recipe);
 	const collected = await sessionAnswers(recipe, session, {env, ...(options.answers ? {answersFile: options.answers} : {})});
-	const renewal: Renewal = {of: session.id, reuseKeys: Boolean(options.reuseKeys), version: versionOf(new Date())};
-	const planFor = (outDir?: string) => sessionPlanFor(recipe, session, collected.answers, {secretIds: Object.keys(collected.secrets), renewal, ...(outDir === undefined ? {} : {outDir})});
+	const now = new Date();
+	const planFor = (outDir?: string) =>
+		renewalPlanFor(recipe, session, collected.answers, {reuseKeys: Boolean(options.reuseKeys), now, secretIds: Object.keys(collected.secrets), ...(outDir === undefined ? {} : {outDir})});
 	if (options.dryRun) {
 		process.stdout.write(formatPlan(planFor(), {secrets: collected.secrets}));
 		return exitCodes.ok;

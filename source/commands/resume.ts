@@ -7,7 +7,7 @@ import {loadRecipe} from '../recipes/load-recipes.js';
 import {executePlan} from '../run-headless.js';
 import {effectiveOutcome, isFinished, listSessions, loadSession} from '../session/session-store.js';
 import type {Session} from '../session/types.js';
-import {checkSecretsGiven, sessionPlanFor} from './session-plan.js';
+import {checkSecretsGiven, sessionPlanFor} from '../session/session-plan.js';
 
 export type ResumeOptions = {json?: boolean; answers?: string; signed?: string; set?: string[]};
 

@@ -6,7 +6,7 @@ import type {Plan} from '../plan/types.js';
 import {isPastStep} from '../session/step-states.js';
 import type {Session} from '../session/types.js';
 import {readCopy, readPem, type CertificateFacts, type CopyReport} from './read-copies.js';
-import {finishedSession, planOfSession} from './session-plan.js';
+import {finishedSession, planOfSession} from '../session/session-plan.js';
 
 export type StatusOptions = {warnDays?: string; json?: boolean};
 

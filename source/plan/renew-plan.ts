@@ -21,6 +21,16 @@ function restart(id: string, title: string, fields: Omit<KubeRestartStep, 'id' |
 	return {id, title, kind: 'kube-restart', ...fields};
 }
 
+/** 20261202T013000: the renewed swarm secrets' suffix, sortable, one per renewal. */
+function versionOf(now: Date): string {
+	return now.toISOString().replace(/[-:]/g, '').slice(0, 15);
+}
+
+/** The renewal of session `of`, chosen now: `renew` and the wizard make it the same way. */
+export function renewalOf(of: string, reuseKeys: boolean, now: Date): Renewal {
+	return {of, reuseKeys, version: versionOf(now)};
+}
+
 /** caDir: the certificates directory of the renewed session, which holds a CA the wizard generated. */
 export function renewPlan(plan: Plan, renewal: Renewal, caDir: string): Plan {
 	const issue = plan.steps.find((step): step is IssueCertificatesStep => step.kind === 'issue-certificates');
@@ -34,7 +44,10 @@ export function renewPlan(plan: Plan, renewal: Renewal, caDir: string): Plan {
 			case 'issue-certificates': {
 				// A CA the wizard generated is read from where the deployment's session keeps it, also when an export builds elsewhere.
 				const ca = step.ca.mode === 'generate' ? {mode: 'import' as const, certPath: join(caDir, 'ca.crt'), keyPath: join(caDir, 'ca.key')} : step.ca;
-				return [{...step, id: 'renew-certificates', title: `Re-issue the ${step.leaves.map(l => l.id).join(', ')} certificates from the same CA, with ${keys}`, ca, renew: {reuseKeys: renewal.reuseKeys}}];
+				const leaves = step.leaves.map(l => l.id).join(', ');
+				// caMode=csr: the PKI that signed the deployment signs again; the run stops for it as the first run did.
+				const title = step.ca.mode === 'csr' ? `Request new ${leaves} certificates from your PKI, with ${keys}` : `Re-issue the ${leaves} certificates from the same CA, with ${keys}`;
+				return [{...step, id: 'renew-certificates', title, ca, renew: {reuseKeys: renewal.reuseKeys}}];
 			}
 			case 'docker-secret': {
 				// The CA is unchanged, and its secret is in use: it stays as it is.

@@ -253,7 +253,8 @@ async function signedElsewhere(step: IssueCertificatesStep, context: StepContext
 		return {detail: `${step.leaves.length} certificate${step.leaves.length === 1 ? '' : 's'} signed by your PKI ("${signed.caSubject}")`, files: written.map(file => file.path)};
 	}
 
-	const kept = await keptSignedCertificates(step, context.secrets);
+	// A renewal asks for new certificates: the ones signed for the deployment are what it replaces.
+	const kept = step.renew ? undefined : await keptSignedCertificates(step, context.secrets);
 	if (kept) {
 		info(context, `reusing the certificates your PKI signed in ${step.dir} (valid, each with its request's names)`);
 		return {detail: `CA kept ("${kept.caSubject}"); 0 certificates issued, ${step.leaves.length} reused`, files: []};

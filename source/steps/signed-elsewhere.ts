@@ -2,7 +2,7 @@
  * caMode=csr: a PKI outside the wizard signs. The first run makes the keys and requests and stops; a resume with
  * --signed DIR takes the signed certificates once each is checked against its request, and the run carries on.
  */
-import {X509Certificate} from 'node:crypto';
+import {X509Certificate, type KeyObject} from 'node:crypto';
 import {dirname, join} from 'node:path';
 import {badInput, UsageError, WizardError} from '../errors.js';
 import {makeDirectories} from '../exec/make-directories.js';
@@ -81,7 +81,7 @@ export async function takeSignedCertificates(step: IssueCertificatesStep, signed
 			throw badInput('--signed', path, 'holds a PEM block that is not a valid X.509 certificate', 'Put there the certificate in PEM form, optionally followed by its intermediate CAs');
 		}
 
-		const problem = signedLeafProblem({label: path, spec: leafSpec(leaf), key: await keyOf(step, leaf, secrets), certificates, chain: trusted});
+		const problem = signedLeafProblem({label: path, spec: leafSpec(leaf), key: await keyOf(step, leaf, secrets), certificates, chain: trusted}) ?? (await notRenewed(step, leaf, path, certificates[0]!));
 		if (problem) throw new UsageError(`--signed: ${problem}. Have your PKI sign ${request} as ${join(step.dir, requestFileName)} asks, put the certificate at ${path}, then resume again.`);
 		const [certificate, ...carried] = certificates as [X509Certificate, ...X509Certificate[]];
 		const built = buildCertificatePath(certificate, carried, trusted).path;
@@ -95,6 +95,14 @@ export async function takeSignedCertificates(step: IssueCertificatesStep, signed
 	return {files, caSubject: oneLineName(trusted[0]!.subject), daysLeft};
 }
 
+/** A renewal (with --reuse-keys the same key passes) must not take back the certificate it renews. */
+async function notRenewed(step: IssueCertificatesStep, leaf: LeafSpec, path: string, signed: X509Certificate): Promise<string | undefined> {
+	if (!step.renew) return undefined;
+	const deployed = await readIfPresent(join(step.dir, `${leaf.id}.crt`));
+	if (deployed === undefined || new X509Certificate(deployed).fingerprint256 !== signed.fingerprint256) return undefined;
+	return `${path} is the certificate already deployed (SHA-256 ${signed.fingerprint256}), not a renewed one`;
+}
+
 /** Certificates a PKI signed earlier for these keys, still valid with every name: a re-run keeps them. */
 export async function keptSignedCertificates(step: IssueCertificatesStep, secrets: Readonly<Record<string, string>>): Promise<SignedSet | undefined> {
 	try {
@@ -103,6 +111,21 @@ export async function keptSignedCertificates(step: IssueCertificatesStep, secret
 	} catch (error) {
 		if (error instanceof WizardError) return undefined;
 		throw error;
+	}
+}
+
+/**
+ * A renewal with new keys replaces a key while it still serves the deployed certificate beside it. Once replaced, the
+ * certificate no longer matches it: asking again (resume without --signed) keeps the key already sent to the PKI.
+ */
+async function replacedByRenewal(step: IssueCertificatesStep, leaf: LeafSpec, key: KeyObject): Promise<boolean> {
+	if (!step.renew || step.renew.reuseKeys) return false;
+	const deployed = await readIfPresent(join(step.dir, `${leaf.id}.crt`));
+	if (deployed === undefined) return false;
+	try {
+		return new X509Certificate(deployed).checkPrivateKey(key);
+	} catch {
+		return false;
 	}
 }
 
@@ -125,13 +148,15 @@ export async function makeRequests(step: IssueCertificatesStep, secrets: Readonl
 			const path = join(step.dir, `${leaf.id}.key`);
 			const passphrase = leaf.keyPassphrase ? secretResolver(secrets, step.id)(leaf.keyPassphrase) : undefined;
 			const pem = await readIfPresent(path);
-			const read = pem === undefined ? {key: await generateKey(leaf.keyType ?? 'rsa', leaf.keySize)} : readLeafKey(leaf, pem, passphrase);
-			if ('problem' in read) {
-				throw new UsageError(`${path}: ${read.problem}, and an existing key is never overwritten. Move it away to have a new key made, then continue with mtls-wizard resume.`);
+			const existing = pem === undefined ? undefined : readLeafKey(leaf, pem, passphrase);
+			if (existing && 'problem' in existing) {
+				throw new UsageError(`${path}: ${existing.problem}, and an existing key is never overwritten. Move it away to have a new key made, then continue with mtls-wizard resume.`);
 			}
 
-			const request = await requestLeaf(leafSpec(leaf), read.key, passphrase);
-			return {leaf, fresh: pem === undefined, request, line: `${`${leaf.id}.csr`.padEnd(14)}  ${requestLine(leafSpec(leaf), read.key)}`};
+			const fresh = existing === undefined || (await replacedByRenewal(step, leaf, existing.key));
+			const key = fresh ? await generateKey(leaf.keyType ?? 'rsa', leaf.keySize) : existing.key;
+			const request = await requestLeaf(leafSpec(leaf), key, passphrase);
+			return {leaf, fresh, request, line: `${`${leaf.id}.csr`.padEnd(14)}  ${requestLine(leafSpec(leaf), key)}`};
 		}),
 	);
 	const signedDir = suggestedSignedDir(step);

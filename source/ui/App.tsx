@@ -3,10 +3,24 @@ import {Box, Text, useApp, useStdout} from 'ink';
 import type {EngineEvent} from '../engine-events.js';
 import type {TargetId} from '../plan/types.js';
 import {checkingReport} from '../environment/checking-report.js';
-import type {AnswerFault, RecipeChoice, Revision, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from '../wizard/types.js';
+import type {
+	AnswerFault,
+	DeploymentActionView,
+	DeploymentView,
+	QuestionView,
+	RecipeChoice,
+	Revision,
+	ResumableSession,
+	ReviewView,
+	RunStart,
+	SummaryView,
+	WizardController,
+} from '../wizard/types.js';
+import {deploymentsEntry} from './deployment-expiry.js';
 import {EnvironmentPanel, environmentRows} from './EnvironmentPanel.js';
 import {KeyHints, keyHintRows} from './KeyHints.js';
 import {
+	DeploymentsScreen,
 	ErrorScreen,
 	ExportScreen,
 	preloadScreens,
@@ -19,6 +33,7 @@ import {
 	SummaryScreen,
 	TargetScreen,
 } from './lazy-screens.js';
+import type {DeploymentsEntry} from './RecipeScreen.js';
 import type {ReviewAction} from './ReviewScreen.js';
 import {applyEngineEvent, initialRunState, type RunState} from './run-state.js';
 import {useKeys} from './use-keys.js';
@@ -40,7 +55,17 @@ type Screen =
 	| {name: 'run'; state: RunState}
 	| {name: 'summary'; summary: SummaryView}
 	| {name: 'saved'; sessionId: string}
-	| {name: 'error'; message: string; back: Screen};
+	| {name: 'error'; message: string; back: Screen}
+	// A finished deployment and what is done to it; `origin` is the first screen, where Esc on the list returns.
+	| {name: 'deployments'; origin: Screen; reopen?: DeploymentView}
+	| ({name: 'deployment-secrets'; index: number} & DeploymentChoice)
+	| ({name: 'deployment-review'; review: ReviewView} & DeploymentChoice)
+	| ({name: 'deployment-export'; review: ReviewView} & DeploymentChoice);
+
+type DeploymentChoice = {origin: Screen; deployment: DeploymentView; action: DeploymentActionView; secrets: Record<string, string>};
+
+/** The deployment screens' keys are those of the screens they share their shape with. */
+const hintsOf: Partial<Record<Screen['name'], string>> = {deployments: 'target', 'deployment-secrets': 'resume-secrets', 'deployment-review': 'review'};
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -52,6 +77,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	const tone = useTone();
 	const [report, setReport] = useState(checkingReport);
 	const [recipes, setRecipes] = useState<RecipeChoice[]>([]);
+	const [deployments, setDeployments] = useState<DeploymentView[]>([]);
 	const [screen, setScreen] = useState<Screen>({name: 'loading'});
 	const running = useRef(false);
 	const rows = stdout.rows || 24;
@@ -105,6 +131,9 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 				setScreen({name: 'error', message: errorText(error), back: {name: 'loading'}});
 			},
 		);
+		// The first screen does not wait for it: its entry joins the list when the certificates have been read. The
+		// sessions directory is the one findResumable reads, whose failure the error screen already shows.
+		controller.findDeployments().then(setDeployments, () => undefined);
 	}, []);
 
 	// The saved screen is the last frame: it stays in the terminal after the wizard exits.
@@ -126,7 +155,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 		if (!(key.ctrl && input === 'c')) return;
 		if (screen.name === 'summary') {
 			finish({exitCode: 0, sessionId: screen.summary.sessionId});
-		} else if (screen.name === 'review') {
+		} else if (screen.name === 'review' || screen.name === 'deployment-review') {
 			saveReviewed(sessionId => {
 				finish({exitCode: 130, sessionId});
 			}, screen);
@@ -210,6 +239,76 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 		else finish({exitCode: 0});
 	};
 
+	/**
+	 * The secret answers a saved session needs again (they are never saved), one question a screen: `next` shows the
+	 * question at an index, `done` gets them all, `back` leaves from the first.
+	 */
+	const askAgain = (
+		asking: {questions: QuestionView[]; index: number; secrets: Record<string, string>; sessionId: string; recipe: string; target: TargetId},
+		to: {next(index: number, secrets: Record<string, string>): void; done(secrets: Record<string, string>): void; back(): void},
+	): ReactNode => {
+		const {questions, index, secrets} = asking;
+		const question = questions[index];
+		if (!question) return <Text />;
+		return (
+			<QuestionScreen
+				key={question.id}
+				question={question}
+				position={{index, total: questions.length}}
+				validate={async value => controller.validateAnswer(asking.recipe, asking.target, question.id, value, secrets, asking.sessionId)}
+				onAnswer={value => {
+					const next = {...secrets, [question.id]: value};
+					if (index + 1 < questions.length) to.next(index + 1, next);
+					else to.done(next);
+				}}
+				onBack={() => {
+					if (index === 0) to.back();
+					else to.next(index - 1, secrets);
+				}}
+			/>
+		);
+	};
+
+	/** Review of the plan the controller built: Run it, Export (to `exporting`), Back (to `back`), or save it and quit. */
+	const reviewed = (screen: Extract<Screen, {review: ReviewView}>, exporting: Screen, back: Screen): ReactNode => {
+		const act = (action: ReviewAction) => {
+			if (action === 'run') startRun(handler => controller.startRun('reviewed', handler), screen);
+			else if (action === 'export') setScreen(exporting);
+			else if (action === 'back') setScreen(back);
+			else {
+				saveReviewed(sessionId => {
+					setScreen({name: 'saved', sessionId});
+				}, screen);
+			}
+		};
+
+		return <ReviewScreen review={screen.review} width={columns} height={bodyRows - 6} onAction={act} />;
+	};
+
+	/** The entry on the first screen that leads to the finished deployments; none when there are none. */
+	const deploymentsFrom = (origin: Screen): DeploymentsEntry | undefined =>
+		deployments.length > 0
+			? {
+					...deploymentsEntry(deployments),
+					onChoose() {
+						setScreen({name: 'deployments', origin});
+					},
+				}
+			: undefined;
+
+	/** The renewal (or other action) planned and reviewed with the secret answers given again. */
+	const reviewDeployment = (choice: DeploymentChoice) => {
+		setScreen({name: 'loading'});
+		controller.reviewDeployment(choice.deployment.id, choice.action.id, choice.secrets).then(
+			review => {
+				setScreen({name: 'deployment-review', ...choice, review});
+			},
+			(error: unknown) => {
+				setScreen({name: 'error', message: errorText(error), back: {name: 'deployments', origin: choice.origin, reopen: choice.deployment}});
+			},
+		);
+	};
+
 	const body = (): ReactNode => {
 		switch (screen.name) {
 			case 'loading': {
@@ -236,36 +335,30 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					);
 				};
 
-				return <ResumeScreen sessions={sessions} now={now()} onResume={resume} onNew={() => setScreen({name: 'recipe'})} onDiscard={discard} onQuit={quit} />;
-			}
-
-			case 'resume-secrets': {
-				const {sessions, session, index, secrets} = screen;
-				const question = session.resumeQuestions[index];
-				if (!question) return <Text />;
+				const entry = deploymentsFrom(screen);
 				return (
-					<QuestionScreen
-						key={question.id}
-						question={question}
-						position={{index, total: session.resumeQuestions.length}}
-						validate={async value => controller.validateAnswer(session.recipe, session.target, question.id, value, secrets, session.id)}
-						onAnswer={value => {
-							const next = {...secrets, [question.id]: value};
-							if (index + 1 < session.resumeQuestions.length) setScreen({...screen, index: index + 1, secrets: next});
-							else startRun(handler => controller.startRun({sessionId: session.id, secrets: next}, handler), {name: 'resume', sessions}, {sessionId: session.id, secrets: next});
-						}}
-						onBack={() => {
-							setScreen(index === 0 ? {name: 'resume', sessions} : {...screen, index: index - 1});
-						}}
-					/>
+					<ResumeScreen sessions={sessions} now={now()} onResume={resume} onNew={() => setScreen({name: 'recipe'})} onDiscard={discard} onQuit={quit} {...(entry ? {deployments: entry} : {})} />
 				);
 			}
 
+			case 'resume-secrets': {
+				const {sessions, session} = screen;
+				return askAgain({...screen, questions: session.resumeQuestions, sessionId: session.id, recipe: session.recipe, target: session.target}, {
+					next: (index, secrets) => setScreen({...screen, index, secrets}),
+					done(secrets) {
+						startRun(handler => controller.startRun({sessionId: session.id, secrets}, handler), {name: 'resume', sessions}, {sessionId: session.id, secrets});
+					},
+					back: () => setScreen({name: 'resume', sessions}),
+				});
+			}
+
 			case 'recipe': {
+				const entry = deploymentsFrom(screen);
 				return (
 					<RecipeScreen
 						recipes={recipes}
 						initial={lastRecipe.current}
+						{...(entry ? {deployments: entry} : {})}
 						onSelect={recipe => {
 							lastRecipe.current = recipe.id;
 							setScreen({name: 'target', recipe});
@@ -325,19 +418,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			}
 
 			case 'review': {
-				const {recipe, target, answers, review} = screen;
-				const act = (action: ReviewAction) => {
-					if (action === 'run') startRun(handler => controller.startRun('reviewed', handler), screen);
-					else if (action === 'export') setScreen({...screen, name: 'export'});
-					else if (action === 'back') setScreen({name: 'questions', recipe, target, answers, startAtEnd: true});
-					else {
-						saveReviewed(sessionId => {
-							setScreen({name: 'saved', sessionId});
-						}, screen);
-					}
-				};
-
-				return <ReviewScreen review={review} width={columns} height={bodyRows - 6} onAction={act} />;
+				const {recipe, target, answers} = screen;
+				return reviewed(screen, {...screen, name: 'export'}, {name: 'questions', recipe, target, answers, startAtEnd: true});
 			}
 
 			case 'export': {
@@ -389,6 +471,57 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 				);
 			}
 
+			case 'deployments': {
+				const {origin, reopen} = screen;
+				return (
+					<DeploymentsScreen
+						deployments={deployments}
+						now={now()}
+						width={columns}
+						height={bodyRows}
+						{...(reopen ? {reopen} : {})}
+						onChoose={(deployment, action) => {
+							const choice = {origin, deployment, action, secrets: {}};
+							if (deployment.questions.length > 0) setScreen({name: 'deployment-secrets', ...choice, index: 0});
+							else reviewDeployment(choice);
+						}}
+						onBack={() => setScreen(origin)}
+						onQuit={quit}
+					/>
+				);
+			}
+
+			case 'deployment-secrets': {
+				const {deployment, origin, action} = screen;
+				return askAgain({...screen, questions: deployment.questions, sessionId: deployment.id, recipe: deployment.recipe, target: deployment.target}, {
+					next: (index, secrets) => setScreen({...screen, index, secrets}),
+					done(secrets) {
+						reviewDeployment({origin, deployment, action, secrets});
+					},
+					back: () => setScreen({name: 'deployments', origin, reopen: deployment}),
+				});
+			}
+
+			case 'deployment-review': {
+				const {origin, deployment, action, secrets} = screen;
+				const last = deployment.questions.length - 1;
+				const back: Screen = last >= 0 ? {name: 'deployment-secrets', origin, deployment, action, secrets, index: last} : {name: 'deployments', origin, reopen: deployment};
+				return reviewed(screen, {...screen, name: 'deployment-export'}, back);
+			}
+
+			case 'deployment-export': {
+				return (
+					<ExportScreen
+						defaultDir={`mtls-${screen.deployment.recipe}-renewal-bundle`}
+						width={columns}
+						height={bodyRows}
+						exportBundle={async dir => controller.exportBundle(dir)}
+						onBack={() => setScreen({...screen, name: 'deployment-review'})}
+						onDone={() => finish({exitCode: 0})}
+					/>
+				);
+			}
+
 			case 'saved': {
 				return <Text>Saved. Continue with: mtls-wizard resume {screen.sessionId} (or mtls-wizard)</Text>;
 			}
@@ -404,9 +537,10 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	if ('recipe' in screen) where.current = `${screen.recipe.title}${'target' in screen ? ` › ${screen.target}` : ''}`;
 	else if (screen.name === 'resume-secrets') where.current = `${screen.session.recipeTitle} › ${screen.session.target}`;
 	else if (screen.name === 'resume') where.current = screen.sessions.length === 1 ? `${screen.sessions[0]!.recipeTitle} › ${screen.sessions[0]!.target}` : '';
-	else if (screen.name === 'recipe') where.current = '';
+	else if ('deployment' in screen) where.current = `${screen.deployment.recipeTitle} › ${screen.deployment.target} › ${screen.action.verb}`;
+	else if (screen.name === 'recipe' || screen.name === 'deployments') where.current = '';
 	const showsEnvironment = screen.name !== 'run' && screen.name !== 'summary';
-	const hints = screen.name === 'run' && screen.state.finished ? 'run-finished' : screen.name;
+	const hints = screen.name === 'run' && screen.state.finished ? 'run-finished' : (hintsOf[screen.name] ?? screen.name);
 	const title = `mtls-wizard${where.current ? `  ${where.current}` : ''}`;
 	// Ink redraws a frame as tall as the terminal by clearing the screen, which leaves a copy of it in the scrollback
 	// every time: a frame keeps its last row free. The 1 is the gap above the screen.

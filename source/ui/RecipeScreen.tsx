@@ -1,18 +1,26 @@
 
 import {Box, Text} from 'ink';
 import type {RecipeChoice} from '../wizard/types.js';
-import {SelectList} from './SelectList.js';
+import {SelectList, type SelectItem} from './SelectList.js';
 
-type Props = {recipes: RecipeChoice[]; initial?: string; onSelect(recipe: RecipeChoice): void; onQuit(): void};
+/** The entry after the products that leads to the finished deployments, when there are any. */
+export type DeploymentsEntry = {label: string; description: string; onChoose(): void};
 
-export function RecipeScreen({recipes, initial, onSelect, onQuit}: Props) {
+type Props = {recipes: RecipeChoice[]; initial?: string; deployments?: DeploymentsEntry; onSelect(recipe: RecipeChoice): void; onQuit(): void};
+
+export function RecipeScreen({recipes, initial, deployments, onSelect, onQuit}: Props) {
+	const items: Array<SelectItem<RecipeChoice | 'deployments'>> = recipes.map(recipe => ({value: recipe, label: recipe.title, description: recipe.description}));
+	if (deployments) items.push({value: 'deployments', label: deployments.label, description: deployments.description});
 	return (
 		<Box flexDirection="column">
 			<Text bold>Which product needs mutual TLS?</Text>
 			<SelectList
-				items={recipes.map(recipe => ({value: recipe, label: recipe.title, description: recipe.description}))}
+				items={items}
 				initialIndex={Math.max(0, recipes.findIndex(recipe => recipe.id === initial))}
-				onSelect={onSelect}
+				onSelect={choice => {
+					if (choice === 'deployments') deployments?.onChoose();
+					else onSelect(choice);
+				}}
 				onQuit={onQuit}
 			/>
 		</Box>

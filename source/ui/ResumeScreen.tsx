@@ -1,6 +1,7 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ResumableSession} from '../wizard/types.js';
+import type {DeploymentsEntry} from './RecipeScreen.js';
 import {SelectList} from './SelectList.js';
 import {formatAge} from './format-time.js';
 
@@ -10,6 +11,8 @@ type Props = {
 	now: Date;
 	onResume(session: ResumableSession): void;
 	onNew(): void;
+	/** Offered beside Start new when there are finished deployments. */
+	deployments?: DeploymentsEntry;
 	/** Called only once the user confirmed it. */
 	onDiscard(session: ResumableSession): void;
 	onQuit(): void;
@@ -20,7 +23,7 @@ type Step = {name: 'list'} | {name: 'pick-discard'} | {name: 'confirm'; session:
 const describe = (session: ResumableSession) => `${session.recipeTitle} on ${session.target} at step ${session.nextStep} of ${session.totalSteps}`;
 
 /** Every unfinished session to resume, or start new; Discard asks which (when there are several) and then whether. */
-export function ResumeScreen({sessions, now, onResume, onNew, onDiscard, onQuit}: Props) {
+export function ResumeScreen({sessions, now, onResume, onNew, deployments, onDiscard, onQuit}: Props) {
 	const [step, setStep] = useState<Step>({name: 'list'});
 	const saved = (session: ResumableSession) => `(saved ${formatAge(session.savedAt, now)})`;
 	const [only] = sessions;
@@ -64,7 +67,7 @@ export function ResumeScreen({sessions, now, onResume, onNew, onDiscard, onQuit}
 		);
 	}
 
-	type Choice = {resume: ResumableSession} | 'new' | 'discard';
+	type Choice = {resume: ResumableSession} | 'new' | 'deployments' | 'discard';
 	return (
 		<Box flexDirection="column">
 			<Text bold>{sessions.length === 1 ? 'An unfinished session was found.' : `${sessions.length} unfinished sessions were found, newest first.`}</Text>
@@ -73,10 +76,12 @@ export function ResumeScreen({sessions, now, onResume, onNew, onDiscard, onQuit}
 				items={[
 					...sessions.map(session => ({value: {resume: session}, label: `Resume ${describe(session)}`, description: saved(session)})),
 					{value: 'new' as const, label: 'Start new', description: `keep the saved session${sessions.length === 1 ? '' : 's'} for later`},
+					...(deployments ? [{value: 'deployments' as const, label: deployments.label, description: deployments.description}] : []),
 					{value: 'discard' as const, label: 'Discard', description: sessions.length === 1 ? 'forget the saved session (asks first)' : 'forget one of the saved sessions (asks first)'},
 				]}
 				onSelect={choice => {
 					if (choice === 'new') onNew();
+					else if (choice === 'deployments') deployments?.onChoose();
 					else if (choice === 'discard') setStep(sessions.length === 1 && only ? {name: 'confirm', session: only} : {name: 'pick-discard'});
 					else onResume(choice.resume);
 				}}

@@ -4,6 +4,7 @@ import {Box, Text} from 'ink';
 import {useKeys} from './use-keys.js';
 import {useRefState} from './use-ref-state.js';
 import {useTone} from './theme.js';
+import {wrapText} from './wrap-text.js';
 
 export type SelectItem<T> = {
 	value: T;
@@ -11,6 +12,8 @@ export type SelectItem<T> = {
 	description?: string;
 	/** Set when the item cannot be chosen; shown in place of the description. */
 	unavailable?: string;
+	/** A row of its own under the label, wrapped rather than cut: a fact that must be read whole (an expiry date). */
+	detail?: {text: string; warn?: boolean};
 };
 
 type Props<T> = {
@@ -22,7 +25,39 @@ type Props<T> = {
 	onQuit?(): void;
 	isActive?: boolean;
 	initialIndex?: number;
+	/**
+	 * The rows and columns the list may fill. Given both, details are wrapped to the width and a list taller than the
+	 * height shows a window around the pointer, with how many items are above and below it.
+	 */
+	height?: number;
+	width?: number;
 };
+
+/** Where details start: under the label, past the pointer. */
+const detailIndent = 4;
+
+/** The items to show, [start, end), around `index` within `height` rows, keeping two rows for the "more" lines. */
+function windowAround(rows: number[], index: number, height: number): [number, number] {
+	if (rows.reduce((sum, count) => sum + count, 0) <= height) return [0, rows.length];
+	const budget = height - 2;
+	let start = index;
+	let end = index + 1;
+	let used = rows[index] ?? 1;
+	for (let grew = true; grew; ) {
+		grew = false;
+		if (end < rows.length && used + rows[end]! <= budget) {
+			used += rows[end++]!;
+			grew = true;
+		}
+
+		if (start > 0 && used + rows[start - 1]! <= budget) {
+			used += rows[--start]!;
+			grew = true;
+		}
+	}
+
+	return [start, end];
+}
 
 /** The pointer starts on the asked item, or on the first item that can be picked when that one cannot. */
 function startIndex<T>(items: Array<SelectItem<T>>, initialIndex: number): number {
@@ -33,7 +68,7 @@ function startIndex<T>(items: Array<SelectItem<T>>, initialIndex: number): numbe
 }
 
 /** A vertical list: arrows or j/k move, Enter picks, Esc goes back, q quits. Unavailable items say why. */
-export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true, initialIndex = 0}: Props<T>) {
+export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true, initialIndex = 0, height, width}: Props<T>) {
 	const tone = useTone();
 	const [index, setIndex, indexRef] = useRefState(startIndex(items, initialIndex));
 	// Enter on an item that cannot be picked says why under the list, until the pointer moves.
@@ -56,11 +91,17 @@ export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true,
 		else if (input === 'q') onQuit?.();
 	}, isActive);
 
+	const sized = height !== undefined && width !== undefined;
+	const details = items.map(item => (item.detail ? (sized ? wrapText(item.detail.text, Math.max(1, width - detailIndent)) : [item.detail.text]) : []));
+	const [start, end] = sized ? windowAround(details.map(lines => 1 + lines.length), Math.min(index, items.length - 1), height) : [0, items.length];
+	const windowed = start > 0 || end < items.length;
 	return (
 		<Box flexDirection="column">
-			{items.map((item, i) => {
+			{windowed ? <Text dimColor>{start > 0 ? `↑ ${start} more above` : ' '}</Text> : null}
+			{items.slice(start, end).map((item, shown) => {
+				const i = start + shown;
 				const selected = i === index;
-				return (
+				const row = (
 					<Box key={String(i)}>
 						<Box width={2} flexShrink={0}>
 							<Text color={selected ? tone('cyan') : undefined}>{selected ? '❯' : ' '}</Text>
@@ -75,7 +116,21 @@ export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true,
 						</Text>
 					</Box>
 				);
+				if (!item.detail) return row;
+				return (
+					<Box key={String(i)} flexDirection="column">
+						{row}
+						{details[i]!.map((line, l) => (
+							<Box key={String(l)} paddingLeft={detailIndent}>
+								<Text color={item.detail?.warn ? tone('yellow') : undefined} dimColor={!item.detail?.warn}>
+									{line}
+								</Text>
+							</Box>
+						))}
+					</Box>
+				);
 			})}
+			{windowed ? <Text dimColor>{end < items.length ? `↓ ${items.length - end} more below` : ' '}</Text> : null}
 			{refused ? <Text color={tone('yellow')}>{refused}</Text> : null}
 		</Box>
 	);

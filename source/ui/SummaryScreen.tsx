@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {wrapCommand} from '../exec/wrap-command.js';
 import type {CertificateView, SummaryView} from '../wizard/types.js';
 import {formatDay} from './format-time.js';
+import {renewDaysBefore} from './renewal-window.js';
 import {ScrollView, type ScrollLine} from './ScrollView.js';
 import {useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
@@ -14,9 +15,6 @@ type Props = {summary: SummaryView; width: number; height: number; onExit(): voi
 function compactFingerprint(fingerprint: string): string {
 	return fingerprint.replaceAll(':', '').toLowerCase();
 }
-
-/** Days before the first expiry that a renewal is due: status's default --warn-days. */
-const renewDaysBefore = 30;
 
 /** When to renew, and the commands that renew and that tell cron or CI it is time. */
 function renewalLines(summary: SummaryView, width: number): ScrollLine[] {

@@ -8,6 +8,7 @@ const load = {
 	recipe: async () => import('./RecipeScreen.js'),
 	target: async () => import('./TargetScreen.js'),
 	resume: async () => import('./ResumeScreen.js'),
+	deployments: async () => import('./DeploymentsScreen.js'),
 	question: async () => import('./QuestionScreen.js'),
 	questions: async () => import('./QuestionFlow.js'),
 	review: async () => import('./ReviewScreen.js'),
@@ -49,6 +50,7 @@ function screen<Module, Props extends object>(loader: () => Promise<Module>, pic
 export const RecipeScreen = screen(load.recipe, module => module.RecipeScreen);
 export const TargetScreen = screen(load.target, module => module.TargetScreen);
 export const ResumeScreen = screen(load.resume, module => module.ResumeScreen);
+export const DeploymentsScreen = screen(load.deployments, module => module.DeploymentsScreen);
 export const QuestionScreen = screen(load.question, module => module.QuestionScreen);
 export const QuestionFlow = screen(load.questions, module => module.QuestionFlow);
 export const ReviewScreen = screen(load.review, module => module.ReviewScreen);

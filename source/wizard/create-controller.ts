@@ -15,7 +15,20 @@ import type {Recipe, RecipeQuestion} from '../recipes/recipe-schema.js';
 import {isPastStep, signedDirOf} from '../session/step-states.js';
 import type {Session} from '../session/types.js';
 import {faultQuestion} from './fault-question.js';
-import type {AnswerFault, AnswerView, HeadlessView, QuestionView, RecipeChoice, ResumableSession, ReviewView, RunStart, SummaryView, WizardController} from './types.js';
+import type {
+	AnswerFault,
+	AnswerView,
+	DeploymentView,
+	ExpiryView,
+	HeadlessView,
+	QuestionView,
+	RecipeChoice,
+	ResumableSession,
+	ReviewView,
+	RunStart,
+	SummaryView,
+	WizardController,
+} from './types.js';
 
 export type ControllerOptions = {
 	env: NodeJS.ProcessEnv;
@@ -72,21 +85,31 @@ function signedDirQuestion(session: Session): QuestionView {
 	};
 }
 
-/** context: the kube context a resumed session was built with, for the headless command the summary shows. */
-type Run = {plan: Plan; secrets: Record<string, string>; sessionId?: string; context?: string; done?: Promise<number>; running?: boolean};
+/**
+ * context: the kube context a resumed session was built with, for the headless command the summary shows; with
+ * contexts, saved in a new session (a renewal's) so resume rebuilds the same plan.
+ */
+type Run = {plan: Plan; secrets: Record<string, string>; sessionId?: string; context?: string; contexts?: string[]; done?: Promise<number>; running?: boolean};
+
+type KubeContexts = Pick<Session, 'context' | 'contexts'>;
+
+/** A session's kube context(s), for the plan and the session a run of it makes. */
+const contextsOf = (session: Session): KubeContexts => ({...(session.context ? {context: session.context} : {}), ...(session.contexts ? {contexts: session.contexts} : {})});
 
 /** A fixed mask: its length says nothing about the secret's. */
 const secretMask = '••••••••';
 
 export function createController({env, cwd}: ControllerOptions): WizardController {
 	const recipes = new Map<string, Recipe>();
-	let reviewed: {plan: Plan; secrets: Record<string, string>; planFor(outDir: string): Plan; sessionId?: string} | undefined;
+	let reviewed: ({plan: Plan; secrets: Record<string, string>; planFor(outDir: string): Plan; sessionId?: string} & KubeContexts) | undefined;
 	/** Set by changeAnswers: the session the next review continues, with its output directory and kube context. */
 	let revising: {sessionId: string; recipe: string; target: TargetId; outDir: string; context?: string} | undefined;
 	let lastFailure: string | undefined;
 	let run: Run | undefined;
 	/** Sessions found awaiting the certificates a PKI signs: resuming one asks for their directory. */
 	const awaitingSignature = new Set<string>();
+	/** Finished sessions listed as deployments: their secret answers are needed again, never saved. */
+	const deployments = new Set<string>();
 
 	const recipe = async (id: string): Promise<Recipe> => {
 		const known = recipes.get(id);
@@ -132,7 +155,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		current.done = executePlan(
 			current.plan,
 			current.secrets,
-			{json: false, env, ...(current.sessionId ? {sessionId: current.sessionId} : {})},
+			{json: false, env, ...(current.sessionId ? {sessionId: current.sessionId} : {}), ...(current.context ? {context: current.context} : {}), ...(current.contexts ? {contexts: current.contexts} : {})},
 			{
 				render(event) {
 					if (event.type === 'run-started') current.sessionId = event.sessionId;
@@ -159,17 +182,41 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 
 	/** The plan a saved session resumes with, as `mtls-wizard resume` rebuilds it; with the signed certificates' directory for caMode=csr. */
 	const sessionPlan = async (session: Session, secrets: Record<string, string>, signedDir: string | undefined) => {
-		const {buildPlan} = await import('../plan/build-plan.js');
+		const {sessionPlanFor} = await import('../session/session-plan.js');
 		const answers = Object.fromEntries(Object.entries(session.answers).map(([id, value]) => [id, String(value)]));
 		const collected = await collect(session.recipe, session.target, answers, secrets);
-		const plan = buildPlan(await recipe(session.recipe), session.target, collected.answers, {
-			outDir: session.outDir,
-			secretAnswerIds: session.secretAnswers,
-			...(session.context ? {context: session.context} : {}),
-			...invokerIds(),
+		// A saved renewal resumes as one, as `mtls-wizard resume` rebuilds it.
+		const plan = sessionPlanFor(await recipe(session.recipe), session, collected.answers, {
+			renewal: session.renewal,
 			...(signedDir ? {signedDir: path.resolve(cwd, signedDir)} : {}),
 		});
 		return {plan, collected};
+	};
+
+	/** The first of a deployment's certificates to expire, read from the files its plan wrote. */
+	const firstExpiry = async (session: Session): Promise<ExpiryView | {problem: string}> => {
+		const [{readFile}, {X509Certificate}, {sessionAnswers, sessionPlanFor}, {caPaths, leafPaths}, {wholeDaysUntil}] = await Promise.all([
+			import('node:fs/promises'),
+			import('node:crypto'),
+			import('../session/session-plan.js'),
+			import('../steps/certificate-paths.js'),
+			import('../pki/days.js'),
+		]);
+		const loaded = await recipe(session.recipe);
+		const plan = sessionPlanFor(loaded, session, (await sessionAnswers(loaded, session)).answers, {renewal: session.renewal});
+		const files = plan.steps.flatMap(step => (step.kind === 'issue-certificates' ? [caPaths(step.dir).cert, ...step.leaves.map(leaf => leafPaths(step.dir, leaf).cert)] : []));
+		const read = await Promise.all(
+			files.map(async file => {
+				try {
+					return {file: path.basename(file), notAfter: new Date(new X509Certificate(await readFile(file)).validTo)};
+				} catch {
+					return undefined;
+				}
+			}),
+		);
+		const [first] = read.filter(found => found !== undefined).sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime());
+		if (!first) return {problem: `no certificate of it can be read in ${plan.outDir}`};
+		return {...first, daysLeft: wholeDaysUntil(first.notAfter)};
 	};
 
 	/** The signed certificates are judged before the run starts, so a wrong one is explained under the question. */
@@ -209,6 +256,32 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		if (question.id === 'caKeyPassphrase' && caCert !== '' && caKey !== '') {
 			await checkOwnCa({certPath: resolved(caCert), keyPath: resolved(caKey), ...(value === '' ? {} : {passphrase: value})}, sources);
 		}
+	};
+
+	/** What Review shows of a plan: answers (secrets masked), names, files, commands, steps and the headless command. */
+	const reviewOf = async (loaded: Recipe, plan: Plan, secrets: Record<string, string>, context?: string): Promise<ReviewView> => {
+		const [{describeCertificates, formatMode, printouts}, {quoteCommand}, {redact}, {answerSettings}] = await Promise.all([
+			import('../plan/print-plan.js'),
+			import('../exec/shell-quote.js'),
+			import('../exec/redact.js'),
+			import('../plan/headless-command.js'),
+		]);
+		const secretValues = Object.values(secrets);
+		const printed = printouts(plan);
+		const settings = answerSettings(loaded, plan).filter(({question}) => !ownCaFollowUps.has(question.id) || plan.answers['caCert'] !== undefined);
+		const shown = ({question, value, given}: (typeof settings)[number]) => {
+			if (question.secret) return given ? secretMask : '';
+			return question.type === 'boolean' && value !== undefined ? (value === 'true' ? 'yes' : 'no') : (value ?? '');
+		};
+		return {
+			answers: settings.map((setting): AnswerView => ({id: setting.question.id, shown: redact(shown(setting), secretValues), isDefault: setting.isDefault})),
+			certificates: describeCertificates(plan).map(line => redact(line, secretValues)),
+			headless: await headlessView(plan, secrets, context),
+			outDir: plan.outDir,
+			files: printed.flatMap(({files}) => files.map(file => ({path: redact(file.path, secretValues), mode: formatMode(file.mode)}))),
+			commands: printed.flatMap(({commands}) => commands.map(command => redact(quoteCommand(command), secretValues))),
+			steps: plan.steps.map(step => ({id: step.id, title: step.title})),
+		};
 	};
 
 	const stepsWithProgress = async (plan: Plan, sessionId: string | undefined, secrets: Record<string, string>): Promise<RunStart> => {
@@ -291,6 +364,8 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 
 		async validateAnswer(recipeId, target, questionId, value, answers, sessionId) {
 			if (questionId === signedDirId && sessionId && awaitingSignature.has(sessionId)) return checkSignedDir(sessionId, value, answers);
+			// The deployment was made with it, and its plan needs it again: leaving it empty cannot be a default.
+			if (value === '' && sessionId && deployments.has(sessionId)) return 'The deployment was made with this secret answer, which is never saved: give it again.';
 			const [{answerAdvice, validateAnswer}, questions] = await Promise.all([import('../recipes/validate-answer.js'), questionsOf(recipeId, target)]);
 			const question = questions.find(q => q.id === questionId);
 			if (!question) return `${questionId}: not a question of ${recipeId} --target ${target}`;
@@ -320,13 +395,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 				const question = error instanceof Error ? faultQuestion(error.message, await questionsOf(recipeId, target), answers) : undefined;
 				throw question ? Object.assign(error as AnswerFault, {question}) : error;
 			});
-			const [{buildPlan}, {describeCertificates, formatMode, printouts}, {quoteCommand}, {redact}, {answerSettings}] = await Promise.all([
-				import('../plan/build-plan.js'),
-				import('../plan/print-plan.js'),
-				import('../exec/shell-quote.js'),
-				import('../exec/redact.js'),
-				import('../plan/headless-command.js'),
-			]);
+			const {buildPlan} = await import('../plan/build-plan.js');
 			const loaded = await recipe(recipeId);
 			// The same default output directory as `mtls-wizard run` without --out.
 			const planFor = (outDir: string) => buildPlan(loaded, target, collected.answers, {outDir, secretAnswerIds: Object.keys(collected.secrets), ...invokerIds()});
@@ -336,22 +405,62 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 				? buildPlan(loaded, target, collected.answers, {outDir: revising.outDir, secretAnswerIds: Object.keys(collected.secrets), ...(revising.context ? {context: revising.context} : {}), ...invokerIds()})
 				: planFor(path.resolve(cwd, `mtls-${recipeId}`));
 			reviewed = {plan, secrets: collected.secrets, planFor, ...(revising ? {sessionId: revising.sessionId} : {})};
-			const secretValues = Object.values(collected.secrets);
-			const printed = printouts(plan);
-			const asked = answerSettings(loaded, plan).filter(({question}) => !ownCaFollowUps.has(question.id) || plan.answers['caCert'] !== undefined);
-			const shown = ({question, value, given}: (typeof asked)[number]) => {
-				if (question.secret) return given ? secretMask : '';
-				return question.type === 'boolean' && value !== undefined ? (value === 'true' ? 'yes' : 'no') : (value ?? '');
-			};
-			return {
-				answers: asked.map((setting): AnswerView => ({id: setting.question.id, shown: redact(shown(setting), secretValues), isDefault: setting.isDefault})),
-				certificates: describeCertificates(plan).map(line => redact(line, secretValues)),
-				headless: await headlessView(plan, collected.secrets, revising?.context),
-				outDir: plan.outDir,
-				files: printed.flatMap(({files}) => files.map(file => ({path: redact(file.path, secretValues), mode: formatMode(file.mode)}))),
-				commands: printed.flatMap(({commands}) => commands.map(command => redact(quoteCommand(command), secretValues))),
-				steps: plan.steps.map(step => ({id: step.id, title: step.title})),
-			};
+			return reviewOf(loaded, plan, collected.secrets, revising?.context);
+		},
+
+		async findDeployments(): Promise<DeploymentView[]> {
+			const [{isFinished, listSessions}, {deploymentActions}] = await Promise.all([import('../session/session-store.js'), import('./deployment-actions.js')]);
+			const {sessions} = await listSessions(env);
+			const finished = sessions.filter(session => isFinished(session));
+			// A finished renewal supersedes the deployment it renewed: the same files, renewed.
+			const superseded = new Set(finished.flatMap(session => (session.renewal ? [session.renewal.of] : [])));
+			const actions = deploymentActions.map(({id, verb, label, description}) => ({id, verb, label, description}));
+			return Promise.all(
+				finished
+					.filter(session => !superseded.has(session.id))
+					.map(async (session): Promise<DeploymentView> => {
+						deployments.add(session.id);
+						const [title, questions, expiry] = await Promise.all([
+							recipe(session.recipe).then(found => found.title, () => session.recipe),
+							questionsOf(session.recipe, session.target).catch(() => []),
+							firstExpiry(session).catch((error: unknown) => ({problem: (error as Error).message})),
+						]);
+						return {
+							id: session.id,
+							recipe: session.recipe,
+							recipeTitle: title,
+							target: session.target,
+							deployedAt: new Date(session.updatedAt),
+							...('problem' in expiry ? {expiryProblem: expiry.problem} : {firstExpiry: expiry}),
+							actions,
+							questions: questions.filter(q => session.secretAnswers.includes(q.id)).map(q => questionView(q)),
+						};
+					}),
+			);
+		},
+
+		async reviewDeployment(sessionId, actionId, secrets) {
+			const [{loadSession}, {deploymentActions}, {checkSecretsGiven, sessionAnswers}, {secretEnvName}, {checkAnswerFiles}] = await Promise.all([
+				import('../session/session-store.js'),
+				import('./deployment-actions.js'),
+				import('../session/session-plan.js'),
+				import('../recipes/collect-answers.js'),
+				import('../recipes/check-answer-files.js'),
+			]);
+			const action = deploymentActions.find(candidate => candidate.id === actionId);
+			if (!action) throw new Error(`${actionId}: not something the wizard does to a deployment`);
+			const session = await loadSession(env, sessionId);
+			const loaded = await recipe(session.recipe);
+			// The secret answers as `renew` reads them, from their variables; the saved answers are checked as resume checks them.
+			const collected = await sessionAnswers(loaded, session, {env: Object.fromEntries(Object.entries(secrets).map(([id, value]) => [secretEnvName(id), value]))});
+			checkSecretsGiven(session, collected.secrets, action.verb);
+			await checkAnswerFiles(loaded, session.target, collected);
+			const input = {recipe: loaded, session, answers: collected.answers, secretIds: Object.keys(collected.secrets), now: new Date()};
+			const plan = action.planFor(input);
+			// A new session: the deployment's stays as it finished.
+			revising = undefined;
+			reviewed = {plan, secrets: collected.secrets, planFor: outDir => action.planFor({...input, outDir}), ...contextsOf(session)};
+			return reviewOf(loaded, plan, collected.secrets, session.context);
 		},
 
 		async exportBundle(dir) {
@@ -373,9 +482,9 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		async startRun(from, onEvent) {
 			if (from === 'reviewed') {
 				if (!reviewed) throw new Error('nothing reviewed to run');
-				const {sessionId} = reviewed;
+				const {sessionId, context, contexts} = reviewed;
 				const start = await stepsWithProgress(reviewed.plan, sessionId, reviewed.secrets);
-				await startExecution({plan: reviewed.plan, secrets: reviewed.secrets, ...(sessionId ? {sessionId} : {})}, onEvent);
+				await startExecution({plan: reviewed.plan, secrets: reviewed.secrets, ...(sessionId ? {sessionId} : {}), ...(context ? {context} : {}), ...(contexts ? {contexts} : {})}, onEvent);
 				return start;
 			}
 

@@ -98,6 +98,39 @@ export type ResumableSession = {
 	resumeQuestions: QuestionView[];
 };
 
+/** The certificate of a deployment that expires first. */
+export type ExpiryView = {
+	file: string;
+	notAfter: Date;
+	/** Whole days left; negative once it has expired. */
+	daysLeft: number;
+};
+
+/** What the wizard can do to a finished deployment (deployment-actions.ts): each builds the plan Review shows. */
+export type DeploymentActionView = {
+	id: string;
+	/** What it does to the deployment, as the first screen's entry names it ("Renew or rotate a deployment"). */
+	verb: string;
+	label: string;
+	description: string;
+};
+
+/** A finished session: what it deployed, and when its certificates run out. */
+export type DeploymentView = {
+	id: string;
+	recipe: string;
+	recipeTitle: string;
+	target: TargetId;
+	/** When the session last saved: its last step finished then. */
+	deployedAt: Date;
+	/** Absent when no certificate of the deployment can be read; `expiryProblem` says why. */
+	firstExpiry?: ExpiryView;
+	expiryProblem?: string;
+	actions: DeploymentActionView[];
+	/** Asked before the plan is built: the secret answers the deployment's plan needs, never saved. */
+	questions: QuestionView[];
+};
+
 export type CertificateView = {
 	file: string;
 	subject: string;
@@ -129,6 +162,13 @@ export type WizardController = {
 	/** Every unfinished session that no process is running, newest first. */
 	findResumable(): Promise<ResumableSession[]>;
 	discardSession(id: string): Promise<void>;
+	/** Every finished session, newest first, less those a later finished renewal superseded. */
+	findDeployments(): Promise<DeploymentView[]>;
+	/**
+	 * Builds the plan of one of a deployment's actions (a renewal) with the secret answers given again, and reviews
+	 * it as `review` does: startRun('reviewed'), exportBundle and saveReviewed then work on it.
+	 */
+	reviewDeployment(sessionId: string, actionId: string, secrets: Record<string, string>): Promise<ReviewView>;
 	listRecipes(): Promise<RecipeChoice[]>;
 	/** The questions that apply given the answers so far, in order. */
 	questions(recipe: string, target: TargetId, answers: Record<string, string>): Promise<QuestionView[]>;

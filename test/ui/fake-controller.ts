@@ -1,6 +1,6 @@
 import type {EngineEvent} from '../../source/engine-events.js';
 import {provedByHandshake} from '../../source/pki/handshake-cases.js';
-import type {EnvironmentReport, QuestionView, ResumableSession, RunStart, WizardController} from '../../source/wizard/types.js';
+import type {DeploymentView, EnvironmentReport, QuestionView, ResumableSession, RunStart, WizardController} from '../../source/wizard/types.js';
 
 /**
  * Plain data behind the screens, and a record of what the UI asked for. The UI tests drive the screens with it;
@@ -28,7 +28,7 @@ export const questions: QuestionView[] = [
 	{id: 'days', prompt: 'Certificate validity in days', defaultValue: '825', secret: false},
 ];
 
-export function fakeController(options: {resumable?: ResumableSession[]} = {}): FakeController {
+export function fakeController(options: {resumable?: ResumableSession[]; deployments?: DeploymentView[]} = {}): FakeController {
 	const calls: string[] = [];
 	let listener: ((event: EngineEvent) => void) | undefined;
 	let environmentListener: ((report: EnvironmentReport) => void) | undefined;
@@ -57,6 +57,21 @@ export function fakeController(options: {resumable?: ResumableSession[]} = {}): 
 		},
 		async discardSession(id) {
 			calls.push(`discard ${id}`);
+		},
+		async findDeployments() {
+			return options.deployments ?? [];
+		},
+		async reviewDeployment(sessionId, actionId, secrets) {
+			calls.push(`reviewDeployment ${sessionId} ${actionId} ${Object.keys(secrets).join(',')}`);
+			return {
+				answers: [{id: 'serverName', shown: 'server.example.test', isDefault: true}],
+				certificates: ['server (server): CN=server.example.test DNS:server.example.test (825 days, RSA 2048)'],
+				headless: {command: `mtls-wizard renew ${sessionId}${actionId === 'renew-reuse-keys' ? ' --reuse-keys' : ''}`},
+				outDir: '/tmp/out',
+				files: [{path: '/tmp/out/certs/server.crt', mode: '0644'}],
+				commands: ['kubectl apply -f /tmp/out/certs/kube-secret-demo-agent-tls.yaml -n demo'],
+				steps: [{id: 'renew-certificates', title: 'Re-issue the server, client certificates from the same CA, with new keys'}],
+			};
 		},
 		async listRecipes() {
 			return [

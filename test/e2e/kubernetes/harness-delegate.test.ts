@@ -1,55 +1,21 @@
-import {mkdtemp, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import test from 'ava';
-import {makeTestPki, type TestPki} from '../../support/stand-ins/openssl-pki.js';
-import {startStandIn} from '../../support/stand-ins/run-stand-in.js';
-import {chartPath, freePort, shown, standInImage, startCluster} from './support.js';
+import type {TestPki} from '../../support/stand-ins/openssl-pki.js';
+import {delegateImage, harnessPki, kubectlDelegateRun, ownCa, startManager} from './harness-manager.js';
+import {chartPath, shown, startCluster} from './support.js';
 
-const manifest = fileURLToPath(new URL('../../fixtures/harness-delegate-manifest.yaml', import.meta.url));
-
-/*
- * Harness SaaS is the TLS server here: a local harness-manager stand-in on 127.0.0.1 with a server certificate from
- * its own CA (the "public" CA the delegate trusts: the stand-in delegate is given it as STAND_IN_EXTRA_CA, as the
- * real image carries public roots). The account's uploaded ca.crt is the CA the wizard signs with: the run is given
- * that CA (--set caCert/caKey), so the manager can trust it before the run starts, as Harness Support would.
- */
 let pki: TestPki;
-let pkiDir: string;
+let removePki: () => Promise<void>;
 test.before(async () => {
-	pkiDir = await mkdtemp(join(tmpdir(), 'mtls-e2e-harness-pki-'));
-	pki = await makeTestPki(pkiDir);
+	({pki, remove: removePki} = await harnessPki());
 });
-test.after.always(async () => {
-	await rm(pkiDir, {recursive: true, force: true});
-});
-
-async function startManager(t: Parameters<typeof startCluster>[0]) {
-	const port = await freePort();
-	const manager = startStandIn('harness-manager', {args: ['--cert', pki.server.cert, '--key', pki.server.key, '--client-ca', pki.otherCa.cert, '--port', String(port), '--mode', 'STRICT']});
-	t.teardown(async () => manager.stop());
-	await manager.waitFor(/listening on https:\/\/127\.0\.0\.1:\d+ \(mTLS mode STRICT\)/);
-	return {manager, endpoint: `https://127.0.0.1:${port}`};
-}
-
-const delegateImage = (name: string) => ({[name]: standInImage('harness-delegate', {STAND_IN_EXTRA_CA: pki.ca.cert, STAND_IN_HEARTBEAT_MS: '500'})});
-// The test CA lives 2 days; leaves must end before it does.
-const ownCa = () => ['--set', `caCert=${pki.otherCa.cert}`, '--set', `caKey=${pki.otherCa.key}`, '--set', 'days=1'];
+test.after.always(async () => removePki());
 
 test.serial('harness-delegate --target kubectl: the patched sample manifest runs the delegate, which registers with the manager over mutual TLS', async t => {
-	const {manager, endpoint} = await startManager(t);
-	const cluster = await startCluster(t, delegateImage('harness/delegate:24.07.83404'));
+	const {manager, endpoint} = await startManager(t, pki);
+	const cluster = await startCluster(t, delegateImage(pki, 'harness/delegate:24.07.83404'));
 	const out = join(cluster.scratch, 'out');
-	const result = await cluster.cli([
-		'run', 'harness-delegate', '--target', 'kubectl',
-		'--set', 'delegateName=kubernetes-delegate',
-		'--set', `managerEndpoint=${endpoint}`,
-		'--set', `manifest=${manifest}`,
-		'--set', 'waitSeconds=60',
-		...ownCa(),
-		'--out', out, '--yes',
-	]);
+	const result = await cluster.cli(kubectlDelegateRun(pki, endpoint, out));
 	t.is(result.exitCode, 0, shown(result));
 	t.regex(result.stdout, /confirmed: The delegate started with both client certificate paths set/);
 
@@ -63,12 +29,12 @@ test.serial('harness-delegate --target kubectl: the patched sample manifest runs
 
 	const log = await cluster.logs('harness-delegate-ng', 'deployment/kubernetes-delegate', /Delegate registered with id/);
 	t.regex(log, /Delegate is running with mTLS enabled\./);
-	await manager.waitFor(/registered delegate kubernetes-delegate \(.*\) for account abcdefACCOUNT with client certificate harness-delegate$/m);
+	await manager.waitFor(/registered delegate kubernetes-delegate \(.*\) for account abcdefACCOUNT with client certificate harness-delegate \(SHA-256 [0-9A-F:]{95}\)$/m);
 });
 
 test.serial('harness-delegate --target helm: harness-delegate-ng with mTLS.secretName; the delegate registers and sends heartbeats', async t => {
-	const {manager, endpoint} = await startManager(t);
-	const cluster = await startCluster(t, delegateImage('harness/delegate:26.02.88404'));
+	const {manager, endpoint} = await startManager(t, pki);
+	const cluster = await startCluster(t, delegateImage(pki, 'harness/delegate:26.02.88404'));
 	const out = join(cluster.scratch, 'out');
 	const result = await cluster.cli(
 		[
@@ -79,7 +45,7 @@ test.serial('harness-delegate --target helm: harness-delegate-ng with mTLS.secre
 			'--set', 'namespace=harness-e2e',
 			'--set', `chart=${chartPath('harness-delegate-ng')}`,
 			'--set', 'waitSeconds=60',
-			...ownCa(),
+			...ownCa(pki),
 			'--out', out, '--yes',
 		],
 		{env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: 'token-e2e'}},

@@ -3,7 +3,8 @@
 // Flags or env: --cert / HARNESS_MANAGER_TLS_CERT, --key / HARNESS_MANAGER_TLS_KEY (server identity),
 // --client-ca / HARNESS_MANAGER_CLIENT_CA (the account's uploaded ca.crt), --port / HARNESS_MANAGER_PORT (default 8443),
 // --mode / HARNESS_MANAGER_MTLS_MODE: STRICT (default; handshake requires a verified client cert) or LOOSE
-// (client cert verified if given). Binds 127.0.0.1. Logs each request on stdout.
+// (client cert verified if given). Binds 127.0.0.1. Logs each request on stdout, a registration with the client
+// certificate's CN and SHA-256 fingerprint.
 // Endpoints: GET /api/account/<id>/status, POST /api/agent/delegates/register?accountId=<id>,
 // POST /api/agent/delegates/heartbeat?accountId=<id> (Authorization: Delegate <token>).
 import {readFileSync} from 'node:fs';
@@ -48,7 +49,10 @@ function json(response, status, body) {
 const delegates = new Map();
 const server = https.createServer({...pair, ca, requestCert: true, rejectUnauthorized: mode === 'STRICT', minVersion: 'TLSv1.2'}, (request, response) => {
 	const url = new URL(request.url, 'https://manager');
-	const subject = request.socket.authorized ? request.socket.getPeerCertificate().subject?.CN ?? '' : '';
+	const peer = request.socket.authorized ? request.socket.getPeerCertificate() : undefined;
+	const subject = peer?.subject?.CN ?? '';
+	// Which certificate a delegate presented, so a test can tell a renewed one from the one it replaced.
+	const presented = peer ? `${subject} (SHA-256 ${peer.fingerprint256})` : 'none';
 	const status = /^\/api\/account\/([^/]+)\/status$/.exec(url.pathname);
 	if (request.method === 'GET' && status) {
 		log('INFO', `account status for ${status[1]} (client certificate: ${subject || 'none'})`);
@@ -75,7 +79,7 @@ const server = https.createServer({...pair, ca, requestCert: true, rejectUnautho
 			if (url.pathname.endsWith('/register')) {
 				const id = `stand-in-${delegates.size + 1}`;
 				delegates.set(id, body.delegateName ?? '');
-				log('INFO', `registered delegate ${body.delegateName ?? ''} (${id}) for account ${accountId} with client certificate ${subject || 'none'}`);
+				log('INFO', `registered delegate ${body.delegateName ?? ''} (${id}) for account ${accountId} with client certificate ${presented}`);
 				json(response, 200, {resource: {delegateId: id, status: 'ENABLED'}});
 			} else {
 				log('INFO', `heartbeat from delegate ${body.delegateId ?? ''} for account ${accountId}`);

@@ -2,13 +2,13 @@ import {join} from 'node:path';
 import {UsageError} from '../errors.js';
 import {invokerIds} from '../environment/invoker.js';
 import {buildPlan, type PlanAnswers} from '../plan/build-plan.js';
-import {renewPlan} from '../plan/renew-plan.js';
+import {renewalOf, renewPlan} from '../plan/renew-plan.js';
 import type {Plan, Renewal} from '../plan/types.js';
 import {collectAnswers, secretEnvName, type CollectedAnswers} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import type {Recipe} from '../recipes/recipe-schema.js';
-import {isFinished, listSessions, loadSession} from '../session/session-store.js';
-import type {Session} from '../session/types.js';
+import {isFinished, listSessions, loadSession} from './session-store.js';
+import type {Session} from './types.js';
 
 /** The session named, or the latest one whose every step is done: what was deployed, for status, renew and rotate-ca. */
 export async function finishedSession(env: NodeJS.ProcessEnv, id: string | undefined, command: string): Promise<Session> {
@@ -63,6 +63,12 @@ export function sessionPlanFor(recipe: Recipe, session: Session, answers: PlanAn
 		...(options.signedDir === undefined ? {} : {signedDir: options.signedDir}),
 	});
 	return options.renewal ? renewPlan(plan, options.renewal, certificatesDir(session)) : plan;
+}
+
+/** The plan that renews a finished session's deployment: new leaves from its CA, redeployed and confirmed again. */
+export function renewalPlanFor(recipe: Recipe, session: Session, answers: PlanAnswers, options: {reuseKeys: boolean; now: Date} & Pick<SessionPlanOptions, 'secretIds' | 'outDir'>): Plan {
+	const {reuseKeys, now, ...rest} = options;
+	return sessionPlanFor(recipe, session, answers, {...rest, renewal: renewalOf(session.id, reuseKeys, now)});
 }
 
 /**
