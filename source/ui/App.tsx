@@ -21,7 +21,7 @@ import {
 } from './lazy-screens.js';
 import type {ReviewAction} from './ReviewScreen.js';
 import {applyEngineEvent, initialRunState, type RunState} from './run-state.js';
-import {useKeys} from './use-keys.js';
+import {KeysHeld, useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
 import {wrapText} from './wrap-text.js';
 
@@ -213,7 +213,12 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	const body = (): ReactNode => {
 		switch (screen.name) {
 			case 'loading': {
-				return <Text dimColor>Loading recipes…</Text>;
+				// Keys typed meanwhile (Enter on the last answer and what follows it) go to the screen this one becomes.
+				return (
+					<KeysHeld>
+						<Text dimColor>Loading…</Text>
+					</KeysHeld>
+				);
 			}
 
 			case 'resume': {
@@ -422,7 +427,13 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			</Text>
 			{showsEnvironment ? <EnvironmentPanel report={report} width={columns} /> : null}
 			<Box marginTop={1} flexDirection="column">
-				<Suspense fallback={<Text dimColor>Loading…</Text>}>{body()}</Suspense>
+				<Suspense
+					fallback={
+						<KeysHeld>
+							<Text dimColor>Loading…</Text>
+						</KeysHeld>
+					}
+				>{body()}</Suspense>
 			</Box>
 			<KeyHints screen={hints} width={columns} />
 		</Box>
