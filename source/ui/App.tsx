@@ -66,7 +66,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	const lastTarget = useRef(new Map<string, TargetId>());
 	const drafts = useRef(new Map<string, Record<string, string>>());
 	const draftKey = (recipe: string, target: TargetId) => `${recipe}/${target}`;
-	// Once a run has finished well there is nothing left to stop or resume: every way out is a success.
+	// Once a run has finished well, or the bundle is written, there is nothing left to stop or resume: every way out is a success.
 	const completed = useRef(false);
 
 	const finish = (result: WizardExit) => {
@@ -353,6 +353,9 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 						height={bodyRows}
 						exportBundle={async dir => controller.exportBundle(dir)}
 						onBack={() => setScreen({...screen, name: 'review'})}
+						onWritten={() => {
+							completed.current = true;
+						}}
 						onDone={() => finish({exitCode: 0})}
 					/>
 				);

@@ -11,6 +11,8 @@ type Props = {
 	defaultDir: string;
 	exportBundle(dir: string): Promise<ExportView>;
 	onBack(): void;
+	/** The bundle is on disk: from here the wizard has done its job, however it is left. */
+	onWritten(): void;
 	onDone(): void;
 	/** The columns and rows the screen may fill; the list of written files gives way to fit. */
 	width?: number;
@@ -20,7 +22,7 @@ type Props = {
 type Phase = {name: 'ask'} | {name: 'writing'} | {name: 'done'; result: ExportView} | {name: 'failed'; message: string};
 
 /** Asks where the bundle goes, writes it through the controller, lists what was written. */
-export function ExportScreen({defaultDir, exportBundle, onBack, onDone, width = 79, height = 19}: Props) {
+export function ExportScreen({defaultDir, exportBundle, onBack, onWritten, onDone, width = 79, height = 19}: Props) {
 	const tone = useTone();
 	const [phase, setPhase] = useState<Phase>({name: 'ask'});
 
@@ -35,6 +37,7 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onDone, width = 
 		setPhase({name: 'writing'});
 		exportBundle(value || defaultDir).then(
 			result => {
+				onWritten();
 				setPhase({name: 'done', result});
 			},
 			(error: unknown) => {
