@@ -271,6 +271,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					<RecipeScreen
 						recipes={recipes}
 						initial={lastRecipe.current}
+						width={columns}
+						height={bodyRows}
 						onSelect={recipe => {
 							lastRecipe.current = recipe.id;
 							setScreen({name: 'target', recipe});
@@ -287,6 +289,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 						recipe={recipe}
 						report={report}
 						initial={lastTarget.current.get(recipe.id)}
+						width={columns}
+						height={bodyRows}
 						onSelect={target => {
 							const answers = drafts.current.get(draftKey(recipe.id, target)) ?? {};
 							setScreen({name: 'questions', recipe, target, answers, startAtEnd: false});
@@ -342,7 +346,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					}
 				};
 
-				return <ReviewScreen review={review} width={columns} height={bodyRows - 6} onAction={act} />;
+				return <ReviewScreen review={review} width={columns} height={bodyRows} onAction={act} />;
 			}
 
 			case 'export': {

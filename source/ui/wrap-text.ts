@@ -36,3 +36,26 @@ export function wrapIndented(text: string, width: number): string[] {
 	const indent = ' '.repeat(/^ */.exec(text)![0].length);
 	return wrapText(text, width, indent, `${indent}  `);
 }
+
+/**
+ * Wraps a path as one piece, every character kept (spaces too): a row ends after a '/' where one falls in it, else
+ * where the row ends. So the rows, without `first` and `rest`, join back into the exact path.
+ */
+export function wrapPath(path: string, width: number, first = '', rest = first): string[] {
+	const lines: string[] = [];
+	let prefix = first;
+	let remaining = path;
+	for (;;) {
+		const room = Math.max(1, width - prefix.length);
+		if (remaining.length <= room) {
+			lines.push(prefix + remaining);
+			return lines;
+		}
+
+		const slash = remaining.lastIndexOf('/', room - 1);
+		const end = slash > 0 ? slash + 1 : room;
+		lines.push(prefix + remaining.slice(0, end));
+		remaining = remaining.slice(end);
+		prefix = rest;
+	}
+}
