@@ -5,7 +5,7 @@ import {KeyHints, keyHintRows} from './KeyHints.js';
 import {TextField} from './TextField.js';
 import {useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
-import {wrapText} from './wrap-text.js';
+import {wrapPath, wrapText} from './wrap-text.js';
 
 type Props = {
 	defaultDir: string;
@@ -52,7 +52,18 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onWritten, onDon
 		const title = wrapText(`✔ Bundle written to ${dir} (${files.length} files)`, width, '', '  ');
 		const note = wrapText('Run apply.sh from that directory where the tools are.', width);
 		const room = Math.max(1, Math.min(12, height - title.length - note.length - keyHintRows('export-done', width)));
-		const listed = files.length > room ? files.slice(0, room - 1) : files;
+		// Paths wrap, never cut: as many files as fit whole, and a line saying how many more.
+		const rows = files.map(file => wrapPath(file, width, '  ', '    '));
+		let listed = 0;
+		let used = 0;
+		while (listed < files.length) {
+			// Files stop a row early when more follow, for the line that counts them.
+			const limit = listed === files.length - 1 ? room : room - 1;
+			if (used + rows[listed]!.length > limit) break;
+			used += rows[listed]!.length;
+			listed++;
+		}
+
 		return (
 			<Box flexDirection="column">
 				{title.map(line => (
@@ -60,13 +71,10 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onWritten, onDon
 						{line}
 					</Text>
 				))}
-				{listed.map(file => (
-					<Text key={file} wrap="truncate-end">
-						{'  '}
-						{file}
-					</Text>
-				))}
-				{files.length > listed.length ? <Text dimColor> … and {files.length - listed.length} more</Text> : null}
+				{rows.slice(0, listed).flatMap((fileRows, i) =>
+					fileRows.map((row, r) => <Text key={`${i}-${r}`}>{row}</Text>),
+				)}
+				{files.length > listed ? <Text dimColor> … and {files.length - listed} more</Text> : null}
 				{note.map(line => (
 					<Text key={line} dimColor>
 						{line}

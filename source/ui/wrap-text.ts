@@ -38,8 +38,8 @@ export function wrapIndented(text: string, width: number): string[] {
 }
 
 /**
- * Wraps a path as one piece, every character kept (spaces too): a row ends after a '/' where one falls in it, else
- * where the row ends. So the rows, without `first` and `rest`, join back into the exact path.
+ * Wraps a path as one piece, every character kept (spaces too): a row ends after a '/' where one falls in its second
+ * half, else where the row ends. So the rows, without `first` and `rest`, join back into the exact path.
  */
 export function wrapPath(path: string, width: number, first = '', rest = first): string[] {
 	const lines: string[] = [];
@@ -52,8 +52,9 @@ export function wrapPath(path: string, width: number, first = '', rest = first):
 			return lines;
 		}
 
+		// A '/' early in the row would leave most of it empty.
 		const slash = remaining.lastIndexOf('/', room - 1);
-		const end = slash > 0 ? slash + 1 : room;
+		const end = slash >= room / 2 ? slash + 1 : room;
 		lines.push(prefix + remaining.slice(0, end));
 		remaining = remaining.slice(end);
 		prefix = rest;

@@ -35,3 +35,25 @@ test('a failed write says Enter or Esc tries again', async t => {
 	t.regex(frame, /Enter or Esc try again/);
 	t.notRegex(frame, /Enter write/);
 });
+
+test('the written files wrap whole at a narrow width; those that do not fit are counted, never cut', async t => {
+	const long = 'agents/edge-agent-with-a-rather-long-name-01/client.key';
+	const files = ['apply.sh', long, ...Array.from({length: 20}, (_, i) => `agents/edge-${i}/client.crt`)];
+	const {lastFrame, stdin} = renderInk(
+		t,
+		<ExportScreen defaultDir="bundle" width={39} height={12} exportBundle={async dir => ({dir, files})} onBack={() => {}} onWritten={() => {}} onDone={() => {}} />,
+	);
+	await waitFor(lastFrame, /Enter write/);
+	await tick();
+	stdin.write(keys.enter);
+	const frame = await waitFor(lastFrame, /Bundle written to bundle \(22 files\)/);
+	const rows = frame.split('\n');
+	for (const row of rows) t.true(row.length <= 39, `fits 39 columns: ${row}`);
+	const at = rows.findIndex(row => row.startsWith(`  ${long.slice(0, 10)}`));
+	let whole = rows[at]!.slice(2);
+	for (let i = at + 1; rows[i]!.startsWith('    '); i++) whole += rows[i]!.slice(4);
+	t.is(whole, long, frame);
+	t.true(rows.filter(row => row.includes('…')).every(row => /^ … and \d+ more$/.test(row)), frame);
+	const shown = rows.filter(row => /^ {2}agents\/edge-\d+\//.test(row)).length;
+	t.regex(frame, new RegExp(` … and ${20 - shown} more`));
+});
