@@ -440,7 +440,9 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 							<Text dimColor>Loading…</Text>
 						</KeysHeld>
 					}
-				>{body()}</Suspense>
+				>
+					{body()}
+				</Suspense>
 			</Box>
 			<KeyHints screen={hints} width={columns} />
 		</Box>

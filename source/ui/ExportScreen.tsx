@@ -71,9 +71,7 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onWritten, onDon
 						{line}
 					</Text>
 				))}
-				{rows.slice(0, listed).flatMap((fileRows, i) =>
-					fileRows.map((row, r) => <Text key={`${i}-${r}`}>{row}</Text>),
-				)}
+				{rows.slice(0, listed).flatMap((fileRows, i) => fileRows.map((row, r) => <Text key={`${i}-${r}`}>{row}</Text>))}
 				{files.length > listed ? <Text dimColor> … and {files.length - listed} more</Text> : null}
 				{note.map(line => (
 					<Text key={line} dimColor>

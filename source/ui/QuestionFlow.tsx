@@ -21,8 +21,8 @@ type Props = {
 
 /**
  * Asks one question per screen; Esc returns to the previous one with its answer kept for editing. "Question n of N"
- * counts every question that can still be asked given the answers so far, so N only shrinks as answers rule
- * questions out, and n never passes it.
+ * counts every question that can still be asked given the answers so far, so going forward N only shrinks as
+ * answers rule questions out, and n never passes it.
  */
 export function QuestionFlow({loadQuestions, validate, initialAnswers, startAtEnd, startAt, onDone, onBack, onError}: Props) {
 	const [answers, setAnswers] = useState(initialAnswers);
