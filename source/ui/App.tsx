@@ -241,7 +241,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 					);
 				};
 
-				return <ResumeScreen sessions={sessions} now={now()} onResume={resume} onNew={() => setScreen({name: 'recipe'})} onDiscard={discard} onQuit={quit} />;
+				return <ResumeScreen sessions={sessions} now={now()} width={columns} height={bodyRows} onResume={resume} onNew={() => setScreen({name: 'recipe'})} onDiscard={discard} onQuit={quit} />;
 			}
 
 			case 'resume-secrets': {
