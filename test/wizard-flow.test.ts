@@ -195,7 +195,7 @@ test('colours by default, none with NO_COLOR; Ctrl-C before anything ran exits 1
 	t.regex(await plain.screen(), /mtls-wizard: Interrupted before anything ran\./);
 });
 
-test('review offers the bundle export: files, apply.sh and README.txt written, nothing run', async t => {
+test('review offers the bundle export: files, apply.sh and README.txt written, nothing run; Ctrl-C once it is written exits 0', async t => {
 	const {dir, open} = await setup(t);
 	const terminal = await open();
 	await pickGenericBundle(terminal);
@@ -214,8 +214,10 @@ test('review offers the bundle export: files, apply.sh and README.txt written, n
 	const keys = files.filter(file => file.endsWith('.key'));
 	t.true(keys.length >= 3, `keys in the bundle: ${keys.join(', ')}`);
 	for (const key of keys) t.is((await stat(join(bundle, key))).mode & 0o777, 0o600, `${key} is 0600`);
-	await terminal.press('Enter');
+	// The export is done, so however it is left, Ctrl-C included, nothing was interrupted.
+	await terminal.press('C-c');
 	t.is(await terminal.exitStatus(), 0);
+	t.notRegex(await terminal.screen(), /Interrupted/);
 });
 
 test('"My PKI signs the certificates": the run ends on where to put them; the next start resumes, asks for their directory, refuses a missing one under the question, then finishes', async t => {

@@ -36,7 +36,7 @@ import {
 import type {DeploymentsEntry} from './RecipeScreen.js';
 import type {ReviewAction} from './ReviewScreen.js';
 import {applyEngineEvent, initialRunState, type RunState} from './run-state.js';
-import {useKeys} from './use-keys.js';
+import {KeysHeld, useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
 import {wrapText} from './wrap-text.js';
 
@@ -92,7 +92,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	const lastTarget = useRef(new Map<string, TargetId>());
 	const drafts = useRef(new Map<string, Record<string, string>>());
 	const draftKey = (recipe: string, target: TargetId) => `${recipe}/${target}`;
-	// Once a run has finished well there is nothing left to stop or resume: every way out is a success.
+	// Once a run has finished well, or the bundle is written, there is nothing left to stop or resume: every way out is a success.
 	const completed = useRef(false);
 
 	const finish = (result: WizardExit) => {
@@ -282,7 +282,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			}
 		};
 
-		return <ReviewScreen review={screen.review} width={columns} height={bodyRows - 6} onAction={act} />;
+		return <ReviewScreen review={screen.review} width={columns} height={bodyRows} onAction={act} />;
 	};
 
 	/** The entry on the first screen that leads to the finished deployments; none when there are none. */
@@ -312,7 +312,12 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 	const body = (): ReactNode => {
 		switch (screen.name) {
 			case 'loading': {
-				return <Text dimColor>Loading recipes…</Text>;
+				// Keys typed meanwhile (Enter on the last answer and what follows it) go to the screen this one becomes.
+				return (
+					<KeysHeld>
+						<Text dimColor>Loading…</Text>
+					</KeysHeld>
+				);
 			}
 
 			case 'resume': {
@@ -337,7 +342,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 
 				const entry = deploymentsFrom(screen);
 				return (
-					<ResumeScreen sessions={sessions} now={now()} onResume={resume} onNew={() => setScreen({name: 'recipe'})} onDiscard={discard} onQuit={quit} {...(entry ? {deployments: entry} : {})} />
+					<ResumeScreen sessions={sessions} now={now()} width={columns} height={bodyRows} onResume={resume} onNew={() => setScreen({name: 'recipe'})} onDiscard={discard} onQuit={quit} {...(entry ? {deployments: entry} : {})} />
 				);
 			}
 
@@ -359,6 +364,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 						recipes={recipes}
 						initial={lastRecipe.current}
 						{...(entry ? {deployments: entry} : {})}
+						width={columns}
+						height={bodyRows}
 						onSelect={recipe => {
 							lastRecipe.current = recipe.id;
 							setScreen({name: 'target', recipe});
@@ -375,6 +382,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 						recipe={recipe}
 						report={report}
 						initial={lastTarget.current.get(recipe.id)}
+						width={columns}
+						height={bodyRows}
 						onSelect={target => {
 							const answers = drafts.current.get(draftKey(recipe.id, target)) ?? {};
 							setScreen({name: 'questions', recipe, target, answers, startAtEnd: false});
@@ -430,6 +439,9 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 						height={bodyRows}
 						exportBundle={async dir => controller.exportBundle(dir)}
 						onBack={() => setScreen({...screen, name: 'review'})}
+						onWritten={() => {
+							completed.current = true;
+						}}
 						onDone={() => finish({exitCode: 0})}
 					/>
 				);
@@ -517,6 +529,9 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 						height={bodyRows}
 						exportBundle={async dir => controller.exportBundle(dir)}
 						onBack={() => setScreen({...screen, name: 'deployment-review'})}
+						onWritten={() => {
+							completed.current = true;
+						}}
 						onDone={() => finish({exitCode: 0})}
 					/>
 				);
@@ -556,7 +571,15 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			</Text>
 			{showsEnvironment ? <EnvironmentPanel report={report} width={columns} /> : null}
 			<Box marginTop={1} flexDirection="column">
-				<Suspense fallback={<Text dimColor>Loading…</Text>}>{body()}</Suspense>
+				<Suspense
+					fallback={
+						<KeysHeld>
+							<Text dimColor>Loading…</Text>
+						</KeysHeld>
+					}
+				>
+					{body()}
+				</Suspense>
 			</Box>
 			<KeyHints screen={hints} width={columns} />
 		</Box>

@@ -5,12 +5,14 @@ import {KeyHints, keyHintRows} from './KeyHints.js';
 import {TextField} from './TextField.js';
 import {useKeys} from './use-keys.js';
 import {useTone} from './theme.js';
-import {wrapText} from './wrap-text.js';
+import {wrapPath, wrapText} from './wrap-text.js';
 
 type Props = {
 	defaultDir: string;
 	exportBundle(dir: string): Promise<ExportView>;
 	onBack(): void;
+	/** The bundle is on disk: from here the wizard has done its job, however it is left. */
+	onWritten(): void;
 	onDone(): void;
 	/** The columns and rows the screen may fill; the list of written files gives way to fit. */
 	width?: number;
@@ -20,7 +22,7 @@ type Props = {
 type Phase = {name: 'ask'} | {name: 'writing'} | {name: 'done'; result: ExportView} | {name: 'failed'; message: string};
 
 /** Asks where the bundle goes, writes it through the controller, lists what was written. */
-export function ExportScreen({defaultDir, exportBundle, onBack, onDone, width = 79, height = 19}: Props) {
+export function ExportScreen({defaultDir, exportBundle, onBack, onWritten, onDone, width = 79, height = 19}: Props) {
 	const tone = useTone();
 	const [phase, setPhase] = useState<Phase>({name: 'ask'});
 
@@ -35,6 +37,7 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onDone, width = 
 		setPhase({name: 'writing'});
 		exportBundle(value || defaultDir).then(
 			result => {
+				onWritten();
 				setPhase({name: 'done', result});
 			},
 			(error: unknown) => {
@@ -49,7 +52,18 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onDone, width = 
 		const title = wrapText(`✔ Bundle written to ${dir} (${files.length} files)`, width, '', '  ');
 		const note = wrapText('Run apply.sh from that directory where the tools are.', width);
 		const room = Math.max(1, Math.min(12, height - title.length - note.length - keyHintRows('export-done', width)));
-		const listed = files.length > room ? files.slice(0, room - 1) : files;
+		// Paths wrap, never cut: as many files as fit whole, and a line saying how many more.
+		const rows = files.map(file => wrapPath(file, width, '  ', '    '));
+		let listed = 0;
+		let used = 0;
+		while (listed < files.length) {
+			// Files stop a row early when more follow, for the line that counts them.
+			const limit = listed === files.length - 1 ? room : room - 1;
+			if (used + rows[listed]!.length > limit) break;
+			used += rows[listed]!.length;
+			listed++;
+		}
+
 		return (
 			<Box flexDirection="column">
 				{title.map(line => (
@@ -57,13 +71,8 @@ export function ExportScreen({defaultDir, exportBundle, onBack, onDone, width = 
 						{line}
 					</Text>
 				))}
-				{listed.map(file => (
-					<Text key={file} wrap="truncate-end">
-						{'  '}
-						{file}
-					</Text>
-				))}
-				{files.length > listed.length ? <Text dimColor> … and {files.length - listed.length} more</Text> : null}
+				{rows.slice(0, listed).flatMap((fileRows, i) => fileRows.map((row, r) => <Text key={`${i}-${r}`}>{row}</Text>))}
+				{files.length > listed ? <Text dimColor> … and {files.length - listed} more</Text> : null}
 				{note.map(line => (
 					<Text key={line} dimColor>
 						{line}

@@ -2,7 +2,7 @@
 import {Box, Text} from 'ink';
 import {wrapCommand} from '../exec/wrap-command.js';
 import type {Failure} from './run-state.js';
-import {SelectList, type SelectItem} from './SelectList.js';
+import {listRows, SelectList, type SelectItem} from './SelectList.js';
 import {useTone} from './theme.js';
 import {wrapText} from './wrap-text.js';
 
@@ -36,8 +36,9 @@ export function failureLayout(failure: Failure, width: number, height: number) {
 	// Command failures already quote their last lines in the message; repeat only what it does not say.
 	const output = failure.lastLines.filter(line => !failure.message.includes(line));
 	// The gaps above the panel and above the choices; a screen too short for a line of message loses the second.
-	const gaps = height - (2 + hint.length + command.length + choices.length) >= 1 ? 2 : 1;
-	const fixed = gaps + hint.length + command.length + choices.length;
+	const choiceRows = listRows(choices, width);
+	const gaps = height - (2 + hint.length + command.length + choiceRows) >= 1 ? 2 : 1;
+	const fixed = gaps + hint.length + command.length + choiceRows;
 	const room = Math.max(1, height - fixed);
 	const messageRoom = Math.max(1, Math.min(messageRows, message.length, room - Math.min(output.length, 2)));
 	const tail = messageRoom > 2 ? message.slice(-(messageRoom - 2)) : [];
@@ -78,6 +79,7 @@ export function FailurePanel({failure, width, height, onRetry, onChangeAnswers, 
 			<Box marginTop={gapAboveChoices ? 1 : 0}>
 				<SelectList
 					items={choices}
+					width={width}
 					onSelect={choice => {
 						if (choice === 'retry') onRetry();
 						else if (choice === 'change') onChangeAnswers();

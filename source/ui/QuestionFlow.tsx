@@ -2,9 +2,10 @@ import {useEffect, useState} from 'react';
 import {Text} from 'ink';
 import type {QuestionView} from '../wizard/types.js';
 import {QuestionScreen} from './QuestionScreen.js';
+import {KeysHeld} from './use-keys.js';
 
 type Props = {
-	/** The questions that apply given the answers so far; asked again after every answer. */
+	/** The questions that apply given the answers so far, and those still undecided (pending); asked again after every answer. */
 	loadQuestions(answers: Record<string, string>): Promise<QuestionView[]>;
 	validate(question: QuestionView, value: string, answers: Record<string, string>): Promise<string | undefined>;
 	initialAnswers: Record<string, string>;
@@ -18,23 +19,29 @@ type Props = {
 	onError(message: string): void;
 };
 
-/** Asks one question per screen; Esc returns to the previous one with its answer kept for editing. */
+/**
+ * Asks one question per screen; Esc returns to the previous one with its answer kept for editing. "Question n of N"
+ * counts every question that can still be asked given the answers so far, so going forward N only shrinks as
+ * answers rule questions out, and n never passes it.
+ */
 export function QuestionFlow({loadQuestions, validate, initialAnswers, startAtEnd, startAt, onDone, onBack, onError}: Props) {
 	const [answers, setAnswers] = useState(initialAnswers);
 	const [questions, setQuestions] = useState<QuestionView[]>();
 	const [index, setIndex] = useState(0);
+	const asked = questions?.filter(question => !question.pending);
 
 	useEffect(() => {
 		loadQuestions(initialAnswers).then(
 			found => {
-				if (found.length === 0) {
+				const toAsk = found.filter(question => !question.pending);
+				if (toAsk.length === 0) {
 					onDone(initialAnswers);
 					return;
 				}
 
 				setQuestions(found);
-				const at = found.findIndex(question => question.id === startAt);
-				setIndex(at === -1 ? (startAtEnd ? found.length - 1 : 0) : at);
+				const at = toAsk.findIndex(question => question.id === startAt);
+				setIndex(at === -1 ? (startAtEnd ? toAsk.length - 1 : 0) : at);
 			},
 			(error: unknown) => {
 				onError(error instanceof Error ? error.message : String(error));
@@ -43,8 +50,15 @@ export function QuestionFlow({loadQuestions, validate, initialAnswers, startAtEn
 		// Loads once per mount; each answer reloads explicitly in `answer`.
 	}, []);
 
-	if (!questions) return <Text dimColor>Loading questions…</Text>;
-	const question = questions[index];
+	if (!questions || !asked) {
+		return (
+			<KeysHeld>
+				<Text dimColor>Loading questions…</Text>
+			</KeysHeld>
+		);
+	}
+
+	const question = asked[index];
 	if (!question) return null;
 
 	const answer = (value: string) => {
@@ -52,8 +66,9 @@ export function QuestionFlow({loadQuestions, validate, initialAnswers, startAtEn
 		setAnswers(next);
 		loadQuestions(next).then(
 			found => {
-				const position = found.findIndex(candidate => candidate.id === question.id);
-				const following = found[position + 1];
+				const toAsk = found.filter(candidate => !candidate.pending);
+				const position = toAsk.findIndex(candidate => candidate.id === question.id);
+				const following = toAsk[position + 1];
 				if (position === -1 || !following) {
 					onDone(next);
 					return;
@@ -77,7 +92,7 @@ export function QuestionFlow({loadQuestions, validate, initialAnswers, startAtEn
 		<QuestionScreen
 			key={question.id}
 			question={question}
-			position={{index, total: questions.length}}
+			position={{index: questions.indexOf(question), total: questions.length}}
 			initialValue={answers[question.id]}
 			validate={async value => validate(question, value, answers)}
 			onAnswer={answer}

@@ -1,9 +1,9 @@
-import {useRef, useState} from 'react';
+import {useState} from 'react';
 import {Box, Text} from 'ink';
 import type {QuestionView} from '../wizard/types.js';
 import {SelectList} from './SelectList.js';
 import {TextField} from './TextField.js';
-import {useKeys} from './use-keys.js';
+import {useKeyHold, useKeys} from './use-keys.js';
 import {useRefState} from './use-ref-state.js';
 import {useTone} from './theme.js';
 
@@ -24,13 +24,12 @@ type Props = {
 export function QuestionScreen({question, position, initialValue, validate, onAnswer, onBack}: Props) {
 	const tone = useTone();
 	const [problem, setProblem] = useState<string>();
-	// A ref, not state: a second Enter in the same burst must see that the first one is being checked.
-	const checking = useRef(false);
 	// The first entry while the second is typed; a ref too, for a confirmation typed in the same burst.
 	const [first, setFirst, firstRef] = useRefState<string | undefined>(undefined);
+	// Keys typed behind Enter wait for the check: they belong to the next question, or to this one if it refuses.
+	const keyHold = useKeyHold();
 
 	const submit = (raw: string): boolean => {
-		if (checking.current) return false;
 		const answer = raw === '' ? (question.defaultValue ?? '') : raw;
 		if (question.confirm && answer !== '') {
 			if (firstRef.current === undefined) {
@@ -46,13 +45,23 @@ export function QuestionScreen({question, position, initialValue, validate, onAn
 			}
 		}
 
-		checking.current = true;
-		void validate(answer).then(found => {
-			checking.current = false;
+		keyHold.hold();
+		const refuse = (found: string) => {
 			setProblem(found);
-			if (found) setFirst(undefined);
-			else onAnswer(answer);
-		});
+			setFirst(undefined);
+			keyHold.release();
+		};
+
+		validate(answer).then(
+			found => {
+				if (found) refuse(found);
+				// The hold ends when the next screen replaces this one.
+				else onAnswer(answer);
+			},
+			(error: unknown) => {
+				refuse(error instanceof Error ? error.message : String(error));
+			},
+		);
 		return false;
 	};
 

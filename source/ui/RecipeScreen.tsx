@@ -6,9 +6,18 @@ import {SelectList, type SelectItem} from './SelectList.js';
 /** The entry after the products that leads to the finished deployments, when there are any. */
 export type DeploymentsEntry = {label: string; description: string; onChoose(): void};
 
-type Props = {recipes: RecipeChoice[]; initial?: string; deployments?: DeploymentsEntry; onSelect(recipe: RecipeChoice): void; onQuit(): void};
+type Props = {
+	recipes: RecipeChoice[];
+	initial?: string;
+	deployments?: DeploymentsEntry;
+	/** The columns and rows the screen may fill: the list wraps its descriptions and scrolls to fit. */
+	width: number;
+	height: number;
+	onSelect(recipe: RecipeChoice): void;
+	onQuit(): void;
+};
 
-export function RecipeScreen({recipes, initial, deployments, onSelect, onQuit}: Props) {
+export function RecipeScreen({recipes, initial, deployments, width, height, onSelect, onQuit}: Props) {
 	const items: Array<SelectItem<RecipeChoice | 'deployments'>> = recipes.map(recipe => ({value: recipe, label: recipe.title, description: recipe.description}));
 	if (deployments) items.push({value: 'deployments', label: deployments.label, description: deployments.description});
 	return (
@@ -17,6 +26,8 @@ export function RecipeScreen({recipes, initial, deployments, onSelect, onQuit}: 
 			<SelectList
 				items={items}
 				initialIndex={Math.max(0, recipes.findIndex(recipe => recipe.id === initial))}
+				width={width}
+				height={height - 1}
 				onSelect={choice => {
 					if (choice === 'deployments') deployments?.onChoose();
 					else onSelect(choice);

@@ -3,12 +3,20 @@ import {Box, Text} from 'ink';
 import {wrapCommand} from '../exec/wrap-command.js';
 import type {ReviewView} from '../wizard/types.js';
 import {ScrollView, type ScrollLine} from './ScrollView.js';
-import {SelectList} from './SelectList.js';
-import {wrapText} from './wrap-text.js';
+import {listRows, SelectList, type SelectItem} from './SelectList.js';
+import {wrapPath, wrapText} from './wrap-text.js';
 
 export type ReviewAction = 'run' | 'export' | 'back' | 'quit';
 
+/** `height`: the rows the whole screen may fill; the plan scrolls in what the actions under it leave. */
 type Props = {review: ReviewView; width: number; height: number; onAction(action: ReviewAction): void};
+
+const actions: Array<SelectItem<ReviewAction>> = [
+	{value: 'run', label: 'Run it'},
+	{value: 'export', label: 'Export the bundle instead', description: 'write files and apply.sh, run nothing'},
+	{value: 'back', label: 'Back', description: 'change answers'},
+	{value: 'quit', label: 'Quit', description: 'save the plan to run later'},
+];
 
 /** Ids longer than this wrap their answer under them rather than push every answer to the right. */
 const idColumn = 20;
@@ -23,8 +31,8 @@ function answerLines(review: ReviewView, width: number): ScrollLine[] {
 
 /**
  * Answers and the certificates' names come first: a mistyped name shows there before it reaches a file. Paths and
- * commands are wrapped, not cut (commands only between arguments, so they paste whole): every argument of what
- * will run must be readable before it runs.
+ * commands are wrapped, not cut (paths after a '/' with every character kept, commands only between arguments, so
+ * they paste whole): every argument of what will run must be readable before it runs.
  */
 function planLines(review: ReviewView, width: number): ScrollLine[] {
 	return [
@@ -32,8 +40,8 @@ function planLines(review: ReviewView, width: number): ScrollLine[] {
 		...answerLines(review, width),
 		{text: 'Certificates', heading: true},
 		...review.certificates.flatMap(line => wrapText(line, width, '  ', '    ').map(text => ({text}))),
-		{text: `Files to write (${review.files.length}), under ${review.outDir}`, heading: true},
-		...review.files.flatMap(file => wrapText(file.path, width, `  ${file.mode}  `, '        ').map(text => ({text}))),
+		...wrapPath(review.outDir, width, `Files to write (${review.files.length}), under `, '  ').map(text => ({text, heading: true})),
+		...review.files.flatMap(file => wrapPath(file.path, width, `  ${file.mode}  `, '        ').map(text => ({text}))),
 		{text: `Commands to run (${review.commands.length})`, heading: true},
 		...(review.commands.length === 0
 			? [{text: '  none: nothing outside this machine changes'}]
@@ -51,15 +59,12 @@ export function ReviewScreen({review, width, height, onAction}: Props) {
 			<Text bold>
 				Review: {review.steps.length} steps
 			</Text>
-			<ScrollView lines={planLines(review, width)} width={width} height={Math.max(3, height)} />
+			{/* The heading and the gap above the actions take the 2. */}
+			<ScrollView lines={planLines(review, width)} width={width} height={Math.max(3, height - 2 - listRows(actions, width))} />
 			<Box marginTop={1}>
 				<SelectList<ReviewAction>
-					items={[
-						{value: 'run', label: 'Run it'},
-						{value: 'export', label: 'Export the bundle instead', description: 'write files and apply.sh, run nothing'},
-						{value: 'back', label: 'Back', description: 'change answers'},
-						{value: 'quit', label: 'Quit', description: 'save the plan to run later'},
-					]}
+					items={actions}
+					width={width}
 					onSelect={onAction}
 					onBack={() => onAction('back')}
 					onQuit={() => onAction('quit')}

@@ -1,6 +1,6 @@
 
-import {useState} from 'react';
-import {Box, Text} from 'ink';
+import {useRef, useState} from 'react';
+import {Box, Text, useStdout} from 'ink';
 import {useKeys} from './use-keys.js';
 import {useRefState} from './use-ref-state.js';
 import {useTone} from './theme.js';
@@ -12,7 +12,7 @@ export type SelectItem<T> = {
 	description?: string;
 	/** Set when the item cannot be chosen; shown in place of the description. */
 	unavailable?: string;
-	/** A row of its own under the label, wrapped rather than cut: a fact that must be read whole (an expiry date). */
+	/** Rows of their own under the label, wrapped rather than cut: a fact that must be read whole (an expiry date). */
 	detail?: {text: string; warn?: boolean};
 };
 
@@ -25,39 +25,11 @@ type Props<T> = {
 	onQuit?(): void;
 	isActive?: boolean;
 	initialIndex?: number;
-	/**
-	 * The rows and columns the list may fill. Given both, details are wrapped to the width and a list taller than the
-	 * height shows a window around the pointer, with how many items are above and below it.
-	 */
-	height?: number;
+	/** The columns the list may fill; the terminal's width when not given. */
 	width?: number;
+	/** The rows the list may fill; without it every item shows. */
+	height?: number;
 };
-
-/** Where details start: under the label, past the pointer. */
-const detailIndent = 4;
-
-/** The items to show, [start, end), around `index` within `height` rows, keeping two rows for the "more" lines. */
-function windowAround(rows: number[], index: number, height: number): [number, number] {
-	if (rows.reduce((sum, count) => sum + count, 0) <= height) return [0, rows.length];
-	const budget = height - 2;
-	let start = index;
-	let end = index + 1;
-	let used = rows[index] ?? 1;
-	for (let grew = true; grew; ) {
-		grew = false;
-		if (end < rows.length && used + rows[end]! <= budget) {
-			used += rows[end++]!;
-			grew = true;
-		}
-
-		if (start > 0 && used + rows[start - 1]! <= budget) {
-			used += rows[--start]!;
-			grew = true;
-		}
-	}
-
-	return [start, end];
-}
 
 /** The pointer starts on the asked item, or on the first item that can be picked when that one cannot. */
 function startIndex<T>(items: Array<SelectItem<T>>, initialIndex: number): number {
@@ -67,12 +39,38 @@ function startIndex<T>(items: Array<SelectItem<T>>, initialIndex: number): numbe
 	return available === -1 ? asked : available;
 }
 
-/** A vertical list: arrows or j/k move, Enter picks, Esc goes back, q quits. Unavailable items say why. */
-export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true, initialIndex = 0, height, width}: Props<T>) {
+type Row = {text: string; label: boolean; warn?: boolean};
+
+/**
+ * An item's rows at `width` columns after the pointer's two: the label and its description side by side when they
+ * fit, else the label (wrapped) with the description wrapped under it, indented; then its detail, indented. Nothing
+ * is cut.
+ */
+function rowsOf<T>(item: SelectItem<T>, width: number): Row[] {
+	const extra = item.unavailable ? `(unavailable: ${item.unavailable})` : item.description;
+	const detail = item.detail ? wrapText(item.detail.text, width, '  ').map(text => ({text, label: false, ...(item.detail?.warn ? {warn: true} : {})})) : [];
+	if (!extra) return [...wrapText(item.label, width, '', '  ').map(text => ({text, label: true})), ...detail];
+	if (item.label.length + 1 + extra.length <= width) return [{text: `${item.label} ${extra}`, label: true}, ...detail];
+	return [...wrapText(item.label, width, '', '  ').map(text => ({text, label: true})), ...wrapText(extra, width, '  ').map(text => ({text, label: false})), ...detail];
+}
+
+/** The rows a list of these items takes at `width` columns, every item shown. */
+export function listRows<T>(items: Array<SelectItem<T>>, width: number): number {
+	return items.reduce((sum, item) => sum + rowsOf(item, width - 2).length, 0);
+}
+
+/**
+ * A vertical list: arrows or j/k move, Enter picks, Esc goes back, q quits. Unavailable items say why. Given a
+ * height, a list taller than it shows a window that follows the pointer, and says how many items are above and below.
+ */
+export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true, initialIndex = 0, width, height}: Props<T>) {
 	const tone = useTone();
+	const {stdout} = useStdout();
 	const [index, setIndex, indexRef] = useRefState(startIndex(items, initialIndex));
 	// Enter on an item that cannot be picked says why under the list, until the pointer moves.
 	const [refused, setRefused] = useState<string>();
+	// The first item shown when the list scrolls; it moves only as far as the pointer needs.
+	const top = useRef(0);
 
 	useKeys((input, key) => {
 		const current = Math.min(indexRef.current, items.length - 1);
@@ -91,47 +89,51 @@ export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true,
 		else if (input === 'q') onQuit?.();
 	}, isActive);
 
-	const sized = height !== undefined && width !== undefined;
-	const details = items.map(item => (item.detail ? (sized ? wrapText(item.detail.text, Math.max(1, width - detailIndent)) : [item.detail.text]) : []));
-	const [start, end] = sized ? windowAround(details.map(lines => 1 + lines.length), Math.min(index, items.length - 1), height) : [0, items.length];
-	const windowed = start > 0 || end < items.length;
+	const columns = width ?? (stdout.columns || 80) - 1;
+	const rows = items.map(item => rowsOf(item, columns - 2));
+	const refusedRows = refused ? wrapText(refused, columns) : [];
+	const room = height === undefined ? Number.POSITIVE_INFINITY : Math.max(1, height - refusedRows.length);
+	const count = (from: number, to: number) => rows.slice(from, to).reduce((sum, itemRows) => sum + itemRows.length, 0);
+	let first = 0;
+	let last = items.length;
+	if (count(0, items.length) > room) {
+		// One row says what is above and below.
+		const window = Math.max(1, room - 1);
+		first = Math.min(top.current, index);
+		while (first < index && count(first, index + 1) > window) first++;
+		last = first + 1;
+		while (last < items.length && count(first, last + 1) <= window) last++;
+	}
+
+	top.current = first;
+	const more = [first > 0 ? `↑ ${first} more above` : '', last < items.length ? `↓ ${items.length - last} more below` : ''].filter(Boolean).join('  ');
 	return (
 		<Box flexDirection="column">
-			{windowed ? <Text dimColor>{start > 0 ? `↑ ${start} more above` : ' '}</Text> : null}
-			{items.slice(start, end).map((item, shown) => {
-				const i = start + shown;
+			{items.slice(first, last).map((item, shown) => {
+				const i = first + shown;
 				const selected = i === index;
-				const row = (
-					<Box key={String(i)}>
-						<Box width={2} flexShrink={0}>
-							<Text color={selected ? tone('cyan') : undefined}>{selected ? '❯' : ' '}</Text>
-						</Box>
-						<Text bold={selected} dimColor={Boolean(item.unavailable)} color={selected && !item.unavailable ? tone('cyan') : undefined} wrap="truncate">
-							{item.label}
-							{item.unavailable ? (
-								<Text dimColor> (unavailable: {item.unavailable})</Text>
-							) : item.description ? (
-								<Text dimColor> {item.description}</Text>
-							) : null}
-						</Text>
-					</Box>
-				);
-				if (!item.detail) return row;
-				return (
-					<Box key={String(i)} flexDirection="column">
-						{row}
-						{details[i]!.map((line, l) => (
-							<Box key={String(l)} paddingLeft={detailIndent}>
-								<Text color={item.detail?.warn ? tone('yellow') : undefined} dimColor={!item.detail?.warn}>
-									{line}
-								</Text>
-							</Box>
-						))}
-					</Box>
-				);
+				return rows[i]!.map((row, r) => (
+					<Text key={`${i}-${r}`}>
+						<Text color={selected ? tone('cyan') : undefined}>{selected && r === 0 ? '❯ ' : '  '}</Text>
+						{row.label ? (
+							<Text bold={selected} dimColor={Boolean(item.unavailable)} color={selected && !item.unavailable ? tone('cyan') : undefined}>
+								{r === 0 && row.text.length > item.label.length ? item.label : row.text}
+								{r === 0 && row.text.length > item.label.length ? <Text dimColor>{row.text.slice(item.label.length)}</Text> : null}
+							</Text>
+						) : row.warn ? (
+							<Text color={tone('yellow')}>{row.text}</Text>
+						) : (
+							<Text dimColor>{row.text}</Text>
+						)}
+					</Text>
+				));
 			})}
-			{windowed ? <Text dimColor>{end < items.length ? `↓ ${items.length - end} more below` : ' '}</Text> : null}
-			{refused ? <Text color={tone('yellow')}>{refused}</Text> : null}
+			{more ? <Text dimColor>{more}</Text> : null}
+			{refusedRows.map(line => (
+				<Text key={line} color={tone('yellow')}>
+					{line}
+				</Text>
+			))}
 		</Box>
 	);
 }

@@ -1,10 +1,13 @@
-import {createContext, createElement, useCallback, useContext, useLayoutEffect, useRef, useState, type ReactNode} from 'react';
+import {createContext, createElement, Fragment, useCallback, useContext, useLayoutEffect, useRef, useState, type ReactNode} from 'react';
 import {useInput, useStdin, type Key} from 'ink';
 
 type Handler = (input: string, key: Key) => void;
 type Handlers = Set<{readonly current: Handler}>;
+/** Holding keys: `hold` until the matching release, which resumes dispatch once the screens it showed are committed. */
+type Holds = {hold(): void; release(): void};
 
 const HandlersContext = createContext<Handlers | undefined>(undefined);
+const HoldsContext = createContext<Holds | undefined>(undefined);
 
 /**
  * Sends each key to the handlers of what is on screen after the key before it took effect.
@@ -14,17 +17,22 @@ const HandlersContext = createContext<Handlers | undefined>(undefined);
  * new screen showed, reached the previous screen's handler and was lost. Here one useInput at the root, mounted once,
  * queues the keys; screens register their handlers in a layout effect (in the same commit as the screen); and the
  * next key is dispatched only once the commit for the previous one is done.
+ *
+ * A screen that is busy deciding what comes next (an answer checked asynchronously, the next screen loading) holds
+ * the keys: they wait in the queue and reach whatever screen the decision shows, in order. Ctrl-C alone passes a
+ * hold, so a check that never ends can still be left.
  */
 export function KeyRouter({children}: {children: ReactNode}) {
 	const [handlers] = useState<Handlers>(() => new Set());
 	const queue = useRef<Array<[string, Key]>>([]);
 	const waiting = useRef(false);
+	const held = useRef(0);
 	// Bumped with every dispatched key, so that key's render always commits, even when no handler changed anything.
 	const [dispatched, setDispatched] = useState(0);
 	const {internal_eventEmitter: events} = useStdin();
 
 	const dispatchNext = useCallback(() => {
-		const next = queue.current.shift();
+		const next = held.current > 0 ? undefined : queue.current.shift();
 		if (!next) {
 			waiting.current = false;
 			return;
@@ -40,12 +48,32 @@ export function KeyRouter({children}: {children: ReactNode}) {
 			(input: string, key: Key) => {
 				// Several characters read at once come again one by one, from `split` below.
 				if ([...input].length > 1) return;
+				if (held.current > 0 && key.ctrl && input === 'c') {
+					for (const handler of [...handlers]) handler.current(input, key);
+					return;
+				}
+
 				queue.current.push([input, key]);
 				if (!waiting.current) dispatchNext();
 			},
-			[dispatchNext],
+			[dispatchNext, handlers],
 		),
 	);
+
+	const [holds] = useState<Holds>(() => ({
+		hold() {
+			held.current++;
+		},
+		release() {
+			held.current--;
+			// From a microtask: a release in a commit (a screen unmounting) may come with a hold in the same commit
+			// (the screen after it loading), and the keys wait for that one too.
+			if (held.current === 0)
+				queueMicrotask(() => {
+					if (!waiting.current) dispatchNext();
+				});
+		},
+	}));
 
 	// The previous key's render is committed and the screens it showed have registered their handlers. Dispatching
 	// from a microtask, not from this effect, keeps each key's render an ordinary one (React limits nested updates).
@@ -68,7 +96,7 @@ export function KeyRouter({children}: {children: ReactNode}) {
 		};
 	}, [events]);
 
-	return createElement(HandlersContext.Provider, {value: handlers}, children);
+	return createElement(HoldsContext.Provider, {value: holds}, createElement(HandlersContext.Provider, {value: handlers}, children));
 }
 
 /**
@@ -89,4 +117,35 @@ export function useKeys(handler: Handler, isActive = true): void {
 			handlers.delete(latest);
 		};
 	}, [handlers, isActive]);
+}
+
+/**
+ * Holds the keys (see KeyRouter) from `hold()` until `release()` or until the component unmounts: keys typed while
+ * it decides what comes next reach the screen that follows, or this one again when it stays.
+ */
+export function useKeyHold(): {hold(): void; release(): void} {
+	const holds = useContext(HoldsContext);
+	if (!holds) throw new Error('useKeyHold needs a <KeyRouter> above it in the tree');
+	const holding = useRef(false);
+	const [control] = useState(() => ({
+		hold() {
+			if (holding.current) return;
+			holding.current = true;
+			holds.hold();
+		},
+		release() {
+			if (!holding.current) return;
+			holding.current = false;
+			holds.release();
+		},
+	}));
+	useLayoutEffect(() => control.release, [control]);
+	return control;
+}
+
+/** Holds the keys while it is on screen: a screen still loading passes them on to the screen it becomes. */
+export function KeysHeld({children}: {children?: ReactNode}) {
+	const {hold} = useKeyHold();
+	useLayoutEffect(hold, [hold]);
+	return createElement(Fragment, null, children);
 }

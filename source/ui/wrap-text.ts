@@ -36,3 +36,27 @@ export function wrapIndented(text: string, width: number): string[] {
 	const indent = ' '.repeat(/^ */.exec(text)![0].length);
 	return wrapText(text, width, indent, `${indent}  `);
 }
+
+/**
+ * Wraps a path as one piece, every character kept (spaces too): a row ends after a '/' where one falls in its second
+ * half, else where the row ends. So the rows, without `first` and `rest`, join back into the exact path.
+ */
+export function wrapPath(path: string, width: number, first = '', rest = first): string[] {
+	const lines: string[] = [];
+	let prefix = first;
+	let remaining = path;
+	for (;;) {
+		const room = Math.max(1, width - prefix.length);
+		if (remaining.length <= room) {
+			lines.push(prefix + remaining);
+			return lines;
+		}
+
+		// A '/' early in the row would leave most of it empty.
+		const slash = remaining.lastIndexOf('/', room - 1);
+		const end = slash >= room / 2 ? slash + 1 : room;
+		lines.push(prefix + remaining.slice(0, end));
+		remaining = remaining.slice(end);
+		prefix = rest;
+	}
+}

@@ -55,6 +55,13 @@ function applies(id: string, answers: Record<string, string>): boolean {
 	return !ownCaFollowUps.has(id) || (answers['caCert'] ?? '') !== '';
 }
 
+/** Whether a question may still be asked: it applies, or an answer not given yet (absent, not empty) decides. */
+function mayApply(id: string, answers: Record<string, string>): boolean {
+	if (id === 'caCert') return answers['caMode'] === undefined || applies(id, answers);
+	if (ownCaFollowUps.has(id) && answers['caCert'] === undefined) return mayApply('caCert', answers);
+	return applies(id, answers);
+}
+
 function questionView(question: RecipeQuestion): QuestionView {
 	const optional = !question.required && question.default === undefined;
 	const help = [question.help, optional ? 'Optional: Enter skips it.' : undefined].filter(Boolean).join(' ');
@@ -359,7 +366,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 
 		async questions(recipeId, target, answers) {
 			const questions = await questionsOf(recipeId, target);
-			return questions.filter(q => applies(q.id, answers)).map(q => questionView(q));
+			return questions.filter(q => mayApply(q.id, answers)).map(q => (applies(q.id, answers) ? questionView(q) : {...questionView(q), pending: true}));
 		},
 
 		async validateAnswer(recipeId, target, questionId, value, answers, sessionId) {

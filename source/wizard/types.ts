@@ -44,6 +44,8 @@ export type QuestionView = {
 	choices?: string[];
 	/** How a choice is worded on screen, when it is not the value itself. */
 	choiceLabels?: Record<string, string>;
+	/** Not asked (yet): an answer still to give decides whether it is. It counts in "Question n of N" all the same. */
+	pending?: true;
 };
 
 /** One answer as Review shows it. */
@@ -170,7 +172,7 @@ export type WizardController = {
 	 */
 	reviewDeployment(sessionId: string, actionId: string, secrets: Record<string, string>): Promise<ReviewView>;
 	listRecipes(): Promise<RecipeChoice[]>;
-	/** The questions that apply given the answers so far, in order. */
+	/** The questions that apply given the answers so far, in order, and those an answer still to give may add (pending). */
 	questions(recipe: string, target: TargetId, answers: Record<string, string>): Promise<QuestionView[]>;
 	/** A one-line problem with this answer, or undefined when it is fine. Empty means "use the default". */
 	validateAnswer(

@@ -320,24 +320,30 @@ test('every unfinished session is offered, newest first; discarding one asks whi
 	unmount();
 });
 
-test('review can export the bundle instead of running', async t => {
-	const controller = fakeController();
-	let exited: WizardExit | undefined;
-	const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
-	await bundleToReview({stdin, lastFrame}, keys.up);
-	stdin.write('j');
-	await waitFor(lastFrame, /❯ Export the bundle/);
-	stdin.write(keys.enter);
-	await waitFor(lastFrame, /Bundle directory \(Enter for mtls-generic-bundle\)/);
-	stdin.write(keys.enter);
-	const frame = await waitFor(lastFrame, /Bundle written to mtls-generic-bundle \(2 files\)/);
-	t.regex(frame, /apply\.sh/);
-	t.true(controller.calls.includes('export mtls-generic-bundle'));
-	stdin.write(keys.enter);
-	await tick();
-	t.deepEqual(exited, {exitCode: 0});
-	unmount();
-});
+for (const [leave, key] of [
+	['Enter', keys.enter],
+	['Ctrl-C', keys.ctrlC],
+] as const) {
+	test(`review can export the bundle instead of running; ${leave} on "Bundle written" exits 0, as the bundle is done`, async t => {
+		const controller = fakeController();
+		let exited: WizardExit | undefined;
+		const {lastFrame, stdin, unmount} = renderInk(t, <App controller={controller} onExit={result => (exited = result)} />);
+		await bundleToReview({stdin, lastFrame}, keys.up);
+		stdin.write('j');
+		await waitFor(lastFrame, /❯ Export the bundle/);
+		stdin.write(keys.enter);
+		await waitFor(lastFrame, /Bundle directory \(Enter for mtls-generic-bundle\)/);
+		stdin.write(keys.enter);
+		const frame = await waitFor(lastFrame, /Bundle written to mtls-generic-bundle \(2 files\)/);
+		t.regex(frame, /apply\.sh/);
+		t.true(controller.calls.includes('export mtls-generic-bundle'));
+		stdin.write(key);
+		await waitFor(() => JSON.stringify(exited) ?? '', /exitCode/, 'the wizard to exit');
+		t.deepEqual(exited, {exitCode: 0});
+		t.false(controller.calls.includes('stop'), 'nothing is stopped: the bundle is written');
+		unmount();
+	});
+}
 
 test('q on the recipe list quits with 0 and stops nothing', async t => {
 	const controller = fakeController();

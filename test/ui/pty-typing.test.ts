@@ -264,3 +264,49 @@ test('a key written the moment a new screen shows, or in one write behind the ke
 	const kept = /^› (a*) *$/m.exec(await terminal.screen())?.[1] ?? '';
 	t.is(kept.length, cycles, `letters kept of ${cycles} written right after question 1 appeared`);
 });
+
+test('the whole questionnaire in one write, own CA files and a refused answer corrected in the same write, lands answer by answer', async t => {
+	const {dir, terminal} = await setup(t);
+	await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-days', '3650', '-subj', '/CN=Burst Test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+	await terminal.waitFor(/❯ Any server and client/);
+	await terminal.press('Enter');
+	await terminal.waitFor(/❯ Export a bundle/);
+	await terminal.press('Enter');
+	await terminal.waitFor(/Question 1 of/);
+	// Every answer is checked asynchronously at its question (the CA files are read there), and the keys behind each
+	// Enter arrive while it is checked. missing.crt is refused: Ctrl-U and the right file follow in the same write.
+	const answersInOrder = [
+		'api.burst.test', // serverName
+		'alt.burst.test', // extraDnsNames
+		'', // serverIps: 127.0.0.1
+		'burst-client', // clientCn
+		'', // agents: one
+		'', // keySize: 2048
+		'', // keyType: rsa
+		'400', // days
+		'', // caDays
+		'j', // caMode: the second choice, own-ca
+		`missing.crt\r${ctrlU}ca.crt`, // caCert
+		'ca.key', // caKey
+		'', // caKeyPassphrase: none
+	];
+	await terminal.write(answersInOrder.map(keys => `${keys}\r`).join(''));
+	const review = await wholeReview(terminal, await terminal.waitFor(/Review: \d+ steps/, 'Review after the one write'));
+	t.regex(review, /^ {2}serverName +api\.burst\.test$/m);
+	t.regex(review, /^ {2}extraDnsNames +alt\.burst\.test$/m);
+	t.regex(review, /^ {2}clientCn +burst-client$/m);
+	t.regex(review, /^ {2}days +400$/m);
+	t.regex(review, /^ {2}caMode +own-ca$/m);
+	t.regex(review, /^ {2}caCert +\S*ca\.crt$/m);
+	t.regex(review, /^ {2}caKey +\S*ca\.key$/m);
+	t.notRegex(review, /missing\.crt/);
+
+	await terminal.press('Enter');
+	await terminal.waitFor(/Press Enter to exit/, 'the summary after the run');
+	const server = new X509Certificate(await readFile(join(dir, 'mtls-generic', 'certs', 'server.crt')));
+	t.regex(server.subject, /CN=api\.burst\.test/);
+	t.regex(server.issuer, /CN=Burst Test CA/);
+	t.regex(server.subjectAltName ?? '', /DNS:alt\.burst\.test/);
+	await terminal.press('Enter');
+	t.is(await terminal.exitStatus(), 0);
+});

@@ -2,7 +2,7 @@
 import test from 'ava';
 import {ReviewScreen, type ReviewAction} from '../../source/ui/ReviewScreen.js';
 import type {ReviewView} from '../../source/wizard/types.js';
-import {keys, renderInk, tick, waitFor} from '../support/ink-wait.js';
+import {keys, renderInk, renderInkSized, tick, waitFor} from '../support/ink-wait.js';
 
 const longCommand =
 	'helm upgrade --install steadybit-agent steadybit/steadybit-agent --namespace steadybit-agent --create-namespace --values /work/out/values.yaml --wait --timeout 300s';
@@ -61,7 +61,7 @@ test('the answers and the certificates come first, secrets masked, defaults mark
 });
 
 test('at 80 columns commands wrap only between arguments with " \\", the equivalent headless command last, PgDn scrolls to them', async t => {
-	const {lastFrame, stdin} = renderInk(t, <ReviewScreen review={review} width={79} height={8} onAction={() => {}} />);
+	const {lastFrame, stdin} = renderInk(t, <ReviewScreen review={review} width={79} height={14} onAction={() => {}} />);
 	let frame = await waitFor(lastFrame, /Answers \(4\)/);
 	t.regex(frame, /↓ \d+ more below {2}\(PgUp\/PgDn\)/);
 	t.notRegex(frame, /helm upgrade/);
@@ -88,7 +88,59 @@ test('the actions: run, export, back, quit (Esc is back, q is quit)', async t =>
 	// A lone Esc is only known once no more bytes follow it; Esc then q at once would read as Alt-q.
 	await waitFor(() => chosen.join(), /back/, 'onBack to be called');
 	stdin.write('q');
-	await tick();
+	await waitFor(() => chosen.join(), /quit/, 'onQuit to be called');
 	t.deepEqual(chosen, ['export', 'back', 'quit']);
 	unmount();
 });
+
+const pathsReview: ReviewView = {
+	...review,
+	outDir: '/home/operator/projects/chaos-engineering/customer  files/mtls-steadybit-production',
+	files: [
+		{path: '/home/operator/projects/chaos-engineering/customer  files/mtls-steadybit-production/certs/extension-server.crt', mode: '0644'},
+		{path: '/home/operator/projects/chaos-engineering/customer  files/mtls-steadybit-production/certs/agent-client.key', mode: '0600'},
+		{path: `/srv/${'a-directory-name-longer-than-any-terminal-row-'.repeat(4)}end/ca.crt`, mode: '0644'},
+	],
+};
+
+for (const [columns, rows] of [
+	[60, 20],
+	[80, 24],
+	[160, 50],
+] as const) {
+	test(`at ${columns}×${rows} every file path on Review wraps whole: no … and every character, spaces too, in order`, async t => {
+		const width = columns - 1;
+		const {lastFrame, stdin} = renderInkSized(t, <ReviewScreen review={pathsReview} width={width} height={rows - 10} onAction={() => {}} />, {columns, rows});
+		let frame = await waitFor(lastFrame, /Answers \(4\)/);
+		await tick();
+		// The scrolled rows of every page, in order: between the screen's heading and the "more" line under them.
+		const scrolled: string[] = [];
+		for (;;) {
+			const lines = frame.split('\n');
+			const more = lines.findIndex(line => /more (above|below) {2}\(PgUp\/PgDn\)/.test(line));
+			scrolled.push(...lines.slice(1, more === -1 ? lines.findIndex(line => /Run it/.test(line)) - 1 : more));
+			if (!/↓ \d+ more below/.test(frame)) break;
+			const before = frame;
+			stdin.write(keys.pageDown);
+			frame = await waitFor(lastFrame, shown => shown !== before, 'the next page');
+		}
+
+		for (const line of [...scrolled, ...frame.split('\n')]) t.true(line.length <= width && !line.includes('…'), `fits ${width} columns, nothing cut: ${line}`);
+		const text = scrolled.join('\n');
+		const heading = scrolled.findIndex(line => line.startsWith('Files to write (3), under '));
+		const firstFile = scrolled.findIndex(line => /^ {2}06[04]{2} {2}/.test(line));
+		const under = 'Files to write (3), under ';
+		t.is(
+			scrolled
+				.slice(heading, firstFile)
+				.map((row, i) => row.slice(i === 0 ? under.length : 2))
+				.join(''),
+			pathsReview.outDir,
+			text,
+		);
+		// A file's first row starts with its mode, and its continuation rows are indented as far as its path.
+		const files = scrolled.slice(firstFile, scrolled.findIndex(line => line.startsWith('Commands to run')));
+		const rebuilt = files.join('\n').split(/\n(?= {2}06)/).map(rows => rows.split('\n').map(row => row.slice(8)).join(''));
+		t.deepEqual(rebuilt, pathsReview.files.map(file => file.path), text);
+	});
+}

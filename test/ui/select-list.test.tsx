@@ -98,3 +98,57 @@ test('the pointer starts on the first item that can be picked when the first one
 	t.deepEqual(picked, ['bundle']);
 	unmount();
 });
+
+const products = [
+	{value: 'generic', label: 'Any server and client', description: 'A CA, a server certificate and a client certificate for any mutual-TLS pair, proved by a local handshake.'},
+	{value: 'portainer', label: 'Portainer server ↔ Edge Agent', description: "Portainer Business Edition checks Edge Agents' client certificates against your CA."},
+	{value: 'short', label: 'Short', description: 'fits'},
+];
+
+/** The description of the item whose label starts `label`, its rows joined back, as the frame shows it. */
+function descriptionUnder(frame: string, label: string): string {
+	const rows = frame.split('\n');
+	const at = rows.findIndex(row => row.slice(2).startsWith(label));
+	const under: string[] = [];
+	for (let i = at + 1; i < rows.length && rows[i]!.startsWith('    '); i++) under.push(rows[i]!.trim());
+	return under.join(' ');
+}
+
+test('a description that does not fit beside its label wraps under it, indented, whole; one that fits stays beside it', async t => {
+	const {lastFrame} = renderInk(t, <SelectList items={products} width={59} onSelect={() => {}} />);
+	const frame = await waitFor(lastFrame, /❯ Any server and client/);
+	t.notRegex(frame, /…/);
+	for (const row of frame.split('\n')) t.true(row.length <= 59, `fits 59 columns: ${row}`);
+	t.regex(frame, /^❯ Any server and client$/m, 'the label has its row to itself');
+	t.is(descriptionUnder(frame, 'Any server and client'), products[0]!.description);
+	t.is(descriptionUnder(frame, 'Portainer server'), products[1]!.description);
+	t.regex(frame, /^ {2}Short fits$/m);
+});
+
+test('a list taller than its height shows a window that follows the pointer and says what is above and below', async t => {
+	const many = Array.from({length: 8}, (_, i) => ({value: i, label: `Item ${i + 1}`, description: 'a description long enough to need a row of its own under the label here'}));
+	const {lastFrame, stdin} = renderInk(t, <SelectList items={many} width={59} height={7} onSelect={() => {}} />);
+	let frame = await waitFor(lastFrame, /❯ Item 1/);
+	const fits = (shown: string) => {
+		t.true(shown.split('\n').length <= 7, `the list fits its 7 rows:\n${shown}`);
+		t.notRegex(shown, /…/);
+	};
+
+	fits(frame);
+	t.regex(frame, /↓ \d+ more below/);
+	t.notRegex(frame, /more above/);
+	await tick();
+	for (let i = 2; i <= 8; i++) {
+		stdin.write('j');
+		frame = await waitFor(lastFrame, new RegExp(`❯ Item ${i}\\b`));
+		fits(frame);
+	}
+
+	t.regex(frame, /↑ \d+ more above/);
+	t.notRegex(frame, /more below/);
+	t.is(descriptionUnder(frame, 'Item 8'), many[7]!.description);
+	stdin.write('j');
+	frame = await waitFor(lastFrame, /❯ Item 1\b/);
+	fits(frame);
+	t.regex(frame, /↓ \d+ more below/);
+});

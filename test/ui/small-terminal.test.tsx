@@ -149,3 +149,37 @@ for (const [columns, rows] of sizes) {
 		for (const frame of frames) check(frame);
 	});
 }
+
+test('at 60×20 a long list of unfinished sessions scrolls with the pointer and every frame fits', async t => {
+	const sessions = Array.from({length: 9}, (_, i) => ({
+		id: `s-${i}`,
+		recipe: 'steadybit',
+		recipeTitle: 'Steadybit agent ↔ extensions',
+		target: 'kubectl' as const,
+		nextStep: 2,
+		totalSteps: 9,
+		savedAt: new Date(Date.parse('2026-01-01T10:00:00Z') - (i + 1) * 60_000),
+		resumeQuestions: [],
+	}));
+	const controller = fakeController({resumable: sessions});
+	const {lastFrame, frames, stdin} = renderInkSized(t, <App controller={controller} now={() => new Date('2026-01-01T10:00:00Z')} onExit={() => {}} />, {columns: 60, rows: 20});
+	controller.setEnvironment(fullEnvironment);
+	let frame = await waitFor(lastFrame, /9 unfinished sessions were found, newest first\./);
+	t.regex(frame, /↓ \d+ more below/);
+	for (let moves = 0; !/❯ Discard/.test(frame); moves++) {
+		if (moves > sessions.length + 2) throw new Error(`never reached Discard:\n${frame}`);
+		const before = frame;
+		stdin.write('j');
+		frame = await waitFor(lastFrame, shown => shown !== before, 'the pointer to move');
+	}
+
+	t.regex(frame, /↑ \d+ more above/);
+	t.regex(frame, /forget one of the saved sessions \(asks first\)/);
+	for (const shown of frames) {
+		const lines = shown.split('\n');
+		t.true(lines.length < 20, `a frame of ${lines.length} rows fits 20 with a row to spare:\n${shown}`);
+		t.regex(lines[0] ?? '', /^mtls-wizard/);
+		// "Loading…" is the only … a frame may hold: nothing is cut.
+		for (const line of lines) t.true(line.length <= 60 && !line.replace('Loading…', '').includes('…'), `fits 60 columns, nothing cut: ${line}`);
+	}
+});

@@ -21,6 +21,8 @@ export type Terminal = {
 	/** Types text one character per send-keys call, waiting for each to show. */
 	type(text: string, shownAs?: (typedSoFar: string) => RegExp): Promise<void>;
 	screen(): Promise<string>;
+	/** Everything the terminal holds: the lines scrolled off the top (its scrollback), then the screen. */
+	history(): Promise<string>;
 	/** The screen with its colour and style escape sequences. */
 	styledScreen(): Promise<string>;
 	/** Resolves with the screen once `expected` matches it (or returns true for it); `what` names it in the failure message. */
@@ -42,16 +44,17 @@ const sleep = async (ms: number) =>
 	});
 
 /**
- * The built CLI in a real 80×24 pseudo-terminal: a tmux server on a private socket (never the user's),
- * one key per send-keys call (several keys in one call arrive as a burst, stack-notes §4).
+ * The built CLI in a real pseudo-terminal, 80×24 unless `size` says otherwise: a tmux server on a private socket
+ * (never the user's), one key per send-keys call (several keys in one call arrive as a burst, stack-notes §4).
  */
-export async function openTerminal(command: string[], options: {cwd: string; env: NodeJS.ProcessEnv}): Promise<Terminal> {
+export async function openTerminal(command: string[], options: {cwd: string; env: NodeJS.ProcessEnv; size?: {columns: number; rows: number}}): Promise<Terminal> {
+	const {columns, rows} = options.size ?? {columns: 80, rows: 24};
 	const socket = `mtls-wizard-test-${process.pid}-${randomBytes(4).toString('hex')}`;
 	const call = async (args: string[]) => (await run(tmux, ['-L', socket, ...args], {env: options.env})).stdout;
 	// tmux does not always record a dead pane's exit status, so a shell around the program writes it to a file.
 	const statusFile = join(tmpdir(), `${socket}.status`);
 	const recordStatus = ['sh', '-c', '"$@"; echo "$?" > "$0"', statusFile, ...command];
-	await call(['-f', '/dev/null', 'new-session', '-d', '-s', 'wizard', '-x', '80', '-y', '24', '-c', options.cwd, ...recordStatus, ';', 'set-option', '-t', 'wizard', 'remain-on-exit', 'on']);
+	await call(['-f', '/dev/null', 'new-session', '-d', '-s', 'wizard', '-x', String(columns), '-y', String(rows), '-c', options.cwd, ...recordStatus, ';', 'set-option', '-t', 'wizard', 'remain-on-exit', 'on']);
 
 	const screen = async () => call(['capture-pane', '-p', '-t', 'wizard']);
 	const waitFor = async (expected: RegExp | ((screen: string) => boolean), what = `a screen matching ${String(expected)}`, timeoutMs = screenPatience) => {
@@ -83,6 +86,7 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 			}
 		},
 		screen,
+		history: async () => call(['capture-pane', '-p', '-S', '-', '-t', 'wizard']),
 		styledScreen: async () => call(['capture-pane', '-p', '-e', '-t', 'wizard']),
 		waitFor,
 		async exitStatus(timeoutMs = screenPatience) {
