@@ -44,6 +44,40 @@ test('Portainer: each Edge device bundle holds its docker run command with the b
 	t.notRegex(script, /EDGE_KEY=/, 'the Edge key is never written into a bundle');
 });
 
+test('Portainer on swarm: each Edge device its own secrets, global service, EDGE_ID, cluster address, data volume and confirmation', async t => {
+	const plan = await planFor('portainer', 'swarm', ['mtlsDomain=portainer.example.com', 'edgeId=site', 'agents=edge-a,edge-b'], {edgeKey: 'EDGE-KEY'});
+	t.deepEqual(ids(plan).slice(ids(plan).indexOf('service-portainer') + 1), [
+		'secret-agent-mtlscert-edge-a', 'secret-agent-mtlscert-edge-b', 'secret-agent-mtlskey-edge-a', 'secret-agent-mtlskey-edge-b',
+		'service-edge-agent-edge-a', 'service-edge-agent-edge-b', 'confirm-server-mtls', 'confirm-edge-agent-edge-a', 'confirm-edge-agent-edge-b',
+	]);
+	t.like(stepOf(plan, 'secret-agent-mtlskey-edge-b', 'docker-secret'), {name: 'portainer-agent-edge-b.mtlskey', file: `${outDir}/agents/edge-b/agent.key`});
+	const service = stepOf(plan, 'service-edge-agent-edge-b', 'swarm-service');
+	t.like(service, {service: 'portainer_edge_agent-edge-b', network: 'portainer_agent_network', mode: {kind: 'global'}});
+	t.like(service.env, {EDGE_ID: 'site-edge-b', AGENT_CLUSTER_ADDR: 'tasks.portainer_edge_agent-edge-b'});
+	t.deepEqual(service.secrets, [
+		{source: 'portainer.mtlscacert', target: 'portainer.mtlscacert'},
+		{source: 'portainer-agent-edge-b.mtlscert', target: 'portainer.mtlscert'},
+		{source: 'portainer-agent-edge-b.mtlskey', target: 'portainer.mtlskey'},
+	]);
+	t.like(service.mounts?.find(mount => mount.target === '/data'), {source: 'portainer_agent_data-edge-b'});
+	t.deepEqual(stepOf(plan, 'confirm-edge-agent-edge-b', 'wait-for-log').source, {kind: 'docker-service', service: 'portainer_edge_agent-edge-b'});
+});
+
+test('Portainer on docker: each Edge device its own container with its certificate, EDGE_ID and data volume, and its confirmation', async t => {
+	const plan = await planFor('portainer', 'docker', ['mtlsDomain=portainer.example.com', 'edgeId=site', 'agents=edge-a,edge-b'], {edgeKey: 'EDGE-KEY'});
+	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'agent-bundles', 'run-portainer', 'run-edge-agent-edge-a', 'run-edge-agent-edge-b', 'confirm-server-mtls', 'confirm-edge-agent-edge-a', 'confirm-edge-agent-edge-b']);
+	const agent = stepOf(plan, 'run-edge-agent-edge-a', 'docker-run');
+	t.like(agent, {container: 'portainer_edge_agent-edge-a', title: 'Run Edge Agent edge-a with its client certificate'});
+	t.is(agent.env['EDGE_ID'], 'site-edge-a');
+	t.deepEqual(agent.mounts.filter(mount => mount.target === '/data' || mount.target.startsWith('/certs/')).map(mount => [mount.source, mount.target]), [
+		['portainer_agent_data-edge-a', '/data'],
+		[`${outDir}/certs/ca.crt`, '/certs/mtlsca.crt'],
+		[`${outDir}/agents/edge-a/agent.crt`, '/certs/client.crt'],
+		[`${outDir}/agents/edge-a/agent.key`, '/certs/client.key'],
+	]);
+	t.deepEqual(stepOf(plan, 'confirm-edge-agent-edge-b', 'wait-for-log').source, {kind: 'docker-container', container: 'portainer_edge_agent-edge-b'});
+});
+
 test('bad agents answers name --set agents, the value and the fix', async t => {
 	for (const [value, pattern] of [
 		['Edge_1', /^--set agents: "Edge_1" is not an agent name\. Use lowercase letters/],
