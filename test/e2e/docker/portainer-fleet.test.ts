@@ -3,7 +3,7 @@ import test from 'ava';
 import {docker, freePort, httpsGetInNamespace} from '../../support/private-docker.js';
 import {buildStandInImage} from '../../support/stand-in-image.js';
 import {makeTestPki, type TestPki} from '../../support/stand-ins/openssl-pki.js';
-import {logsOf, privateEngineForFile, shown, waitForLog} from './support/docker-e2e.js';
+import {inspectContainer, logsOf, privateEngineForFile, shown, waitForLog} from './support/docker-e2e.js';
 import {agentLogProblems, deployPortainer, type PortainerImages} from './support/portainer-deploy.js';
 
 let images: PortainerImages;
@@ -27,6 +27,29 @@ type AgentService = {
 		};
 	};
 };
+
+// First: the swarm test leaves the engine a swarm node, where the agent would run in cluster mode.
+test.serial('docker fleet: three Edge devices, each its own container polling with its own certificate, each confirmed', async t => {
+	const e2e = setup();
+	const port = await freePort();
+	const key = Buffer.from(`https://portainer.test:${port}|portainer.test:8000|stand-in-fingerprint|0`).toString('base64');
+	const trio = ['lab-a', 'lab-b', 'lab-c'];
+	const {result} = await deployPortainer(e2e, images, 'docker', 'docker-fleet', ['--set', `agents=${trio.join(',')}`, '--set', 'edgeId=site', '--set', `dockerVolumesDir=${e2e.volumesDir}`], {port, env: {MTLS_WIZARD_ANSWER_EDGE_KEY: key}});
+	t.is(result.exitCode, 0, shown(result));
+	const confirmations = result.stdout.split(/^ *\[\d+\/\d+\] /m).filter(block => block.startsWith('confirm-edge-agent-'));
+	t.deepEqual(confirmations.map(block => /^confirm-edge-agent-(\S+)/.exec(block)?.[1]), trio);
+	for (const block of confirmations) t.regex(block, /done \([^)]*\): confirmed: The Edge Agent polled Portainer over mutual TLS/);
+	for (const device of trio) {
+		const container = await inspectContainer(e2e.engine.env, `portainer_edge_agent-${device}`);
+		t.true(container.Config.Env.includes(`EDGE_ID=site-${device}`), device);
+		t.like(container.Mounts.find(mount => mount.Destination === '/certs/client.crt'), {Source: join(e2e.work, 'docker-fleet', 'agents', device, 'agent.crt')});
+		t.like(container.Mounts.find(mount => mount.Destination === '/data'), {Name: `portainer_agent_data-${device}`});
+		t.deepEqual(agentLogProblems(await waitForLog(e2e.engine.env, `portainer_edge_agent-${device}`, /checkin_interval_seconds=/)), [], device);
+	}
+
+	const serverLog = await waitForLog(e2e.engine.env, 'portainer', /client_cn=lab-c /);
+	t.deepEqual([...serverLog.matchAll(/edge poll over mutual TLS \| client_cn=(\S+) edge_id=(\S+)/g)].map(([, cn, edgeId]) => `${cn!} ${edgeId!}`).sort(), trio.map(device => `${device} site-${device}`));
+});
 
 test.serial('swarm fleet: 20 Edge devices, each its own global service polling Portainer with its own certificate; all 20 confirmed, a certificate from another CA refused', async t => {
 	// 20 services started by the swarm and 20 log confirmations, on a loaded 2-core machine: a generous limit, named.
