@@ -94,3 +94,42 @@ test.serial('docker: the delegate presents its client certificate to a manager t
 	t.regex(log, /Delegate registered with id stand-in-1/);
 	await manager.waitFor(/registered delegate e2e-delegate \(stand-in-1\) for account e2e-account with client certificate e2e-delegate/);
 });
+
+test.serial('docker fleet: three delegates, each its own container presenting its own client certificate, each registered and confirmed', async t => {
+	const {engine, work, cliEnv, wizard} = setup();
+	const out = join(work, 'fleet');
+	const env = cliEnv('fleet', {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: delegateToken});
+	const regions = ['eu', 'us', 'ap'];
+	const bundle = await wizard(['run', 'harness-delegate', '--target', 'bundle', '--out', out, '--set', `agents=${regions.join(',')}`, '--yes'], env);
+	t.is(bundle.exitCode, 0, shown(bundle));
+
+	const port = await freePort();
+	const manager = startStandIn('harness-manager', {
+		netns: engine.netns,
+		args: ['--cert', managerPki.server.cert, '--key', managerPki.server.key, '--client-ca', join(out, 'certs', 'ca.crt'), '--port', String(port), '--mode', 'STRICT'],
+	});
+	t.teardown(async () => manager.stop());
+	await manager.waitFor(/listening on https:\/\/[\d.]+:\d+ \(mTLS mode STRICT\)/);
+
+	const result = await wizard([
+		'run', 'harness-delegate', '--target', 'docker', '--out', out,
+		'--set', `agents=${regions.join(',')}`,
+		'--set', 'delegateName=fleet',
+		'--set', `managerEndpoint=${managerEndpoint(port)}`,
+		'--set', 'accountId=e2e-account',
+		'--set', `delegateImage=${delegateImage}`,
+		'--yes',
+	], env);
+	t.is(result.exitCode, 0, shown(result));
+	const confirmations = result.stdout.split(/^ *\[\d+\/\d+\] /m).filter(block => block.startsWith('confirm-delegate-'));
+	t.deepEqual(confirmations.map(block => /^confirm-delegate-(\S+)/.exec(block)?.[1]), regions);
+	for (const block of confirmations) t.regex(block, /done \([^)]*\): confirmed: The delegate started with both client certificate paths set/);
+	t.deepEqual(await containerNames(engine.env), ['fleet-ap', 'fleet-eu', 'fleet-us']);
+	for (const region of regions) {
+		const delegate = await inspectContainer(engine.env, `fleet-${region}`);
+		t.true(delegate.Config.Env.includes(`DELEGATE_NAME=fleet-${region}`), region);
+		t.like(delegate.Mounts.find(m => m.Destination === '/etc/mtls/client.crt'), {Source: join(out, 'agents', region, 'client.crt'), RW: false});
+		// The manager names the client certificate each delegate registered with: the delegate's own.
+		await manager.waitFor(new RegExp(`registered delegate fleet-${region} \\(stand-in-\\d+\\) for account e2e-account with client certificate ${region}$`, 'm'));
+	}
+});
