@@ -1,6 +1,7 @@
 import {join} from 'node:path';
 import test from 'ava';
 import {docker, freePort, httpsGetInNamespace} from '../../support/private-docker.js';
+import {stepsNamed} from '../../support/run-cli.js';
 import {buildStandInImage} from '../../support/stand-in-image.js';
 import {makeTestPki, type TestPki} from '../../support/stand-ins/openssl-pki.js';
 import {inspectContainer, logsOf, privateEngineForFile, shown, waitForLog} from './support/docker-e2e.js';
@@ -36,9 +37,9 @@ test.serial('docker fleet: three Edge devices, each its own container polling wi
 	const trio = ['lab-a', 'lab-b', 'lab-c'];
 	const {result} = await deployPortainer(e2e, images, 'docker', 'docker-fleet', ['--set', `agents=${trio.join(',')}`, '--set', 'edgeId=site', '--set', `dockerVolumesDir=${e2e.volumesDir}`], {port, env: {MTLS_WIZARD_ANSWER_EDGE_KEY: key}});
 	t.is(result.exitCode, 0, shown(result));
-	const confirmations = result.stdout.split(/^ *\[\d+\/\d+\] /m).filter(block => block.startsWith('confirm-edge-agent-'));
-	t.deepEqual(confirmations.map(block => /^confirm-edge-agent-(\S+)/.exec(block)?.[1]), trio);
-	for (const block of confirmations) t.regex(block, /done \([^)]*\): confirmed: The Edge Agent polled Portainer over mutual TLS/);
+	const confirmations = stepsNamed(result.stdout, 'confirm-edge-agent-');
+	t.deepEqual(confirmations.map(([device]) => device), trio);
+	for (const [, output] of confirmations) t.regex(output, /done \([^)]*\): confirmed: The Edge Agent polled Portainer over mutual TLS/);
 	for (const device of trio) {
 		const container = await inspectContainer(e2e.engine.env, `portainer_edge_agent-${device}`);
 		t.true(container.Config.Env.includes(`EDGE_ID=site-${device}`), device);
@@ -67,12 +68,11 @@ test.serial('swarm fleet: 20 Edge devices, each its own global service polling P
 	t.is(result.exitCode, 0, shown(result));
 	t.false(shown(result).includes(key), 'the Edge key is never printed');
 	// One confirmation per device, each made from its own service's log.
-	const confirmations = result.stdout.split(/^ *\[\d+\/\d+\] /m).filter(block => block.startsWith('confirm-edge-agent-'));
-	t.deepEqual(confirmations.map(block => /^confirm-edge-agent-(\S+)/.exec(block)?.[1]), devices);
-	for (const [index, block] of confirmations.entries()) {
-		const device = devices[index]!;
-		t.regex(block, /done \([^)]*\): confirmed: The Edge Agent polled Portainer over mutual TLS/, device);
-		t.regex(block, new RegExp(`^ +portainer_edge_agent-${device}\\.\\S+ +\\| .*checkin_interval_seconds=`, 'm'), device);
+	const confirmations = stepsNamed(result.stdout, 'confirm-edge-agent-');
+	t.deepEqual(confirmations.map(([device]) => device), devices);
+	for (const [device, output] of confirmations) {
+		t.regex(output, /done \([^)]*\): confirmed: The Edge Agent polled Portainer over mutual TLS/, device);
+		t.regex(output, new RegExp(`^ +portainer_edge_agent-${device}\\.\\S+ +\\| .*checkin_interval_seconds=`, 'm'), device);
 	}
 
 	// What users run, per device: a global service on the overlay network, resolving its own tasks.<service>.

@@ -2,6 +2,7 @@ import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import type {StandInImage} from '../../support/kube-emulator/index.js';
+import {stepOutputs} from '../../support/run-cli.js';
 import {chartPath, freePort, shown, standInImage, startCluster, startClusters} from './support.js';
 
 const extensions = ['http', 'kubernetes', 'container', 'host'] as const;
@@ -75,10 +76,10 @@ test.serial('steadybit --target helm with three --context: the certificates once
 	t.is(result.stdout.match(/\] certificates /g)?.length, 1, 'the certificates are issued once');
 
 	// Each context's four confirmations come from its own cluster: the startup line names that cluster's own port.
-	const blocks = result.stdout.split(/^ *\[\d+\/\d+\] /m);
+	const steps = stepOutputs(result.stdout);
 	for (const context of contexts) {
 		for (const name of extensions) {
-			const block = blocks.find(text => text.startsWith(`confirm-extension-${name}@${context} `));
+			const block = steps.get(`confirm-extension-${name}@${context}`);
 			t.truthy(block, `no confirmation of extension-${name} in context ${context}`);
 			t.regex(block ?? '', /done \([^)]*\): confirmed: The extension serves HTTPS and requires a client certificate/, `${name}@${context}`);
 			t.regex(block ?? '', new RegExp(`on port ${standIns[context]!.ports[name]!.port} \\(ClientAuth: RequireAndVerifyClientCert\\)`), `${name}@${context}`);
