@@ -60,7 +60,7 @@ test.serial('swarm fleet: 20 Edge devices, each its own global service polling P
 	// The Auto onboarding key (environment ID 0): one key for the whole fleet, each device's EDGE_ID its own environment.
 	const port = await freePort();
 	const key = Buffer.from(`https://portainer.test:${port}|portainer.test:8000|stand-in-fingerprint|0`).toString('base64');
-	const {out, result} = await deployPortainer(e2e, images, 'swarm', 'fleet', [
+	const {out, env, result} = await deployPortainer(e2e, images, 'swarm', 'fleet', [
 		'--set', `agents=edge-{01..20}`,
 		'--set', 'edgeId=site',
 		'--set', `dockerVolumesDir=${e2e.volumesDir}`,
@@ -116,4 +116,9 @@ test.serial('swarm fleet: 20 Edge devices, each its own global service polling P
 	const refused = await waitForLog(engineEnv, 'portainer', /stand-in: client certificate refused \| client_cn=other-client/, 'service');
 	t.notRegex(refused, /client_cn=other-client edge_id=/);
 	t.deepEqual(agentLogProblems(await logsOf(engineEnv, names[0]!, 'service')), [], 'the first device still polls without errors');
+
+	// status finds every device's certificate in its own secret, by the fingerprint label the run set on it.
+	const status = await e2e.wizard(['status'], env);
+	t.is(status.exitCode, 0, shown(status));
+	for (const device of devices) t.regex(status.stdout, new RegExp(`^agent ${device}\\n  on disk \\S+/agents/${device}/agent\\.crt: CN=${device}[^\\n]*\\n  docker secret portainer-agent-${device}\\.mtlscert: match`, 'm'), device);
 });
