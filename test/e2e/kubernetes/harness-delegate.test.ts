@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
+import {stepsNamed} from '../../support/run-cli.js';
 import {makeTestPki, type TestPki} from '../../support/stand-ins/openssl-pki.js';
 import {startStandIn} from '../../support/stand-ins/run-stand-in.js';
 import {chartPath, freePort, shown, standInImage, startCluster} from './support.js';
@@ -93,4 +94,34 @@ test.serial('harness-delegate --target helm: harness-delegate-ng with mTLS.secre
 	await cluster.logs('harness-e2e', 'deployment/helm-delegate', /Sent heartbeat to manager/);
 	await manager.waitFor(/registered delegate helm-delegate \(.*\) for account acct-e2e with client certificate/);
 	await manager.waitFor(/heartbeat from delegate \S+ for account acct-e2e/);
+});
+
+test.serial('harness-delegate --target helm with two delegates: each its own secret and release, each registered with its own client certificate and confirmed', async t => {
+	const {manager, endpoint} = await startManager(t);
+	const cluster = await startCluster(t, delegateImage('harness/delegate:26.02.88404'));
+	const out = join(cluster.scratch, 'out');
+	const result = await cluster.cli(
+		[
+			'run', 'harness-delegate', '--target', 'helm',
+			'--set', 'agents=eu,us',
+			'--set', 'delegateName=helm-delegate',
+			'--set', `managerEndpoint=${endpoint}`,
+			'--set', 'accountId=acct-e2e',
+			'--set', 'namespace=harness-e2e',
+			'--set', `chart=${chartPath('harness-delegate-ng')}`,
+			'--set', 'waitSeconds=60',
+			...ownCa(),
+			'--out', out, '--yes',
+		],
+		{env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: 'token-e2e'}},
+	);
+	t.is(result.exitCode, 0, shown(result));
+	const confirmations = stepsNamed(result.stdout, 'confirm-delegate-');
+	t.deepEqual(confirmations.map(([region]) => region), ['eu', 'us']);
+	for (const [, output] of confirmations) t.regex(output, /done \([^)]*\): confirmed: The delegate started with both client certificate paths set/);
+	for (const region of ['eu', 'us']) {
+		const mounted = await cluster.kubectl('-n', 'harness-e2e', 'get', 'deployment', `helm-delegate-${region}`, '-o', 'jsonpath={.spec.template.spec.volumes[*].secret.secretName}');
+		t.regex(mounted.stdout, new RegExp(`\\bclient-certificate-${region}\\b`), mounted.stderr);
+		await manager.waitFor(new RegExp(`registered delegate helm-delegate-${region} \\(.*\\) for account acct-e2e with client certificate ${region}$`, 'm'));
+	}
 });
