@@ -67,24 +67,20 @@ test.serial('harness-delegate --target kubectl: the patched sample manifest runs
 	await manager.waitFor(/registered delegate kubernetes-delegate \(.*\) for account abcdefACCOUNT with client certificate harness-delegate$/m);
 });
 
-test.serial('harness-delegate --target helm: harness-delegate-ng with mTLS.secretName; the delegate registers and sends heartbeats', async t => {
+/** `run harness-delegate --target helm` (delegate helm-delegate in harness-e2e) against a strict manager, plus `extra` arguments. */
+async function runHelm(t: Parameters<typeof startCluster>[0], extra: string[]) {
 	const {manager, endpoint} = await startManager(t);
 	const cluster = await startCluster(t, delegateImage('harness/delegate:26.02.88404'));
-	const out = join(cluster.scratch, 'out');
+	const sets = ['delegateName=helm-delegate', `managerEndpoint=${endpoint}`, 'accountId=acct-e2e', 'namespace=harness-e2e', `chart=${chartPath('harness-delegate-ng')}`, 'waitSeconds=60'];
 	const result = await cluster.cli(
-		[
-			'run', 'harness-delegate', '--target', 'helm',
-			'--set', 'delegateName=helm-delegate',
-			'--set', `managerEndpoint=${endpoint}`,
-			'--set', 'accountId=acct-e2e',
-			'--set', 'namespace=harness-e2e',
-			'--set', `chart=${chartPath('harness-delegate-ng')}`,
-			'--set', 'waitSeconds=60',
-			...ownCa(),
-			'--out', out, '--yes',
-		],
+		['run', 'harness-delegate', '--target', 'helm', ...sets.flatMap(answer => ['--set', answer]), ...extra, ...ownCa(), '--out', join(cluster.scratch, 'out'), '--yes'],
 		{env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: 'token-e2e'}},
 	);
+	return {manager, cluster, result};
+}
+
+test.serial('harness-delegate --target helm: harness-delegate-ng with mTLS.secretName; the delegate registers and sends heartbeats', async t => {
+	const {manager, cluster, result} = await runHelm(t, []);
 	t.is(result.exitCode, 0, shown(result));
 	t.regex(result.stdout, /confirmed: The delegate started with both client certificate paths set/);
 	t.notRegex(result.stdout + result.stderr, /token-e2e/);
@@ -97,24 +93,7 @@ test.serial('harness-delegate --target helm: harness-delegate-ng with mTLS.secre
 });
 
 test.serial('harness-delegate --target helm with two delegates: each its own secret and release, each registered with its own client certificate and confirmed', async t => {
-	const {manager, endpoint} = await startManager(t);
-	const cluster = await startCluster(t, delegateImage('harness/delegate:26.02.88404'));
-	const out = join(cluster.scratch, 'out');
-	const result = await cluster.cli(
-		[
-			'run', 'harness-delegate', '--target', 'helm',
-			'--set', 'agents=eu,us',
-			'--set', 'delegateName=helm-delegate',
-			'--set', `managerEndpoint=${endpoint}`,
-			'--set', 'accountId=acct-e2e',
-			'--set', 'namespace=harness-e2e',
-			'--set', `chart=${chartPath('harness-delegate-ng')}`,
-			'--set', 'waitSeconds=60',
-			...ownCa(),
-			'--out', out, '--yes',
-		],
-		{env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: 'token-e2e'}},
-	);
+	const {manager, cluster, result} = await runHelm(t, ['--set', 'agents=eu,us']);
 	t.is(result.exitCode, 0, shown(result));
 	const confirmations = stepsNamed(result.stdout, 'confirm-delegate-');
 	t.deepEqual(confirmations.map(([region]) => region), ['eu', 'us']);
