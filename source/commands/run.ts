@@ -28,6 +28,11 @@ export type RunOptions = {
 async function agentsFromFile(recipe: Recipe, options: RunOptions): Promise<string[]> {
 	if (options.agentsFile === undefined) return [];
 	if (!recipe.agents) throw new UsageError(`--agents-file: recipe ${recipe.id} has no agent side. Leave --agents-file out.`);
+	const fleetTargets = recipe.agents.targets;
+	if (fleetTargets && options.target in recipe.targets && !fleetTargets.includes(options.target as TargetId)) {
+		throw new UsageError(`--agents-file: ${recipe.id} --target ${options.target} deploys one agent, so it takes no fleet. Use --target ${fleetTargets.join(', ')}, or leave --agents-file out.`);
+	}
+
 	if (options.set?.some(set => set.startsWith('agents='))) throw new UsageError('--agents-file: not with --set agents=…. Give the agents one way.');
 	const {readAgentsFile} = await import('../recipes/agent-list.js');
 	return [`agents=${await readAgentsFile(options.agentsFile)}`];

@@ -1,4 +1,4 @@
-import {join, posix} from 'node:path';
+import {basename, join, posix} from 'node:path';
 import type {KubeTarget, Plan} from './types.js';
 
 /** The label a docker-secret step sets on a certificate secret (DockerSecretStep.labelFingerprint). */
@@ -23,7 +23,11 @@ export type CertificateCopies = {
 export function certificateCopies(plan: Plan): CertificateCopies[] {
 	const issue = plan.steps.find(step => step.kind === 'issue-certificates');
 	if (issue?.kind !== 'issue-certificates') return [];
-	const certificates = [{id: 'ca', file: join(issue.dir, 'ca.crt')}, ...issue.leaves.map(leaf => ({id: leaf.id, file: join(issue.dir, `${leaf.id}.crt`)}))];
+	// A fleet agent's certificate is in its own agents/<name>/ and is named by its leaf and agent: `agent edge-1`.
+	const certificates = [
+		{id: 'ca', file: join(issue.dir, 'ca.crt')},
+		...issue.leaves.map(leaf => ({id: leaf.dir ? `${leaf.id} ${basename(leaf.dir)}` : leaf.id, file: join(leaf.dir ?? issue.dir, `${leaf.id}.crt`)})),
+	];
 	return certificates.map(({id, file}) => ({id, file, copies: copiesOf(plan, file)}));
 }
 

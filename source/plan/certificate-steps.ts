@@ -57,12 +57,7 @@ export function certificateSteps(ctx: PlanContext, certificates: RecipeCertifica
 			dir: agent.dir,
 		}));
 	});
-	const ids = [...new Set(leaves.map(l => l.id))]
-		.map(id => {
-			const count = leaves.filter(l => l.id === id).length;
-			return count === 1 ? id : `${count} ${id}`;
-		})
-		.join(', ');
+	const ids = leafSummary(leaves);
 	const titles: Record<CaSource['mode'], string> = {
 		generate: `Issue the CA and ${ids} certificates`,
 		import: `Sign with your CA the ${ids} certificates`,
@@ -113,4 +108,14 @@ function nameList(ctx: PlanContext, templates: string[], where: string): string[
 			.map(name => name.trim())
 			.filter(name => name !== ''),
 	);
+}
+
+/** The leaves for a title, a fleet's agents counted: `server, 20 client`. */
+export function leafSummary(leaves: ReadonlyArray<{id: string}>): string {
+	return [...new Set(leaves.map(l => l.id))]
+		.map(id => {
+			const count = leaves.filter(l => l.id === id).length;
+			return count === 1 ? id : `${count} ${id}`;
+		})
+		.join(', ');
 }

@@ -50,7 +50,8 @@ export function dockerRunStep(ctx: PlanContext, step: RecipeStep<'docker-run'>, 
 
 export function dockerSecretStep(ctx: PlanContext, step: RecipeStep<'docker-secret'>, base: StepBase, where: string): Step {
 	const file = ctx.text(step.file, `${where}.file`);
-	const certificate = dirname(file) === ctx.pkiDir && file.endsWith('.crt');
+	// A certificate the plan issues: in the certificates directory, or a fleet agent's in its agents/<name>/.
+	const certificate = (dirname(file) === ctx.pkiDir || dirname(dirname(file)) === ctx.agentsDir) && file.endsWith('.crt');
 	return {...base, kind: 'docker-secret', name: ctx.text(step.name, `${where}.name`), file, ...(certificate ? {labelFingerprint: true} : {})};
 }
 

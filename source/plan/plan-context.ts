@@ -38,6 +38,8 @@ export type StepBase = {id: string; title: string};
 export class PlanContext {
 	readonly secretQuestions: RecipeQuestion[];
 	readonly pkiDir: string;
+	/** Where a fleet's bundles are: agents/<name>/ beside the certificates directory. */
+	readonly agentsDir: string;
 	/** caMode=csr, resumed: where the certificates signed outside the wizard are. */
 	readonly signedDir: string | undefined;
 	private readonly questions: RecipeQuestion[];
@@ -55,6 +57,7 @@ export class PlanContext {
 		this.secretQuestions = this.questions.filter(q => q.secret);
 		this.secretIds = new Set(options.secretAnswerIds ?? []);
 		this.pkiDir = path.join(options.outDir, 'certs');
+		this.agentsDir = path.join(options.outDir, 'agents');
 		this.kubeContext = options.context;
 		this.signedDir = options.signedDir;
 		const certificates = recipe.targets[target]!.certificates ?? recipe.certificates;
@@ -102,9 +105,8 @@ export class PlanContext {
 			return [{name, dnsNames: [], ipAddresses: [], suffix: '', dir: this.pkiDir, certFile: this.variables[`pki.${leaf.id}.crt`]!, keyFile: this.variables[`pki.${leaf.id}.key`]!, caFile: this.variables['pki.ca.crt']!}];
 		}
 
-		const root = path.join(path.dirname(this.pkiDir), 'agents');
 		return fleet.map(agent => {
-			const dir = path.join(root, agent.name);
+			const dir = path.join(this.agentsDir, agent.name);
 			return {...agent, suffix: `-${agent.name}`, dir, certFile: path.join(dir, `${spec.leaf}.crt`), keyFile: path.join(dir, `${spec.leaf}.key`), caFile: path.join(dir, 'ca.crt')};
 		});
 	}

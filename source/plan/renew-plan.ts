@@ -5,6 +5,7 @@
  * resumed renewal rebuilds the same plan.
  */
 import {join} from 'node:path';
+import {leafSummary} from './certificate-steps.js';
 import type {IssueCertificatesStep, KubeRestartStep, Plan, Renewal, Step} from './types.js';
 
 /** kubectl rollout restart with a selector: the kinds a chart's workloads are made of. */
@@ -13,8 +14,9 @@ const workloadKinds = 'deployment,statefulset,daemonset';
 /** Helm's standard label on everything a release renders (helm create, and every chart this wizard deploys). */
 const releaseLabel = 'app.kubernetes.io/instance';
 
+/** Every renewed certificate and key, a fleet's agents in their own directories. */
 function leafFiles(issue: IssueCertificatesStep): Set<string> {
-	return new Set(issue.leaves.flatMap(leaf => [join(issue.dir, `${leaf.id}.crt`), join(issue.dir, `${leaf.id}.key`)]));
+	return new Set(issue.leaves.flatMap(leaf => [join(leaf.dir ?? issue.dir, `${leaf.id}.crt`), join(leaf.dir ?? issue.dir, `${leaf.id}.key`)]));
 }
 
 function restart(id: string, title: string, fields: Omit<KubeRestartStep, 'id' | 'title' | 'kind'>): KubeRestartStep {
@@ -44,7 +46,7 @@ export function renewPlan(plan: Plan, renewal: Renewal, caDir: string): Plan {
 			case 'issue-certificates': {
 				// A CA the wizard generated is read from where the deployment's session keeps it, also when an export builds elsewhere.
 				const ca = step.ca.mode === 'generate' ? {mode: 'import' as const, certPath: join(caDir, 'ca.crt'), keyPath: join(caDir, 'ca.key')} : step.ca;
-				const leaves = step.leaves.map(l => l.id).join(', ');
+				const leaves = leafSummary(step.leaves);
 				// caMode=csr: the PKI that signed the deployment signs again; the run stops for it as the first run did.
 				const title = step.ca.mode === 'csr' ? `Request new ${leaves} certificates from your PKI, with ${keys}` : `Re-issue the ${leaves} certificates from the same CA, with ${keys}`;
 				return [{...step, id: 'renew-certificates', title, ca, renew: {reuseKeys: renewal.reuseKeys}}];

@@ -95,8 +95,9 @@ const agentsQuestion: RecipeQuestion = {
 };
 
 /** A recipe narrows a common question (e.g. keyType to what its product accepts) by asking it itself. */
-export function questionsOf(recipe: {questions: RecipeQuestion[]; agents?: unknown}): RecipeQuestion[] {
+export function questionsOf(recipe: {questions: RecipeQuestion[]; agents?: {targets?: RecipeQuestion['targets']} | undefined}): RecipeQuestion[] {
 	const own = new Set(recipe.questions.map(q => q.id));
-	const common = recipe.agents === undefined ? commonQuestions : [agentsQuestion, ...commonQuestions];
+	const agents = recipe.agents?.targets ? {...agentsQuestion, targets: recipe.agents.targets} : agentsQuestion;
+	const common = recipe.agents === undefined ? commonQuestions : [agents, ...commonQuestions];
 	return [...recipe.questions, ...common.filter(q => !own.has(q.id))];
 }

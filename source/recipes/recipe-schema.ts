@@ -384,6 +384,8 @@ const agents = z
 		 * that agent runs with. {{agent.dir}} is the bundle directory.
 		 */
 		bundle: z.array(z.object({name: z.string().regex(/^[\w.-]+$/, 'expected a file name like run.sh'), contents: z.string().min(1), mode: z.number().int().default(0o644)}).strict()).min(1),
+		/** The targets that take a fleet (all when absent): one that deploys a single agent the user wrote asks no agents. */
+		targets: z.array(targetId).min(1).optional(),
 	})
 	.strict();
 

@@ -74,6 +74,12 @@ test('--agents-file: the agents and their extra SANs reach the plan', async t =>
 	const noAgents = await runCli(['run', 'sap-connectivity-proxy', '--target', 'bundle', '--agents-file', file, '--dry-run'], {cwd});
 	t.is(noAgents.exitCode, 2);
 	t.regex(noAgents.stderr, /--agents-file: recipe sap-connectivity-proxy has no agent side/);
+	const oneDelegate = await runCli(['run', 'harness-delegate', '--target', 'kubectl', '--agents-file', file, '--dry-run'], {cwd});
+	t.is(oneDelegate.exitCode, 2);
+	t.is(oneDelegate.stderr, 'mtls-wizard: --agents-file: harness-delegate --target kubectl deploys one agent, so it takes no fleet. Use --target helm, docker, bundle, or leave --agents-file out.\n');
+	const setAgents = await runCli(['run', 'harness-delegate', '--target', 'kubectl', '--set', 'agents=a,b', '--dry-run'], {cwd});
+	t.is(setAgents.exitCode, 2);
+	t.regex(setAgents.stderr, /^mtls-wizard: --set agents: unknown key\. Valid keys for harness-delegate --target kubectl: /);
 });
 
 test('--context repeated: every kubectl command of each context carries that --context, and a docker target refuses several', async t => {

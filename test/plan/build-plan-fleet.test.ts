@@ -1,6 +1,6 @@
 import test from 'ava';
 import {loadRecipe} from '../../source/recipes/load-recipes.js';
-import {ids, outDir, planFor, stepOf} from './plan-for.js';
+import {fullAnswers, ids, outDir, planFor, stepOf} from './plan-for.js';
 
 test('without an agents answer the plan is the single-agent plan it always was', async t => {
 	const plan = await planFor('generic', 'kubectl', []);
@@ -42,6 +42,71 @@ test('Portainer: each Edge device bundle holds its docker run command with the b
 	t.regex(script, /-e EDGE=1 -e EDGE_ID -e EDGE_KEY -e EDGE_INSECURE_POLL=0/);
 	t.regex(script, /'portainer\/agent:2\.39\.4' --mtlscacert \/certs\/mtlsca\.crt --mtlscert \/certs\/client\.crt --mtlskey \/certs\/client\.key$/m);
 	t.notRegex(script, /EDGE_KEY=/, 'the Edge key is never written into a bundle');
+});
+
+test('Portainer on swarm: each Edge device its own secrets, global service, EDGE_ID, cluster address, data volume and confirmation', async t => {
+	const plan = await planFor('portainer', 'swarm', ['mtlsDomain=portainer.example.com', 'edgeId=site', 'agents=edge-a,edge-b'], {edgeKey: 'EDGE-KEY'});
+	t.deepEqual(ids(plan).slice(ids(plan).indexOf('service-portainer') + 1), [
+		'secret-agent-mtlscert-edge-a', 'secret-agent-mtlscert-edge-b', 'secret-agent-mtlskey-edge-a', 'secret-agent-mtlskey-edge-b',
+		'service-edge-agent-edge-a', 'service-edge-agent-edge-b', 'confirm-server-mtls', 'confirm-edge-agent-edge-a', 'confirm-edge-agent-edge-b',
+	]);
+	t.like(stepOf(plan, 'secret-agent-mtlskey-edge-b', 'docker-secret'), {name: 'portainer-agent-edge-b.mtlskey', file: `${outDir}/agents/edge-b/agent.key`});
+	const service = stepOf(plan, 'service-edge-agent-edge-b', 'swarm-service');
+	t.like(service, {service: 'portainer_edge_agent-edge-b', network: 'portainer_agent_network', mode: {kind: 'global'}});
+	t.like(service.env, {EDGE_ID: 'site-edge-b', AGENT_CLUSTER_ADDR: 'tasks.portainer_edge_agent-edge-b'});
+	t.deepEqual(service.secrets, [
+		{source: 'portainer.mtlscacert', target: 'portainer.mtlscacert'},
+		{source: 'portainer-agent-edge-b.mtlscert', target: 'portainer.mtlscert'},
+		{source: 'portainer-agent-edge-b.mtlskey', target: 'portainer.mtlskey'},
+	]);
+	t.like(service.mounts?.find(mount => mount.target === '/data'), {source: 'portainer_agent_data-edge-b'});
+	t.deepEqual(stepOf(plan, 'confirm-edge-agent-edge-b', 'wait-for-log').source, {kind: 'docker-service', service: 'portainer_edge_agent-edge-b'});
+});
+
+test('Portainer on docker: each Edge device its own container with its certificate, EDGE_ID and data volume, and its confirmation', async t => {
+	const plan = await planFor('portainer', 'docker', ['mtlsDomain=portainer.example.com', 'edgeId=site', 'agents=edge-a,edge-b'], {edgeKey: 'EDGE-KEY'});
+	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'agent-bundles', 'run-portainer', 'run-edge-agent-edge-a', 'run-edge-agent-edge-b', 'confirm-server-mtls', 'confirm-edge-agent-edge-a', 'confirm-edge-agent-edge-b']);
+	const agent = stepOf(plan, 'run-edge-agent-edge-a', 'docker-run');
+	t.like(agent, {container: 'portainer_edge_agent-edge-a', title: 'Run Edge Agent edge-a with its client certificate'});
+	t.is(agent.env['EDGE_ID'], 'site-edge-a');
+	t.deepEqual(agent.mounts.filter(mount => mount.target === '/data' || mount.target.startsWith('/certs/')).map(mount => [mount.source, mount.target]), [
+		['portainer_agent_data-edge-a', '/data'],
+		[`${outDir}/certs/ca.crt`, '/certs/mtlsca.crt'],
+		[`${outDir}/agents/edge-a/agent.crt`, '/certs/client.crt'],
+		[`${outDir}/agents/edge-a/agent.key`, '/certs/client.key'],
+	]);
+	t.deepEqual(stepOf(plan, 'confirm-edge-agent-edge-b', 'wait-for-log').source, {kind: 'docker-container', container: 'portainer_edge_agent-edge-b'});
+});
+
+test('Harness on helm and docker: each delegate <delegateName>-<name> its own certificate, secret or container, release and confirmation', async t => {
+	const helm = await planFor('harness-delegate', 'helm', [...fullAnswers['harness-delegate']!.helm!.sets, 'agents=eu,us'], fullAnswers['harness-delegate']!.helm!.secrets);
+	t.deepEqual(ids(helm).filter(id => /-(eu|us)$/.test(id)), [
+		'secret-client-certificate-eu', 'secret-client-certificate-us', 'helm-harness-delegate-values-eu', 'helm-harness-delegate-eu', 'helm-harness-delegate-values-us', 'helm-harness-delegate-us',
+		'confirm-delegate-eu', 'confirm-delegate-us',
+	]);
+	t.like(stepOf(helm, 'secret-client-certificate-us', 'kube-secret'), {name: 'client-certificate-us', files: [{key: 'client.crt', path: `${outDir}/agents/us/client.crt`}, {key: 'client.key', path: `${outDir}/agents/us/client.key`}]});
+	const release = stepOf(helm, 'helm-harness-delegate-us', 'helm-release');
+	t.like(release, {release: 'helm-delegate-us', valuesFile: `${outDir}/values/harness-delegate-us.yaml`});
+	const values = stepOf(helm, 'helm-harness-delegate-values-us', 'write-files').files[0]!;
+	t.is(values.path, `${outDir}/values/harness-delegate-us.yaml`);
+	t.like((values.contents as {yaml: object}).yaml, {delegateName: 'helm-delegate-us', mTLS: {secretName: 'client-certificate-us'}});
+	t.like(stepOf(helm, 'confirm-delegate-us', 'wait-for-log').source, {resource: 'deployment/helm-delegate-us'});
+
+	const docker = await planFor('harness-delegate', 'docker', [...fullAnswers['harness-delegate']!.docker!.sets, 'agents=eu,us'], fullAnswers['harness-delegate']!.docker!.secrets);
+	const run = stepOf(docker, 'run-delegate-eu', 'docker-run');
+	t.like(run, {container: 'docker-delegate-eu'});
+	t.is(run.env['DELEGATE_NAME'], 'docker-delegate-eu');
+	t.deepEqual(run.mounts.map(mount => [mount.source, mount.target]), [[`${outDir}/agents/eu/client.crt`, '/etc/mtls/client.crt'], [`${outDir}/agents/eu/client.key`, '/etc/mtls/client.key']]);
+	t.deepEqual(stepOf(docker, 'confirm-delegate-us', 'wait-for-log').source, {kind: 'docker-container', container: 'docker-delegate-us'});
+	const bundle = stepOf(docker, 'agent-bundles', 'write-files');
+	t.regex(bundle.files[1]!.contents as string, /^kubectl create secret -n <namespace> generic client-certificate-us --from-file=client\.crt=client\.crt --from-file=client\.key=client\.key$/m);
+});
+
+test('Harness on kubectl takes no fleet: it patches the one delegate manifest you downloaded, so --set agents is not asked there', async t => {
+	const {questionsFor} = await import('../../source/recipes/recipe-targets.js');
+	const recipe = await loadRecipe('harness-delegate');
+	t.false(questionsFor(recipe, 'kubectl').some(question => question.id === 'agents'));
+	t.true(['helm', 'docker', 'bundle'].every(target => questionsFor(recipe, target as 'helm').some(question => question.id === 'agents')));
 });
 
 test('bad agents answers name --set agents, the value and the fix', async t => {

@@ -64,6 +64,7 @@ test('docker: the probe uses the client certificate on 9443 with the mTLS domain
 	t.regex(match('ERR > an error occured during short poll | error="x509: certificate is valid for other.example.com, not portainer.example.com"')!.hint, /Edge key/);
 	t.regex(match('ERR > an error occured during short poll | error="remote error: tls: certificate required"')!.hint, /rejected the agent/);
 	t.regex(match('ERR > an error occured during short poll | error="context deadline exceeded"')!.hint, /9443/);
+	t.regex(match('ERR > an error occured during short poll | error="Permission denied to access environment. The device has not been trusted yet: Unauthorized Edge endpoint operation: invalid Edge identifier. Environment name: edge-2"')!.hint, /Auto onboarding/);
 	t.true(agentLog.success.some(p => new RegExp(p.pattern).test('2026/01/01 10:00AM DBG edge/poll.go:171 > | checkin_interval_seconds=5 port=0 schedule_count=0 status=IDLE')));
 });
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import {renewPlan} from '../../source/plan/renew-plan.js';
 import {formatPlan} from '../../source/plan/print-plan.js';
 import type {Renewal} from '../../source/plan/types.js';
-import {fullAnswers, ids, pki, planFor, stepOf} from './plan-for.js';
+import {fullAnswers, ids, outDir, pki, planFor, stepOf} from './plan-for.js';
 
 const renewal: Renewal = {of: '20261202-010000-abcd', reuseKeys: false, version: '20261202T013000'};
 const caDir = '/srv/mtls/certs';
@@ -46,6 +46,17 @@ test('renew on swarm creates versioned secrets for the leaves only and swaps the
 		{source: 'portainer.mtlskey.20261202T013000', target: 'portainer.mtlskey'},
 	]);
 	t.regex(formatPlan(plan), /\$ docker service update --secret-rm '<the secret mounted at portainer.mtlscert now>' --secret-add source=portainer.mtlscert.20261202T013000,target=portainer.mtlscert/);
+});
+
+test('renew of a swarm fleet re-issues every device\'s certificate and swaps its renewed secrets into its own service', async t => {
+	const fleet = await planFor('portainer', 'swarm', ['mtlsDomain=portainer.example.com', 'edgeId=site', 'agents=edge-a,edge-b'], {edgeKey: 'EDGE-KEY'});
+	const plan = renewPlan(fleet, renewal, caDir);
+	t.is(stepOf(plan, 'renew-certificates', 'issue-certificates').title, 'Re-issue the server, 2 agent certificates from the same CA, with new keys');
+	t.deepEqual(stepOf(plan, 'swap-service-edge-agent-edge-b', 'swarm-secret-swap').swaps, [
+		{source: 'portainer-agent-edge-b.mtlscert.20261202T013000', target: 'portainer.mtlscert'},
+		{source: 'portainer-agent-edge-b.mtlskey.20261202T013000', target: 'portainer.mtlskey'},
+	]);
+	t.like(stepOf(plan, 'secret-agent-mtlskey-edge-b', 'docker-secret'), {name: 'portainer-agent-edge-b.mtlskey.20261202T013000', file: `${outDir}/agents/edge-b/agent.key`});
 });
 
 test('a renewal bundle names renew, not run, as the command that writes it (a run would issue a new CA)', async t => {

@@ -31,3 +31,16 @@ export async function runCli(
 		child.stdin?.end(options.input ?? '');
 	});
 }
+
+/**
+ * The text output of a run, step by step: each step's id (with its agent or context suffix) → what was printed from
+ * its `[n/N] id  title` line up to the next step's, in plan order.
+ */
+export function stepOutputs(stdout: string): Map<string, string> {
+	return new Map(stdout.split(/^ *\[\d+\/\d+\] /m).slice(1).map(block => [/^\S+/.exec(block)![0], block]));
+}
+
+/** The ids of the steps whose id starts with `prefix`, with the prefix cut off: `confirm-delegate-` → the agents. */
+export function stepsNamed(stdout: string, prefix: string): Array<[name: string, output: string]> {
+	return [...stepOutputs(stdout)].filter(([id]) => id.startsWith(prefix)).map(([id, output]) => [id.slice(prefix.length), output]);
+}

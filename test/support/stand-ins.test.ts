@@ -219,6 +219,37 @@ test('portainer server and edge agent: coloured PRETTY startup lines, mTLS poll 
 	await insecure.waitFor(/an error occured during short poll \| error="short poll request failed"/);
 });
 
+test('portainer: the Auto onboarding key gives each EDGE_ID its own environment; an environment bound to one EDGE_ID refuses another; the server names each polling and each refused certificate', async t => {
+	const port = await freePort();
+	const server = run(t, 'portainer-server', {args: ['--mtlscacert', pki.ca.cert, '--mtlscert', pki.server.cert, '--mtlskey', pki.server.key, '--bind-https', `:${port}`, '--log-mode', 'NOCOLOR']});
+	await server.waitFor(/starting HTTPS server/);
+	const url = `https://localhost:${port}`;
+	const identity = {MTLS_SSL_CA: pki.ca.cert, MTLS_SSL_CERT: pki.client.cert, MTLS_SSL_KEY: pki.client.key};
+	const agentEnv = (edgeId: string, endpointId: number) => ({EDGE: '1', EDGE_ID: edgeId, EDGE_KEY: Buffer.from(`${url}|127.0.0.1:8000|aa:bb:cc|${endpointId}`).toString('base64'), LOG_LEVEL: 'DEBUG', LOG_MODE: 'NOCOLOR', STAND_IN_POLL_INTERVAL_MS: '300', ...identity});
+
+	const first = run(t, 'portainer-agent', {env: agentEnv('device-a', 0)});
+	const second = run(t, 'portainer-agent', {env: agentEnv('device-b', 0)});
+	await Promise.all([first.waitFor(/checkin_interval_seconds=/), second.waitFor(/checkin_interval_seconds=/)]);
+	const ids = [first, second].map(agent => /INF edge\/edge\.go:144 > setting endpoint ID \| endpoint_id=(\d+)/.exec(agent.output())?.[1]);
+	t.truthy(ids[0]);
+	t.truthy(ids[1]);
+	t.not(ids[0], ids[1], 'each EDGE_ID is its own environment');
+	await server.waitFor(/stand-in: edge poll over mutual TLS \| client_cn=client edge_id=device-b/);
+	t.regex(server.stderr(), new RegExp(`INF stand-in > stand-in: edge poll over mutual TLS \\| client_cn=client edge_id=device-a endpoint_id=${ids[0]!}`));
+
+	const owner = run(t, 'portainer-agent', {env: agentEnv('device-c', 3)});
+	await owner.waitFor(/checkin_interval_seconds=/);
+	const intruder = run(t, 'portainer-agent', {env: agentEnv('device-d', 3)});
+	await intruder.waitFor(/an error occured during short poll \| error="short poll request failed"/);
+	t.regex(intruder.output(), /poll request failure \| response_code=403/);
+	t.notRegex(intruder.output(), /checkin_interval_seconds=/);
+
+	const stranger = run(t, 'portainer-agent', {env: {...agentEnv('device-e', 0), MTLS_SSL_CERT: pki.otherClient.cert, MTLS_SSL_KEY: pki.otherClient.key}});
+	await stranger.waitFor(/an error occured during short poll \| error="Post \\"https:\/\/localhost:\d+\/api\/endpoints\/global-key\\": remote error: tls: bad certificate"/);
+	await server.waitFor(/stand-in: client certificate refused \| client_cn=other-client error=/);
+	t.notRegex(server.stderr(), /client_cn=other-client edge_id=/);
+});
+
 test('portainer edge agent: a server name outside the SANs is refused like Go', async t => {
 	const port = await freePort();
 	const server = run(t, 'portainer-server', {args: ['--mtlscacert', pki.ca.cert, '--mtlscert', pki.wrongNameServer.cert, '--mtlskey', pki.wrongNameServer.key, '--bind-https', `:${port}`, '--log-mode', 'NOCOLOR']});

@@ -1,5 +1,6 @@
 import {join} from 'node:path';
 import test from 'ava';
+import {stepsNamed} from '../../support/run-cli.js';
 import type {TestPki} from '../../support/stand-ins/openssl-pki.js';
 import {delegateImage, harnessPki, kubectlDelegateRun, ownCa, startManager} from './harness-manager.js';
 import {chartPath, shown, startCluster} from './support.js';
@@ -32,24 +33,20 @@ test.serial('harness-delegate --target kubectl: the patched sample manifest runs
 	await manager.waitFor(/registered delegate kubernetes-delegate \(.*\) for account abcdefACCOUNT with client certificate harness-delegate \(SHA-256 [0-9A-F:]{95}\)$/m);
 });
 
-test.serial('harness-delegate --target helm: harness-delegate-ng with mTLS.secretName; the delegate registers and sends heartbeats', async t => {
+/** `run harness-delegate --target helm` (delegate helm-delegate in harness-e2e) against a strict manager, plus `extra` arguments. */
+async function runHelm(t: Parameters<typeof startCluster>[0], extra: string[]) {
 	const {manager, endpoint} = await startManager(t, pki);
 	const cluster = await startCluster(t, delegateImage(pki, 'harness/delegate:26.02.88404'));
-	const out = join(cluster.scratch, 'out');
+	const sets = ['delegateName=helm-delegate', `managerEndpoint=${endpoint}`, 'accountId=acct-e2e', 'namespace=harness-e2e', `chart=${chartPath('harness-delegate-ng')}`, 'waitSeconds=60'];
 	const result = await cluster.cli(
-		[
-			'run', 'harness-delegate', '--target', 'helm',
-			'--set', 'delegateName=helm-delegate',
-			'--set', `managerEndpoint=${endpoint}`,
-			'--set', 'accountId=acct-e2e',
-			'--set', 'namespace=harness-e2e',
-			'--set', `chart=${chartPath('harness-delegate-ng')}`,
-			'--set', 'waitSeconds=60',
-			...ownCa(pki),
-			'--out', out, '--yes',
-		],
+		['run', 'harness-delegate', '--target', 'helm', ...sets.flatMap(answer => ['--set', answer]), ...extra, ...ownCa(pki), '--out', join(cluster.scratch, 'out'), '--yes'],
 		{env: {MTLS_WIZARD_ANSWER_DELEGATE_TOKEN: 'token-e2e'}},
 	);
+	return {manager, cluster, result};
+}
+
+test.serial('harness-delegate --target helm: harness-delegate-ng with mTLS.secretName; the delegate registers and sends heartbeats', async t => {
+	const {manager, cluster, result} = await runHelm(t, []);
 	t.is(result.exitCode, 0, shown(result));
 	t.regex(result.stdout, /confirmed: The delegate started with both client certificate paths set/);
 	t.notRegex(result.stdout + result.stderr, /token-e2e/);
@@ -59,4 +56,17 @@ test.serial('harness-delegate --target helm: harness-delegate-ng with mTLS.secre
 	await cluster.logs('harness-e2e', 'deployment/helm-delegate', /Sent heartbeat to manager/);
 	await manager.waitFor(/registered delegate helm-delegate \(.*\) for account acct-e2e with client certificate/);
 	await manager.waitFor(/heartbeat from delegate \S+ for account acct-e2e/);
+});
+
+test.serial('harness-delegate --target helm with two delegates: each its own secret and release, each registered with its own client certificate and confirmed', async t => {
+	const {manager, cluster, result} = await runHelm(t, ['--set', 'agents=eu,us']);
+	t.is(result.exitCode, 0, shown(result));
+	const confirmations = stepsNamed(result.stdout, 'confirm-delegate-');
+	t.deepEqual(confirmations.map(([region]) => region), ['eu', 'us']);
+	for (const [, output] of confirmations) t.regex(output, /done \([^)]*\): confirmed: The delegate started with both client certificate paths set/);
+	for (const region of ['eu', 'us']) {
+		const mounted = await cluster.kubectl('-n', 'harness-e2e', 'get', 'deployment', `helm-delegate-${region}`, '-o', 'jsonpath={.spec.template.spec.volumes[*].secret.secretName}');
+		t.regex(mounted.stdout, new RegExp(`\\bclient-certificate-${region}\\b`), mounted.stderr);
+		await manager.waitFor(new RegExp(`registered delegate helm-delegate-${region} \\(.*\\) for account acct-e2e with client certificate ${region} \\(SHA-256 [0-9A-F:]{95}\\)$`, 'm'));
+	}
 });

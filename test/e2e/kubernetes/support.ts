@@ -1,9 +1,10 @@
 import {spawn} from 'node:child_process';
-import {mkdtemp, rm} from 'node:fs/promises';
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {ExecutionContext} from 'ava';
+import {parse, stringify} from 'yaml';
 import {helmPath} from '../../support/helm.js';
 import {startKubeEmulator, type KubeEmulator, type StandInImage} from '../../support/kube-emulator/index.js';
 import {runTool, type ToolResult} from '../../support/kube-emulator/run-tool.js';
@@ -100,6 +101,34 @@ export async function startCluster(t: ExecutionContext, images: Record<string, S
 					reject(new Error(`kubectl logs -f ${namespace}/${resource} exited ${code} before a line matched ${String(pattern)}. Output:\n${output}`));
 				});
 			}),
+	};
+}
+
+/**
+ * One emulator per context name, and a kubeconfig naming them all (each context its own cluster, server and CA), as
+ * a user's kubeconfig names several clusters; `cli` runs the wizard with it. Each cluster keeps its own kubectl/logs.
+ */
+export async function startClusters(t: ExecutionContext, imagesByContext: Record<string, Record<string, StandInImage>>): Promise<{clusters: Record<string, Cluster>; cli: Cluster['cli']}> {
+	const started = await Promise.all(Object.entries(imagesByContext).map(async ([name, images]) => [name, await startCluster(t, images)] as const));
+	const named = await Promise.all(started.map(async ([name, cluster]) => {
+		const config = parse(await readFile(cluster.emulator.kubeconfigPath, 'utf8')) as {clusters: Array<{name: string; cluster: object}>};
+		const own = config.clusters.find(entry => entry.name === cluster.emulator.context)!;
+		return {cluster: {name, cluster: own.cluster}, context: {name, context: {cluster: name, user: 'emulator-admin', namespace: 'default'}}};
+	}));
+	const [first] = started;
+	if (!first) throw new Error('startClusters needs at least one context');
+	const kubeconfig = join(first[1].scratch, 'kubeconfig-contexts');
+	await writeFile(kubeconfig, stringify({
+		apiVersion: 'v1',
+		kind: 'Config',
+		'current-context': first[0],
+		clusters: named.map(entry => entry.cluster),
+		users: [{name: 'emulator-admin', user: {token: 'kube-emulator-token'}}],
+		contexts: named.map(entry => entry.context),
+	}), {mode: 0o600});
+	return {
+		clusters: Object.fromEntries(started),
+		cli: async (args, options = {}) => first[1].cli(args, {...options, env: {...options.env, KUBECONFIG: kubeconfig}}),
 	};
 }
 

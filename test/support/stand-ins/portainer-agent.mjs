@@ -114,17 +114,43 @@ if ((await engineInfo())?.Swarm?.LocalNodeState === 'active') {
 log('debug', 'edge/edge.go:116', 'starting Portainer short-polling client', {server_url: serverUrl, tunnel_addr: tunnelAddr, endpoint_id: endpointId});
 log('debug', 'edge/client/build.go:40', 'creating the Portainer client transport', {insecure_poll: insecurePoll, mtls: Boolean(identity.cert)});
 
-const statusUrl = `${serverUrl.replace(/\/$/, '')}/api/endpoints/${endpointId}/edge/status`;
+const serverBase = serverUrl.replace(/\/$/, '');
+// edge/key.go: a key whose endpoint ID is 0 is the Auto onboarding (global) key; edge/poll.go poll() then asks
+// POST /api/endpoints/global-key with its EDGE_ID for its own environment first, and asks again after a refused poll.
+const globalKey = endpointId === '0';
+let currentEndpoint = endpointId;
+const edgeHeaders = {'X-PortainerAgent-EdgeID': env.EDGE_ID || '', 'X-PortainerAgent-Platform': '1'};
+const tlsOptions = {...identity, ca, rejectUnauthorized: !insecurePoll, minVersion: 'TLSv1.2'};
+
+async function environmentId() {
+	const url = `${serverBase}/api/endpoints/global-key`;
+	let response;
+	try {
+		response = await request(url, {method: 'POST', headers: edgeHeaders, body: {}, tlsOptions, checkHost: goHostnameRefusal});
+	} catch (error) {
+		throw Object.assign(error, {goMessage: `Post "${url}": ${goClientError(error, Boolean(identity.cert))}`});
+	}
+
+	if (response.status !== 200) {
+		log('debug', 'edge/client/portainer_edge_client.go:127', 'global key request failure', {response_code: response.status});
+		throw Object.assign(new Error('global key request failed'), {goMessage: 'global key request failed'});
+	}
+
+	return String(JSON.parse(response.body).endpointID);
+}
 
 async function poll() {
+	const statusUrl = () => `${serverBase}/api/endpoints/${currentEndpoint}/edge/status`;
 	try {
-		const response = await request(statusUrl, {
-			headers: {'X-PortainerAgent-EdgeID': env.EDGE_ID || '', 'X-PortainerAgent-Platform': '1'},
-			tlsOptions: {...identity, ca, rejectUnauthorized: !insecurePoll, minVersion: 'TLSv1.2'},
-			checkHost: goHostnameRefusal,
-		});
+		if (globalKey && currentEndpoint === '0') {
+			currentEndpoint = await environmentId();
+			log('info', 'edge/edge.go:144', 'setting endpoint ID', {endpoint_id: Number(currentEndpoint)});
+		}
+
+		const response = await request(statusUrl(), {headers: edgeHeaders, tlsOptions, checkHost: goHostnameRefusal});
 		if (response.status !== 200) {
 			log('error', 'edge/client/portainer_edge_async_client.go:168', 'poll request failure', {response_code: response.status});
+			if (globalKey) currentEndpoint = '0';
 			throw Object.assign(new Error('short poll request failed'), {goMessage: 'short poll request failed'});
 		}
 
@@ -132,7 +158,7 @@ async function poll() {
 		const status = JSON.parse(response.body);
 		log('debug', 'edge/poll.go:171', '', {checkin_interval_seconds: status.checkin, port: status.port, schedule_count: status.schedules.length, status: status.status});
 	} catch (error) {
-		const message = error.goMessage === 'short poll request failed' ? error.goMessage : `Get "${statusUrl}": ${goClientError(error, Boolean(identity.cert))}`;
+		const message = error.goMessage ?? `Get "${statusUrl()}": ${goClientError(error, Boolean(identity.cert))}`;
 		log('error', 'edge/poll.go:175', 'an error occured during short poll', {error: message});
 	}
 }

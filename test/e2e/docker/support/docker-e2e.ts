@@ -106,7 +106,7 @@ export type ContainerInfo = {
 	State: {Running: boolean};
 	Config: {Env: string[]; Image: string; Cmd: string[] | null; User: string};
 	HostConfig: {NetworkMode: string; PortBindings?: Record<string, Array<{HostIp: string; HostPort: string}>>; Privileged?: boolean};
-	Mounts: Array<{Type: string; Source: string; Destination: string; RW: boolean}>;
+	Mounts: Array<{Type: string; Source: string; Destination: string; RW: boolean; Name?: string}>;
 	NetworkSettings: {Networks: Record<string, {Aliases?: string[] | null; IPAddress: string}>};
 };
 

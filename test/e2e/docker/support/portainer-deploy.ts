@@ -21,11 +21,34 @@ export function portainerRunArgs(e2e: DockerE2e, images: PortainerImages, target
 	];
 }
 
-/** Deploys Portainer into <work>/<name> with its own MTLS_WIZARD_HOME; a swarm target makes the engine a swarm first. */
-export async function deployPortainer(e2e: DockerE2e, images: PortainerImages, target: 'docker' | 'swarm', name: string, extra: string[] = []): Promise<{out: string; env: NodeJS.ProcessEnv; result: CliResult}> {
+/**
+ * Deploys Portainer into <work>/<name> with its own MTLS_WIZARD_HOME; a swarm target makes the engine a swarm first.
+ * `options.port` is the HTTPS port (a free one if not given), `options.env` extra environment such as a secret answer.
+ */
+export async function deployPortainer(
+	e2e: DockerE2e,
+	images: PortainerImages,
+	target: 'docker' | 'swarm',
+	name: string,
+	extra: string[] = [],
+	options: {port?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number} = {},
+): Promise<{out: string; env: NodeJS.ProcessEnv; result: CliResult}> {
 	if (target === 'swarm') await initSwarm(e2e.engine.env);
 	const out = join(e2e.work, name);
-	const env = e2e.cliEnv(name);
-	const result = await e2e.wizard(portainerRunArgs(e2e, images, target, out, await freePort(), extra), env);
+	const env = e2e.cliEnv(name, options.env);
+	const result = await e2e.wizard(portainerRunArgs(e2e, images, target, out, options.port ?? (await freePort()), extra), env, options.timeoutMs);
 	return {out, env, result};
+}
+
+/**
+ * What in an Edge Agent's log says its mutual TLS is not working: any FTL line, any short-poll error after its first
+ * successful poll, and before it any short-poll error other than "nobody answers yet" (EOF, refused, reset, timeout,
+ * unknown host), which an agent started beside its server logs until the server listens. Empty when all is well.
+ */
+export function agentLogProblems(log: string): string[] {
+	const lines = log.split('\n');
+	const firstPoll = lines.findIndex(line => /checkin_interval_seconds=/.test(line));
+	const serverNotUpYet = /an error occured during short poll.*(context deadline exceeded|connection refused|no such host|: EOF\\?"|connection reset by peer)/;
+	return lines.filter((line, index) =>
+		/(^|\s)FTL\s/.test(line) || (/an error occured/.test(line) && (firstPoll === -1 || index > firstPoll || !serverNotUpYet.test(line))));
 }
