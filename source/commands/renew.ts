@@ -1,18 +1,11 @@
-import {exitCodes, UsageError} from '../errors.js';
-import {formatMode, formatPlan} from '../plan/print-plan.js';
+import {UsageError} from '../errors.js';
 import type {Renewal} from '../plan/types.js';
-import {checkAnswerFiles} from '../recipes/check-answer-files.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import {isFinished} from '../session/session-store.js';
-import {confirmRun} from './confirm-run.js';
-import {checkSecretsGiven, finishedSession, sessionAnswers, sessionPlanFor} from './session-plan.js';
+import {runDerivedPlan, versionOf, type DerivedPlanOptions} from './derived-plan.js';
+import {finishedSession, sessionAnswers, sessionPlanFor} from './session-plan.js';
 
-export type RenewOptions = {reuseKeys?: boolean; answers?: string; yes?: boolean; json?: boolean; dryRun?: boolean; export?: string};
-
-/** 20261202T013000: a swarm secret name's suffix, sortable, one per renewal. */
-function versionOf(now: Date): string {
-	return now.toISOString().replace(/[-:]/g, '').slice(0, 15);
-}
+export type RenewOptions = DerivedPlanOptions & {reuseKeys?: boolean};
 
 /**
  * `mtls-wizard renew [ID]`: new leaves from the session's CA, redeployed through the same target and confirmed
@@ -29,27 +22,5 @@ export async function renewCommand(id: string | undefined, options: RenewOptions
 	const collected = await sessionAnswers(recipe, session, {env, ...(options.answers ? {answersFile: options.answers} : {})});
 	const renewal: Renewal = {of: session.id, reuseKeys: Boolean(options.reuseKeys), version: versionOf(new Date())};
 	const planFor = (outDir?: string) => sessionPlanFor(recipe, session, collected.answers, {secretIds: Object.keys(collected.secrets), renewal, ...(outDir === undefined ? {} : {outDir})});
-	if (options.dryRun) {
-		process.stdout.write(formatPlan(planFor(), {secrets: collected.secrets}));
-		return exitCodes.ok;
-	}
-
-	checkSecretsGiven(session, collected.secrets, 'renew');
-	await checkAnswerFiles(recipe, session.target, collected);
-	if (options.export !== undefined) {
-		if (options.export === '') throw new UsageError('--export: (empty) is not a directory. Give a new directory for the bundle, e.g. --export ./mtls-renewal.');
-		const {exportBundle} = await import('../plan/export-bundle.js');
-		const result = await exportBundle({dir: options.export, plan: planFor, recipe, secrets: collected.secrets, env, signal: new AbortController().signal});
-		process.stdout.write(`Renewal bundle written to ${result.dir}:\n${result.files.map(f => `  ${f.path} (${formatMode(f.mode)})`).join('\n')}\nRead README.txt, then run ./apply.sh.\n`);
-		return exitCodes.ok;
-	}
-
-	const plan = planFor();
-	if (!(await confirmRun(plan, Boolean(options.yes)))) {
-		process.stderr.write('Nothing was run. Preview the renewal with --dry-run.\n');
-		return exitCodes.ok;
-	}
-
-	const {executePlan} = await import('../run-headless.js');
-	return executePlan(plan, collected.secrets, {json: Boolean(options.json), env, ...(session.context ? {context: session.context} : {}), ...(session.contexts ? {contexts: session.contexts} : {})});
+	return runDerivedPlan({session, recipe, collected, command: 'renew', noun: 'renewal', planFor, options, env});
 }

@@ -102,6 +102,11 @@ export type IssueCertificatesStep = StepBase & {
 	 * reuseKeys (then the existing key is signed again and must exist).
 	 */
 	renew?: {reuseKeys: boolean};
+	/**
+	 * CA rotation: also write `path` (in dir), the certificates of `first` (the old CA's file) followed by this
+	 * step's CA, so a peer that reads one trust file trusts both while the leaves move to the new CA.
+	 */
+	trustBundle?: {path: string; first: string};
 };
 
 export type VerifyHandshakeStep = StepBase & {
@@ -341,6 +346,21 @@ export type Renewal = {
 	version: string;
 };
 
+/**
+ * What makes a plan the rotation of a deployment to a new CA (plan/rotate-plan.ts); saved in the session so resume
+ * rebuilds the same plan.
+ */
+export type Rotation = {
+	/** The session whose deployment this rotates. */
+	of: string;
+	/** Its output directory, where the old CA and leaves stay untouched. */
+	from: string;
+	/** Names the new output directory (<from>/rotate-ca/<version>) and suffixes the swarm secrets of each phase. */
+	version: string;
+	/** Fleet agents left out of the new CA: lost devices, refused once the old CA is dropped. */
+	excludeAgents: string[];
+};
+
 export type Plan = {
 	recipe: string;
 	/** SHA-256 of the recipe file: a session saved under another digest is stale. */
@@ -353,4 +373,5 @@ export type Plan = {
 	outDir: string;
 	steps: Step[];
 	renewal?: Renewal;
+	rotation?: Rotation;
 };
