@@ -196,20 +196,38 @@ export function rotatePlan({deployed, rotated, rotation, notes}: RotationInput):
 					return [named(now)];
 			}
 		});
-		return [...phaseNotes(phase), ...steps, ...confirmations.map(step => named(substitute(step, viewOf(step, phase))))];
+		return [...phaseNotes(phase), ...steps, ...fleetSteps(phase), ...confirmations.map(step => named(substitute(step, viewOf(step, phase))))];
+	};
+
+	// A fleet's devices run their agents outside the wizard: each phase says what to put on every device.
+	const devices = newIssue.leaves.filter(leaf => leaf.dir !== undefined);
+	const fleetSteps = (phase: RotationPhase): ManualStep[] => {
+		if (devices.length === 0) return [];
+		const names = devices.map(leaf => leaf.commonName).join(', ');
+		const excluded = rotation.excludeAgents.length === 0 ? [] : [`Left out (their old certificates are refused once the old CA is dropped, in phase 3): ${rotation.excludeAgents.join(', ')}.`];
+		const restart = 'then restart its agent (an agent that reloads its files when they change, as the Portainer Edge Agent does, needs no restart).';
+		const instructions = {
+			1: [`On each device (${names}), replace ca.crt in its bundle with ${both}, ${restart}`],
+			2: [`On each device (${names}), replace its certificate and key with those of its new bundle, ${rotationDir(rotation)}/agents/<name>/, keeping ${both} as its ca.crt, ${restart}`, ...excluded],
+			3: [`On each device (${names}), replace ca.crt with the new CA alone, ca.crt of its new bundle, ${restart}`, 'A device that is still on its old certificate is refused from this phase on: move every device in phase 2 first.', ...excluded],
+		}[phase];
+		return [{id: `${phases[phase].prefix}-fleet-devices`, kind: 'manual', title: `${phases[phase].title}: the same on the ${devices.length} device${devices.length === 1 ? '' : 's'} of the fleet`, instructions}];
 	};
 
 	const phaseNotes = (phase: RotationPhase): ManualStep[] =>
 		(notes?.notes ?? []).filter(note => note.phase === phase).map((note, index) => ({id: `${phases[phase].prefix}-note-${index + 1}`, kind: 'manual', title: `${phases[phase].title}: ${note.title}`, instructions: note.instructions}));
 
+	// The new CA's name carries the version: two CAs of one name in a trust file are told apart by their key ids
+	// alone, and people reading `inspect` or `status` should see which one a certificate chains to.
+	const named = newIssue.ca.mode === 'generate' ? {...newIssue, ca: {...newIssue.ca, commonName: `${newIssue.ca.commonName.slice(0, 64 - version.length - 1)} ${version}`}} : newIssue;
 	const newCaOnly: IssueCertificatesStep = {
-		...newIssue,
+		...named,
 		id: 'issue-new-ca',
 		title: `${phases[1].title}: issue the new CA and ${trustBothFile} (the old CA, then the new one)`,
 		leaves: [],
 		trustBundle: {path: both, first: oldCa},
 	};
-	const reissue: IssueCertificatesStep = {...newIssue, id: 'reissue-certificates', title: `${phases[2].title}: issue the ${[...new Set(newIssue.leaves.map(l => l.id))].join(', ')} certificates from the new CA`};
+	const reissue: IssueCertificatesStep = {...named, id: 'reissue-certificates', title: `${phases[2].title}: issue the ${[...new Set(newIssue.leaves.map(l => l.id))].join(', ')} certificates from the new CA`};
 	const proof = rotated.steps.filter(step => step.kind === 'verify-handshake').map(step => ({...step, id: `reissue-${step.id}`, title: `${phases[2].title}: ${step.title}`}));
 	const [phase1, phase2, phase3] = [phaseSteps(1), phaseSteps(2), phaseSteps(3)];
 	return {
