@@ -229,11 +229,13 @@ export function rotatePlan({deployed, rotated, rotation, notes}: RotationInput):
 	};
 	const reissue: IssueCertificatesStep = {...named, id: 'reissue-certificates', title: `${phases[2].title}: issue the ${[...new Set(newIssue.leaves.map(l => l.id))].join(', ')} certificates from the new CA`};
 	const proof = rotated.steps.filter(step => step.kind === 'verify-handshake').map(step => ({...step, id: `reissue-${step.id}`, title: `${phases[2].title}: ${step.title}`}));
+	// Before phase 1 deploys anything: the deployed pair must still get through when both sides trust the bundle.
+	const proofBoth = deployed.steps.filter(step => step.kind === 'verify-handshake').map(step => ({...step, caFile: both, id: `trust-both-${step.id}`, title: `${phases[1].title}: ${step.title}, trusting ${trustBothFile}`}));
 	const [phase1, phase2, phase3] = [phaseSteps(1), phaseSteps(2), phaseSteps(3)];
 	return {
 		...rotated,
 		answers: {...deployed.answers},
-		steps: [newCaOnly, ...phase1, reissue, ...proof, ...phase2, ...phase3],
+		steps: [newCaOnly, ...proofBoth, ...phase1, reissue, ...proof, ...phase2, ...phase3],
 		rotation,
 	};
 }

@@ -118,6 +118,8 @@ export type VerifyHandshakeStep = StepBase & {
 	clientDir?: string;
 	/** The name the client checks against the server certificate. */
 	serverName: string;
+	/** The CA file both sides trust, when not dir/ca.crt (a CA rotation's bundle of the old CA and the new one). */
+	caFile?: string;
 };
 
 export type WriteFilesStep = StepBase & {kind: 'write-files'; files: FileToWrite[]};

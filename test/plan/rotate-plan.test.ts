@@ -36,6 +36,8 @@ test('docker: phase 1 issues only the new CA and re-creates every container with
 	t.is(newCa.dir, `${newDir}/certs`);
 	t.deepEqual(newCa.trustBundle, {path: both, first: oldPki('ca.crt')});
 	t.like(newCa.ca, {mode: 'generate', commonName: 'Portainer Edge mTLS CA 20261207T191700'}, 'the new CA is told apart from the old one by name too');
+	t.like(stepOf(plan, 'trust-both-verify-handshake', 'verify-handshake'), {dir: `${outDir}/certs`, caFile: both, server: 'server', client: 'agent'});
+	t.true(plan.steps.findIndex(s => s.id === 'trust-both-verify-handshake') < plan.steps.findIndex(s => s.id === 'trust-both-run-portainer'), 'the deployed pair is proved against the bundle before phase 1 deploys it');
 	const server = stepOf(plan, 'trust-both-run-portainer', 'docker-run');
 	t.deepEqual(server.mounts.filter(m => m.target.startsWith('/certs')).map(m => m.source), [both, oldPki('server.crt'), oldPki('server.key')]);
 	const agent = stepOf(plan, 'trust-both-run-edge-agent', 'docker-run');
