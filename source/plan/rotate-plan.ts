@@ -11,6 +11,7 @@
  */
 import {join} from 'node:path';
 import type {RecipeRotation} from '../recipes/recipe-schema.js';
+import {restartAfter} from './renew-plan.js';
 import type {IssueCertificatesStep, LeafSpec, ManualStep, Plan, Rotation, Step} from './types.js';
 
 export type RotationPhase = 1 | 2 | 3;
@@ -77,10 +78,6 @@ function sameStep(a: Step, b: Step): boolean {
 }
 
 type PhaseView = {phase: RotationPhase; paths: Map<string, string>};
-
-/** kubectl rollout restart with a selector: the kinds a chart's workloads are made of (as renew restarts them). */
-const workloadKinds = 'deployment,statefulset,daemonset';
-const releaseLabel = 'app.kubernetes.io/instance';
 
 export type RotationInput = {
 	/** The deployment as it was made: its certificates are the old CA's and stay where they are. */
@@ -174,10 +171,8 @@ export function rotatePlan({deployed, rotated, rotation, notes}: RotationInput):
 				case 'helm-release': {
 					// Pods read secrets when they start: whatever changed in this phase reaches them by a restart.
 					if (!changed && !differs) return [];
-					const {namespace, context, waitSeconds} = now;
-					const target = now.kind === 'kubectl-apply' ? (now.rolloutResource ? {resource: now.rolloutResource} : undefined) : {resource: workloadKinds, selector: `${releaseLabel}=${now.release}`};
-					const restart: Step[] = target ? [named({id: `restart-${now.id}`, title: `Restart the workloads of ${now.kind === 'helm-release' ? `release ${now.release}` : target.resource} so their pods read the new secrets`, kind: 'kube-restart', namespace, ...(context ? {context} : {}), ...target, waitSeconds})] : [];
-					return [named(now), ...restart];
+					const restart = restartAfter(now, `restart-${now.id}`, 'new');
+					return restart ? [named(now), named(restart)] : [named(now)];
 				}
 
 				case 'write-files':

@@ -88,6 +88,11 @@ test.serial('docker: rotate-ca moves Portainer and its Edge Agent to a new CA in
 	t.is(await edgeStatus(port, now), 200);
 	t.regex(String(await edgeStatus(port, {...old, ca: now.ca})), /^refused/, 'the old agent certificate is refused once the old CA is dropped');
 
+	const status = await e2e.wizard(['status'], env);
+	t.is(status.exitCode, 0, shown(status));
+	t.true(status.stdout.includes(`SHA-256 ${newServer}`), 'status reports the certificates the rotation ends with');
+	t.regex(status.stdout, /container portainer:\/certs\/mtlsca\.crt: match/);
+
 	// The same count catches a refusal: an agent still on the old PKI polls the rotated server.
 	await docker(e2e.engine.env, [
 		'run', '-d', '--name', 'stale-agent',
@@ -125,6 +130,9 @@ test.serial('swarm: rotate-ca swaps a new secret into the services in each phase
 	const now = {ca: join(dir, 'certs', 'ca.crt'), cert: join(dir, 'certs', 'agent.crt'), key: join(dir, 'certs', 'agent.key')};
 	t.is(await edgeStatus(port, now), 200);
 	t.regex(String(await edgeStatus(port, {...now, cert: join(out, 'certs', 'agent.crt'), key: join(out, 'certs', 'agent.key')})), /^refused/);
+	const status = await e2e.wizard(['status'], env);
+	t.is(status.exitCode, 0, shown(status));
+	t.true(status.stdout.includes(`docker secret portainer.mtlscacert.${version}-3: match`), status.stdout);
 });
 
 test.serial('docker: --exclude-agent leaves a lost device out; after phase 3 a real TLS client with its old certificate is refused and the kept device gets through', async t => {
