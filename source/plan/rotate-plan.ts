@@ -227,9 +227,9 @@ export function rotatePlan({deployed, rotated, rotation, notes}: RotationInput):
 	// Before phase 1 deploys anything: the deployed pair must still get through when both sides trust the bundle.
 	const proofBoth = deployed.steps.filter(step => step.kind === 'verify-handshake').map(step => ({...step, caFile: both, id: `trust-both-${step.id}`, title: `${phases[1].title}: ${step.title}, trusting ${trustBothFile}`}));
 	const [phase1, phase2, phase3] = [phaseSteps(1), phaseSteps(2), phaseSteps(3)];
+	// The session saves the fleet without the excluded agents: a later renew or rotate-ca never issues them again.
 	return {
 		...rotated,
-		answers: {...deployed.answers},
 		steps: [newCaOnly, ...proofBoth, ...phase1, reissue, ...proof, ...phase2, ...phase3],
 		rotation,
 	};

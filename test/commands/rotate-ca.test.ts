@@ -87,6 +87,11 @@ test('rotate-ca moves a fleet to a new CA in the phases, leaves the old PKI unto
 	const rotation = sessions.find(session => session.rotation);
 	t.deepEqual(rotation?.rotation, {of: deployment.id, from: deployment.out, version: version!, excludeAgents: ['edge-2']});
 	t.is(rotation?.outDir, newDir);
+	t.is(rotation?.answers['agents'], 'edge-1');
+
+	const again = await runCli(['rotate-ca', '--dry-run'], {cwd: deployment.cwd, env: deployment.env});
+	t.is(again.exitCode, 0, again.stderr);
+	t.false(again.stdout.includes('edge-2'), 'rotating the rotated deployment again never brings the excluded agent back');
 });
 
 test('a rotation killed in phase 2 resumes with the same new CA and directory, and ends done', async t => {

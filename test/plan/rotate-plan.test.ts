@@ -98,7 +98,7 @@ test('--exclude-agent: the lost device gets no certificate from the new CA; the 
 	const agents = stepOf(plan, 'reissue-certificates', 'issue-certificates').leaves.filter(l => l.id === 'agent').map(l => l.commonName);
 	t.deepEqual(agents, ['edge-1', 'edge-3']);
 	t.false(JSON.stringify(plan.steps).includes('agents/edge-2'), 'nothing is written or handed over for edge-2');
-	t.is(plan.answers['agents'], 'edge-1,edge-2,edge-3', 'the session keeps the answers it rotates, so a resume rebuilds the same exclusion');
+	t.is(plan.answers['agents'], 'edge-1,edge-3', 'the session saves the fleet without edge-2, so no later renew or rotation issues it again');
 	t.is(answersWithout({agents: 'edge-1 a.example,edge-2'}, ['edge-2'])['agents'], 'edge-1 a.example', 'an agent\'s extra SANs stay with it');
 });
 
