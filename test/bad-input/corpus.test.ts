@@ -16,7 +16,7 @@ import {runCli} from '../support/run-cli.js';
 import {tempDir} from '../support/temp-dir.js';
 
 export type BadInputCase = {
-	/** Which command the operator meant: certs, run, inspect, verify, resume. */
+	/** Which command the operator meant: certs, run, inspect, verify, resume, rotate-ca. */
 	command: string;
 	title: string;
 	args: string[];
@@ -236,7 +236,7 @@ for (const c of cases) {
 	});
 }
 
-test('the corpus has at least 60 cases over certs, run, inspect, verify and resume', t => {
+test('the corpus has at least 60 cases over certs, run, inspect, verify, resume and rotate-ca', t => {
 	t.true(cases.length >= 60, `${cases.length} cases`);
-	t.deepEqual([...new Set(cases.map(c => c.command))].sort(), ['certs', 'inspect', 'resume', 'run', 'verify']);
+	t.deepEqual([...new Set(cases.map(c => c.command))].sort(), ['certs', 'inspect', 'resume', 'rotate-ca', 'run', 'verify']);
 });
