@@ -117,3 +117,19 @@ test('a rotation bundle names rotate-ca with its exclusions as the command that 
 	const plan = await rotationOf('portainer', 'bundle', {sets: ['agents=edge-1,edge-2'], rotation: fleet});
 	t.is(commandLine(headlessCommand(await loadRecipe('portainer'), plan, {export: './bundle'})), 'mtls-wizard rotate-ca 20261207-190000-abcd --exclude-agent edge-2 --export ./bundle');
 });
+
+test('every recipe and target rotates: ids unique, phases in order, a proof before anything is deployed, and nothing of the old PKI read after phase 2', async t => {
+	for (const [recipeId, targets] of Object.entries(fullAnswers)) {
+		for (const target of Object.keys(targets) as TargetId[]) {
+			const plan = await rotationOf(recipeId, target);
+			const where = `${recipeId} --target ${target}`;
+			const order = plan.steps.map(s => s.id);
+			t.is(new Set(order).size, order.length, `${where}: step ids are unique`);
+			t.deepEqual(plan.steps.map(phaseOf), [...plan.steps.map(phaseOf)].sort(), `${where}: the phases run in order`);
+			const firstProof = plan.steps.findIndex(s => s.kind === 'verify-handshake');
+			const firstDeployment = plan.steps.findIndex(s => !['issue-certificates', 'verify-handshake', 'manual', 'write-files'].includes(s.kind));
+			t.true(firstProof >= 0 && (firstDeployment === -1 || firstProof < firstDeployment), `${where}: proved before deployed`);
+			t.false(JSON.stringify(plan.steps.filter(s => phaseOf(s) === 3)).includes(`${outDir}/certs/`), `${where}: phase 3 reads nothing of the old PKI`);
+		}
+	}
+});
