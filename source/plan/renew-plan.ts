@@ -32,6 +32,11 @@ export function restartAfter(step: KubectlApplyStep | HelmReleaseStep, id: strin
 	return step.rolloutResource ? {...base, title: `Restart ${step.rolloutResource} so its pods read the ${which} secrets`, resource: step.rolloutResource} : undefined;
 }
 
+/** A confirmation after a swarm service was updated in place counts only what its new tasks log. */
+export function freshLines<S extends Step>(step: S): S {
+	return step.kind === 'wait-for-log' && step.source.kind === 'docker-service' ? {...step, newLinesOnly: true} : step;
+}
+
 /** caDir: the certificates directory of the renewed session, which holds a CA the wizard generated. */
 export function renewPlan(plan: Plan, renewal: Renewal, caDir: string): Plan {
 	const issue = plan.steps.find((step): step is IssueCertificatesStep => step.kind === 'issue-certificates');
@@ -70,7 +75,7 @@ export function renewPlan(plan: Plan, renewal: Renewal, caDir: string): Plan {
 			}
 
 			default:
-				return [step];
+				return [freshLines(step)];
 		}
 	});
 	return {...plan, steps, renewal};

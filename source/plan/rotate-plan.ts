@@ -11,7 +11,7 @@
  */
 import {join} from 'node:path';
 import type {RecipeRotation} from '../recipes/recipe-schema.js';
-import {restartAfter} from './renew-plan.js';
+import {freshLines, restartAfter} from './renew-plan.js';
 import type {IssueCertificatesStep, LeafSpec, ManualStep, Plan, Rotation, Step} from './types.js';
 
 export type RotationPhase = 1 | 2 | 3;
@@ -191,7 +191,7 @@ export function rotatePlan({deployed, rotated, rotation, notes}: RotationInput):
 					return [named(now)];
 			}
 		});
-		return [...phaseNotes(phase), ...steps, ...fleetSteps(phase), ...confirmations.map(step => named(substitute(step, viewOf(step, phase))))];
+		return [...phaseNotes(phase), ...steps, ...fleetSteps(phase), ...confirmations.map(step => named(freshLines(substitute(step, viewOf(step, phase)))))];
 	};
 
 	// A fleet's devices run their agents outside the wizard: each phase says what to put on every device.

@@ -278,6 +278,11 @@ export type WaitForLogStep = StepBase & {
 	timeoutSeconds: number;
 	/** Shown with the last log lines when the success line never came. */
 	timeoutHints: string[];
+	/**
+	 * Only lines written from when the step starts count: a swarm service updated in place (a renewal, a CA rotation)
+	 * keeps the tasks it replaced, whose lines would confirm what the new tasks never said.
+	 */
+	newLinesOnly?: boolean;
 };
 
 /**

@@ -75,6 +75,8 @@ test('swarm: each phase creates only the secrets whose file changes, under a nam
 	t.deepEqual(secrets(3), [`portainer.mtlscacert.20261207T191700-3 ← ${newPki('ca.crt')}`]);
 	t.false(plan.steps.some(s => s.kind === 'swarm-service' || s.kind === 'docker-network'), 'services are updated, never re-created');
 	t.deepEqual(stepOf(plan, 'trust-both-swap-service-edge-agent', 'swarm-secret-swap').swaps, [{source: 'portainer.mtlscacert.20261207T191700-1', target: 'portainer.mtlscacert'}]);
+	t.like(stepOf(plan, 'reissue-confirm-edge-agent', 'wait-for-log'), {newLinesOnly: true}, 'the service keeps the tasks it replaced: only what the new ones log confirms the phase');
+	t.regex(formatPlan(plan), /\$ docker service logs -f --since '<the time this step starts>' portainer_edge_agent/);
 	t.deepEqual(stepOf(plan, 'reissue-swap-service-portainer', 'swarm-secret-swap').swaps, [
 		{source: 'portainer.mtlscert.20261207T191700-2', target: 'portainer.mtlscert'},
 		{source: 'portainer.mtlskey.20261207T191700-2', target: 'portainer.mtlskey'},
