@@ -5,7 +5,7 @@ import {runDerivedPlan, versionOf, type DerivedPlanOptions} from './derived-plan
 import {rotationOf} from './rotation-of.js';
 import {finishedSession, sessionAnswers, sessionPlanFor} from './session-plan.js';
 
-export type RotateCaOptions = DerivedPlanOptions & {excludeAgent?: string[]};
+export type RotateCaOptions = DerivedPlanOptions & {excludeAgent?: string[]; keepOldCa?: boolean; dropOldCa?: boolean};
 
 /**
  * `mtls-wizard rotate-ca [ID]`: the deployment moves to a new CA in three confirmed phases (trust both, leaves from
@@ -18,7 +18,8 @@ export async function rotateCaCommand(id: string | undefined, options: RotateCaO
 		throw new UsageError(`session ${session.id}: its deployment has not finished, so there is no CA in use to rotate yet. Finish it first with: mtls-wizard resume ${session.id}`);
 	}
 
-	const rotation = rotationOf(session, {excludeAgents: options.excludeAgent ?? [], version: versionOf(new Date())});
+	const stage = options.dropOldCa ? 'drop-old-ca' : options.keepOldCa ? 'keep-old-ca' : 'all';
+	const rotation = rotationOf(session, {excludeAgents: options.excludeAgent ?? [], version: versionOf(new Date()), stage});
 	const recipe = await loadRecipe(session.recipe);
 	const collected = await sessionAnswers(recipe, session, {env, ...(options.answers ? {answersFile: options.answers} : {})});
 	const planFor = (outDir?: string) => sessionPlanFor(recipe, session, collected.answers, {secretIds: Object.keys(collected.secrets), rotation, ...(outDir === undefined ? {} : {outDir})});

@@ -9,7 +9,9 @@ import type {Session} from '../session/types.js';
  * a wizard screen) saves in the new session and hands to sessionPlanFor({rotation}). version names the new
  * directory <outDir>/rotate-ca/<version> and the swarm secrets of each phase; it is chosen once, here.
  */
-export function rotationOf(session: Session, options: {excludeAgents?: readonly string[]; version: string}): Rotation {
+export function rotationOf(session: Session, options: {excludeAgents?: readonly string[]; version: string; stage?: 'all' | 'keep-old-ca' | 'drop-old-ca'}): Rotation {
+	const stage = options.stage ?? 'all';
+	if (stage === 'drop-old-ca') return finishing(session, options.excludeAgents ?? []);
 	const mode = caModeOf(session.answers);
 	if (mode !== 'generate') {
 		throw new UsageError(
@@ -32,5 +34,18 @@ export function rotationOf(session: Session, options: {excludeAgents?: readonly 
 		throw new UsageError(`--exclude-agent: leaves out every agent of session ${session.id} (${agents.join(', ')}). Keep at least one, or deploy anew with mtls-wizard run.`);
 	}
 
-	return {of: session.id, from: session.outDir, version: options.version, excludeAgents};
+	return {of: session.id, from: session.outDir, version: options.version, excludeAgents, stage};
+}
+
+/** --drop-old-ca: phase 3 of a rotation that stopped after phase 2 (--keep-old-ca), with its directory and exclusions. */
+function finishing(session: Session, excludeAgents: readonly string[]): Rotation {
+	if (session.rotation?.stage !== 'keep-old-ca') {
+		throw new UsageError(`--drop-old-ca: session ${session.id} is not a rotation that kept the old CA. Give the session of mtls-wizard rotate-ca --keep-old-ca (see: mtls-wizard sessions).`);
+	}
+
+	if (excludeAgents.length > 0) {
+		throw new UsageError(`--exclude-agent ${excludeAgents[0]!}: not with --drop-old-ca; the agents were left out in phase 2 (${session.rotation.excludeAgents.join(', ') || 'none'}). Drop --exclude-agent, or rotate anew.`);
+	}
+
+	return {...session.rotation, of: session.id, stage: 'drop-old-ca'};
 }

@@ -71,7 +71,7 @@ export function headlessCommand(recipe: Recipe, plan: Plan, options: HeadlessOpt
 	const derived = plan.renewal
 		? ['renew', plan.renewal.of, ...(plan.renewal.reuseKeys ? ['--reuse-keys'] : [])]
 		: plan.rotation
-			? ['rotate-ca', plan.rotation.of, ...plan.rotation.excludeAgents.flatMap(name => ['--exclude-agent', name])]
+			? ['rotate-ca', plan.rotation.of, ...(plan.rotation.stage === 'drop-old-ca' ? ['--drop-old-ca'] : [...plan.rotation.excludeAgents.flatMap(name => ['--exclude-agent', name]), ...(plan.rotation.stage === 'keep-old-ca' ? ['--keep-old-ca'] : [])])]
 			: undefined;
 	if (derived) {
 		const secretVariables = answerSettings(recipe, plan).flatMap(setting => (setting.variable ? [{name: setting.variable, answer: setting.question.id}] : []));

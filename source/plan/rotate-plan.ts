@@ -204,7 +204,7 @@ export function rotatePlan({deployed, rotated, rotation, notes}: RotationInput):
 		const instructions = {
 			1: [`On each device (${names}), replace ca.crt in its bundle with ${both}, ${restart}`],
 			2: [`On each device (${names}), replace its certificate and key with those of its new bundle, ${rotationDir(rotation)}/agents/<name>/, keeping ${both} as its ca.crt, ${restart}`, ...excluded],
-			3: [`On each device (${names}), replace ca.crt with the new CA alone, ca.crt of its new bundle, ${restart}`, 'A device that is still on its old certificate is refused from this phase on: move every device in phase 2 first.', ...excluded],
+			3: [`On each device (${names}), replace ca.crt with the new CA alone, ca.crt of its new bundle, ${restart}`, 'A device that is still on its old certificate is refused from this phase on: move every device in phase 2 first (rotate-ca --keep-old-ca stops before this phase, until rotate-ca --drop-old-ca).', ...excluded],
 		}[phase];
 		return [{id: `${phases[phase].prefix}-fleet-devices`, kind: 'manual', title: `${phases[phase].title}: the same on the ${devices.length} device${devices.length === 1 ? '' : 's'} of the fleet`, instructions}];
 	};
@@ -226,11 +226,26 @@ export function rotatePlan({deployed, rotated, rotation, notes}: RotationInput):
 	const proof = rotated.steps.filter(step => step.kind === 'verify-handshake').map(step => ({...step, id: `reissue-${step.id}`, title: `${phases[2].title}: ${step.title}`}));
 	// Before phase 1 deploys anything: the deployed pair must still get through when both sides trust the bundle.
 	const proofBoth = deployed.steps.filter(step => step.kind === 'verify-handshake').map(step => ({...step, caFile: both, id: `trust-both-${step.id}`, title: `${phases[1].title}: ${step.title}, trusting ${trustBothFile}`}));
-	const [phase1, phase2, phase3] = [phaseSteps(1), phaseSteps(2), phaseSteps(3)];
+	// Phase 3 run on its own, later: the certificates of phase 2 are checked (kept, never issued again) and proved first.
+	const kept = [
+		{...reissue, id: `${phases[3].prefix}-certificates`, title: `${phases[3].title}: check the certificates phase 2 issued from the new CA (kept)`},
+		...rotated.steps.filter(step => step.kind === 'verify-handshake').map(step => ({...step, id: `${phases[3].prefix}-${step.id}`, title: `${phases[3].title}: ${step.title}`})),
+	];
+	const later: ManualStep = {
+		id: 'reissue-keep-old-ca',
+		kind: 'manual',
+		title: 'Phase 3, drop the old CA, is left for later',
+		instructions: ['Both CAs stay trusted until you drop the old one. Once every device runs its certificate from the new CA, run: mtls-wizard rotate-ca --drop-old-ca'],
+	};
+	const stages = {
+		all: () => [newCaOnly, ...proofBoth, ...phaseSteps(1), reissue, ...proof, ...phaseSteps(2), ...phaseSteps(3)],
+		'keep-old-ca': () => [newCaOnly, ...proofBoth, ...phaseSteps(1), reissue, ...proof, ...phaseSteps(2), later],
+		'drop-old-ca': () => [...kept, ...phaseSteps(3)],
+	};
 	// The session saves the fleet without the excluded agents: a later renew or rotate-ca never issues them again.
 	return {
 		...rotated,
-		steps: [newCaOnly, ...proofBoth, ...phase1, reissue, ...proof, ...phase2, ...phase3],
+		steps: stages[rotation.stage](),
 		rotation,
 	};
 }

@@ -366,6 +366,11 @@ export type Rotation = {
 	version: string;
 	/** Fleet agents left out of the new CA: lost devices, refused once the old CA is dropped. */
 	excludeAgents: string[];
+	/**
+	 * all: the three phases at once. keep-old-ca: phases 1 and 2, so devices outside the wizard can take their new
+	 * certificates while both CAs are trusted; drop-old-ca: phase 3 of such a rotation, run later.
+	 */
+	stage: 'all' | 'keep-old-ca' | 'drop-old-ca';
 };
 
 export type Plan = {

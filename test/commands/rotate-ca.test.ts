@@ -20,13 +20,13 @@ async function deployed(t: Parameters<typeof tempDir>[0], sets: string[] = []): 
 }
 
 /** Bad input: exit 2, one or two lines without a stack trace, and nothing written beside the deployment. */
-async function refused(t: ExecutionContext, deployment: Deployed, args: string[], expected: RegExp): Promise<CliResult> {
+async function refused(t: ExecutionContext, deployment: Deployed, args: string[], expected: RegExp, existing: string[] = []): Promise<CliResult> {
 	const result = await runCli(['rotate-ca', ...args], {cwd: deployment.cwd, env: deployment.env});
 	t.is(result.exitCode, 2, result.stderr);
 	t.regex(result.stderr, expected);
 	t.true(result.stderr.trim().split('\n').length <= 2, result.stderr);
 	t.notRegex(result.stderr, /\n\s+at /, 'no stack trace');
-	t.false((await readdir(deployment.out)).includes('rotate-ca'), 'nothing was written');
+	t.deepEqual((await readdir(deployment.out)).filter(name => name === 'rotate-ca'), existing, 'nothing was written');
 	return result;
 }
 
@@ -85,7 +85,7 @@ test('rotate-ca moves a fleet to a new CA in the phases, leaves the old PKI unto
 
 	const sessions = await readSessions(deployment.env.MTLS_WIZARD_HOME!);
 	const rotation = sessions.find(session => session.rotation);
-	t.deepEqual(rotation?.rotation, {of: deployment.id, from: deployment.out, version: version!, excludeAgents: ['edge-2']});
+	t.deepEqual(rotation?.rotation, {of: deployment.id, from: deployment.out, version: version!, excludeAgents: ['edge-2'], stage: 'all'});
 	t.is(rotation?.outDir, newDir);
 	t.is(rotation?.answers['agents'], 'edge-1');
 
@@ -111,4 +111,28 @@ test('a rotation killed in phase 2 resumes with the same new CA and directory, a
 	t.true((await opensslVerify(newCa, join(deployment.out, 'rotate-ca', version!, 'certs', 'server.crt'), ['-purpose', 'sslserver'])).ok);
 	const rotation = (await readSessions(deployment.env.MTLS_WIZARD_HOME!)).find(session => session.rotation);
 	t.is(rotation?.outcome, 'done');
+});
+
+test('--keep-old-ca stops with both CAs trusted; --drop-old-ca finishes that rotation in the same directory with the same certificates, and refuses anything else', async t => {
+	const deployment = await deployed(t, ['agents=edge-1,edge-2']);
+	const kept = await runCli(['rotate-ca', '--keep-old-ca', '--exclude-agent', 'edge-2', '--yes'], {cwd: deployment.cwd, env: deployment.env});
+	t.is(kept.exitCode, 0, kept.stderr);
+	t.regex(kept.stdout, /mtls-wizard rotate-ca --drop-old-ca/);
+	const [version] = await readdir(join(deployment.out, 'rotate-ca'));
+	const newDir = join(deployment.out, 'rotate-ca', version!);
+	const issued = await fingerprint(join(newDir, 'agents', 'edge-1', 'client.crt'));
+	const keepSession = (await readSessions(deployment.env.MTLS_WIZARD_HOME!)).find(session => session.rotation?.stage === 'keep-old-ca');
+
+	await refused(t, deployment, [deployment.id, '--drop-old-ca'], new RegExp(`--drop-old-ca: session ${deployment.id} is not a rotation that kept the old CA`), ['rotate-ca']);
+	await refused(t, deployment, ['--drop-old-ca', '--exclude-agent', 'edge-1'], /--exclude-agent edge-1: not with --drop-old-ca; the agents were left out in phase 2 \(edge-2\)/, ['rotate-ca']);
+
+	const dropped = await runCli(['rotate-ca', '--drop-old-ca', '--yes', '--json'], {cwd: deployment.cwd, env: deployment.env});
+	t.is(dropped.exitCode, 0, dropped.stderr);
+	const done = dropped.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string; stepId?: string}).filter(event => event.type === 'step-done').map(event => event.stepId);
+	t.deepEqual(done.slice(0, 2), ['drop-old-ca-certificates', 'drop-old-ca-verify-handshake']);
+	t.true(done.includes('drop-old-ca-fleet-devices'));
+	t.deepEqual(await readdir(join(deployment.out, 'rotate-ca')), [version], 'the same rotation directory');
+	t.is(await fingerprint(join(newDir, 'agents', 'edge-1', 'client.crt')), issued, 'phase 2\'s certificates are kept');
+	const finished = (await readSessions(deployment.env.MTLS_WIZARD_HOME!)).find(session => session.rotation?.stage === 'drop-old-ca');
+	t.like(finished?.rotation, {of: keepSession!.id, from: deployment.out, version: version!, excludeAgents: ['edge-2']});
 });

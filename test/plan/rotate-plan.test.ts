@@ -7,7 +7,7 @@ import {buildPlan} from '../../source/plan/build-plan.js';
 import {collectAnswers, secretEnvName} from '../../source/recipes/collect-answers.js';
 import {fullAnswers, invoker, outDir, stepOf} from './plan-for.js';
 
-const rotation: Rotation = {of: '20261207-190000-abcd', from: outDir, version: '20261207T191700', excludeAgents: []};
+const rotation: Rotation = {of: '20261207-190000-abcd', from: outDir, version: '20261207T191700', excludeAgents: [], stage: 'all'};
 const newDir = rotationDir(rotation);
 const oldPki = (file: string) => `${outDir}/certs/${file}`;
 const newPki = (file: string) => `${newDir}/certs/${file}`;
@@ -134,4 +134,20 @@ test('every recipe and target rotates: ids unique, phases in order, a proof befo
 			t.false(JSON.stringify(plan.steps.filter(s => phaseOf(s) === 3)).includes(`${outDir}/certs/`), `${where}: phase 3 reads nothing of the old PKI`);
 		}
 	}
+});
+
+test('--keep-old-ca stops after phase 2 and says how to finish; --drop-old-ca later runs phase 3 alone, after checking and proving what phase 2 issued', async t => {
+	const keep = await rotationOf('portainer', 'swarm', {rotation: {...rotation, stage: 'keep-old-ca'}});
+	t.false(keep.steps.some(s => phaseOf(s) === 3), 'nothing of phase 3');
+	t.like(keep.steps.at(-1), {id: 'reissue-keep-old-ca', kind: 'manual'});
+	t.regex(JSON.stringify(keep.steps.at(-1)), /mtls-wizard rotate-ca --drop-old-ca/);
+
+	const drop = await rotationOf('portainer', 'swarm', {rotation: {...rotation, stage: 'drop-old-ca'}});
+	t.deepEqual(drop.steps.slice(0, 2).map(s => s.id), ['drop-old-ca-certificates', 'drop-old-ca-verify-handshake']);
+	t.true(drop.steps.every(s => phaseOf(s) === 3 || s.id.startsWith('drop-old-ca')));
+	t.deepEqual(drop.steps.flatMap(s => (s.kind === 'docker-secret' ? [s.name] : [])), ['portainer.mtlscacert.20261207T191700-3'], 'the same secret names as one run of all three phases');
+	const {headlessCommand, commandLine} = await import('../../source/plan/headless-command.js');
+	const recipe = await loadRecipe('portainer');
+	t.is(commandLine(headlessCommand(recipe, keep)), 'mtls-wizard rotate-ca 20261207-190000-abcd --keep-old-ca');
+	t.is(commandLine(headlessCommand(recipe, {...drop, rotation: {...rotation, excludeAgents: ['edge-2'], stage: 'drop-old-ca'}})), 'mtls-wizard rotate-ca 20261207-190000-abcd --drop-old-ca', 'the exclusions were decided in phase 2');
 });

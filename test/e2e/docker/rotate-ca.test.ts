@@ -135,7 +135,7 @@ test.serial('swarm: rotate-ca swaps a new secret into the services in each phase
 	t.true(status.stdout.includes(`docker secret portainer.mtlscacert.${version}-3: match`), status.stdout);
 });
 
-test.serial('docker: --exclude-agent leaves a lost device out; after phase 3 a real TLS client with its old certificate is refused and the kept device gets through', async t => {
+test.serial('docker: --exclude-agent leaves a lost device out; it gets through while --keep-old-ca keeps both CAs, and after --drop-old-ca a real TLS client with its old certificate is refused while the kept device gets through', async t => {
 	const e2e = setup();
 	const port = await freePort();
 	const out = join(e2e.work, 'fleet');
@@ -145,11 +145,17 @@ test.serial('docker: --exclude-agent leaves a lost device out; after phase 3 a r
 	const lost = {ca: join(out, 'agents', 'edge-2', 'ca.crt'), cert: join(out, 'agents', 'edge-2', 'agent.crt'), key: join(out, 'agents', 'edge-2', 'agent.key')};
 	t.is(await edgeStatus(port, lost), 200, 'before the rotation the lost device still gets through');
 
-	const rotated = await e2e.wizard(['rotate-ca', '--exclude-agent', 'edge-2', '--yes'], env);
+	// Phases 1 and 2 only: both CAs stay trusted while the devices take their new bundles.
+	const rotated = await e2e.wizard(['rotate-ca', '--exclude-agent', 'edge-2', '--keep-old-ca', '--yes'], env);
 	t.is(rotated.exitCode, 0, shown(rotated));
 	const dir = await rotationDir(out);
 	t.deepEqual(await readdir(join(dir, 'agents')), ['edge-1']);
 	const kept = {ca: join(dir, 'agents', 'edge-1', 'ca.crt'), cert: join(dir, 'agents', 'edge-1', 'agent.crt'), key: join(dir, 'agents', 'edge-1', 'agent.key')};
+	t.is(await edgeStatus(port, kept), 200);
+	t.is(await edgeStatus(port, {...lost, ca: kept.ca}), 200, 'until the old CA is dropped, the old certificates still get through');
+
+	const dropped = await e2e.wizard(['rotate-ca', '--drop-old-ca', '--yes'], env);
+	t.is(dropped.exitCode, 0, shown(dropped));
 	t.is(await edgeStatus(port, kept), 200);
 	t.regex(String(await edgeStatus(port, {...lost, ca: kept.ca})), /^refused/, 'the products check no CRL: leaving the device out of the new CA is what revokes it');
 });
