@@ -139,6 +139,22 @@ function buildProgram(run: (handler: Handler) => void): Command {
 		});
 
 	program
+		.command('rotate-ca')
+		.description('move a deployment to a new CA without an outage: trust both CAs, re-issue the leaves, drop the old CA; each phase confirmed')
+		.argument('[id]', 'session id (default: the latest finished session)')
+		.option('--exclude-agent <name>', 'leave a lost device out of the new CA, so it is refused once the old CA is dropped (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+		.addOption(new Option('--keep-old-ca', 'run phases 1 and 2 only: both CAs stay trusted until rotate-ca --drop-old-ca (fleets: time to move every device)').conflicts('dropOldCa'))
+		.option('--drop-old-ca', 'phase 3 of a rotation run with --keep-old-ca (ID: that rotation\'s session, default the latest finished)')
+		.option('--answers <file>', 'YAML or JSON file with the secret answers (never saved in a session)')
+		.option('--yes', 'do not ask before changing a cluster or Docker engine (needed without a terminal)')
+		.option('--json', 'print one JSON event per line')
+		.addOption(new Option('--dry-run', 'print the rotation plan and change nothing').conflicts('export'))
+		.option('--export <dir>', 'write a rotation bundle (certificates, apply.sh) and run nothing')
+		.action((id: string | undefined, options) => {
+			run(async () => (await import('./commands/rotate-ca.js')).rotateCaCommand(id, options));
+		});
+
+	program
 		.command('verify')
 		.description('prove a certificate set with a real mutual-TLS handshake on 127.0.0.1')
 		.argument('[dir]', 'directory holding ca.crt, server.crt, server.key, client.crt, client.key')

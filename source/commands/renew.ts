@@ -1,12 +1,10 @@
-import {exitCodes, UsageError} from '../errors.js';
-import {formatMode, formatPlan} from '../plan/print-plan.js';
-import {checkAnswerFiles} from '../recipes/check-answer-files.js';
+import {UsageError} from '../errors.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
+import {finishedSession, renewalPlanFor, sessionAnswers} from '../session/session-plan.js';
 import {isFinished} from '../session/session-store.js';
-import {confirmRun} from './confirm-run.js';
-import {checkSecretsGiven, finishedSession, renewalPlanFor, sessionAnswers} from '../session/session-plan.js';
+import {runDerivedPlan, type DerivedPlanOptions} from './derived-plan.js';
 
-export type RenewOptions = {reuseKeys?: boolean; answers?: string; yes?: boolean; json?: boolean; dryRun?: boolean; export?: string};
+export type RenewOptions = DerivedPlanOptions & {reuseKeys?: boolean};
 
 /**
  * `mtls-wizard renew [ID]`: new leaves from the session's CA, redeployed through the same target and confirmed
@@ -24,27 +22,5 @@ export async function renewCommand(id: string | undefined, options: RenewOptions
 	const now = new Date();
 	const planFor = (outDir?: string) =>
 		renewalPlanFor(recipe, session, collected.answers, {reuseKeys: Boolean(options.reuseKeys), now, secretIds: Object.keys(collected.secrets), ...(outDir === undefined ? {} : {outDir})});
-	if (options.dryRun) {
-		process.stdout.write(formatPlan(planFor(), {secrets: collected.secrets}));
-		return exitCodes.ok;
-	}
-
-	checkSecretsGiven(session, collected.secrets, 'renew');
-	await checkAnswerFiles(recipe, session.target, collected);
-	if (options.export !== undefined) {
-		if (options.export === '') throw new UsageError('--export: (empty) is not a directory. Give a new directory for the bundle, e.g. --export ./mtls-renewal.');
-		const {exportBundle} = await import('../plan/export-bundle.js');
-		const result = await exportBundle({dir: options.export, plan: planFor, recipe, secrets: collected.secrets, env, signal: new AbortController().signal});
-		process.stdout.write(`Renewal bundle written to ${result.dir}:\n${result.files.map(f => `  ${f.path} (${formatMode(f.mode)})`).join('\n')}\nRead README.txt, then run ./apply.sh.\n`);
-		return exitCodes.ok;
-	}
-
-	const plan = planFor();
-	if (!(await confirmRun(plan, Boolean(options.yes)))) {
-		process.stderr.write('Nothing was run. Preview the renewal with --dry-run.\n');
-		return exitCodes.ok;
-	}
-
-	const {executePlan} = await import('../run-headless.js');
-	return executePlan(plan, collected.secrets, {json: Boolean(options.json), env, ...(session.context ? {context: session.context} : {}), ...(session.contexts ? {contexts: session.contexts} : {})});
+	return runDerivedPlan({session, recipe, collected, command: 'renew', noun: 'renewal', planFor, options, env});
 }

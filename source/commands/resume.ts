@@ -84,7 +84,7 @@ export async function resumeCommand(id: string | undefined, options: ResumeOptio
 	const signedDir = options.signed === undefined ? undefined : resolve(options.signed);
 	// A secret answer given only now (a CA key passphrase the first run lacked) joins the plan, so resume can
 	// finish what a new run would; the ones the session needs were checked above. A renewal resumes as one.
-	const plan = sessionPlanFor(recipe, session, collected.answers, {secretIds: Object.keys(collected.secrets), renewal: session.renewal, ...(signedDir === undefined ? {} : {signedDir})});
+	const plan = sessionPlanFor(recipe, session, collected.answers, {secretIds: Object.keys(collected.secrets), renewal: session.renewal, rotation: session.rotation, ...(signedDir === undefined ? {} : {signedDir})});
 	if (signedDir !== undefined) await checkSigned(session, plan, collected.secrets);
 	return executePlan(plan, collected.secrets, {json: options.json ?? false, env, sessionId: session.id, ...(session.context ? {context: session.context} : {}), ...(session.contexts ? {contexts: session.contexts} : {})});
 }

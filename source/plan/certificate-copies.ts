@@ -21,7 +21,8 @@ export type CertificateCopies = {
 };
 
 export function certificateCopies(plan: Plan): CertificateCopies[] {
-	const issue = plan.steps.find(step => step.kind === 'issue-certificates');
+	// The last: a CA rotation issues the new CA alone first, then the leaves from it, the PKI it ends with.
+	const issue = plan.steps.findLast(step => step.kind === 'issue-certificates');
 	if (issue?.kind !== 'issue-certificates') return [];
 	// A fleet agent's certificate is in its own agents/<name>/ and is named by its leaf and agent: `agent edge-1`.
 	const certificates = [
@@ -31,7 +32,19 @@ export function certificateCopies(plan: Plan): CertificateCopies[] {
 	return certificates.map(({id, file}) => ({id, file, copies: copiesOf(plan, file)}));
 }
 
+/** Each place once, though several steps put the file there (a rotation deploys a container in two phases). */
 function copiesOf(plan: Plan, file: string): TargetCopy[] {
+	const seen = new Set<string>();
+	return stepCopies(plan, file).filter(copy => {
+		const {stepId: _, ...place} = copy;
+		const key = JSON.stringify(place);
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
+}
+
+function stepCopies(plan: Plan, file: string): TargetCopy[] {
 	return plan.steps.flatMap((step): TargetCopy[] => {
 		switch (step.kind) {
 			case 'kube-secret':

@@ -83,7 +83,7 @@ export function certificateSteps(ctx: PlanContext, certificates: RecipeCertifica
  * Who signs, from caMode and the own-CA answers; without caMode, your CA when caCert and caKey are given (as before
  * caMode existed), else a new one. Answers that contradict the mode are bad input rather than silently unused.
  */
-function caModeOf(answers: PlanContext['answers']): 'generate' | 'own-ca' | 'csr' {
+export function caModeOf(answers: PlanContext['answers']): 'generate' | 'own-ca' | 'csr' {
 	const given = (['caCert', 'caKey'] as const).filter(id => answers[id] !== undefined && answers[id] !== '');
 	const asked = answers['caMode'];
 	const mode = asked === undefined ? (given.length > 0 ? 'own-ca' : 'generate') : (String(asked) as 'generate' | 'own-ca' | 'csr');

@@ -67,11 +67,15 @@ export function answerSettings(recipe: Recipe, plan: Plan): AnswerSetting[] {
  * defaults, so the plan is the same (test/plan/headless-command.test.ts runs it with --dry-run to prove it).
  */
 export function headlessCommand(recipe: Recipe, plan: Plan, options: HeadlessOptions = {}): HeadlessCommand {
-	// A renewal takes its answers, output directory and context from the session it renews.
-	if (plan.renewal) {
-		const {of, reuseKeys} = plan.renewal;
+	// A renewal or a rotation takes its answers, output directory and context from the session it derives from.
+	const derived = plan.renewal
+		? ['renew', plan.renewal.of, ...(plan.renewal.reuseKeys ? ['--reuse-keys'] : [])]
+		: plan.rotation
+			? ['rotate-ca', plan.rotation.of, ...(plan.rotation.stage === 'drop-old-ca' ? ['--drop-old-ca'] : [...plan.rotation.excludeAgents.flatMap(name => ['--exclude-agent', name]), ...(plan.rotation.stage === 'keep-old-ca' ? ['--keep-old-ca'] : [])])]
+			: undefined;
+	if (derived) {
 		const secretVariables = answerSettings(recipe, plan).flatMap(setting => (setting.variable ? [{name: setting.variable, answer: setting.question.id}] : []));
-		return {args: ['renew', of, ...(reuseKeys ? ['--reuse-keys'] : []), ...(options.export === undefined ? [] : ['--export', options.export])], secretVariables};
+		return {args: [...derived, ...(options.export === undefined ? [] : ['--export', options.export])], secretVariables};
 	}
 
 	const args = ['run', plan.recipe, '--target', plan.target];

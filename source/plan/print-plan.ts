@@ -22,7 +22,7 @@ export function environmentSecrets(step: Step): Array<{name: string; answer: str
 export function describeStep(step: Step): string[] {
 	switch (step.kind) {
 		case 'verify-handshake': {
-			return [`proves ${step.server} and ${step.client} with real mutual-TLS handshakes on 127.0.0.1 (name ${step.serverName}), plus the refusal cases`];
+			return [`proves ${step.server} and ${step.client} with real mutual-TLS handshakes on 127.0.0.1 (name ${step.serverName}${step.caFile ? `, both sides trusting ${step.caFile}` : ''}), plus the refusal cases`];
 		}
 
 		case 'wait-for-log': {

@@ -6,7 +6,8 @@
  */
 import {join} from 'node:path';
 import {leafSummary} from './certificate-steps.js';
-import type {IssueCertificatesStep, KubeRestartStep, Plan, Renewal, Step} from './types.js';
+import type {HelmReleaseStep, IssueCertificatesStep, KubeRestartStep, KubectlApplyStep, Plan, Renewal, Step} from './types.js';
+import {versionOf} from './version-suffix.js';
 
 /** kubectl rollout restart with a selector: the kinds a chart's workloads are made of. */
 const workloadKinds = 'deployment,statefulset,daemonset';
@@ -19,13 +20,24 @@ function leafFiles(issue: IssueCertificatesStep): Set<string> {
 	return new Set(issue.leaves.flatMap(leaf => [join(leaf.dir ?? issue.dir, `${leaf.id}.crt`), join(leaf.dir ?? issue.dir, `${leaf.id}.key`)]));
 }
 
-function restart(id: string, title: string, fields: Omit<KubeRestartStep, 'id' | 'title' | 'kind'>): KubeRestartStep {
-	return {id, title, kind: 'kube-restart', ...fields};
+/**
+ * The restart that makes the pods of an applied manifest (its rolled-out resource) or of a helm release (every
+ * workload labelled with it) read their secrets again: a pod reads a secret when it starts. None for a manifest
+ * without a rolled-out resource. `which` words the secrets: renewed, new.
+ */
+export function restartAfter(step: KubectlApplyStep | HelmReleaseStep, id: string, which: string): KubeRestartStep | undefined {
+	const {namespace, context, waitSeconds} = step;
+	const base = {id, kind: 'kube-restart' as const, namespace, ...(context ? {context} : {}), waitSeconds};
+	if (step.kind === 'helm-release') {
+		return {...base, title: `Restart the workloads of release ${step.release} so their pods read the ${which} secrets`, resource: workloadKinds, selector: `${releaseLabel}=${step.release}`};
+	}
+
+	return step.rolloutResource ? {...base, title: `Restart ${step.rolloutResource} so its pods read the ${which} secrets`, resource: step.rolloutResource} : undefined;
 }
 
-/** 20261202T013000: the renewed swarm secrets' suffix, sortable, one per renewal. */
-function versionOf(now: Date): string {
-	return now.toISOString().replace(/[-:]/g, '').slice(0, 15);
+/** A confirmation after a swarm service was updated in place counts only what its new tasks log. */
+export function freshLines<S extends Step>(step: S): S {
+	return step.kind === 'wait-for-log' && step.source.kind === 'docker-service' ? {...step, newLinesOnly: true} : step;
 }
 
 /** The renewal of session `of`, chosen now: `renew` and the wizard make it the same way. */
@@ -67,28 +79,14 @@ export function renewPlan(plan: Plan, renewal: Renewal, caDir: string): Plan {
 				return [{id: `swap-${step.id}`, title: `Swap the renewed secrets into service ${step.service}`, kind: 'swarm-secret-swap', service: step.service, swaps}];
 			}
 
-			case 'kubectl-apply': {
-				if (!step.rolloutResource) return [step];
-				const {namespace, context, rolloutResource, waitSeconds} = step;
-				return [step, restart(`restart-${step.id}`, `Restart ${rolloutResource} so its pods read the renewed secrets`, {namespace, ...(context ? {context} : {}), resource: rolloutResource, waitSeconds})];
-			}
-
+			case 'kubectl-apply':
 			case 'helm-release': {
-				const {namespace, context, release, waitSeconds} = step;
-				return [
-					step,
-					restart(`restart-${step.id}`, `Restart the workloads of release ${release} so their pods read the renewed secrets`, {
-						namespace,
-						...(context ? {context} : {}),
-						resource: workloadKinds,
-						selector: `${releaseLabel}=${release}`,
-						waitSeconds,
-					}),
-				];
+				const restart = restartAfter(step, `restart-${step.id}`, 'renewed');
+				return restart ? [step, restart] : [step];
 			}
 
 			default:
-				return [step];
+				return [freshLines(step)];
 		}
 	});
 	return {...plan, steps, renewal};

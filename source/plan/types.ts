@@ -102,6 +102,11 @@ export type IssueCertificatesStep = StepBase & {
 	 * reuseKeys (then the existing key is signed again and must exist).
 	 */
 	renew?: {reuseKeys: boolean};
+	/**
+	 * CA rotation: also write `path` (in dir), the certificates of `first` (the old CA's file) followed by this
+	 * step's CA, so a peer that reads one trust file trusts both while the leaves move to the new CA.
+	 */
+	trustBundle?: {path: string; first: string};
 };
 
 export type VerifyHandshakeStep = StepBase & {
@@ -113,6 +118,8 @@ export type VerifyHandshakeStep = StepBase & {
 	clientDir?: string;
 	/** The name the client checks against the server certificate. */
 	serverName: string;
+	/** The CA file both sides trust, when not dir/ca.crt (a CA rotation's bundle of the old CA and the new one). */
+	caFile?: string;
 };
 
 export type WriteFilesStep = StepBase & {kind: 'write-files'; files: FileToWrite[]};
@@ -271,6 +278,11 @@ export type WaitForLogStep = StepBase & {
 	timeoutSeconds: number;
 	/** Shown with the last log lines when the success line never came. */
 	timeoutHints: string[];
+	/**
+	 * Only lines written from when the step starts count: a swarm service updated in place (a renewal, a CA rotation)
+	 * keeps the tasks it replaced, whose lines would confirm what the new tasks never said.
+	 */
+	newLinesOnly?: boolean;
 };
 
 /**
@@ -341,6 +353,26 @@ export type Renewal = {
 	version: string;
 };
 
+/**
+ * What makes a plan the rotation of a deployment to a new CA (plan/rotate-plan.ts); saved in the session so resume
+ * rebuilds the same plan.
+ */
+export type Rotation = {
+	/** The session whose deployment this rotates. */
+	of: string;
+	/** Its output directory, where the old CA and leaves stay untouched. */
+	from: string;
+	/** Names the new output directory (<from>/rotate-ca/<version>) and suffixes the swarm secrets of each phase. */
+	version: string;
+	/** Fleet agents left out of the new CA: lost devices, refused once the old CA is dropped. */
+	excludeAgents: string[];
+	/**
+	 * all: the three phases at once. keep-old-ca: phases 1 and 2, so devices outside the wizard can take their new
+	 * certificates while both CAs are trusted; drop-old-ca: phase 3 of such a rotation, run later.
+	 */
+	stage: 'all' | 'keep-old-ca' | 'drop-old-ca';
+};
+
 export type Plan = {
 	recipe: string;
 	/** SHA-256 of the recipe file: a session saved under another digest is stale. */
@@ -353,4 +385,5 @@ export type Plan = {
 	outDir: string;
 	steps: Step[];
 	renewal?: Renewal;
+	rotation?: Rotation;
 };

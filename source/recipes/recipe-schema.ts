@@ -389,6 +389,18 @@ const agents = z
 	})
 	.strict();
 
+/**
+ * How `rotate-ca` meets the product's trust points. singleCaSteps: steps that hand the CA to a party holding one CA
+ * at a time (a vendor's account): they get the old CA in phase 1 and the new one in phase 2, where the brief outage
+ * falls. notes: shown as steps of their phase, saying where an outage falls and why, or what is not verified.
+ */
+const rotation = z
+	.object({
+		singleCaSteps: z.array(z.string().min(1)).default([]),
+		notes: z.array(z.object({phase: z.union([z.literal(1), z.literal(2), z.literal(3)]), title: z.string().min(1), instructions: z.array(z.string().min(1)).min(1)}).strict()).default([]),
+	})
+	.strict();
+
 const target = z
 	.object({
 		description: z.string().min(1),
@@ -407,6 +419,7 @@ export const recipeSchema = z
 		questions: z.array(question).default([]),
 		certificates,
 		agents: agents.optional(),
+		rotation: rotation.optional(),
 		checks: z.record(z.string(), check).default({}),
 		targets: z.partialRecord(targetId, target),
 	})
@@ -426,6 +439,11 @@ export const recipeSchema = z
 		if (r.agents) {
 			const leaf = r.certificates.leaves.find(l => l.id === r.agents!.leaf);
 			if (leaf?.role !== 'client') context.addIssue({code: 'custom', path: ['agents', 'leaf'], message: `expected a client leaf of certificates (${r.certificates.leaves.filter(l => l.role === 'client').map(l => l.id).join(', ') || 'none'})`});
+		}
+
+		const stepIds = new Set(Object.values(r.targets).flatMap(spec => [...spec.steps, ...spec.confirm].map(step => step.id)));
+		for (const [index, id] of (r.rotation?.singleCaSteps ?? []).entries()) {
+			if (!stepIds.has(id)) context.addIssue({code: 'custom', path: ['rotation', 'singleCaSteps', index], message: `expected the id of a step of a target, not ${id}`});
 		}
 
 		for (const [name, spec] of Object.entries(r.targets)) {
@@ -459,6 +477,7 @@ export type RecipeProductStep = RecipeTarget['steps'][number];
 export type RecipeConfirmStep = RecipeTarget['confirm'][number];
 export type RecipeCondition = z.infer<typeof when>;
 export type RecipeAgents = z.infer<typeof agents>;
+export type RecipeRotation = z.infer<typeof rotation>;
 export type {TreeSpec};
 
 /** A loaded recipe: the validated file plus where it came from. */

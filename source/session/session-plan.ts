@@ -3,7 +3,8 @@ import {UsageError} from '../errors.js';
 import {invokerIds} from '../environment/invoker.js';
 import {buildPlan, type PlanAnswers} from '../plan/build-plan.js';
 import {renewalOf, renewPlan} from '../plan/renew-plan.js';
-import type {Plan, Renewal} from '../plan/types.js';
+import {answersWithout, rotatePlan, rotationDir} from '../plan/rotate-plan.js';
+import type {Plan, Renewal, Rotation} from '../plan/types.js';
 import {collectAnswers, secretEnvName, type CollectedAnswers} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import type {Recipe} from '../recipes/recipe-schema.js';
@@ -46,22 +47,38 @@ export type SessionPlanOptions = {
 	/** Secret answers given now, besides those the session needs. */
 	secretIds?: readonly string[];
 	renewal?: Renewal | undefined;
+	rotation?: Rotation | undefined;
 	/** For an export built elsewhere. */
 	outDir?: string;
 	/** resume --signed: certificates signed outside the wizard. */
 	signedDir?: string;
 };
 
-/** The plan of a session as the planner builds it from the recipe, target and answers, turned into its renewal when asked. */
+/**
+ * The plan of a session as the planner builds it from the recipe, target and answers, turned into its renewal or
+ * its CA rotation when asked.
+ */
 export function sessionPlanFor(recipe: Recipe, session: Session, answers: PlanAnswers, options: SessionPlanOptions = {}): Plan {
-	const plan = buildPlan(recipe, session.target, answers, {
-		outDir: options.outDir ?? session.outDir,
-		secretAnswerIds: [...new Set([...session.secretAnswers, ...(options.secretIds ?? [])])],
-		...(session.context ? {context: session.context} : {}),
-		...(session.contexts ? {contexts: session.contexts} : {}),
-		...invokerIds(),
-		...(options.signedDir === undefined ? {} : {signedDir: options.signedDir}),
-	});
+	const planned = (outDir: string, planAnswers: PlanAnswers) =>
+		buildPlan(recipe, session.target, planAnswers, {
+			outDir,
+			secretAnswerIds: [...new Set([...session.secretAnswers, ...(options.secretIds ?? [])])],
+			...(session.context ? {context: session.context} : {}),
+			...(session.contexts ? {contexts: session.contexts} : {}),
+			...invokerIds(),
+			...(options.signedDir === undefined ? {} : {signedDir: options.signedDir}),
+		});
+	const {rotation} = options;
+	if (rotation) {
+		return rotatePlan({
+			deployed: planned(rotation.from, answers),
+			rotated: planned(options.outDir ?? rotationDir(rotation), answersWithout(answers, rotation.excludeAgents)),
+			rotation,
+			notes: recipe.rotation,
+		});
+	}
+
+	const plan = planned(options.outDir ?? session.outDir, answers);
 	return options.renewal ? renewPlan(plan, options.renewal, certificatesDir(session)) : plan;
 }
 
@@ -78,5 +95,5 @@ export function renewalPlanFor(recipe: Recipe, session: Session, answers: PlanAn
 export async function planOfSession(session: Session): Promise<{recipe: Recipe; plan: Plan}> {
 	const recipe = await loadRecipe(session.recipe);
 	const collected = await sessionAnswers(recipe, session);
-	return {recipe, plan: sessionPlanFor(recipe, session, collected.answers, {renewal: session.renewal})};
+	return {recipe, plan: sessionPlanFor(recipe, session, collected.answers, {renewal: session.renewal, rotation: session.rotation})};
 }

@@ -29,6 +29,7 @@ export const sessionSchema = z.object({
 	digestSalt: z.string().regex(/^[\da-f]+$/).optional(),
 	signedDir: z.string().optional(),
 	renewal: z.object({of: z.string(), reuseKeys: z.boolean(), version: z.string().regex(/^[\w-]+$/)}).optional(),
+	rotation: z.object({of: z.string(), from: z.string(), version: z.string().regex(/^[\w-]+$/), excludeAgents: z.array(z.string()), stage: z.enum(['all', 'keep-old-ca', 'drop-old-ca'])}).optional(),
 	stepOrder: z.array(z.string()),
 	steps: z.record(z.string(), stepSchema),
 	outcome: z.enum(['not-started', 'running', 'interrupted', 'failed', 'not-confirmed', 'awaiting-signature', 'done']),

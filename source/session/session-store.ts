@@ -35,6 +35,7 @@ export function sessionFromPlan(plan: Plan, id: string, now = new Date()): Sessi
 		outDir: plan.outDir,
 		digestSalt: randomBytes(16).toString('hex'),
 		...(plan.renewal ? {renewal: {...plan.renewal}} : {}),
+		...(plan.rotation ? {rotation: {...plan.rotation, excludeAgents: [...plan.rotation.excludeAgents]}} : {}),
 		stepOrder: plan.steps.map(step => step.id),
 		steps: Object.fromEntries(plan.steps.map(step => [step.id, {title: step.title, state: 'pending' as const}])),
 		outcome: 'running',

@@ -32,7 +32,7 @@ export type SessionOutcome = 'not-started' | 'running' | 'interrupted' | 'failed
  * What a saved session holds. Never key material and never secret answers: only the ids of the secret
  * answers, so resume knows what to ask for again.
  */
-export type Session = Pick<Plan, 'recipe' | 'recipeDigest' | 'target' | 'answers' | 'secretAnswers' | 'outDir' | 'renewal'> & {
+export type Session = Pick<Plan, 'recipe' | 'recipeDigest' | 'target' | 'answers' | 'secretAnswers' | 'outDir' | 'renewal' | 'rotation'> & {
 	version: 1;
 	id: string;
 	/** The kube --context the plan was built with, so resume rebuilds the same plan. */

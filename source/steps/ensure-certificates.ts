@@ -1,5 +1,6 @@
 import {X509Certificate, type KeyObject} from 'node:crypto';
 import {availableParallelism} from 'node:os';
+import {basename, dirname} from 'node:path';
 import {StepFailedError, UsageError, WizardError} from '../errors.js';
 import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-fault.js';
 import {makeDirectories} from '../exec/make-directories.js';
@@ -195,6 +196,24 @@ async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: Certi
 	return [{name: `${leaf.id}.crt`, content: issued.certificatePem, secret: false}];
 }
 
+/**
+ * CA rotation: the old CA's certificates followed by this step's CA, in one file every trust point can read while the
+ * leaves move from one CA to the other. The old CA's file must still be there: it is what the deployment trusts.
+ */
+async function trustBundle(step: IssueCertificatesStep, ca: CertificateAuthority): Promise<Staged> {
+	const {path, first} = step.trustBundle!;
+	if (dirname(path) !== step.dir) throw new Error(`${step.id}: the trust bundle ${path} must be written in ${step.dir}`);
+	const old = await readIfPresent(first);
+	const certificates = old === undefined ? [] : pemBlocks(old, ['CERTIFICATE']);
+	if (certificates.length === 0) {
+		throw new StepFailedError(`${first} ${old === undefined ? 'is missing' : 'holds no certificate'}: it is the CA the deployment trusts, and the trust bundle must hold it beside the new CA.`, step.id, 'Put back the ca.crt the deployment was made with, then continue with mtls-wizard resume.');
+	}
+
+	const content = [...certificates, ...pemBlocks(ca.chainPem, ['CERTIFICATE'])].map(pem => `${pem.trim()}\n`).join('');
+	if ((await readIfPresent(path)) === content) return [];
+	return [{name: basename(path), content, secret: false}];
+}
+
 /** Everything staged in dir, all or none; a full disk or a bad mount is the step's failure with the fix. */
 async function commitStaged(step: IssueCertificatesStep, staged: Staged, dir = step.dir): Promise<WrittenFile[]> {
 	return commitFiles(dir, staged).catch((error: unknown) => {
@@ -290,6 +309,7 @@ export async function ensureCertificates(step: IssueCertificatesStep, context: S
 	if (step.ca.mode === 'csr') return signedElsewhere(step, context);
 	const staged: Staged = [];
 	const {ca, fresh} = step.ca.mode === 'generate' ? await generatedCa(step, context, staged) : {ca: await importedCa(step, context, staged), fresh: false};
+	if (step.trustBundle) staged.push(...(await trustBundle(step, ca)));
 	const shared = step.leaves.filter(leaf => leaf.dir === undefined);
 	const agents = step.leaves.filter(leaf => leaf.dir !== undefined);
 	const leaves = await Promise.all(shared.map(async leaf => ensureLeaf(step, leaf, ca, fresh, context)));

@@ -28,6 +28,7 @@ export const issueCertificatesRunner: StepRunner<IssueCertificatesStep> = {
 
 		const files: PlannedFile[] = [{path: ca.cert, mode: 0o644, note: step.ca.mode === 'generate' ? `CA certificate (${step.ca.commonName})` : `copy of ${step.ca.certPath}`}];
 		if (step.ca.mode === 'generate') files.push({path: ca.key, mode: 0o600, note: 'CA private key'});
+		if (step.trustBundle) files.push({path: step.trustBundle.path, mode: 0o644, note: `trust bundle: the certificates of ${step.trustBundle.first}, then ${ca.cert}`});
 		for (const leaf of step.leaves) {
 			const paths = leafPaths(step.dir, leaf);
 			files.push(

@@ -37,7 +37,7 @@ export const verifyHandshakeRunner: StepRunner<VerifyHandshakeStep> = {
 		const clientDir = step.clientDir ?? step.dir;
 		const paths = {serverKey: join(step.dir, `${step.server}.key`), clientKey: join(clientDir, `${step.client}.key`)};
 		const [caPem, serverCertPem, serverKey, clientCertPem, clientKey] = await Promise.all(
-			[join(step.dir, 'ca.crt'), join(step.dir, `${step.server}.crt`), paths.serverKey, join(clientDir, `${step.client}.crt`), paths.clientKey].map(async path => readPem(step, path)),
+			[step.caFile ?? join(step.dir, 'ca.crt'), join(step.dir, `${step.server}.crt`), paths.serverKey, join(clientDir, `${step.client}.crt`), paths.clientKey].map(async path => readPem(step, path)),
 		);
 		// Loaded when the step runs: the proof brings node-forge (for the throwaway CA), which --dry-run never needs.
 		const {verifyMutualTls} = await import('../pki/verify-mutual-tls.js');

@@ -18,14 +18,18 @@ const retryDelayMs = 1000;
 /** kubectl's answers while a pod is being created, pending or not there yet: try again until the timeout. */
 const notStartedYet = /waiting to start|not found|ContainerCreating|PodInitializing|is pending|timed out waiting for the condition|no pods? found|waiting for pod/i;
 
-export function logCommand(source: LogSource): CommandSpec {
+/**
+ * since: only lines from then on (docker service logs --since), for a step with newLinesOnly; a service updated in
+ * place keeps the tasks it replaced, and their lines would confirm what the new tasks never said.
+ */
+export function logCommand(source: LogSource, since?: string): CommandSpec {
 	switch (source.kind) {
 		case 'docker-container': {
 			return {file: 'docker', args: ['logs', '-f', source.container], note: 'Follow the container log until the mutual-TLS startup line appears.'};
 		}
 
 		case 'docker-service': {
-			return {file: 'docker', args: ['service', 'logs', '-f', source.service], note: 'Follow the service log until the mutual-TLS startup line appears.'};
+			return {file: 'docker', args: ['service', 'logs', '-f', ...(since === undefined ? [] : ['--since', since]), source.service], note: 'Follow the service log until the mutual-TLS startup line appears.'};
 		}
 
 		case 'kubectl': {
@@ -102,7 +106,7 @@ async function follow(command: CommandSpec, context: StepContext, signal: AbortS
 }
 
 export async function waitForLog(step: WaitForLogStep, context: StepContext): Promise<StepOutcome> {
-	const command = logCommand(step.source);
+	const command = logCommand(step.source, step.newLinesOnly ? new Date().toISOString() : undefined);
 	const what = step.success.map(pattern => pattern.description).join(' or ');
 	context.waitingFor(`${describeSource(step.source)} to log: ${what}`, step.timeoutSeconds);
 
@@ -176,6 +180,6 @@ export async function waitForLog(step: WaitForLogStep, context: StepContext): Pr
 
 export const waitForLogRunner: StepRunner<WaitForLogStep> = {
 	kind: 'wait-for-log',
-	commands: step => [logCommand(step.source)],
+	commands: step => [logCommand(step.source, step.newLinesOnly ? '<the time this step starts>' : undefined)],
 	run: waitForLog,
 };

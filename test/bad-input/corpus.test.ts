@@ -16,7 +16,7 @@ import {runCli} from '../support/run-cli.js';
 import {tempDir} from '../support/temp-dir.js';
 
 export type BadInputCase = {
-	/** Which command the operator meant: certs, run, inspect, verify, resume. */
+	/** Which command the operator meant: certs, run, inspect, verify, resume, rotate-ca. */
 	command: string;
 	title: string;
 	args: string[];
@@ -145,6 +145,11 @@ export const cases: BadInputCase[] = [
 	{command: 'resume', title: 'a replacement caCert that is not a CA', args: ['resume', '@failed', '--set', 'caCert=@server.crt', '--set', 'caKey=@server.key'], names: '--set caCert: '},
 	{command: 'resume', title: 'a replacement of a secret on the command line', args: ['resume', '@failed', '--set', 'caKeyPassphrase=x'], names: '--set caKeyPassphrase'},
 	{command: 'resume', title: 'two session ids', args: ['resume', '@failed', '@finished'], names: 'resume'},
+	// rotate-ca
+	{command: 'rotate-ca', title: 'an unknown session id', args: ['rotate-ca', '20990101-000000-abcd'], names: 'session id'},
+	{command: 'rotate-ca', title: 'an unfinished session', args: ['rotate-ca', '@failed'], names: 'has not finished'},
+	{command: 'rotate-ca', title: 'an agent the session does not have', args: ['rotate-ca', '@finished', '--exclude-agent', 'edge-9'], names: '--exclude-agent edge-9'},
+	{command: 'rotate-ca', title: 'a dry run and an export at once', args: ['rotate-ca', '@finished', '--dry-run', '--export', '~bundle'], names: '--dry-run'},
 ];
 
 let fixtures: Record<string, string>;
@@ -231,7 +236,7 @@ for (const c of cases) {
 	});
 }
 
-test('the corpus has at least 60 cases over certs, run, inspect, verify and resume', t => {
+test('the corpus has at least 60 cases over certs, run, inspect, verify, resume and rotate-ca', t => {
 	t.true(cases.length >= 60, `${cases.length} cases`);
-	t.deepEqual([...new Set(cases.map(c => c.command))].sort(), ['certs', 'inspect', 'resume', 'run', 'verify']);
+	t.deepEqual([...new Set(cases.map(c => c.command))].sort(), ['certs', 'inspect', 'resume', 'rotate-ca', 'run', 'verify']);
 });

@@ -45,6 +45,7 @@ test('renew on swarm creates versioned secrets for the leaves only and swaps the
 		{source: 'portainer.mtlscert.20261202T013000', target: 'portainer.mtlscert'},
 		{source: 'portainer.mtlskey.20261202T013000', target: 'portainer.mtlskey'},
 	]);
+	t.like(stepOf(plan, 'confirm-edge-agent', 'wait-for-log'), {newLinesOnly: true}, 'only what the updated service\'s new tasks log confirms the renewal');
 	t.regex(formatPlan(plan), /\$ docker service update --secret-rm '<the secret mounted at portainer.mtlscert now>' --secret-add source=portainer.mtlscert.20261202T013000,target=portainer.mtlscert/);
 });
 

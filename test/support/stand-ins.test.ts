@@ -250,6 +250,30 @@ test('portainer: the Auto onboarding key gives each EDGE_ID its own environment;
 	t.notRegex(server.stderr(), /client_cn=other-client edge_id=/);
 });
 
+test('portainer server trusts every CA of its --mtlscacert file, read when it starts; the edge agent reads its files again when they change', async t => {
+	const dir = await mkdtemp(join(work, 'rotation-'));
+	const bundle = join(dir, 'both.crt');
+	await writeFile(bundle, `${await readFile(pki.ca.cert, 'utf8')}${await readFile(pki.otherCa.cert, 'utf8')}`);
+	const port = await freePort();
+	const server = run(t, 'portainer-server', {args: ['--mtlscacert', bundle, '--mtlscert', pki.server.cert, '--mtlskey', pki.server.key, '--bind-https', `127.0.0.1:${port}`, '--log-mode', 'NOCOLOR']});
+	await server.waitFor(/starting HTTPS server/);
+	const status = `https://localhost:${port}/api/endpoints/1/edge/status`;
+	t.is((await get(status, pki.client)).status, 200, 'a client of the first CA');
+	t.is((await get(status, pki.otherClient)).status, 200, 'and one of the second');
+	await writeFile(bundle, await readFile(pki.otherCa.cert, 'utf8'));
+	t.is((await get(status, pki.client)).status, 200, 'the file changed on disk, but the pool is the one read at start');
+
+	// The agent starts trusting another CA, so its polls fail; once its CA file holds the server's CA it polls again.
+	const caFile = join(dir, 'agent-ca.crt');
+	await copyFile(pki.otherCa.cert, caFile);
+	const agent = run(t, 'portainer-agent', {env: {EDGE: '1', EDGE_ID: 'edge-1', EDGE_KEY: edgeKey(`https://localhost:${port}`), LOG_LEVEL: 'DEBUG', LOG_MODE: 'NOCOLOR', STAND_IN_POLL_INTERVAL_MS: '200', MTLS_SSL_CA: caFile, MTLS_SSL_CERT: pki.client.cert, MTLS_SSL_KEY: pki.client.key}});
+	await agent.waitFor(/an error occured during short poll .*x509: certificate signed by unknown authority/);
+	t.notRegex(agent.output(), /checkin_interval_seconds=/);
+	await writeFile(caFile, await readFile(pki.ca.cert, 'utf8'));
+	await agent.waitFor(/reloading certificates/);
+	await agent.waitFor(/checkin_interval_seconds=5/);
+});
+
 test('portainer edge agent: a server name outside the SANs is refused like Go', async t => {
 	const port = await freePort();
 	const server = run(t, 'portainer-server', {args: ['--mtlscacert', pki.ca.cert, '--mtlscert', pki.wrongNameServer.cert, '--mtlskey', pki.wrongNameServer.key, '--bind-https', `:${port}`, '--log-mode', 'NOCOLOR']});

@@ -5,7 +5,7 @@
 // `url|tunnelAddr|fingerprint|endpointId`), EDGE_INSECURE_POLL, LOG_MODE (PRETTY default, coloured), LOG_LEVEL
 // (INFO default). Stand-in only: STAND_IN_POLL_INTERVAL_MS (default 1000; the real interval comes from the server).
 import {lookup} from 'node:dns/promises';
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync, statSync} from 'node:fs';
 import http from 'node:http';
 import {rootCertificates} from 'node:tls';
 import {goClientError, goFileError, goHostnameRefusal, goLoadKeyPair, parseFlags, pemBlocks, portainerLogger, request, rooted} from './lib/common.mjs';
@@ -43,25 +43,42 @@ if (!serverUrl.startsWith('https://')) {
 	log('warn', 'edge/key.go:63', 'This agent has been configured using an insecure connection, we recommend using an HTTPS connection with Portainer');
 }
 
-// build.go: RootCAs is the --mtlscacert file alone (replacing system roots); a read failure is fatal.
+// build.go: RootCAs is every certificate of the --mtlscacert file (AppendCertsFromPEM), replacing system roots; a
+// read failure is fatal.
 let ca = rootCertificates;
-if (caPath && !insecurePoll) {
-	try {
-		ca = pemBlocks(readFileSync(rooted(caPath), 'utf8')).filter(block => block.type === 'CERTIFICATE').map(block => block.pem);
-	} catch (error) {
-		fatal('edge/client/build.go:54', 'unable to build the Portainer client transport', goFileError(error, caPath));
+let identity = {};
+function buildTransport() {
+	if (caPath && !insecurePoll) {
+		try {
+			ca = pemBlocks(readFileSync(rooted(caPath), 'utf8')).filter(block => block.type === 'CERTIFICATE').map(block => block.pem);
+		} catch (error) {
+			fatal('edge/client/build.go:54', 'unable to build the Portainer client transport', goFileError(error, caPath));
+		}
+	}
+
+	// InsecureSkipVerify returns before the client certificate is attached: mTLS silently off, like the real agent.
+	if (!insecurePoll && certPath && keyPath) {
+		try {
+			identity = goLoadKeyPair(readFileSync(rooted(certPath), 'utf8'), readFileSync(rooted(keyPath), 'utf8'));
+		} catch (error) {
+			fatal('edge/client/build.go:85', 'unable to load the client certificate', error.code ? goFileError(error, error.path?.endsWith(keyPath) ? keyPath : certPath) : error.message);
+		}
 	}
 }
 
-let identity = {};
-// InsecureSkipVerify returns before the client certificate is attached: mTLS silently off, like the real agent.
-if (!insecurePoll && certPath && keyPath) {
+// build.go certsNeedsRotation: before each request the transport is built again when the modification time of the
+// certificate, key or CA file changed (portainer/agent@40388f1 edge/client/build.go), so a rotated file is read
+// without a restart.
+const watched = !insecurePoll && certPath && keyPath && caPath ? [certPath, keyPath, caPath] : [];
+const mtimes = () => watched.map(path => {
 	try {
-		identity = goLoadKeyPair(readFileSync(rooted(certPath), 'utf8'), readFileSync(rooted(keyPath), 'utf8'));
-	} catch (error) {
-		fatal('edge/client/build.go:85', 'unable to load the client certificate', error.code ? goFileError(error, error.path?.endsWith(keyPath) ? keyPath : certPath) : error.message);
+		return statSync(rooted(path)).mtimeMs;
+	} catch {
+		return undefined;
 	}
-}
+});
+buildTransport();
+let builtAt = mtimes();
 
 log('info', 'cmd/agent/main.go:86', 'agent running on Docker platform');
 
@@ -120,13 +137,14 @@ const serverBase = serverUrl.replace(/\/$/, '');
 const globalKey = endpointId === '0';
 let currentEndpoint = endpointId;
 const edgeHeaders = {'X-PortainerAgent-EdgeID': env.EDGE_ID || '', 'X-PortainerAgent-Platform': '1'};
-const tlsOptions = {...identity, ca, rejectUnauthorized: !insecurePoll, minVersion: 'TLSv1.2'};
+// A function: a rotated certificate, key or CA rebuilds identity and ca (buildTransport) between polls.
+const tlsOptions = () => ({...identity, ca, rejectUnauthorized: !insecurePoll, minVersion: 'TLSv1.2'});
 
 async function environmentId() {
 	const url = `${serverBase}/api/endpoints/global-key`;
 	let response;
 	try {
-		response = await request(url, {method: 'POST', headers: edgeHeaders, body: {}, tlsOptions, checkHost: goHostnameRefusal});
+		response = await request(url, {method: 'POST', headers: edgeHeaders, body: {}, tlsOptions: tlsOptions(), checkHost: goHostnameRefusal});
 	} catch (error) {
 		throw Object.assign(error, {goMessage: `Post "${url}": ${goClientError(error, Boolean(identity.cert))}`});
 	}
@@ -140,6 +158,13 @@ async function environmentId() {
 }
 
 async function poll() {
+	const now = mtimes();
+	if (now.some((mtime, index) => mtime !== undefined && mtime !== builtAt[index])) {
+		log('debug', 'edge/client/build.go:46', 'reloading certificates');
+		buildTransport();
+		builtAt = now;
+	}
+
 	const statusUrl = () => `${serverBase}/api/endpoints/${currentEndpoint}/edge/status`;
 	try {
 		if (globalKey && currentEndpoint === '0') {
@@ -147,7 +172,7 @@ async function poll() {
 			log('info', 'edge/edge.go:144', 'setting endpoint ID', {endpoint_id: Number(currentEndpoint)});
 		}
 
-		const response = await request(statusUrl(), {headers: edgeHeaders, tlsOptions, checkHost: goHostnameRefusal});
+		const response = await request(statusUrl(), {headers: edgeHeaders, tlsOptions: tlsOptions(), checkHost: goHostnameRefusal});
 		if (response.status !== 200) {
 			log('error', 'edge/client/portainer_edge_async_client.go:168', 'poll request failure', {response_code: response.status});
 			if (globalKey) currentEndpoint = '0';
