@@ -4,10 +4,22 @@ import {runCli} from './support/run-cli.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string}).version;
 
-test('--help lists every command of DESIGN.md', async t => {
+/** The commands of DESIGN.md's command line, which other tools and scripts depend on. */
+const designCommands = ['recipes', 'run', 'resume', 'sessions', 'certs', 'inspect', 'verify', 'status', 'check-expiry', 'renew', 'rotate-ca'];
+
+/** The commands the readme's Commands block documents, one `mtls-wizard NAME` line each. */
+function readmeCommands(): string[] {
+	const readme = readFileSync(new URL('../readme.md', import.meta.url), 'utf8');
+	const block = /^## Commands\n\n```\n([\s\S]*?)\n```/m.exec(readme)?.[1] ?? '';
+	return [...new Set([...block.matchAll(/^mtls-wizard ([a-z-]+)/gm)].map(match => match[1]!))];
+}
+
+test('--help lists every command of DESIGN.md and of the readme, and the readme documents every one of DESIGN.md', async t => {
 	const {exitCode, stdout} = await runCli(['--help']);
 	t.is(exitCode, 0);
-	for (const command of ['recipes', 'run', 'resume', 'sessions', 'certs', 'inspect', 'verify']) {
+	const documented = readmeCommands();
+	for (const command of designCommands) t.true(documented.includes(command), `the readme's Commands block documents ${command}`);
+	for (const command of new Set([...designCommands, ...documented])) {
 		t.regex(stdout, new RegExp(`^  ${command} `, 'm'), `help lists ${command}`);
 	}
 	t.regex(stdout, /interactive wizard/);

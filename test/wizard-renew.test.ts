@@ -27,7 +27,7 @@ test('in a real 80×24 terminal the first screen offers the finished deployment;
 	// the four products that fit are the fifth and, once the deployments are read, the entry.
 	await terminal.waitFor(/Which product needs mutual TLS\?[\s\S]*↓ 2 more below/, 'the product list with the entry below');
 	await terminal.press('k');
-	await terminal.waitFor(/❯ Renew a deployment 1 finished deployment/, 'the entry for the finished deployment');
+	await terminal.waitFor(/❯ Renew or rotate a deployment 1 finished deployment/, 'the entry for the finished deployment');
 	await terminal.press('Enter');
 	const list = await terminal.waitFor(/One finished deployment:/);
 	t.regex(list, /❯ Any server and client on bundle deployed (just now|\d+ minutes? ago)/);

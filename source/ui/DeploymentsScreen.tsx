@@ -38,7 +38,7 @@ export function DeploymentsScreen({deployments, now, width, height, reopen, onCh
 				</Text>
 				<SelectList<DeploymentActionView>
 					key="actions"
-					items={chosen.actions.map(action => ({value: action, label: action.label, description: action.description}))}
+					items={chosen.actions.map(action => ({value: action, label: action.label, description: action.description, ...(action.unavailable === undefined ? {} : {unavailable: action.unavailable})}))}
 					onSelect={action => onChoose(chosen, action)}
 					onBack={() => setChosen(undefined)}
 					onQuit={onQuit}

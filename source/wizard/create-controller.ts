@@ -192,9 +192,10 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		const {sessionPlanFor} = await import('../session/session-plan.js');
 		const answers = Object.fromEntries(Object.entries(session.answers).map(([id, value]) => [id, String(value)]));
 		const collected = await collect(session.recipe, session.target, answers, secrets);
-		// A saved renewal resumes as one, as `mtls-wizard resume` rebuilds it.
+		// A saved renewal or rotation resumes as one, as `mtls-wizard resume` rebuilds it.
 		const plan = sessionPlanFor(await recipe(session.recipe), session, collected.answers, {
 			renewal: session.renewal,
+			rotation: session.rotation,
 			...(signedDir ? {signedDir: path.resolve(cwd, signedDir)} : {}),
 		});
 		return {plan, collected};
@@ -210,7 +211,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			import('../pki/days.js'),
 		]);
 		const loaded = await recipe(session.recipe);
-		const plan = sessionPlanFor(loaded, session, (await sessionAnswers(loaded, session)).answers, {renewal: session.renewal});
+		const plan = sessionPlanFor(loaded, session, (await sessionAnswers(loaded, session)).answers, {renewal: session.renewal, rotation: session.rotation});
 		const files = plan.steps.flatMap(step => (step.kind === 'issue-certificates' ? [caPaths(step.dir).cert, ...step.leaves.map(leaf => leafPaths(step.dir, leaf).cert)] : []));
 		const read = await Promise.all(
 			files.map(async file => {
@@ -416,12 +417,11 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		},
 
 		async findDeployments(): Promise<DeploymentView[]> {
-			const [{isFinished, listSessions}, {deploymentActions}] = await Promise.all([import('../session/session-store.js'), import('./deployment-actions.js')]);
+			const [{isFinished, listSessions}, {actionsFor}] = await Promise.all([import('../session/session-store.js'), import('./deployment-actions.js')]);
 			const {sessions} = await listSessions(env);
 			const finished = sessions.filter(session => isFinished(session));
-			// A finished renewal supersedes the deployment it renewed: the same files, renewed.
-			const superseded = new Set(finished.flatMap(session => (session.renewal ? [session.renewal.of] : [])));
-			const actions = deploymentActions.map(({id, verb, label, description}) => ({id, verb, label, description}));
+			// A finished renewal or CA rotation supersedes the deployment it renewed or rotated: what runs now is its own.
+			const superseded = new Set(finished.flatMap(session => [session.renewal?.of, session.rotation?.of].filter((of): of is string => of !== undefined)));
 			return Promise.all(
 				finished
 					.filter(session => !superseded.has(session.id))
@@ -439,7 +439,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 							target: session.target,
 							deployedAt: new Date(session.updatedAt),
 							...('problem' in expiry ? {expiryProblem: expiry.problem} : {firstExpiry: expiry}),
-							actions,
+							actions: actionsFor(session),
 							questions: questions.filter(q => session.secretAnswers.includes(q.id)).map(q => questionView(q)),
 						};
 					}),

@@ -115,6 +115,8 @@ export type DeploymentActionView = {
 	verb: string;
 	label: string;
 	description: string;
+	/** Why it cannot be done to this deployment (a rotation of a deployment your own CA signed): listed, not chosen. */
+	unavailable?: string;
 };
 
 /** A finished session: what it deployed, and when its certificates run out. */

@@ -1,7 +1,6 @@
 import {execFile, spawn, type ChildProcess} from 'node:child_process';
 import {accessSync, constants, openSync, closeSync, readFileSync, existsSync} from 'node:fs';
 import {lstat, mkdir, mkdtemp, readdir, readFile, rm} from 'node:fs/promises';
-import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -363,23 +362,7 @@ export async function startPrivateDocker(): Promise<PrivateDocker> {
 	return {host, env, netns, stop};
 }
 
-/** A TCP port free on 127.0.0.1 right now (the caller binds it soon after). */
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => {
-				if (address && typeof address === 'object') {
-					resolve(address.port);
-				} else {
-					reject(new Error('no port'));
-				}
-			});
-		});
-	});
-}
+export {freePort} from './free-port.js';
 
 /**
  * Makes the private engine a single-node swarm. Each engine has a network namespace of its own, so its

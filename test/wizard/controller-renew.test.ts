@@ -39,7 +39,7 @@ test('the real controller lists a finished bundle deployment with its first expi
 	// The leaves live 825 days, the CA 3650: a leaf expires first.
 	t.regex(deployment?.firstExpiry?.file ?? '', /^(server|client)\.crt$/);
 	t.true([823, 824].includes(deployment?.firstExpiry?.daysLeft ?? 0), `days left: ${deployment?.firstExpiry?.daysLeft}`);
-	t.deepEqual(deployment?.actions.map(action => action.id), ['renew', 'renew-reuse-keys']);
+	t.deepEqual(deployment?.actions.map(action => action.id), ['renew', 'renew-reuse-keys', 'rotate-ca', 'rotate-ca-keep-old-ca']);
 
 	t.regex((await controller.validateAnswer('generic', 'bundle', 'caKeyPassphrase', '', {}, deployment!.id)) ?? '', /never saved: give it again/, 'a secret answer the deployment needs has no default');
 	const review = await controller.reviewDeployment(deployment!.id, 'renew', {});
