@@ -285,6 +285,22 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 		return <ReviewScreen review={screen.review} width={columns} height={bodyRows} onAction={act} />;
 	};
 
+	/** The export of the reviewed plan into a directory asked for (default `defaultDir`); Esc goes `back`. */
+	const exported = (defaultDir: string, back: Screen): ReactNode => (
+		<ExportScreen
+			defaultDir={defaultDir}
+			width={columns}
+			height={bodyRows}
+			exportBundle={async dir => controller.exportBundle(dir)}
+			onBack={() => setScreen(back)}
+			onWritten={() => {
+				// From here every way out exits 0: the bundle is on disk, as a finished run's summary.
+				completed.current = true;
+			}}
+			onDone={() => finish({exitCode: 0})}
+		/>
+	);
+
 	/** The entry on the first screen that leads to the finished deployments; none when there are none. */
 	const deploymentsFrom = (origin: Screen): DeploymentsEntry | undefined =>
 		deployments.length > 0
@@ -432,19 +448,7 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			}
 
 			case 'export': {
-				return (
-					<ExportScreen
-						defaultDir={`mtls-${screen.recipe.id}-bundle`}
-						width={columns}
-						height={bodyRows}
-						exportBundle={async dir => controller.exportBundle(dir)}
-						onBack={() => setScreen({...screen, name: 'review'})}
-						onWritten={() => {
-							completed.current = true;
-						}}
-						onDone={() => finish({exitCode: 0})}
-					/>
-				);
+				return exported(`mtls-${screen.recipe.id}-bundle`, {...screen, name: 'review'});
 			}
 
 			case 'run': {
@@ -522,19 +526,8 @@ export function App({controller, onExit, now = () => new Date()}: Props) {
 			}
 
 			case 'deployment-export': {
-				return (
-					<ExportScreen
-						defaultDir={`mtls-${screen.deployment.recipe}-renewal-bundle`}
-						width={columns}
-						height={bodyRows}
-						exportBundle={async dir => controller.exportBundle(dir)}
-						onBack={() => setScreen({...screen, name: 'deployment-review'})}
-						onWritten={() => {
-							completed.current = true;
-						}}
-						onDone={() => finish({exitCode: 0})}
-					/>
-				);
+				// Named for what the bundle does to the deployment: mtls-generic-renew-bundle, mtls-generic-rotate-ca-bundle.
+				return exported(`mtls-${screen.deployment.recipe}-${screen.action.id}-bundle`, {...screen, name: 'deployment-review'});
 			}
 
 			case 'saved': {
