@@ -48,3 +48,65 @@ test.serial('helm: rotate-ca applies the secret and restarts the release in each
 	t.is(await edgeStatus(port, now), 200);
 	t.regex(String(await edgeStatus(port, {...old, ca: now.ca})), /^refused/, 'the old client certificate is refused once the old CA is dropped');
 });
+
+/** A secret's keys as text. */
+async function secretFiles(cluster: Awaited<ReturnType<typeof startCluster>>, namespace: string, name: string): Promise<Record<string, string>> {
+	const got = await cluster.kubectl('-n', namespace, 'get', 'secret', name, '-o', 'jsonpath={.data}');
+	return Object.fromEntries(Object.entries(JSON.parse(got.stdout) as Record<string, string>).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
+}
+
+/** A TLS handshake between a server and a client each built from what a secret holds: ok, or why it was refused. */
+async function handshake(server: Record<string, string>, client: Record<string, string>): Promise<string> {
+	const tls = await import('node:tls');
+	// The server answers only a client it accepted: under TLS 1.3 the client's handshake completes before the server
+	// has judged its certificate, so only the answer (or the alert in its place) tells.
+	const listener = tls.createServer({cert: server['tls.crt'], key: server['tls.key'], ca: server['ca.crt'], requestCert: true, rejectUnauthorized: true}, socket => socket.end('accepted'));
+	await new Promise<void>(resolve => listener.listen(0, '127.0.0.1', resolve));
+	const {port} = listener.address() as {port: number};
+	try {
+		return await new Promise(resolve => {
+			const socket = tls.connect({port, host: '127.0.0.1', servername: 'localhost', cert: client['tls.crt'], key: client['tls.key'], ca: client['ca.crt']});
+			socket.on('data', data => resolve(String(data) === 'accepted' ? 'ok' : `unexpected answer: ${String(data)}`));
+			socket.on('error', error => resolve(`refused: ${error.message}`));
+			socket.on('end', () => resolve('refused: closed without an answer'));
+		});
+	} finally {
+		listener.close();
+	}
+}
+
+test.serial('kubectl: rotate-ca --keep-old-ca leaves both secrets trusting the old and the new CA, so old and new certificates meet; --drop-old-ca leaves the new CA alone and the old client is refused', async t => {
+	const cluster = await startCluster(t, {});
+	const out = join(cluster.scratch, 'out');
+	const deployed = await cluster.cli(['run', 'generic', '--target', 'kubectl', '--set', 'namespace=rotate-kubectl', '--out', out, '--yes']);
+	t.is(deployed.exitCode, 0, shown(deployed));
+	const before = {server: await secretFiles(cluster, 'rotate-kubectl', 'mtls-server'), client: await secretFiles(cluster, 'rotate-kubectl', 'mtls-client')};
+	t.is(await handshake(before.server, before.client), 'ok');
+
+	const kept = await cluster.cli(['rotate-ca', '--keep-old-ca', '--yes'], {timeoutMs: 300_000});
+	t.is(kept.exitCode, 0, shown(kept));
+	const [version] = await readdir(join(out, 'rotate-ca'));
+	const newCa = await readFile(join(out, 'rotate-ca', version!, 'certs', 'ca.crt'), 'utf8');
+	const oldCa = await readFile(join(out, 'certs', 'ca.crt'), 'utf8');
+	const during = {server: await secretFiles(cluster, 'rotate-kubectl', 'mtls-server'), client: await secretFiles(cluster, 'rotate-kubectl', 'mtls-client')};
+	for (const side of ['server', 'client'] as const) {
+		t.true(during[side]['ca.crt']!.includes(oldCa.trim()) && during[side]['ca.crt']!.includes(newCa.trim()), `${side}: trusts both CAs`);
+		t.true(new X509Certificate(during[side]['tls.crt']!).checkIssued(new X509Certificate(newCa)), `${side}: its certificate is from the new CA`);
+	}
+
+	// A side that has taken phase 1 (the trust of both CAs) but not yet phase 2 (its new certificate), as a workload
+	// restarting later than its peer is, meets a side that has taken both: neither refuses the other.
+	const phaseOne = (side: 'server' | 'client') => ({...before[side], 'ca.crt': during[side]['ca.crt']!});
+	t.is(await handshake(during.server, phaseOne('client')), 'ok', 'a client still on its old certificate');
+	t.is(await handshake(phaseOne('server'), during.client), 'ok', 'a server still on its old certificate');
+	t.regex(await handshake(during.server, before.client), /^refused/, 'without phase 1 first, the old client would refuse the new server');
+	t.is(await handshake(during.server, during.client), 'ok');
+
+	const dropped = await cluster.cli(['rotate-ca', '--drop-old-ca', '--yes'], {timeoutMs: 300_000});
+	t.is(dropped.exitCode, 0, shown(dropped));
+	const after = {server: await secretFiles(cluster, 'rotate-kubectl', 'mtls-server'), client: await secretFiles(cluster, 'rotate-kubectl', 'mtls-client')};
+	t.is(after.server['ca.crt'], newCa, 'the server trusts the new CA alone');
+	t.is(after.client['ca.crt'], newCa);
+	t.is(await handshake(after.server, after.client), 'ok');
+	t.regex(await handshake(after.server, {...before.client, 'ca.crt': newCa}), /^refused/, 'the old client certificate is refused once the old CA is dropped');
+});
