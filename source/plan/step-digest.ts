@@ -20,5 +20,7 @@ export function stepDigest(step: Step): string {
 	// Where a PKI's signed certificates were taken from (resume --signed) is no input of what the step made: a later
 	// resume without --signed must not redo the step and all after it.
 	const planned = step.kind === 'issue-certificates' && step.ca.mode === 'csr' ? {...step, ca: {mode: step.ca.mode}} : step;
-	return createHash('sha256').update(JSON.stringify(canonical(planned))).digest('hex');
+	// Whether a step starts alongside the one before it is when it runs, not what it does.
+	const {alongsidePrevious: _when, ...what} = planned;
+	return createHash('sha256').update(JSON.stringify(canonical(what))).digest('hex');
 }
