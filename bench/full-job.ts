@@ -18,6 +18,7 @@
  * Target: at most 1.0×.
  */
 import {execFile, spawn} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -137,16 +138,43 @@ async function deployByHand(plan: Plan, secrets: Record<string, string>, env: No
 	}
 }
 
-/** The wizard's own step timings from its --json events: where its time goes. */
-function stepTimes(stdout: string): Record<string, number> {
-	const times: Record<string, number> = {};
-	for (const line of stdout.split('\n')) {
-		if (!line.startsWith('{')) continue;
-		const event = JSON.parse(line) as {type: string; stepId?: string; elapsedMs?: number};
-		if (event.type === 'step-done' && event.stepId && event.elapsedMs !== undefined) times[event.stepId] = event.elapsedMs;
-	}
-
-	return times;
+/**
+ * Runs the wizard with --json and notes when each event line arrives: where its wall time goes. A step's share is the
+ * time from the event before it finished (run-started or the step before) to its step-done, so a step that ran
+ * alongside the one before it counts only the time it added.
+ */
+function timedWizard(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<Record<string, number>> {
+	return new Promise((resolve, reject) => {
+		const start = performance.now();
+		const child = spawn(file, args, {env, stdio: ['ignore', 'pipe', 'pipe']});
+		const shares: Record<string, number> = {};
+		let last = start;
+		let pending = '';
+		let output = '';
+		child.stderr.on('data', (chunk: Buffer) => {
+			output += chunk.toString('utf8');
+		});
+		child.stdout.on('data', (chunk: Buffer) => {
+			const text = chunk.toString('utf8');
+			output += text;
+			pending += text;
+			const lines = pending.split('\n');
+			pending = lines.pop()!;
+			const now = performance.now();
+			for (const line of lines) {
+				const event = JSON.parse(line) as {type: string; stepId?: string};
+				if (event.type === 'run-started') shares['start-up'] = now - start;
+				else if (event.type === 'step-done') shares[event.stepId!] = now - last;
+				else continue;
+				last = now;
+			}
+		});
+		child.on('close', code => {
+			shares['after the last step'] = performance.now() - last;
+			if (code === 0) resolve(shares);
+			else reject(new Error(`${file} ${args.slice(0, 4).join(' ')} failed (exit ${code}): ${output.trim().split('\n').slice(-6).join('\n')}`));
+		});
+	});
 }
 
 export async function measure(rounds = 7): Promise<{ok: boolean; report: string}> {
@@ -173,8 +201,7 @@ export async function measure(rounds = 7): Promise<{ok: boolean; report: string}
 			// In the engine's network namespace, as on that Docker host: the probe connects to the extension's address.
 			// The by-hand side needs no namespace (docker talks to the engine's socket); nsenter's exec counts against the wizard.
 			const [file, nsArgs] = inNamespace(engine.netns, process.execPath, args);
-			const result = await mustRun(file, nsArgs, {env});
-			wizardSteps.push(stepTimes(result.stdout));
+			wizardSteps.push(await timedWizard(file, nsArgs, env));
 		};
 
 		let handRuns = 0;
@@ -196,26 +223,26 @@ export async function measure(rounds = 7): Promise<{ok: boolean; report: string}
 		wizardSteps.length = 0;
 		const wizardMs: number[] = [];
 		const handMs: number[] = [];
+		const wizardCpuMs: number[] = [];
+		const handCpuMs: number[] = [];
 		for (let round = 0; round < rounds; round++) {
-			const byHand = await hand();
-			handMs.push(await timed(byHand));
-			wizardMs.push(await timed(wizard));
+			await measured(await hand(), handMs, handCpuMs);
+			await measured(wizard, wizardMs, wizardCpuMs);
 		}
 
 		const ratio = median(wizardMs) / median(handMs);
 		const ok = ratio <= target;
 		const list = (values: number[]) => values.map(v => Math.round(v)).join(' ');
-		const stepIds = Object.keys(wizardSteps[0] ?? {});
-		const stepMedians = stepIds.map(id => [id, median(wizardSteps.map(times => times[id] ?? 0))] as const);
-		const inSteps = median(wizardSteps.map(times => Object.values(times).reduce((sum, ms) => sum + ms, 0)));
+		const parts = Object.keys(wizardSteps[0] ?? {});
+		const shares = parts.map(part => `${part} ${Math.round(median(wizardSteps.map(times => times[part] ?? 0)))}`);
 		return {
 			ok,
 			report: [
 				`  steadybit --target docker with fresh certificates: the wizard CLI vs the openssl commands for the same certificates and the plan's docker commands and log follows by hand, ${rounds} alternating rounds, load average ${load} at start`,
 				`  by hand median ${Math.round(median(handMs))} ms (${list(handMs)}); of it openssl median ${Math.round(median(opensslMs))} ms`,
 				`  wizard median ${Math.round(median(wizardMs))} ms (${list(wizardMs)})`,
-				`  wizard steps (median ms, from its step-done events): ${stepMedians.map(([id, ms]) => `${id} ${Math.round(ms)}`).join(', ')}`,
-				`  wizard outside its steps (Node start-up, recipe, answers, plan, session saves): about ${Math.round(median(wizardMs) - inSteps)} ms`,
+				`  where the wizard's time goes (median ms; start-up is Node, the recipe, answers, plan and loading the run until its first event): ${shares.join(', ')}`,
+				`  CPU time of each side's own processes (median): by hand ${Math.round(median(handCpuMs))} ms, wizard ${Math.round(median(wizardCpuMs))} ms (${(median(wizardCpuMs) / median(handCpuMs)).toFixed(2)}×)`,
 				`  ratio ${ratio.toFixed(2)}× (target <= ${target}×) ${ok ? 'OK' : 'MISSED'}`,
 			].join('\n'),
 		};
@@ -229,6 +256,23 @@ async function timed(action: () => Promise<void>): Promise<number> {
 	const start = performance.now();
 	await action();
 	return performance.now() - start;
+}
+
+/**
+ * CPU time (user + system) of this process's finished children, from /proc/self/stat (cutime, cstime in clock ticks
+ * of 10 ms): what each side's own processes (node, openssl, the docker client) cost, whatever else loads the machine.
+ * The engine's and the containers' work is not in it, and is the same for both sides.
+ */
+function childrenCpuMs(): number {
+	const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+	return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** Runs the action, adding its wall time to `wall` and its children's CPU time to `cpu`. */
+async function measured(action: () => Promise<void>, wall: number[], cpu: number[]): Promise<void> {
+	const before = childrenCpuMs();
+	wall.push(await timed(action));
+	cpu.push(childrenCpuMs() - before);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
