@@ -136,6 +136,25 @@ function progressReporter(stepId: string, started: number, emit: (event: EngineE
 	};
 }
 
+type Attempt = {outcome: StepOutcome} | {error: unknown};
+
+/** A step under way. `held` collects its events until every step before it has finished (undefined after). */
+type StepRun = {
+	index: number;
+	step: Step;
+	hide(text: string): string;
+	started: number;
+	startedAt: string;
+	held: EngineEvent[] | undefined;
+	/** Stops this step alone: a step before it ended the run. */
+	stop: AbortController;
+	lastLines: string[];
+	lastCommand?: string;
+	/** What starts when the step is marked running: the clock of its wait. */
+	onMarked: Array<() => void>;
+	attempt?: Promise<Attempt>;
+};
+
 async function readSecretFiles(paths: string[]): Promise<string[]> {
 	const contents = await Promise.all(paths.map(async path => readFile(path, 'utf8').catch(() => undefined)));
 	return contents.filter((content): content is string => content !== undefined);
@@ -159,8 +178,6 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 		const named = JSON.stringify(step);
 		return [...sharedSecretFiles, ...agentSecretFiles.filter(file => named.includes(file))];
 	};
-	let hideKeys = keyMaterialRedactor([]);
-	const hide = (text: string) => hideKeys(hideAnswers(text));
 	const total = plan.steps.length;
 	const firstOpen = plan.steps.findIndex(step => !isPastStep(session.steps[step.id]?.state));
 	const marks = secretMarks(session.digestSalt, options.secrets);
@@ -190,80 +207,101 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 		return exitCode;
 	};
 
-	session.outcome = 'running';
-	session.pid = process.pid;
-	await options.save(session);
+	const startedEvent = (run: StepRun): EngineEvent => ({type: 'step-started', stepId: run.step.id, kind: run.step.kind, title: run.step.title, index: run.index + 1, total});
 
-	for (const [index, step] of plan.steps.entries()) {
-		const saved = session.steps[step.id] ?? {title: step.title, state: 'pending'};
-		session.steps[step.id] = saved;
-		if (saved.state === 'to-do') {
-			// Reached in an earlier run: the person may not have done it yet, so it is listed again, not skipped as done.
-			emit({type: 'step-to-do', stepId: step.id});
-			continue;
-		}
-
-		if (saved.state === 'done') {
-			emit({type: 'step-skipped', stepId: step.id, reason: `done in session ${session.id}${saved.finishedAt ? ` at ${saved.finishedAt}` : ''}`});
-			continue;
-		}
-
-		if (signal.aborted) return finish(exitCodes.interrupted, 'interrupted');
-
-		hideKeys = keyMaterialRedactor(await readSecretFiles(secretFilesFor(step)));
-		const started = Date.now();
-		saved.title = step.title;
+	/** The step is running as far as the session and the renderers know. */
+	const mark = async (run: StepRun): Promise<void> => {
+		const saved = (session.steps[run.step.id] ??= {title: run.step.title, state: 'pending'});
+		saved.title = run.step.title;
 		saved.state = 'running';
-		saved.startedAt = now();
+		saved.startedAt = run.startedAt;
 		delete saved.finishedAt;
 		delete saved.error;
 		await options.save(session);
-		emit({type: 'step-started', stepId: step.id, kind: step.kind, title: step.title, index: index + 1, total});
+		const held = run.held ?? [];
+		run.held = undefined;
+		for (const arm of run.onMarked) arm();
+		emit(startedEvent(run));
+		for (const event of held) emit(event);
+	};
 
-		const lastLines: string[] = [];
-		let lastCommand: string | undefined;
+	/**
+	 * Starts a step's runner. A step started alongside the one before it (Step.alongsidePrevious) holds its events
+	 * and leaves the session alone until it is marked, once every step before it has finished: renderers and the
+	 * session see the plan's order whatever runs at once, and what such a step did counts only once marked.
+	 */
+	const start = async (index: number, first: boolean): Promise<StepRun> => {
+		const step = plan.steps[index]!;
+		// Key material from a file the plan marks secret is read before each step, as those files appear.
+		const hideKeys = keyMaterialRedactor(await readSecretFiles(secretFilesFor(step)));
+		const hide = (text: string) => hideKeys(hideAnswers(text));
+		const run: StepRun = {index, step, hide, started: Date.now(), startedAt: now(), held: [], stop: new AbortController(), lastLines: [], onMarked: []};
+		// What a redone step made before: it may replace a key the session made itself.
+		const earlierFiles = session.steps[step.id]?.files;
+		const stepEmit = (event: EngineEvent) => (run.held ? run.held.push(event) : emit(event));
+		if (first) await mark(run);
+		const stepSignal = AbortSignal.any([signal, run.stop.signal]);
 		const output = (line: OutputLine | {line: string; stream: 'info'}) => {
 			const shown = hide(line.line);
-			lastLines.push(shown);
-			if (lastLines.length > keptLines) lastLines.shift();
-			emit({type: 'step-output', stepId: step.id, line: shown, stream: line.stream});
+			run.lastLines.push(shown);
+			if (run.lastLines.length > keptLines) run.lastLines.shift();
+			stepEmit({type: 'step-output', stepId: step.id, line: shown, stream: line.stream});
 		};
 
 		const context: StepContext = {
 			sessionId: session.id,
-			...(saved.files ? {earlierFiles: saved.files} : {}),
+			...(earlierFiles ? {earlierFiles} : {}),
 			secrets: options.secrets,
 			env: options.env,
-			signal,
+			signal: stepSignal,
 			output,
-			progress: progressReporter(step.id, started, emit),
+			progress: progressReporter(step.id, run.started, stepEmit),
 			waitingFor(description, timeoutSeconds) {
-				emit({type: 'waiting-for', stepId: step.id, description: hide(description), timeoutSeconds});
+				stepEmit({type: 'waiting-for', stepId: step.id, description: hide(description), timeoutSeconds});
+			},
+			// A wait gets its whole time from when it would have started in turn, however early it began following.
+			deadline(seconds) {
+				const deadline = new AbortController();
+				const arm = () => setTimeout(() => deadline.abort(), seconds * 1000).unref();
+				if (run.held) run.onMarked.push(arm);
+				else arm();
+				return deadline.signal;
 			},
 			async run(command) {
-				lastCommand = options.exec.quote(command);
-				const result = await options.exec.run(command, {env: options.env, signal, onLine: output});
-				lastCommand = undefined;
+				run.lastCommand = options.exec.quote(command);
+				const result = await options.exec.run(command, {env: options.env, signal: stepSignal, onLine: output});
+				delete run.lastCommand;
 				return result;
 			},
 		};
 
-		let outcome: StepOutcome;
-		try {
-			checkHandshakeProved(plan, session, index);
-			if (options.env[testPauseVariable] === step.id) {
-				output({line: `${testPauseMarker} ${step.id}`, stream: 'info'});
-				await pauseForTest(signal);
-			}
-
-			// A runner that ignores the signal must not hold up the stop: it reruns on resume anyway.
-			const aborted = abortPromise(signal);
+		run.attempt = (async (): Promise<Attempt> => {
 			try {
-				outcome = await Promise.race([options.runnerFor(step).run(step, context), aborted.promise]);
-			} finally {
-				aborted.dispose();
+				checkHandshakeProved(plan, session, index);
+				if (options.env[testPauseVariable] === step.id) {
+					output({line: `${testPauseMarker} ${step.id}`, stream: 'info'});
+					await pauseForTest(stepSignal);
+				}
+
+				// A runner that ignores the signal must not hold up the stop: it reruns on resume anyway.
+				const aborted = abortPromise(stepSignal);
+				try {
+					return {outcome: await Promise.race([options.runnerFor(step).run(step, context), aborted.promise])};
+				} finally {
+					aborted.dispose();
+				}
+			} catch (error) {
+				return {error};
 			}
-		} catch (error) {
+		})();
+		return run;
+	};
+
+	/** Records how the step ended; an exit code when the run ends with it. */
+	const settle = async (run: StepRun, attempt: Attempt): Promise<number | undefined> => {
+		const {step, hide} = run;
+		const saved = session.steps[step.id]!;
+		if ('error' in attempt) {
 			if (signal.aborted) {
 				// The step may have half happened; steps are idempotent, so it simply runs again on resume.
 				saved.state = 'pending';
@@ -271,7 +309,7 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 				return finish(exitCodes.interrupted, 'interrupted');
 			}
 
-			const failure = describeFailure(error);
+			const failure = describeFailure(attempt.error);
 			const message = hide(failure.message);
 			saved.state = 'failed';
 			saved.finishedAt = now();
@@ -281,13 +319,14 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 				stepId: step.id,
 				message,
 				...(failure.hint ? {hint: hide(failure.hint)} : {}),
-				...(lastCommand ? {command: lastCommand} : {}),
-				lastLines: failure.lastLines?.map(hide) ?? lastLines,
+				...(run.lastCommand ? {command: run.lastCommand} : {}),
+				lastLines: failure.lastLines?.map(hide) ?? run.lastLines,
 				exitCode: failure.exitCode,
 			});
 			return finish(failure.exitCode, failure.exitCode === exitCodes.notConfirmed ? 'not-confirmed' : 'failed');
 		}
 
+		const {outcome} = attempt;
 		if (outcome.awaitingSignature) {
 			// Not a failure and not done: the run ends here, and a resume with the signed certificates runs the step again.
 			saved.state = 'pending';
@@ -306,7 +345,62 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 		if (outcome.files?.length) saved.files = outcome.files;
 		await options.save(session);
 		if (toDo) emit({type: 'step-to-do', stepId: step.id});
-		else emit({type: 'step-done', stepId: step.id, ...(outcome.detail ? {detail: outcome.detail} : {}), elapsedMs: Date.now() - started});
+		else emit({type: 'step-done', stepId: step.id, ...(outcome.detail ? {detail: outcome.detail} : {}), elapsedMs: Date.now() - run.started});
+		return undefined;
+	};
+
+	/** The step at index and those after it that start alongside it: not done yet, and not one a test pauses before. */
+	const together = (index: number): number[] => {
+		const members = [index];
+		for (let next = index + 1; next < total; next++) {
+			const step = plan.steps[next]!;
+			if (!step.alongsidePrevious || isPastStep(session.steps[step.id]?.state) || options.env[testPauseVariable] === step.id) break;
+			members.push(next);
+		}
+
+		return members;
+	};
+
+	session.outcome = 'running';
+	session.pid = process.pid;
+	await options.save(session);
+
+	let index = 0;
+	while (index < total) {
+		const step = plan.steps[index]!;
+		const saved = session.steps[step.id] ?? {title: step.title, state: 'pending'};
+		session.steps[step.id] = saved;
+		if (saved.state === 'to-do') {
+			// Reached in an earlier run: the person may not have done it yet, so it is listed again, not skipped as done.
+			emit({type: 'step-to-do', stepId: step.id});
+			index += 1;
+			continue;
+		}
+
+		if (saved.state === 'done') {
+			emit({type: 'step-skipped', stepId: step.id, reason: `done in session ${session.id}${saved.finishedAt ? ` at ${saved.finishedAt}` : ''}`});
+			index += 1;
+			continue;
+		}
+
+		if (signal.aborted) return finish(exitCodes.interrupted, 'interrupted');
+		const members = together(index);
+		const runs: StepRun[] = [];
+		for (const member of members) runs.push(await start(member, member === index));
+		for (const [position, run] of runs.entries()) {
+			if (position > 0) await mark(run);
+			const exitCode = await settle(run, await run.attempt!);
+			if (exitCode !== undefined) {
+				// The run ends here, as it would have had the steps run one after another: the steps after this one
+				// are stopped, their held events dropped and their session records left as they were.
+				const later = runs.slice(position + 1);
+				for (const other of later) other.stop.abort();
+				await Promise.all(later.map(async other => other.attempt));
+				return exitCode;
+			}
+		}
+
+		index = members.at(-1)! + 1;
 	}
 
 	return finish(exitCodes.ok, 'done');

@@ -2,6 +2,7 @@ import {resolve} from 'node:path';
 import {exitCodes, UsageError} from '../errors.js';
 import {invokerIds} from '../environment/invoker.js';
 import {buildPlan} from '../plan/build-plan.js';
+import {startKeysAhead} from '../steps/keys-ahead.js';
 import {formatMode, formatPlan} from '../plan/print-plan.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import {checkAnswerFiles} from '../recipes/check-answer-files.js';
@@ -99,7 +100,9 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 		return exitCodes.ok;
 	}
 
-	// The engine, sessions (zod) and exec layer load only for a real run: --dry-run prints the plan without them.
+	// The keys are made on the threadpool while the engine, sessions (zod) and exec layer load, only for a real run:
+	// --dry-run prints the plan without them.
+	startKeysAhead(plan);
 	const {executePlan} = await import('../run-headless.js');
 	return executePlan(plan, secrets, {json: Boolean(options.json), env: process.env, ...context});
 }

@@ -9,6 +9,7 @@ import type {Recipe} from '../recipes/recipe-schema.js';
 import {certificateSteps} from './certificate-steps.js';
 import {confirmationStep} from './confirmation-steps.js';
 import {createEachNamespaceOnce} from './kubernetes-steps.js';
+import {markOverlappingSteps} from './overlapping-steps.js';
 import {PlanContext} from './plan-context.js';
 import {productSteps} from './product-steps.js';
 import type {Plan, Step, TargetId, WriteFilesStep} from './types.js';
@@ -87,7 +88,7 @@ export function buildPlan(recipe: Recipe, target: TargetId, answers: PlanAnswers
 		answers: {...answers},
 		secretAnswers: ctx.secretQuestions.filter(q => q.required || ctx.hasSecret(q.id)).map(q => q.id),
 		outDir: options.outDir,
-		steps: createEachNamespaceOnce(steps),
+		steps: markOverlappingSteps(createEachNamespaceOnce(steps)),
 	};
 }
 

@@ -99,6 +99,7 @@ export function formatPlan(plan: Plan, options: {secrets?: Readonly<Record<strin
 	const lines = [`Plan for ${plan.recipe} --target ${plan.target}: ${plan.steps.length} steps; output in ${plan.outDir}`, 'Nothing has been run or written (dry run).', ''];
 	for (const [index, {step, commands, files}] of printouts(plan).entries()) {
 		lines.push(`${index + 1}. ${step.title}  [${step.kind}, id ${step.id}]`);
+		if (step.alongsidePrevious) lines.push(`   starts while step ${index} still runs: it needs nothing from it; reported after it`);
 		for (const description of describeStep(step)) lines.push(`   ${description}`);
 		for (const command of commands) {
 			if (command.note) lines.push(`   # ${command.note}`);

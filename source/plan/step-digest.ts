@@ -44,8 +44,10 @@ export function stepDigest(step: Step, marks: Readonly<Record<string, string>> =
 	// Where a PKI's signed certificates were taken from (resume --signed) is no input of what the step made: a later
 	// resume without --signed must not redo the step and all after it.
 	const planned = step.kind === 'issue-certificates' && step.ca.mode === 'csr' ? {...step, ca: {mode: step.ca.mode}} : step;
+	// Whether a step starts alongside the one before it is when it runs, not what it does.
+	const {alongsidePrevious: _when, ...what} = planned;
 	const used = [...secretIdsOf(step)].filter(id => marks[id] !== undefined).sort();
 	// A step that uses no secret keeps the digest it had before secrets counted, so older sessions line up as they did.
-	const input = used.length === 0 ? planned : {step: planned, secrets: Object.fromEntries(used.map(id => [id, marks[id]]))};
+	const input = used.length === 0 ? what : {step: what, secrets: Object.fromEntries(used.map(id => [id, marks[id]]))};
 	return createHash('sha256').update(JSON.stringify(canonical(input))).digest('hex');
 }

@@ -89,6 +89,11 @@ type StepBase = {
 	id: string;
 	/** One line, shown in the step list. */
 	title: string;
+	/**
+	 * Starts while the step before it still runs: it needs nothing that step, nor any step that step runs alongside,
+	 * does (plan/overlapping-steps.ts decides). The engine still reports and records it after them, in plan order.
+	 */
+	alongsidePrevious?: true;
 };
 
 export type IssueCertificatesStep = StepBase & {

@@ -1,6 +1,6 @@
 import {X509Certificate, type KeyObject} from 'node:crypto';
 import {availableParallelism} from 'node:os';
-import {basename, dirname} from 'node:path';
+import {basename, dirname, resolve} from 'node:path';
 import {StepFailedError, UsageError, WizardError} from '../errors.js';
 import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-fault.js';
 import {makeDirectories} from '../exec/make-directories.js';
@@ -157,10 +157,10 @@ function issuedPair(leaf: LeafSpec, issued: {privateKeyPem: string; certificateP
  * An existing key is never overwritten (readme): when its certificate is missing or unusable, a new certificate is
  * issued for the same key. A key that cannot serve stops the run (exit 2) naming the file; the user moves it away.
  */
-async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext): Promise<Staged> {
+async function ensureLeaf(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext, emptyDir = false): Promise<Staged> {
 	const paths = leafPaths(step.dir, leaf);
 	const passphrase = leaf.keyPassphrase ? secretResolver(context.secrets, step.id)(leaf.keyPassphrase) : undefined;
-	const [cert, keyPem] = await Promise.all([readIfPresent(paths.cert), readIfPresent(paths.key)]);
+	const [cert, keyPem] = emptyDir ? [undefined, undefined] : await Promise.all([readIfPresent(paths.cert), readIfPresent(paths.key)]);
 	const spec = {role: leaf.role, commonName: leaf.commonName, dnsNames: leaf.dnsNames, ipAddresses: leaf.ipAddresses, days: leaf.days, keySize: leaf.keySize, ...(leaf.keyType ? {keyType: leaf.keyType} : {})};
 	// Renewal with new keys is what `renew` is asked for: the leaf's old key and certificate are replaced.
 	if (step.renew && !step.renew.reuseKeys) {
@@ -248,13 +248,15 @@ async function eachBounded<T>(items: readonly T[], limit: number, work: (item: T
  */
 async function ensureAgent(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext): Promise<{files: string[]; issued: boolean}> {
 	const dir = leaf.dir!;
-	await makeDirectories(dir).catch((error: unknown) => {
+	const created = await makeDirectories(dir).catch((error: unknown) => {
 		if (!isFileSystemFault(error)) throw error;
 		throw new StepFailedError(`${faultPath(error, dir)} ${describeFault(error)}: the bundle directory ${dir} cannot be created.`, step.id, 'Fix the path or the mount, then continue with mtls-wizard resume.');
 	});
-	await recoverStagedFiles(dir);
-	const staged = await ensureLeaf(step, leaf, ca, freshCa, context);
-	if ((await readIfPresent(caPaths(dir).cert)) !== ca.chainPem) staged.push({name: 'ca.crt', content: ca.chainPem, secret: false});
+	// A directory made just now holds nothing to finish, reuse or compare: a fleet's first run reads nothing per agent.
+	const emptyDir = created.includes(resolve(dir));
+	if (!emptyDir) await recoverStagedFiles(dir);
+	const staged = await ensureLeaf(step, leaf, ca, freshCa, context, emptyDir);
+	if (emptyDir || (await readIfPresent(caPaths(dir).cert)) !== ca.chainPem) staged.push({name: 'ca.crt', content: ca.chainPem, secret: false});
 	const written = await commitStaged(step, staged, dir);
 	return {files: written.map(file => file.path), issued: staged.some(file => file.name !== 'ca.crt' && file.name.endsWith('.crt'))};
 }

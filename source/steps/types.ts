@@ -20,8 +20,9 @@ export type StepContext = {
 	/** Runs one command through source/exec; rejects with StepFailedError on a non-ok exit code. */
 	run(command: CommandSpec): Promise<CommandResult>;
 	/**
-	 * When a confirmation step's wait runs out: AbortSignal.timeout unless given. Tests end a wait on an event
-	 * (the lines they expect have arrived) instead of racing a short wall-clock timeout on a loaded machine.
+	 * When a confirmation step's wait runs out: AbortSignal.timeout unless given. The engine counts the time of a step
+	 * started alongside another from when it is its turn; tests end a wait on an event (the lines they expect have
+	 * arrived) instead of racing a short wall-clock timeout on a loaded machine.
 	 */
 	deadline?: (seconds: number) => AbortSignal;
 	/** The session the run is saved in, for instructions that name it (absent when a step runs outside a session). */

@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process';
-import {readFile, stat, writeFile} from 'node:fs/promises';
+import {readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {StepFailedError} from '../../source/errors.js';
@@ -64,6 +64,25 @@ test('a re-run reuses what is valid, byte for byte', async t => {
 	t.deepEqual(await snapshot(step.dir), before);
 	t.is(outcome.detail, 'CA kept; 0 certificates issued, 2 reused');
 	t.true(context.lines.some(l => l.line.startsWith('reusing the CA')));
+});
+
+test('a fleet: each agent gets its bundle; a re-run keeps every agent byte for byte and issues only the agent whose bundle went missing', async t => {
+	const step = await stepIn(t);
+	const agentsDir = join(step.dir, '..', 'agents');
+	const agent = (name: string) => ({id: 'client', role: 'client' as const, commonName: name, dnsNames: [], ipAddresses: [], days: 90, keySize: 2048 as const, keyType: 'ecdsa-p256' as const, dir: join(agentsDir, name)});
+	const fleet: IssueCertificatesStep = {...step, leaves: [step.leaves[0]!, agent('edge-1'), agent('edge-2')]};
+	const bundle = ['ca.crt', 'client.crt', 'client.key'];
+	const first = await issueCertificatesRunner.run(fleet, recordingContext());
+	t.is(first.detail, 'new CA; 3 certificates issued');
+	const one = await snapshot(join(agentsDir, 'edge-1'), bundle);
+	t.is(one['ca.crt'], await readFile(join(step.dir, 'ca.crt'), 'utf8'));
+	t.is(openssl(['verify', '-purpose', 'sslclient', '-CAfile', join(step.dir, 'ca.crt'), join(agentsDir, 'edge-1', 'client.crt')]).trim(), `${join(agentsDir, 'edge-1', 'client.crt')}: OK`);
+
+	await rm(join(agentsDir, 'edge-2'), {recursive: true});
+	const second = await issueCertificatesRunner.run(fleet, recordingContext());
+	t.is(second.detail, 'CA kept; 1 certificate issued, 2 reused');
+	t.deepEqual(await snapshot(join(agentsDir, 'edge-1'), bundle), one);
+	t.is(openssl(['verify', '-purpose', 'sslclient', '-CAfile', join(step.dir, 'ca.crt'), join(agentsDir, 'edge-2', 'client.crt')]).trim(), `${join(agentsDir, 'edge-2', 'client.crt')}: OK`);
 });
 
 test('a leaf missing a newly asked name gets a new certificate for its existing key; the CA and the other leaf are kept', async t => {

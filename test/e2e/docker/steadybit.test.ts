@@ -85,6 +85,12 @@ test.serial('docker: the extension starts with RequireAndVerifyClientCert and th
 	// The agent's side proved by the wizard too: its certificate accepted, no certificate refused.
 	t.regex(result.stdout, new RegExp(`mutual TLS proved on 172\\.\\d+\\.\\d+\\.\\d+:${port}: client certificate accepted .*no certificate refused`));
 	t.false(shown(result).includes(agentKey), 'the agent key is never printed');
+	// The extension's log is followed while the agent starts (the plan marks it so), yet its lines come under its own
+	// step, after the agent's step and before the next one.
+	const lines = result.stdout.split('\n');
+	const at = (pattern: RegExp) => lines.findIndex(line => pattern.test(line));
+	const order = [at(/^\[5\/8\] run-agent /), at(/^\[6\/8\] confirm-extension /), at(/Starting extension https server/), at(/^\[7\/8\] probe-extension /)];
+	t.true(order.every((line, index) => line >= 0 && (index === 0 || line > order[index - 1]!)), `lines ${order.join(', ')} out of order:\n${result.stdout}`);
 	await assertDeployed(t, out, port);
 });
 
