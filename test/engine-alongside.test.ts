@@ -2,7 +2,7 @@ import test from 'ava';
 import type {EngineEvent} from '../source/engine-events.js';
 import {StepFailedError} from '../source/errors.js';
 import type {Step} from '../source/plan/types.js';
-import {engineHarness, manualStep, testPlan} from './support/engine-harness.js';
+import {engineHarness, plainStep, testPlan} from './support/engine-harness.js';
 
 /** A promise and the function that settles it: one step's runner waits on what the other one does. */
 function signal(): {promise: Promise<void>; fire(): void} {
@@ -30,7 +30,7 @@ test('a step started alongside the one before it runs while that one runs, and i
 	const harness = await engineHarness();
 	t.teardown(harness.cleanup);
 	const twoStarted = signal();
-	const plan = testPlan([manualStep('one'), startsAlongside(manualStep('two')), manualStep('three')]);
+	const plan = testPlan([plainStep('one'), startsAlongside(plainStep('two')), plainStep('three')]);
 	const {exitCode, events, session} = await harness.run(plan, {
 		async one(_step, context) {
 			context.output({line: 'one before two starts', stream: 'info'});
@@ -52,7 +52,7 @@ test('a step started alongside the one before it runs while that one runs, and i
 		events.filter(event => 'stepId' in event).map(event => `${event.type} ${'stepId' in event ? event.stepId : ''}`),
 		['step-started one', 'step-output one', 'step-output one', 'step-done one', 'step-started two', 'step-output two', 'waiting-for two', 'step-done two', 'step-started three', 'step-done three'],
 	);
-	t.deepEqual(events.find(event => event.type === 'step-started' && event.stepId === 'two'), {type: 'step-started', stepId: 'two', kind: 'manual', title: 'Step two', index: 2, total: 3});
+	t.deepEqual(events.find(event => event.type === 'step-started' && event.stepId === 'two'), {type: 'step-started', stepId: 'two', kind: 'write-files', title: 'Step two', index: 2, total: 3});
 	t.deepEqual(['one', 'two', 'three'].map(id => session.steps[id]?.state), ['done', 'done', 'done']);
 	t.is(session.steps['two']?.detail, 'two ok');
 });
@@ -62,7 +62,7 @@ test('when the step before fails, the step alongside it is stopped, its events d
 	t.teardown(harness.cleanup);
 	const twoStarted = signal();
 	let twoStopped = false;
-	const plan = testPlan([manualStep('one'), startsAlongside(manualStep('two')), manualStep('three')]);
+	const plan = testPlan([plainStep('one'), startsAlongside(plainStep('two')), plainStep('three')]);
 	const {exitCode, events, session} = await harness.run(plan, {
 		async one() {
 			await twoStarted.promise;
@@ -94,7 +94,7 @@ test('a step alongside that fails first is reported only once the step before it
 	const harness = await engineHarness();
 	t.teardown(harness.cleanup);
 	const twoFailed = signal();
-	const plan = testPlan([manualStep('one'), startsAlongside(manualStep('two')), manualStep('three')]);
+	const plan = testPlan([plainStep('one'), startsAlongside(plainStep('two')), plainStep('three')]);
 	const {exitCode, events, session} = await harness.run(plan, {
 		async one(_step, context) {
 			await twoFailed.promise;
@@ -136,7 +136,7 @@ test('an interrupt while steps run alongside marks both pending again and exits 
 		new Promise<never>((_resolve, reject) => {
 			context.signal.addEventListener('abort', () => reject(new Error('stopped')), {once: true});
 		});
-	const plan = testPlan([manualStep('one'), startsAlongside(manualStep('two'))]);
+	const plan = testPlan([plainStep('one'), startsAlongside(plainStep('two'))]);
 	const {exitCode, events, session} = await harness.run(
 		plan,
 		{
