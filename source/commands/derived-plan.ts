@@ -1,5 +1,5 @@
 import {exitCodes, UsageError} from '../errors.js';
-import {formatMode, formatPlan} from '../plan/print-plan.js';
+import {formatMode, formatPlan} from '../render/print-plan.js';
 import type {Plan} from '../plan/types.js';
 import {checkAnswerFiles} from '../recipes/check-answer-files.js';
 import type {CollectedAnswers} from '../recipes/collect-answers.js';
@@ -36,7 +36,7 @@ export async function runDerivedPlan(input: {
 	await checkAnswerFiles(recipe, session.target, collected);
 	if (options.export !== undefined) {
 		if (options.export === '') throw new UsageError(`--export: (empty) is not a directory. Give a new directory for the bundle, e.g. --export ./mtls-${noun}.`);
-		const {exportBundle} = await import('../plan/export-bundle.js');
+		const {exportBundle} = await import('../bundle/export-bundle.js');
 		const result = await exportBundle({dir: options.export, plan: planFor, recipe, secrets: collected.secrets, env, signal: new AbortController().signal});
 		process.stdout.write(`${noun[0]!.toUpperCase()}${noun.slice(1)} bundle written to ${result.dir}:\n${result.files.map(f => `  ${f.path} (${formatMode(f.mode)})`).join('\n')}\nRead README.txt, then run ./apply.sh.\n`);
 		return exitCodes.ok;

@@ -3,7 +3,7 @@ import {exitCodes, UsageError} from '../errors.js';
 import {invokerIds} from '../environment/invoker.js';
 import {buildPlan} from '../plan/build-plan.js';
 import {startKeysAhead} from '../steps/keys-ahead.js';
-import {formatMode, formatPlan} from '../plan/print-plan.js';
+import {formatMode, formatPlan} from '../render/print-plan.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import {checkAnswerFiles} from '../recipes/check-answer-files.js';
 import {collectAnswers} from '../recipes/collect-answers.js';
@@ -70,7 +70,7 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 	await checkAnswerFiles(recipe, options.target, collected);
 	if (options.export !== undefined) {
 		if (options.export === '') throw new UsageError('--export: (empty) is not a directory. Give a new directory for the bundle, e.g. --export ./mtls-bundle.');
-		const {exportBundle} = await import('../plan/export-bundle.js');
+		const {exportBundle} = await import('../bundle/export-bundle.js');
 		const result = await exportBundle({
 			dir: options.export,
 			plan: planFor,

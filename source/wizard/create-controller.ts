@@ -269,7 +269,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 	/** What Review shows of a plan: answers (secrets masked), names, files, commands, steps and the headless command. */
 	const reviewOf = async (loaded: Recipe, plan: Plan, secrets: Record<string, string>, context?: string): Promise<ReviewView> => {
 		const [{describeCertificates, formatMode, printouts}, {quoteCommand}, {redact}, {answerSettings}] = await Promise.all([
-			import('../plan/print-plan.js'),
+			import('../render/print-plan.js'),
 			import('../exec/shell-quote.js'),
 			import('../exec/redact.js'),
 			import('../plan/headless-command.js'),
@@ -293,7 +293,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 	};
 
 	const stepsWithProgress = async (plan: Plan, sessionId: string | undefined, secrets: Record<string, string>): Promise<RunStart> => {
-		const [{describeStep}, {loadSession}] = await Promise.all([import('../plan/print-plan.js'), import('../session/session-store.js')]);
+		const [{describeStep}, {loadSession}] = await Promise.all([import('../render/print-plan.js'), import('../session/session-store.js')]);
 		const {lineUpSession} = await import('../session/line-up-session.js');
 		// As the engine will see it: steps the plan now makes differently are no longer done.
 		const session = sessionId ? lineUpSession(await loadSession(env, sessionId), plan, secrets) : undefined;
@@ -472,7 +472,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 
 		async exportBundle(dir) {
 			if (!reviewed) throw new Error('nothing reviewed to export');
-			const {exportBundle} = await import('../plan/export-bundle.js');
+			const {exportBundle} = await import('../bundle/export-bundle.js');
 			const result = await exportBundle({
 				dir: path.resolve(cwd, dir),
 				plan: reviewed.planFor,

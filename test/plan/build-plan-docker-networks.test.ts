@@ -2,7 +2,7 @@ import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {UsageError} from '../../source/errors.js';
 import {buildPlan} from '../../source/plan/build-plan.js';
-import {formatPlan} from '../../source/plan/print-plan.js';
+import {formatPlan} from '../../source/render/print-plan.js';
 import type {TargetId} from '../../source/plan/types.js';
 import {loadRecipe} from '../../source/recipes/load-recipes.js';
 import {stepOf} from './plan-for.js';

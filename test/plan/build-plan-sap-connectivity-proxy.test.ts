@@ -1,5 +1,5 @@
 import test from 'ava';
-import {formatPlan} from '../../source/plan/print-plan.js';
+import {formatPlan} from '../../source/render/print-plan.js';
 import {ids, pki, planFor, stepOf} from './plan-for.js';
 
 const host = 'externalHost=tunnel.example.com';

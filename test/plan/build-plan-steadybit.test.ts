@@ -250,7 +250,7 @@ test('bundle: the passphrase variable is named only when a passphrase encrypts t
 });
 
 test('helm: the namespace the three secrets and the release share is created once, by the first of them', async t => {
-	const {printouts} = await import('../../source/plan/print-plan.js');
+	const {printouts} = await import('../../source/render/print-plan.js');
 	const plan = await planFor('steadybit', 'helm', ['clusterName=prod-eu', 'namespace=chaos'], secrets);
 	const printed = printouts(plan);
 	const creates = printed.flatMap(({step, commands}) => commands.filter(command => command.args.slice(0, 3).join(' ') === 'create namespace chaos').map(() => step.id));

@@ -3,7 +3,7 @@ import test from 'ava';
 import {invokerIds} from '../../source/environment/invoker.js';
 import {buildPlan} from '../../source/plan/build-plan.js';
 import {commandLine, headlessCommand, secretsNote} from '../../source/plan/headless-command.js';
-import {formatPlan} from '../../source/plan/print-plan.js';
+import {formatPlan} from '../../source/render/print-plan.js';
 import type {TargetId} from '../../source/plan/types.js';
 import {collectAnswers, secretEnvName} from '../../source/recipes/collect-answers.js';
 import {loadRecipe} from '../../source/recipes/load-recipes.js';

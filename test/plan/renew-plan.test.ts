@@ -1,6 +1,6 @@
 import test from 'ava';
 import {renewPlan} from '../../source/plan/renew-plan.js';
-import {formatPlan} from '../../source/plan/print-plan.js';
+import {formatPlan} from '../../source/render/print-plan.js';
 import type {Renewal} from '../../source/plan/types.js';
 import {fullAnswers, ids, outDir, pki, planFor, stepOf} from './plan-for.js';
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {formatPlan} from '../../source/plan/print-plan.js';
+import {formatPlan} from '../../source/render/print-plan.js';
 import {answersWithout, rotatePlan, rotationDir, trustBothFile} from '../../source/plan/rotate-plan.js';
 import type {Plan, Rotation, Step, TargetId} from '../../source/plan/types.js';
 import {loadRecipe} from '../../source/recipes/load-recipes.js';

@@ -8,7 +8,7 @@ import {gluedToPunctuation} from '../../source/recipes/glued-punctuation.js';
 import {fakeToolDir} from '../support/fake-tools.js';
 import {runCli} from '../support/run-cli.js';
 import {tempDir} from '../support/temp-dir.js';
-import {fullAnswers} from './plan-for.js';
+import {fullAnswers} from '../plan/plan-for.js';
 
 const secret = 's3cr3t-TOKEN';
 const harness = ['--set', 'delegateName=kubernetes-delegate', '--set', 'managerEndpoint=https://acme.agent.harness.io', '--set', 'accountId=ACC'];

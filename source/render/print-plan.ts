@@ -3,7 +3,7 @@ import {quoteCommand, type QuoteOptions} from '../exec/shell-quote.js';
 import type {CommandSpec} from '../exec/types.js';
 import {runnerFor} from '../steps/registry.js';
 import type {PlannedFile} from '../steps/types.js';
-import type {CaSource, KeySize, KeyType, Plan, Step} from './types.js';
+import type {CaSource, KeySize, KeyType, Plan, Step} from '../plan/types.js';
 
 export function formatMode(mode: number): string {
 	return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;

@@ -12,9 +12,9 @@ import {writeDockerEnvFile} from '../steps/docker-run.js';
 import {writePatchedManifest} from '../steps/kubectl-apply.js';
 import {runnerFor} from '../steps/registry.js';
 import type {StepContext} from '../steps/types.js';
-import {commandLine, headlessCommand, secretsNote} from './headless-command.js';
-import {describeStep, environmentSecrets, formatMode, printouts} from './print-plan.js';
-import type {Plan, Step} from './types.js';
+import {commandLine, headlessCommand, secretsNote} from '../plan/headless-command.js';
+import {describeStep, environmentSecrets, formatMode, printouts} from '../render/print-plan.js';
+import type {Plan, Step} from '../plan/types.js';
 
 /** Steps whose work is local and belongs in the bundle: certificates (proved) and generated files. */
 const localKinds: ReadonlySet<Step['kind']> = new Set(['issue-certificates', 'verify-handshake', 'write-files']);
