@@ -14,6 +14,16 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 type Handler = () => Promise<number>;
 
+/** The options of a plan derived from a finished session (renew, rotate-ca), as runDerivedPlan takes them. */
+function withDerivedPlanOptions(command: Command, noun: string): Command {
+	return command
+		.option('--answers <file>', 'YAML or JSON file with the secret answers (never saved in a session)')
+		.option('--yes', 'do not ask before changing a cluster or Docker engine (needed without a terminal)')
+		.option('--json', 'print one JSON event per line')
+		.addOption(new Option('--dry-run', `print the ${noun} plan and change nothing`).conflicts('export'))
+		.option('--export <dir>', `write a ${noun} bundle (certificates, apply.sh) and run nothing`);
+}
+
 function buildProgram(run: (handler: Handler) => void): Command {
 	const program = new Command('mtls-wizard')
 		.exitOverride()
@@ -124,35 +134,25 @@ function buildProgram(run: (handler: Handler) => void): Command {
 			run(async () => (await import('./commands/status.js')).statusCommand(id, options));
 		});
 
-	program
+	const renew = program
 		.command('renew')
 		.description('re-issue the leaf certificates from the same CA, redeploy through the same target, confirm again')
 		.argument('[id]', 'session id (default: the latest finished session)')
-		.option('--reuse-keys', 'sign the existing leaf keys again instead of making new ones')
-		.option('--answers <file>', 'YAML or JSON file with the secret answers (never saved in a session)')
-		.option('--yes', 'do not ask before changing a cluster or Docker engine (needed without a terminal)')
-		.option('--json', 'print one JSON event per line')
-		.addOption(new Option('--dry-run', 'print the renewal plan and change nothing').conflicts('export'))
-		.option('--export <dir>', 'write a renewal bundle (certificates, apply.sh) and run nothing')
-		.action((id: string | undefined, options) => {
-			run(async () => (await import('./commands/renew.js')).renewCommand(id, options));
-		});
+		.option('--reuse-keys', 'sign the existing leaf keys again instead of making new ones');
+	withDerivedPlanOptions(renew, 'renewal').action((id: string | undefined, options) => {
+		run(async () => (await import('./commands/renew.js')).renewCommand(id, options));
+	});
 
-	program
+	const rotateCa = program
 		.command('rotate-ca')
 		.description('move a deployment to a new CA without an outage: trust both CAs, re-issue the leaves, drop the old CA; each phase confirmed')
 		.argument('[id]', 'session id (default: the latest finished session)')
 		.option('--exclude-agent <name>', 'leave a lost device out of the new CA, so it is refused once the old CA is dropped (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
 		.addOption(new Option('--keep-old-ca', 'run phases 1 and 2 only: both CAs stay trusted until rotate-ca --drop-old-ca (fleets: time to move every device)').conflicts('dropOldCa'))
-		.option('--drop-old-ca', 'phase 3 of a rotation run with --keep-old-ca (ID: that rotation\'s session, default the latest finished)')
-		.option('--answers <file>', 'YAML or JSON file with the secret answers (never saved in a session)')
-		.option('--yes', 'do not ask before changing a cluster or Docker engine (needed without a terminal)')
-		.option('--json', 'print one JSON event per line')
-		.addOption(new Option('--dry-run', 'print the rotation plan and change nothing').conflicts('export'))
-		.option('--export <dir>', 'write a rotation bundle (certificates, apply.sh) and run nothing')
-		.action((id: string | undefined, options) => {
-			run(async () => (await import('./commands/rotate-ca.js')).rotateCaCommand(id, options));
-		});
+		.option('--drop-old-ca', 'phase 3 of a rotation run with --keep-old-ca (ID: that rotation\'s session, default the latest finished)');
+	withDerivedPlanOptions(rotateCa, 'rotation').action((id: string | undefined, options) => {
+		run(async () => (await import('./commands/rotate-ca.js')).rotateCaCommand(id, options));
+	});
 
 	program
 		.command('verify')
