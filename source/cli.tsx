@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {Command, CommanderError, Option} from 'commander';
 import {exitCodes, WizardError} from './errors.js';
+import {packageRoot} from './package-root.js';
 
 /*
  * Only argument parsing lives here. Each command is a module under commands/, imported lazily so that
  * `certs` does not pay for loading Ink and `inspect` does not pay for execa.
  */
 
-const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+const packageJson = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {version: string};
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

