@@ -1,6 +1,7 @@
 import {dirname} from 'node:path';
 import {UsageError} from '../errors.js';
-import {builtInNetworks, dockerNamePattern, type RecipeProductStep} from '../recipes/recipe-schema.js';
+import {builtInNetworks, dockerNamePattern} from '../recipes/docker-names.js';
+import type {RecipeProductStep} from '../recipes/recipe-schema.js';
 import type {PlanContext, StepBase} from './plan-context.js';
 import type {PortMapping, Step, SwarmServiceStep} from './types.js';
 

@@ -5,7 +5,6 @@
  */
 import {X509Certificate} from 'node:crypto';
 import {stat} from 'node:fs/promises';
-import {parse, parseAllDocuments} from 'yaml';
 import {badInput} from '../errors.js';
 import {loadCa, readCaChain, type CaSources} from '../pki/load-ca.js';
 import {isEncryptedKeyPem, pemBlocks, privateKeyLabels} from '../pki/pem-blocks.js';
@@ -24,11 +23,12 @@ export async function checkAnswerFile(question: RecipeQuestion, path: string, fi
 	const text = await readInputFile(path, field);
 	switch (question.content) {
 		case 'yaml-map': {
-			checkYamlMap(text, path, field);
+			checkYamlMap(text, path, field, await import('./yaml-text.js'));
 			break;
 		}
 
 		case 'yaml-documents': {
+			const {parseAllDocuments} = await import('./yaml-text.js');
 			for (const document of parseAllDocuments(text)) {
 				const [error] = document.errors;
 				if (error) throw badInput(field, path, `is not valid YAML (${yamlProblem(error)})`, 'Fix the file, or download it again.');
@@ -66,7 +66,7 @@ export async function checkAnswerFile(question: RecipeQuestion, path: string, fi
 }
 
 /** helm reads a values file as one mapping: an empty file is none, a list or a scalar is refused by helm itself. */
-function checkYamlMap(text: string, path: string, field: string): void {
+function checkYamlMap(text: string, path: string, field: string, {parse}: typeof import('./yaml-text.js')): void {
 	let tree: unknown;
 	try {
 		tree = parse(text);

@@ -4,7 +4,6 @@
  * and are returned apart from the others so they never reach a plan or a session file.
  */
 import {readFile} from 'node:fs/promises';
-import {parse} from 'yaml';
 import {UsageError} from '../errors.js';
 import type {Recipe, RecipeQuestion} from './recipe-schema.js';
 import {checkTarget, questionsFor} from './recipe-targets.js';
@@ -137,6 +136,8 @@ async function readAnswersFile(file: string): Promise<Record<string, RawAnswer |
 		throw new UsageError(`--answers: cannot read ${JSON.stringify(file)} (${code}). Give a YAML or JSON file of key: value answers.`);
 	}
 
+	// yaml loads only for an answers file: most runs have none.
+	const {parse} = await import('./yaml-text.js');
 	let data: unknown;
 	try {
 		data = parse(text);

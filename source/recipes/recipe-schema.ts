@@ -4,6 +4,7 @@
  * plan carries a SecretRef and never the secret itself.
  */
 import {z} from 'zod';
+import {builtInNetworks, dockerNamePattern} from './docker-names.js';
 
 const targetIds = ['helm', 'kubectl', 'docker', 'swarm', 'bundle'] as const;
 const targetId = z.enum(targetIds);
@@ -221,12 +222,8 @@ const mount = z.object({source: z.string(), target: z.string(), readOnly: z.bool
 /** A template: checked once rendered, since its value comes from the answers. */
 const isTemplate = (value: string) => value.includes('{{');
 
-/** Docker's rule for network (and container) names: a letter or digit, then letters, digits, _ . - */
-export const dockerNamePattern = /^[a-zA-Z\d][\w.-]*$/;
 const dockerName = z.string().refine(name => isTemplate(name) || dockerNamePattern.test(name), 'expected a Docker name: a letter or digit, then letters, digits, _ . or -');
 
-/** Networks every engine has; --network-alias works only on the others (user-defined ones). */
-export const builtInNetworks: ReadonlySet<string> = new Set(['bridge', 'host', 'none']);
 const envMap = z.record(z.string(), z.string());
 const secretEnvMap = z.record(z.string(), secretMarker);
 

@@ -1,7 +1,6 @@
 import {z} from 'zod';
+import {sessionIdPattern} from './session-id.js';
 
-/** A session id names a file in the sessions directory: no separators, no dots, so it cannot point outside it. */
-export const sessionIdPattern = /^[\w-]+$/;
 
 const stepSchema = z.object({
 	title: z.string(),

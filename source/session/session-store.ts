@@ -9,7 +9,7 @@ import {makeDirectories} from '../exec/make-directories.js';
 import {writeFileAtomic} from '../exec/write-file-atomic.js';
 import {sessionsDir, sessionsDirSource} from './paths.js';
 import {scrubText} from './scrub.js';
-import {sessionIdPattern, sessionSchema} from './session-schema.js';
+import {sessionIdPattern} from './session-id.js';
 import {isPastStep} from './step-states.js';
 import {syncDirectory} from './sync-directory.js';
 import type {SavedStepState, Session, SessionOutcome} from './types.js';
@@ -90,7 +90,9 @@ export async function saveSession(
 	}
 }
 
-function parseSession(text: string): Session | undefined {
+/** zod loads only when a session is read back: a run that only writes its own session never pays for it. */
+async function parseSession(text: string): Promise<Session | undefined> {
+	const {sessionSchema} = await import('./session-schema.js');
 	try {
 		const parsed = sessionSchema.safeParse(JSON.parse(text));
 		return parsed.success ? parsed.data : undefined;
@@ -112,7 +114,7 @@ export async function loadSession(env: NodeJS.ProcessEnv, id: string): Promise<S
 		throw new UsageError(`session id: no saved session ${JSON.stringify(id)} in ${sessionsDir(env)}. List them with: mtls-wizard sessions`);
 	}
 
-	const session = parseSession(text);
+	const session = await parseSession(text);
 	if (!session) throw new UsageError(`session ${id}: ${path} is damaged and cannot be resumed. Start again with: mtls-wizard run`);
 	return session;
 }
@@ -137,7 +139,7 @@ export async function listSessions(env: NodeJS.ProcessEnv): Promise<SessionList>
 		// Dot files are the atomic writer's temporaries, which a killed process may leave behind.
 		if (!name.endsWith('.json') || name.startsWith('.')) continue;
 		const path = join(directory, name);
-		const session = parseSession(await readFile(path, 'utf8').catch(() => ''));
+		const session = await parseSession(await readFile(path, 'utf8').catch(() => ''));
 		if (session) sessions.push(session);
 		else unreadable.push(path);
 	}

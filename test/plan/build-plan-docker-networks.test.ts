@@ -15,9 +15,9 @@ async function plan(target: TargetId, answers: Record<string, string> = {}, with
 	return buildPlan(recipe, target, {network: 'mesh', publishMode: 'ingress', ...answers}, {outDir: '/srv/out', ...(withInvoker ? {invoker} : {})});
 }
 
-test('docker: the network is created first; the container joins it under its alias, with ports and the invoking user', async t => {
+test('docker: the network is created first, alongside the certificates; the container joins it under its alias, with ports and the invoking user', async t => {
 	const docker = await plan('docker');
-	t.deepEqual(stepOf(docker, 'network', 'docker-network'), {id: 'network', title: 'Create the network', kind: 'docker-network', name: 'mesh', driver: 'bridge', attachable: false});
+	t.deepEqual(stepOf(docker, 'network', 'docker-network'), {id: 'network', title: 'Create the network', kind: 'docker-network', name: 'mesh', driver: 'bridge', attachable: false, alongsidePrevious: true});
 	const server = stepOf(docker, 'run-server', 'docker-run');
 	t.like(server, {network: 'mesh', networkAliases: ['server.mesh'], ports: [{published: 9443, target: 8443, hostIp: '127.0.0.1'}], user: '1234:5678', userInScript: '"$(id -u):$(id -g)"'});
 	const plain = stepOf(docker, 'run-plain', 'docker-run');

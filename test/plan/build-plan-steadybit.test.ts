@@ -158,7 +158,7 @@ test('helm: confirmation accepts the current and legacy start lines, and only Re
 
 test('docker: extension and agent share a user-defined network; the agent registers the extension by its alias, the certificate\'s name', async t => {
 	const plan = await planFor('steadybit', 'docker', ['extensionHost=extensions.local', 'extensionPort=8443', 'dockerNetwork=chaos'], secrets);
-	t.deepEqual(ids(plan), ['certificates', 'verify-handshake', 'create-network', 'run-extension', 'run-agent', 'confirm-extension', 'probe-extension', 'confirm-agent']);
+	t.deepEqual(ids(plan), ['certificates', 'create-network', 'verify-handshake', 'run-extension', 'run-agent', 'confirm-extension', 'probe-extension', 'confirm-agent']);
 	const leaves = stepOf(plan, 'certificates', 'issue-certificates').leaves;
 	t.deepEqual(leaves[0]!.dnsNames, ['extensions.local']);
 	t.is(stepOf(plan, 'verify-handshake', 'verify-handshake').serverName, 'extensions.local');

@@ -6,9 +6,10 @@ import {planFor} from './plan-for.js';
 
 const alongside = (steps: readonly Step[]) => steps.filter(step => step.alongsidePrevious).map(step => step.id);
 
-test('steadybit docker: following the extension log starts with the agent container, and the agent log with the probe', async t => {
+test('steadybit docker: the network is made with the certificates, the extension log followed while the agent starts, the agent log with the probe', async t => {
 	const plan = await planFor('steadybit', 'docker', [], {agentKey: 'k'});
-	t.deepEqual(alongside(plan.steps), ['confirm-extension', 'confirm-agent']);
+	t.deepEqual(alongside(plan.steps), ['create-network', 'confirm-extension', 'confirm-agent']);
+	t.deepEqual(plan.steps.slice(0, 3).map(step => step.id), ['certificates', 'create-network', 'verify-handshake']);
 	const order = plan.steps.map(step => step.id);
 	// Each marked step follows a container started before the steps it runs alongside.
 	t.true(order.indexOf('run-extension') < order.indexOf('run-agent'));
@@ -38,6 +39,21 @@ test('a log is never followed alongside the step that (re)starts its container, 
 test('a log is not followed alongside a step that is not about containers', t => {
 	const manual: Step = {id: 'by-hand', title: 'by hand', kind: 'manual', instructions: ['x']};
 	t.deepEqual(alongside(markOverlappingSteps([run('a'), manual, follow('a')])), []);
+});
+
+const issue: Step = {id: 'certificates', title: 'issue', kind: 'issue-certificates', dir: '/o/certs', ca: {mode: 'generate', commonName: 'ca', keySize: 2048, days: 1}, leaves: []} as unknown as Step;
+const proof: Step = {id: 'verify-handshake', title: 'prove', kind: 'verify-handshake'} as unknown as Step;
+const network = (name: string): Step => ({id: `network-${name}`, title: `network ${name}`, kind: 'docker-network', name, driver: 'bridge', attachable: false});
+
+test('a Docker network moves up to start with the certificate issue only past local steps, keeping the order of the rest', t => {
+	const moved = markOverlappingSteps([issue, proof, network('a'), network('b'), run('a')]);
+	t.deepEqual(moved.map(step => step.id), ['certificates', 'network-a', 'network-b', 'verify-handshake', 'run-a']);
+	t.deepEqual(alongside(moved), ['network-a', 'network-b']);
+	const secret: Step = {id: 'secret', title: 'secret', kind: 'docker-secret'} as unknown as Step;
+	// Past a step that changes the engine, a network stays where the recipe put it.
+	const kept = markOverlappingSteps([issue, proof, secret, network('a'), run('a')]);
+	t.deepEqual(kept.map(step => step.id), ['certificates', 'verify-handshake', 'secret', 'network-a', 'run-a']);
+	t.deepEqual(alongside(kept), []);
 });
 
 test('starting alongside is not part of what a step does: its digest stays, so a session does not redo it', t => {
