@@ -119,22 +119,29 @@ async function certificatesByHand(step: IssueCertificatesStep, env: NodeJS.Proce
 	}
 }
 
-/** The plan's docker commands and log follows, in plan order, exactly as its runners return them. */
-async function deployByHand(plan: Plan, secrets: Record<string, string>, env: NodeJS.ProcessEnv): Promise<void> {
+/** The plan's docker commands and log follows, in plan order, exactly as its runners return them; each step's time goes into `times`. */
+async function deployByHand(plan: Plan, secrets: Record<string, string>, env: NodeJS.ProcessEnv, times: Record<string, number>): Promise<void> {
 	for (const step of plan.steps) {
-		if (step.kind === 'wait-for-log') {
-			if (step.source.kind !== 'docker-container') throw new Error(`unexpected log source ${step.source.kind}`);
-			await follow(step.source.container, new RegExp(step.success.map(s => s.pattern).join('|')), env);
-			continue;
-		}
+		const start = performance.now();
+		await deployStepByHand(step, secrets, env);
+		times[step.id] = performance.now() - start;
+	}
+}
 
-		let previousFailed = false;
-		for (const command of runnerFor(step).commands(step)) {
-			if (command.onlyIfPreviousFailed && !previousFailed) continue;
-			const secretEnv = step.kind === 'docker-run' && command.args[0] === 'run' ? secretEnvValues(step.secretEnv, secrets, step.id) : {};
-			const result = await mustRun(command.file, command.args, {env: {...env, ...secretEnv}, ...(command.okExitCodes ? {okExitCodes: command.okExitCodes} : {})});
-			previousFailed = result.exitCode !== 0;
-		}
+/** One step of the plan by hand: its commands as its runner returns them, or a log followed until its success line. */
+async function deployStepByHand(step: Plan['steps'][number], secrets: Record<string, string>, env: NodeJS.ProcessEnv): Promise<void> {
+	if (step.kind === 'wait-for-log') {
+		if (step.source.kind !== 'docker-container') throw new Error(`unexpected log source ${step.source.kind}`);
+		await follow(step.source.container, new RegExp(step.success.map(s => s.pattern).join('|')), env);
+		return;
+	}
+
+	let previousFailed = false;
+	for (const command of runnerFor(step).commands(step)) {
+		if (command.onlyIfPreviousFailed && !previousFailed) continue;
+		const secretEnv = step.kind === 'docker-run' && command.args[0] === 'run' ? secretEnvValues(step.secretEnv, secrets, step.id) : {};
+		const result = await mustRun(command.file, command.args, {env: {...env, ...secretEnv}, ...(command.okExitCodes ? {okExitCodes: command.okExitCodes} : {})});
+		previousFailed = result.exitCode !== 0;
 	}
 }
 
@@ -206,13 +213,16 @@ export async function measure(rounds = 7): Promise<{ok: boolean; report: string}
 
 		let handRuns = 0;
 		const opensslMs: number[] = [];
+		const handSteps: Array<Record<string, number>> = [];
 		const hand = async () => {
 			// The plan for this round's directory, built before the clock starts: a person has the commands in front of them.
 			const plan = buildPlan(recipe, 'docker', answers, {outDir: join(work, `hand-${handRuns++}`), secretAnswerIds: Object.keys(secrets), invoker});
 			const issue = plan.steps.find((step): step is IssueCertificatesStep => step.kind === 'issue-certificates')!;
 			return async () => {
 				opensslMs.push(await timed(async () => certificatesByHand(issue, env)));
-				await deployByHand(plan, secrets, env);
+				const times: Record<string, number> = {};
+				handSteps.push(times);
+				await deployByHand(plan, secrets, env, times);
 			};
 		};
 
@@ -220,6 +230,7 @@ export async function measure(rounds = 7): Promise<{ok: boolean; report: string}
 		await (await hand())();
 		await wizard();
 		opensslMs.length = 0;
+		handSteps.length = 0;
 		wizardSteps.length = 0;
 		const wizardMs: number[] = [];
 		const handMs: number[] = [];
@@ -235,11 +246,14 @@ export async function measure(rounds = 7): Promise<{ok: boolean; report: string}
 		const list = (values: number[]) => values.map(v => Math.round(v)).join(' ');
 		const parts = Object.keys(wizardSteps[0] ?? {});
 		const shares = parts.map(part => `${part} ${Math.round(median(wizardSteps.map(times => times[part] ?? 0)))}`);
+		const handParts = Object.keys(handSteps[0] ?? {}).filter(part => part !== 'certificates' && part !== 'verify-handshake');
+		const handShares = handParts.map(part => `${part} ${Math.round(median(handSteps.map(times => times[part] ?? 0)))}`);
 		return {
 			ok,
 			report: [
 				`  steadybit --target docker with fresh certificates: the wizard CLI vs the openssl commands for the same certificates and the plan's docker commands and log follows by hand, ${rounds} alternating rounds, load average ${load} at start`,
 				`  by hand median ${Math.round(median(handMs))} ms (${list(handMs)}); of it openssl median ${Math.round(median(opensslMs))} ms`,
+				`  by hand, each step of the plan (median ms): openssl ${Math.round(median(opensslMs))}, ${handShares.join(', ')}`,
 				`  wizard median ${Math.round(median(wizardMs))} ms (${list(wizardMs)})`,
 				`  where the wizard's time goes (median ms; start-up is Node, the recipe, answers, plan and loading the run until its first event): ${shares.join(', ')}`,
 				`  CPU time of each side's own processes (median): by hand ${Math.round(median(handCpuMs))} ms, wizard ${Math.round(median(wizardCpuMs))} ms (${(median(wizardCpuMs) / median(handCpuMs)).toFixed(2)}×)`,

@@ -1,4 +1,6 @@
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import asn1 from 'node-forge/lib/asn1.js';
+import oids from 'node-forge/lib/oids.js';
 import {keyUsageNames} from './certificate-profile.js';
 
 /*
@@ -6,7 +8,6 @@ import {keyUsageNames} from './certificate-profile.js';
  * certificateFromPem refuses any key that is not RSA. Reading those two fields from the DER directly
  * lets inspect describe EC and Ed25519 certificates too.
  */
-
 
 // forge's OID table knows the RSA signatures only.
 const signatureNames: Record<string, string> = {
@@ -39,21 +40,21 @@ function decodeBitString(bytes: string): string[] {
 export type CertificateDetails = {keyUsage: string[] | undefined; isCa: boolean; signatureAlgorithm: string};
 
 export function readCertificateDetails(der: Buffer): CertificateDetails {
-	const certificate = forge.asn1.fromDer(der.toString('binary'));
+	const certificate = asn1.fromDer(der.toString('binary'));
 	const [tbs, signatureAlgorithm] = children(certificate);
-	const signatureOid = forge.asn1.derToOid(children(signatureAlgorithm)[0]?.value as string);
-	const extensionsWrapper = children(tbs).find(n => n.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && n.type === 3);
+	const signatureOid = asn1.derToOid(children(signatureAlgorithm)[0]?.value as string);
+	const extensionsWrapper = children(tbs).find(n => n.tagClass === asn1.Class.CONTEXT_SPECIFIC && n.type === 3);
 	let keyUsage: string[] | undefined;
 	let isCa = false;
 	for (const extension of children(children(extensionsWrapper)[0])) {
 		const parts = children(extension);
-		const oid = forge.asn1.derToOid(parts[0]?.value as string);
-		const value = forge.asn1.fromDer(parts.at(-1)?.value as string);
+		const oid = asn1.derToOid(parts[0]?.value as string);
+		const value = asn1.fromDer(parts.at(-1)?.value as string);
 		if (oid === oidKeyUsage) keyUsage = decodeBitString(value.value as string);
 		// BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
 		const first = children(value)[0];
-		if (oid === oidBasicConstraints && first?.type === forge.asn1.Type.BOOLEAN) isCa = first.value !== '\x00';
+		if (oid === oidBasicConstraints && first?.type === asn1.Type.BOOLEAN) isCa = first.value !== '\x00';
 	}
 
-	return {keyUsage, isCa, signatureAlgorithm: signatureNames[signatureOid] ?? forge.pki.oids[signatureOid] ?? signatureOid};
+	return {keyUsage, isCa, signatureAlgorithm: signatureNames[signatureOid] ?? oids[signatureOid] ?? signatureOid};
 }
