@@ -5,12 +5,11 @@
  * Bundling the dependencies too means one file read per chunk instead of a module resolution per file of commander,
  * yaml, zod, node-forge and execa: start-up is Node's own plus little more.
  */
-import {randomBytes} from 'node:crypto';
-import {readdir, readFile, rm, writeFile, chmod} from 'node:fs/promises';
+import {createHash, randomBytes} from 'node:crypto';
+import {chmod, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
-import {createHash} from 'node:crypto';
 import type {BuiltRecipes} from '../source/recipes/built-recipes.js';
 import {parseRecipe} from '../source/recipes/parse-recipe.js';
 
