@@ -42,9 +42,13 @@ const keptLines = 20;
 /**
  * Test-only: MTLS_WIZARD_TEST_PAUSE_BEFORE=<step id> makes the engine mark that step running, save, print a
  * marker line and wait until interrupted, so crash and Ctrl-C tests can stop a run at a known point.
+ * MTLS_WIZARD_TEST_PAUSE_AFTER=<step id> does the same once the step has done its work but before the session
+ * records it: the window where a killed run leaves the step's effects without their record.
  */
 const testPauseVariable = 'MTLS_WIZARD_TEST_PAUSE_BEFORE';
+const testPauseAfterVariable = 'MTLS_WIZARD_TEST_PAUSE_AFTER';
 export const testPauseMarker = 'test pause before step';
+export const testPauseAfterMarker = 'test pause after step';
 
 function now(): string {
 	return new Date().toISOString();
@@ -285,11 +289,19 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 
 				// A runner that ignores the signal must not hold up the stop: it reruns on resume anyway.
 				const aborted = abortPromise(stepSignal);
+				let outcome: StepOutcome;
 				try {
-					return {outcome: await Promise.race([options.runnerFor(step).run(step, context), aborted.promise])};
+					outcome = await Promise.race([options.runnerFor(step).run(step, context), aborted.promise]);
 				} finally {
 					aborted.dispose();
 				}
+
+				if (options.env[testPauseAfterVariable] === step.id) {
+					output({line: `${testPauseAfterMarker} ${step.id}`, stream: 'info'});
+					await pauseForTest(stepSignal);
+				}
+
+				return {outcome};
 			} catch (error) {
 				return {error};
 			}

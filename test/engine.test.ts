@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import test from 'ava';
-import {testPauseMarker} from '../source/engine.js';
+import {testPauseAfterMarker, testPauseMarker} from '../source/engine.js';
 import {NotConfirmedError, StepFailedError} from '../source/errors.js';
 import type {Step} from '../source/plan/types.js';
 import {isFinished, progressOf, sessionPath} from '../source/session/session-store.js';
@@ -260,6 +260,39 @@ test('the test-only pause hook marks the step running, says so and waits for an 
 	t.is(stateWhilePaused, 'running');
 	t.is(session.steps['one']?.state, 'done');
 	t.is(session.steps['two']?.state, 'pending');
+});
+
+test('the test-only pause-after hook lets the step do its work, then waits for an interrupt before the session records it', async t => {
+	const harness = await engineHarness();
+	t.teardown(harness.cleanup);
+	const controller = new AbortController();
+	let sessionId = '';
+	let ran = false;
+	let stateWhilePaused: string | undefined;
+	const plan = testPlan([plainStep('one'), plainStep('two')]);
+	const {exitCode, session} = await harness.run(plan, {
+		async one() {
+			ran = true;
+			return {detail: 'did its work'};
+		},
+	}, {
+		env: {...harness.env, MTLS_WIZARD_TEST_PAUSE_AFTER: 'one'},
+		signal: controller.signal,
+		onEvent(event) {
+			if (event.type === 'run-started') sessionId = event.sessionId;
+			if (event.type === 'step-output' && event.line === `${testPauseAfterMarker} one`) {
+				void readFile(sessionPath(harness.env, sessionId), 'utf8').then(text => {
+					stateWhilePaused = (JSON.parse(text) as {steps: Record<string, {state: string}>}).steps['one']?.state;
+					controller.abort();
+				});
+			}
+		},
+	});
+	t.is(exitCode, 130);
+	t.true(ran);
+	t.is(stateWhilePaused, 'running');
+	t.is(session.steps['one']?.state, 'pending');
+	t.is(session.steps['two']?.state, 'pending', 'the step after it never started');
 });
 
 test('a step saying what it waits for reaches the renderers as a waiting-for event, secrets hidden', async t => {

@@ -235,7 +235,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			const {plan} = await sessionPlan(await loadSession(env, sessionId), secrets, dir);
 			const step = plan.steps.find(candidate => candidate.kind === 'issue-certificates');
 			if (step?.kind !== 'issue-certificates' || step.ca.mode !== 'csr' || !step.ca.signedDir) return `session ${sessionId} does not wait for signed certificates`;
-			await takeSignedCertificates(step, step.ca.signedDir, secrets);
+			await takeSignedCertificates(step, step.ca.signedDir, secrets, sessionId);
 			return undefined;
 		} catch (error) {
 			return (error as Error).message;
