@@ -15,6 +15,7 @@ import {secretMarks, stepDigest} from './plan/step-digest.js';
 import type {Plan, Step} from './plan/types.js';
 import {isPastStep} from './session/step-states.js';
 import type {Session} from './session/types.js';
+import {certificateFiles, readFirstExpiry} from './steps/first-expiry.js';
 import type {StepContext, StepOutcome, StepRunner} from './steps/types.js';
 
 /** The exec layer as the engine sees it: run a command (rejecting with StepFailedError on a bad exit) and show one. */
@@ -199,8 +200,12 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 		delete session.pid;
 		if (awaitingSignature) session.signedDir = awaitingSignature.signedDir;
 		else delete session.signedDir;
-		await options.save(session);
 		const finished = exitCode === exitCodes.ok && !awaitingSignature;
+		// Read once here, so listing deployments later confirms it by stat instead of reading every certificate again.
+		const firstExpiry = finished ? await readFirstExpiry(certificateFiles(plan)) : undefined;
+		if (firstExpiry) session.firstExpiry = firstExpiry;
+		else delete session.firstExpiry;
+		await options.save(session);
 		emit({
 			type: 'run-finished',
 			sessionId: session.id,
