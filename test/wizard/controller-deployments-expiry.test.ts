@@ -24,7 +24,7 @@ test(`the deployments list of a fleet of ${agents} agents reads no certificate w
 		cwd: dir,
 		async readCertificate(path) {
 			reads.push(path);
-			return readFile(path);
+			return readFile(path, 'utf8');
 		},
 	});
 	const [listed] = await controller.findDeployments();
