@@ -15,6 +15,7 @@ import {secretMarks, stepDigest} from './plan/step-digest.js';
 import type {Plan, Step} from './plan/types.js';
 import {isPastStep} from './session/step-states.js';
 import type {Session} from './session/types.js';
+import {certificateFiles, readFirstExpiry} from './steps/first-expiry.js';
 import type {StepContext, StepOutcome, StepRunner} from './steps/types.js';
 
 /** The exec layer as the engine sees it: run a command (rejecting with StepFailedError on a bad exit) and show one. */
@@ -42,9 +43,13 @@ const keptLines = 20;
 /**
  * Test-only: MTLS_WIZARD_TEST_PAUSE_BEFORE=<step id> makes the engine mark that step running, save, print a
  * marker line and wait until interrupted, so crash and Ctrl-C tests can stop a run at a known point.
+ * MTLS_WIZARD_TEST_PAUSE_AFTER=<step id> does the same once the step has done its work but before the session
+ * records it: the window where a killed run leaves the step's effects without their record.
  */
 const testPauseVariable = 'MTLS_WIZARD_TEST_PAUSE_BEFORE';
+const testPauseAfterVariable = 'MTLS_WIZARD_TEST_PAUSE_AFTER';
 export const testPauseMarker = 'test pause before step';
+export const testPauseAfterMarker = 'test pause after step';
 
 function now(): string {
 	return new Date().toISOString();
@@ -195,8 +200,12 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 		delete session.pid;
 		if (awaitingSignature) session.signedDir = awaitingSignature.signedDir;
 		else delete session.signedDir;
-		await options.save(session);
 		const finished = exitCode === exitCodes.ok && !awaitingSignature;
+		// Read once here, so listing deployments later confirms it by stat instead of reading every certificate again.
+		const firstExpiry = finished ? await readFirstExpiry(certificateFiles(plan)) : undefined;
+		if (firstExpiry) session.firstExpiry = firstExpiry;
+		else delete session.firstExpiry;
+		await options.save(session);
 		emit({
 			type: 'run-finished',
 			sessionId: session.id,
@@ -285,11 +294,19 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 
 				// A runner that ignores the signal must not hold up the stop: it reruns on resume anyway.
 				const aborted = abortPromise(stepSignal);
+				let outcome: StepOutcome;
 				try {
-					return {outcome: await Promise.race([options.runnerFor(step).run(step, context), aborted.promise])};
+					outcome = await Promise.race([options.runnerFor(step).run(step, context), aborted.promise]);
 				} finally {
 					aborted.dispose();
 				}
+
+				if (options.env[testPauseAfterVariable] === step.id) {
+					output({line: `${testPauseAfterMarker} ${step.id}`, stream: 'info'});
+					await pauseForTest(stepSignal);
+				}
+
+				return {outcome};
 			} catch (error) {
 				return {error};
 			}

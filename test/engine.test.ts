@@ -1,11 +1,11 @@
 import {readFile} from 'node:fs/promises';
-import test from 'ava';
-import {testPauseMarker} from '../source/engine.js';
+import test, {type ExecutionContext} from 'ava';
+import {testPauseAfterMarker, testPauseMarker} from '../source/engine.js';
 import {NotConfirmedError, StepFailedError} from '../source/errors.js';
 import type {Step} from '../source/plan/types.js';
 import {isFinished, progressOf, sessionPath} from '../source/session/session-store.js';
 import {manualRunner} from '../source/steps/manual.js';
-import {engineHarness, manualStep, plainStep, testPlan} from './support/engine-harness.js';
+import {engineHarness, manualStep, plainStep, testPlan, type Harness} from './support/engine-harness.js';
 import {fakeLogTool} from './steps/support/fake-tool.js';
 
 const verify: Step = {id: 'verify-handshake', title: 'Prove the certificates', kind: 'verify-handshake', dir: '/tmp/c', server: 'server', client: 'client', serverName: 's'};
@@ -236,30 +236,55 @@ test('an interrupt stops the running step, marks it pending again and exits 130'
 	t.false(events.some(event => event.type === 'step-failed'));
 });
 
-test('the test-only pause hook marks the step running, says so and waits for an interrupt', async t => {
+/**
+ * Runs steps one and two with a test pause hook on `pausedStep`; at the marker, reads the saved state of that step,
+ * then interrupts. Resolves with the run's result and that state.
+ */
+async function pausedRun(t: ExecutionContext, hook: {variable: string; marker: string}, pausedStep: string, runners: Parameters<Harness['run']>[1]) {
 	const harness = await engineHarness();
 	t.teardown(harness.cleanup);
 	const controller = new AbortController();
 	let sessionId = '';
 	let stateWhilePaused: string | undefined;
-	const plan = testPlan([plainStep('one'), plainStep('two')]);
-	const {exitCode, session} = await harness.run(plan, {two: async () => t.fail('a paused step must not run') as never}, {
-		env: {...harness.env, MTLS_WIZARD_TEST_PAUSE_BEFORE: 'two'},
+	const result = await harness.run(testPlan([plainStep('one'), plainStep('two')]), runners, {
+		env: {...harness.env, [hook.variable]: pausedStep},
 		signal: controller.signal,
 		onEvent(event) {
 			if (event.type === 'run-started') sessionId = event.sessionId;
-			if (event.type === 'step-output' && event.line === `${testPauseMarker} two`) {
+			if (event.type === 'step-output' && event.line === `${hook.marker} ${pausedStep}`) {
 				void readFile(sessionPath(harness.env, sessionId), 'utf8').then(text => {
-					stateWhilePaused = (JSON.parse(text) as {steps: Record<string, {state: string}>}).steps['two']?.state;
+					stateWhilePaused = (JSON.parse(text) as {steps: Record<string, {state: string}>}).steps[pausedStep]?.state;
 					controller.abort();
 				});
 			}
 		},
 	});
+	return {...result, stateWhilePaused};
+}
+
+test('the test-only pause hook marks the step running, says so and waits for an interrupt', async t => {
+	const {exitCode, session, stateWhilePaused} = await pausedRun(t, {variable: 'MTLS_WIZARD_TEST_PAUSE_BEFORE', marker: testPauseMarker}, 'two', {
+		two: async () => t.fail('a paused step must not run') as never,
+	});
 	t.is(exitCode, 130);
 	t.is(stateWhilePaused, 'running');
 	t.is(session.steps['one']?.state, 'done');
 	t.is(session.steps['two']?.state, 'pending');
+});
+
+test('the test-only pause-after hook lets the step do its work, then waits for an interrupt before the session records it', async t => {
+	let ran = false;
+	const {exitCode, session, stateWhilePaused} = await pausedRun(t, {variable: 'MTLS_WIZARD_TEST_PAUSE_AFTER', marker: testPauseAfterMarker}, 'one', {
+		async one() {
+			ran = true;
+			return {detail: 'did its work'};
+		},
+	});
+	t.is(exitCode, 130);
+	t.true(ran);
+	t.is(stateWhilePaused, 'running');
+	t.is(session.steps['one']?.state, 'pending');
+	t.is(session.steps['two']?.state, 'pending', 'the step after it never started');
 });
 
 test('a step saying what it waits for reaches the renderers as a waiting-for event, secrets hidden', async t => {

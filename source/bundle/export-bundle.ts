@@ -1,4 +1,4 @@
-import {chmod, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile} from 'node:fs/promises';
+import {chmod, copyFile, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile} from 'node:fs/promises';
 import {basename, dirname, join, relative, resolve} from 'node:path';
 import {StepFailedError, UsageError} from '../errors.js';
 import {describeFault, isFileSystemFault} from '../exec/file-system-fault.js';
@@ -168,6 +168,18 @@ async function listFiles(root: string, dir = root): Promise<Array<{path: string;
 	return found.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** The deployment's files the plan names in the bundle (Plan.carried), copied there with their modes. */
+async function carryDeployedFiles(plan: Plan): Promise<void> {
+	for (const {from, to} of plan.carried ?? []) {
+		await makeDirectories(dirname(to));
+		await copyFile(from, to).catch((error: unknown) => {
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+			throw new UsageError(`${from} is missing: the bundle must carry this file of the deployment. Put it back where the deployment wrote it, then export again.`);
+		});
+		await chmod(to, (await stat(from)).mode & 0o777);
+	}
+}
+
 /**
  * Writes a bundle: certificates issued and proved locally, generated values files, env files and patched manifests,
  * apply.sh with every deployment command, and README.txt. Nothing else runs. The bundle is built in a 0700 temp
@@ -221,6 +233,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
 		const command = headlessCommand(options.recipe, plan, {export: from.startsWith('..') ? target : `./${from}`, ...(options.context ? {context: options.context} : {})});
 		// Redacted like every printed plan: a secret typed into a non-secret answer is not written out here either.
 		const headless = {line: redactAnswers(commandLine(command), options.secrets), note: secretsNote(command)};
+		await carryDeployedFiles(plan);
 		const manualSteps: string[][] = [];
 		for (const step of plan.steps) {
 			if (localKinds.has(step.kind)) await runnerFor(step).run(step, context);

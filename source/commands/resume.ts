@@ -43,7 +43,7 @@ async function checkSigned(session: Session, plan: Plan, secrets: Record<string,
 	}
 
 	const {takeSignedCertificates} = await import('../steps/signed-elsewhere.js');
-	await takeSignedCertificates(step, step.ca.signedDir, secrets);
+	await takeSignedCertificates(step, step.ca.signedDir, secrets, session.id);
 }
 
 /**

@@ -9,7 +9,7 @@
  * output directory and the swarm secrets' names come from `rotation.version`, chosen once by the command and saved
  * in the session, so a resumed rotation rebuilds the same plan.
  */
-import {join} from 'node:path';
+import {join, relative} from 'node:path';
 import type {RecipeRotation} from '../recipes/recipe-schema.js';
 import {freshLines, restartAfter} from './renew-plan.js';
 import type {IssueCertificatesStep, LeafSpec, ManualStep, Plan, Rotation, Step} from './types.js';
@@ -87,16 +87,34 @@ export type RotationInput = {
 	rotation: Rotation;
 	/** The recipe's rotation notes: trust points that hold one CA, facts not verified upstream. */
 	notes?: RecipeRotation | undefined;
+	/**
+	 * A bundle's directory for the deployment's files (--export): the steps name copies there, listed in Plan.carried,
+	 * rather than the deployment's directory, which the machine that applies the bundle may not have.
+	 */
+	carryInto?: string | undefined;
 };
 
-export function rotatePlan({deployed, rotated, rotation, notes}: RotationInput): Plan {
+export function rotatePlan({deployed, rotated, rotation, notes, carryInto}: RotationInput): Plan {
 	const oldIssue = issueStep(deployed);
 	const newIssue = issueStep(rotated);
 	if (oldIssue.ca.mode !== 'generate') {
 		throw new Error(`recipe ${deployed.recipe}: the deployment's CA is not the wizard's own (${oldIssue.ca.mode}), so rotate-ca cannot make its successor`);
 	}
 
-	const oldCa = join(oldIssue.dir, 'ca.crt');
+	const carried = new Map<string, string>();
+	/** Where the steps find a file of the deployment: where it is, or its copy in the bundle. */
+	const deployedFile = (path: string): string => {
+		if (carryInto === undefined) return path;
+		const inside = relative(rotation.from, path);
+		if (inside.startsWith('..')) throw new Error(`${path}: a file of the deployment outside its directory ${rotation.from}`);
+		const copy = join(carryInto, inside);
+		carried.set(path, copy);
+		return copy;
+	};
+
+	// The trust bundle is made where the plan runs (export included), from the deployment's own CA file.
+	const oldCaFile = join(oldIssue.dir, 'ca.crt');
+	const oldCa = deployedFile(oldCaFile);
 	const newCa = join(newIssue.dir, 'ca.crt');
 	const both = join(newIssue.dir, trustBothFile);
 	const oldLeaves = new Map(oldIssue.leaves.map(leaf => [leafKey(leaf), leaf]));
@@ -108,10 +126,10 @@ export function rotatePlan({deployed, rotated, rotation, notes}: RotationInput):
 		if (!old) throw new Error(`recipe ${deployed.recipe}: the rotated plan has a leaf ${leaf.id} (${leaf.commonName}) the deployment never issued`);
 		const [newCert, newKey] = leafFiles(newIssue, leaf);
 		const [oldCert, oldKey] = leafFiles(oldIssue, old);
-		toOldLeaves.set(newCert, oldCert).set(newKey, oldKey);
+		toOldLeaves.set(newCert, deployedFile(oldCert)).set(newKey, deployedFile(oldKey));
 		// A fleet agent's bundle carries its own copy of ca.crt, a trust point like any other.
 		if (leaf.dir !== undefined && old.dir !== undefined) {
-			toOldLeaves.set(join(leaf.dir, 'ca.crt'), join(old.dir, 'ca.crt'));
+			toOldLeaves.set(join(leaf.dir, 'ca.crt'), deployedFile(join(old.dir, 'ca.crt')));
 			agentCaCopies.push(join(leaf.dir, 'ca.crt'));
 		}
 	}
@@ -220,7 +238,7 @@ export function rotatePlan({deployed, rotated, rotation, notes}: RotationInput):
 		id: 'issue-new-ca',
 		title: `${phases[1].title}: issue the new CA and ${trustBothFile} (the old CA, then the new one)`,
 		leaves: [],
-		trustBundle: {path: both, first: oldCa},
+		trustBundle: {path: both, first: oldCaFile},
 	};
 	const reissue: IssueCertificatesStep = {...named, id: 'reissue-certificates', title: `${phases[2].title}: issue the ${[...new Set(newIssue.leaves.map(l => l.id))].join(', ')} certificates from the new CA`};
 	const proof = rotated.steps.filter(step => step.kind === 'verify-handshake').map(step => ({...step, id: `reissue-${step.id}`, title: `${phases[2].title}: ${step.title}`}));
@@ -243,9 +261,12 @@ export function rotatePlan({deployed, rotated, rotation, notes}: RotationInput):
 		'drop-old-ca': () => [...kept, ...phaseSteps(3)],
 	};
 	// The session saves the fleet without the excluded agents: a later renew or rotate-ca never issues them again.
+	const steps = stages[rotation.stage]();
 	return {
 		...rotated,
-		steps: stages[rotation.stage](),
+		steps,
 		rotation,
+		// Only what a step still names: an old key no phase deploys stays where it is.
+		...(carryInto === undefined ? {} : {carried: [...carried].filter(([, to]) => JSON.stringify(steps).includes(to)).map(([from, to]) => ({from, to}))}),
 	};
 }

@@ -391,4 +391,9 @@ export type Plan = {
 	steps: Step[];
 	renewal?: Renewal;
 	rotation?: Rotation;
+	/**
+	 * Files of the deployment a bundle carries (a CA rotation's old CA and leaves): the plan's steps name `to`, inside
+	 * the bundle, and writing the bundle copies each `from` there, so the bundle moves without the old directory.
+	 */
+	carried?: Array<{from: string; to: string}>;
 };

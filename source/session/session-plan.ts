@@ -75,6 +75,8 @@ export function sessionPlanFor(recipe: Recipe, session: Session, answers: PlanAn
 			rotated: planned(options.outDir ?? rotationDir(rotation), answersWithout(answers, rotation.excludeAgents)),
 			rotation,
 			notes: recipe.rotation,
+			// An export's apply.sh names copies in the bundle of the deployment's files it still uses.
+			carryInto: options.outDir === undefined ? undefined : join(options.outDir, 'deployed'),
 		});
 	}
 

@@ -32,6 +32,7 @@ export const sessionSchema = z.object({
 	stepOrder: z.array(z.string()),
 	steps: z.record(z.string(), stepSchema),
 	outcome: z.enum(['not-started', 'running', 'interrupted', 'failed', 'not-confirmed', 'awaiting-signature', 'done']),
+	firstExpiry: z.object({file: z.string(), notAfter: z.string(), stamp: z.string().regex(/^[\da-f]{64}$/)}).optional(),
 	pid: z.number().int().optional(),
 	createdAt: z.string(),
 	updatedAt: z.string(),

@@ -29,6 +29,12 @@ export type SavedStep = {
 export type SessionOutcome = 'not-started' | 'running' | 'interrupted' | 'failed' | 'not-confirmed' | 'awaiting-signature' | 'done';
 
 /**
+ * A finished deployment's first certificate to expire (steps/first-expiry.ts): the file, when, and a stamp of every
+ * certificate file as they were then, so a list confirms it by stat rather than reading each certificate again.
+ */
+export type FirstExpiry = {file: string; notAfter: string; stamp: string};
+
+/**
  * What a saved session holds. Never key material and never secret answers: only the ids of the secret
  * answers, so resume knows what to ask for again.
  */
@@ -50,6 +56,8 @@ export type Session = Pick<Plan, 'recipe' | 'recipeDigest' | 'target' | 'answers
 	stepOrder: string[];
 	steps: Record<string, SavedStep>;
 	outcome: SessionOutcome;
+	/** Recorded when a run finishes done: the first of its certificates to expire. */
+	firstExpiry?: FirstExpiry;
 	/** The process working on the session while outcome is 'running'; a dead pid means it was killed. */
 	pid?: number;
 	createdAt: string;

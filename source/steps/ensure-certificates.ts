@@ -1,6 +1,6 @@
 import {X509Certificate, type KeyObject} from 'node:crypto';
 import {availableParallelism} from 'node:os';
-import {basename, dirname, resolve} from 'node:path';
+import {basename, dirname, join, resolve} from 'node:path';
 import {StepFailedError, UsageError, WizardError} from '../errors.js';
 import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-fault.js';
 import {makeDirectories} from '../exec/make-directories.js';
@@ -18,9 +18,9 @@ import {pemBlocks} from '../pki/pem-blocks.js';
 import {commitFiles, recoverStagedFiles, type OutputFile, type WrittenFile} from '../pki/write-private-files.js';
 import type {IssueCertificatesStep, LeafSpec} from '../plan/types.js';
 import {secretEnvName} from '../recipes/collect-answers.js';
-import {caPaths, leafPaths} from './certificate-paths.js';
+import {caPaths, leafPaths, requestFileName} from './certificate-paths.js';
 import {readIfPresent, readLeafKey} from './existing-pki-files.js';
-import {keptSignedCertificates, makeRequests, suggestedSignedDir, takeSignedCertificates} from './signed-elsewhere.js';
+import {keptSignedCertificates, makeRequests, suggestedSignedDir, takenBySession, takenRecord, takeSignedCertificates, type SignedSet} from './signed-elsewhere.js';
 import {secretResolver} from './secret-values.js';
 import type {StepContext, StepOutcome} from './types.js';
 
@@ -267,11 +267,20 @@ async function ensureAgent(step: IssueCertificatesStep, leaf: LeafSpec, ca: Cert
  */
 async function signedElsewhere(step: IssueCertificatesStep, context: StepContext): Promise<StepOutcome> {
 	if (step.ca.mode !== 'csr') throw new Error('unreachable');
+	const takenDetail = (signed: SignedSet) => `${step.leaves.length} certificate${step.leaves.length === 1 ? '' : 's'} signed by your PKI ("${signed.caSubject}")`;
 	if (step.ca.signedDir !== undefined) {
-		const signed = await takeSignedCertificates(step, step.ca.signedDir, context.secrets);
-		const written = await commitStaged(step, signed.files);
+		const signed = await takeSignedCertificates(step, step.ca.signedDir, context.secrets, context.sessionId);
+		const record = context.sessionId === undefined ? [] : [takenRecord(step, context.sessionId, step.ca.signedDir, signed)];
+		const written = await commitStaged(step, [...signed.files, ...record]);
 		info(context, `took the certificates your PKI signed from ${step.ca.signedDir}: each holds its request's key and names, and chains to "${signed.caSubject}"`);
-		return {detail: `${step.leaves.length} certificate${step.leaves.length === 1 ? '' : 's'} signed by your PKI ("${signed.caSubject}")`, files: written.map(file => file.path)};
+		return {detail: takenDetail(signed), files: written.map(file => file.path)};
+	}
+
+	// A resume --signed of this session took them and was killed before the session recorded it: it finishes as it would have.
+	const taken = await takenBySession(step, context.secrets, context.sessionId);
+	if (taken) {
+		info(context, `keeping the certificates your PKI signed, taken into ${step.dir} by an interrupted run of this session`);
+		return {detail: takenDetail(taken), files: [...taken.files.map(file => join(step.dir, file.name)), join(step.dir, requestFileName)]};
 	}
 
 	// A renewal asks for new certificates: the ones signed for the deployment are what it replaces.

@@ -56,19 +56,70 @@ async function keyOf(step: IssueCertificatesStep, leaf: LeafSpec, secrets: Reado
 	return read.key;
 }
 
-export type SignedSet = {files: OutputFile[]; caSubject: string; daysLeft: number};
+export type SignedSet = {files: OutputFile[]; caSubject: string; daysLeft: number; fingerprints: Map<string, string>};
+
+const takenHeading = 'Taken for session ';
+
+/**
+ * What the commit of taken certificates writes over REQUEST.txt, in the same all-or-none commit: the session and each
+ * leaf's SHA-256. A resume --signed killed after that commit and before the session recorded the step finds here
+ * that these very certificates are its own, not the ones a renewal replaces; new requests write REQUEST.txt anew.
+ */
+export function takenRecord(step: IssueCertificatesStep, sessionId: string, signedDir: string, signed: SignedSet): OutputFile {
+	const lines = [`${takenHeading}${sessionId} from ${signedDir}: the certificates your PKI signed for the requests here.`];
+	for (const leaf of step.leaves) lines.push(`  ${leaf.id}.crt  SHA-256 ${signed.fingerprints.get(leaf.id)}`);
+	return {name: requestFileName, content: `${lines.join('\n')}\n`, secret: false};
+}
+
+/** The leaves' fingerprints REQUEST.txt records as taken for this session, or none. */
+async function takenFor(step: IssueCertificatesStep, sessionId: string | undefined): Promise<Map<string, string>> {
+	const taken = new Map<string, string>();
+	const text = sessionId === undefined ? undefined : await readIfPresent(join(step.dir, requestFileName));
+	if (!text?.startsWith(`${takenHeading}${sessionId} from `)) return taken;
+	for (const line of text.split('\n').slice(1)) {
+		const match = /^ {2}(\S+)\.crt {2}SHA-256 (\S+)$/.exec(line);
+		if (match) taken.set(match[1]!, match[2]!);
+	}
+
+	return taken;
+}
+
+/** The certificates in the step's directory when each is one this session took (REQUEST.txt records it) and still passes. */
+export async function takenBySession(step: IssueCertificatesStep, secrets: Readonly<Record<string, string>>, sessionId: string | undefined): Promise<SignedSet | undefined> {
+	const taken = await takenFor(step, sessionId);
+	if (taken.size === 0) return undefined;
+	for (const leaf of step.leaves) {
+		const text = await readIfPresent(join(step.dir, `${leaf.id}.crt`));
+		if (text === undefined || taken.get(leaf.id) !== fingerprintOf(text)) return undefined;
+	}
+
+	return takeSignedCertificates(step, step.dir, secrets, sessionId).catch((error: unknown) => {
+		if (error instanceof WizardError) return undefined;
+		throw error;
+	});
+}
+
+function fingerprintOf(pem: string): string | undefined {
+	try {
+		return new X509Certificate(pem).fingerprint256;
+	} catch {
+		return undefined;
+	}
+}
 
 /**
  * The certificates in `signedDir`, each checked against its request's key, names, usages and validity, and the
  * chain in its ca.crt; refused (exit 2) naming the file, why and the fix. What comes back is written to the step's
  * directory: each leaf followed by the intermediates of its path, and the chain as ca.crt.
  */
-export async function takeSignedCertificates(step: IssueCertificatesStep, signedDir: string, secrets: Readonly<Record<string, string>>): Promise<SignedSet> {
+export async function takeSignedCertificates(step: IssueCertificatesStep, signedDir: string, secrets: Readonly<Record<string, string>>, sessionId?: string): Promise<SignedSet> {
 	const caPath = join(signedDir, 'ca.crt');
 	await readSignedFile(caPath, 'the issuing CA that signed the certificates, followed by its parents up to the root');
 	const chain = await readCaChain(caPath, {cert: '--signed', replace: 'ask your PKI for its current CA chain'});
 	const trusted = chain.map(ca => ca.x509);
 	const files: OutputFile[] = [];
+	const fingerprints = new Map<string, string>();
+	const taken = await takenFor(step, sessionId);
 	let daysLeft = Number.POSITIVE_INFINITY;
 	for (const leaf of step.leaves) {
 		const path = join(signedDir, `${leaf.id}.crt`);
@@ -81,7 +132,7 @@ export async function takeSignedCertificates(step: IssueCertificatesStep, signed
 			throw badInput('--signed', path, 'holds a PEM block that is not a valid X.509 certificate', 'Put there the certificate in PEM form, optionally followed by its intermediate CAs');
 		}
 
-		const problem = signedLeafProblem({label: path, spec: leafSpec(leaf), key: await keyOf(step, leaf, secrets), certificates, chain: trusted}) ?? (await notRenewed(step, leaf, path, certificates[0]!));
+		const problem = signedLeafProblem({label: path, spec: leafSpec(leaf), key: await keyOf(step, leaf, secrets), certificates, chain: trusted}) ?? (await notRenewed(step, leaf, path, certificates[0]!, taken));
 		if (problem) throw new UsageError(`--signed: ${problem}. Have your PKI sign ${request} as ${join(step.dir, requestFileName)} asks, put the certificate at ${path}, then resume again.`);
 		const [certificate, ...carried] = certificates as [X509Certificate, ...X509Certificate[]];
 		const built = buildCertificatePath(certificate, carried, trusted).path;
@@ -89,17 +140,22 @@ export async function takeSignedCertificates(step: IssueCertificatesStep, signed
 		const intermediates = built.slice(1).filter(ca => !(ca.checkIssued(ca) && ca.verify(ca.publicKey)));
 		files.push({name: `${leaf.id}.crt`, content: [certificate, ...intermediates].map(c => c.toString()).join(''), secret: false});
 		daysLeft = Math.min(daysLeft, wholeDaysUntil(new Date(certificate.validTo)));
+		fingerprints.set(leaf.id, certificate.fingerprint256);
 	}
 
 	files.push({name: 'ca.crt', content: chain.map(ca => ca.pem).join(''), secret: false});
-	return {files, caSubject: oneLineName(trusted[0]!.subject), daysLeft};
+	return {files, caSubject: oneLineName(trusted[0]!.subject), daysLeft, fingerprints};
 }
 
-/** A renewal (with --reuse-keys the same key passes) must not take back the certificate it renews. */
-async function notRenewed(step: IssueCertificatesStep, leaf: LeafSpec, path: string, signed: X509Certificate): Promise<string | undefined> {
+/**
+ * A renewal (with --reuse-keys the same key passes) must not take back the certificate it renews; the one this very
+ * session already took (`taken`, from REQUEST.txt) is what it finishes with.
+ */
+async function notRenewed(step: IssueCertificatesStep, leaf: LeafSpec, path: string, signed: X509Certificate, taken: Map<string, string>): Promise<string | undefined> {
 	if (!step.renew) return undefined;
 	const deployed = await readIfPresent(join(step.dir, `${leaf.id}.crt`));
 	if (deployed === undefined || new X509Certificate(deployed).fingerprint256 !== signed.fingerprint256) return undefined;
+	if (taken.get(leaf.id) === signed.fingerprint256) return undefined;
 	return `${path} is the certificate already deployed (SHA-256 ${signed.fingerprint256}), not a renewed one`;
 }
 

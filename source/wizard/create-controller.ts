@@ -14,6 +14,7 @@ import type {Plan, TargetId} from '../plan/types.js';
 import type {Recipe, RecipeQuestion} from '../recipes/recipe-schema.js';
 import {isPastStep, signedDirOf} from '../session/step-states.js';
 import type {Session} from '../session/types.js';
+import type {ReadCertificate} from '../steps/first-expiry.js';
 import {faultQuestion} from './fault-question.js';
 import type {
 	AnswerFault,
@@ -33,6 +34,8 @@ import type {
 export type ControllerOptions = {
 	env: NodeJS.ProcessEnv;
 	cwd: string;
+	/** How the deployments list reads a certificate file when it must: tests count the reads. */
+	readCertificate?: ReadCertificate;
 };
 
 const targetLabels: Record<TargetId, string> = {
@@ -106,7 +109,7 @@ const contextsOf = (session: Session): KubeContexts => ({...(session.context ? {
 /** A fixed mask: its length says nothing about the secret's. */
 const secretMask = '••••••••';
 
-export function createController({env, cwd}: ControllerOptions): WizardController {
+export function createController({env, cwd, readCertificate}: ControllerOptions): WizardController {
 	const recipes = new Map<string, Recipe>();
 	let reviewed: ({plan: Plan; secrets: Record<string, string>; planFor(outDir: string): Plan; sessionId?: string} & KubeContexts) | undefined;
 	/** Set by changeAnswers: the session the next review continues, with its output directory and kube context. */
@@ -201,30 +204,22 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 		return {plan, collected};
 	};
 
-	/** The first of a deployment's certificates to expire, read from the files its plan wrote. */
+	/**
+	 * The first of a deployment's certificates to expire: the one its session recorded when it finished, confirmed by a
+	 * stat of its files (a fleet's certificates are not read one by one at every start), or read from them when changed.
+	 */
 	const firstExpiry = async (session: Session): Promise<ExpiryView | {problem: string}> => {
-		const [{readFile}, {X509Certificate}, {sessionAnswers, sessionPlanFor}, {caPaths, leafPaths}, {wholeDaysUntil}] = await Promise.all([
-			import('node:fs/promises'),
-			import('node:crypto'),
+		const [{sessionAnswers, sessionPlanFor}, {certificateFiles, confirmedFirstExpiry}, {wholeDaysUntil}] = await Promise.all([
 			import('../session/session-plan.js'),
-			import('../steps/certificate-paths.js'),
+			import('../steps/first-expiry.js'),
 			import('../pki/days.js'),
 		]);
 		const loaded = await recipe(session.recipe);
 		const plan = sessionPlanFor(loaded, session, (await sessionAnswers(loaded, session)).answers, {renewal: session.renewal, rotation: session.rotation});
-		const files = plan.steps.flatMap(step => (step.kind === 'issue-certificates' ? [caPaths(step.dir).cert, ...step.leaves.map(leaf => leafPaths(step.dir, leaf).cert)] : []));
-		const read = await Promise.all(
-			files.map(async file => {
-				try {
-					return {file: path.basename(file), notAfter: new Date(new X509Certificate(await readFile(file)).validTo)};
-				} catch {
-					return undefined;
-				}
-			}),
-		);
-		const [first] = read.filter(found => found !== undefined).sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime());
+		const first = await confirmedFirstExpiry(session.firstExpiry, certificateFiles(plan), readCertificate);
 		if (!first) return {problem: `no certificate of it can be read in ${plan.outDir}`};
-		return {...first, daysLeft: wholeDaysUntil(first.notAfter)};
+		const notAfter = new Date(first.notAfter);
+		return {file: path.basename(first.file), notAfter, daysLeft: wholeDaysUntil(notAfter)};
 	};
 
 	/** The signed certificates are judged before the run starts, so a wrong one is explained under the question. */
@@ -235,7 +230,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 			const {plan} = await sessionPlan(await loadSession(env, sessionId), secrets, dir);
 			const step = plan.steps.find(candidate => candidate.kind === 'issue-certificates');
 			if (step?.kind !== 'issue-certificates' || step.ca.mode !== 'csr' || !step.ca.signedDir) return `session ${sessionId} does not wait for signed certificates`;
-			await takeSignedCertificates(step, step.ca.signedDir, secrets);
+			await takeSignedCertificates(step, step.ca.signedDir, secrets, sessionId);
 			return undefined;
 		} catch (error) {
 			return (error as Error).message;

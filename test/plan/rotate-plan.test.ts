@@ -14,14 +14,21 @@ const newPki = (file: string) => `${newDir}/certs/${file}`;
 const both = newPki(trustBothFile);
 
 /** The rotation plan as rotate-ca builds it: the deployment's plan and the same answers planned into the new directory. */
-async function rotationOf(recipeId: string, target: TargetId, options: {sets?: string[]; rotation?: Rotation} = {}): Promise<Plan> {
+async function rotationOf(recipeId: string, target: TargetId, options: {sets?: string[]; rotation?: Rotation; exportTo?: string} = {}): Promise<Plan> {
 	const recipe = await loadRecipe(recipeId);
 	const given = fullAnswers[recipeId]![target]!;
 	const env = Object.fromEntries(Object.entries(given.secrets).map(([id, value]) => [secretEnvName(id), value]));
 	const collected = await collectAnswers(recipe, target, {sets: [...given.sets, ...(options.sets ?? [])], env});
 	const chosen = options.rotation ?? rotation;
 	const planned = (dir: string, answers: Plan['answers']) => buildPlan(recipe, target, answers, {outDir: dir, secretAnswerIds: Object.keys(collected.secrets), invoker});
-	return rotatePlan({deployed: planned(outDir, collected.answers), rotated: planned(rotationDir(chosen), answersWithout(collected.answers, chosen.excludeAgents)), rotation: chosen, notes: recipe.rotation});
+	const into = options.exportTo ?? rotationDir(chosen);
+	return rotatePlan({
+		deployed: planned(outDir, collected.answers),
+		rotated: planned(into, answersWithout(collected.answers, chosen.excludeAgents)),
+		rotation: chosen,
+		notes: recipe.rotation,
+		carryInto: options.exportTo === undefined ? undefined : `${options.exportTo}/deployed`,
+	});
 }
 
 const phaseOf = (step: Step) => (/^(issue-new-ca|trust-both-)/.test(step.id) ? 1 : /^reissue-/.test(step.id) ? 2 : /^drop-old-ca-/.test(step.id) ? 3 : 0);
@@ -150,4 +157,18 @@ test('--keep-old-ca stops after phase 2 and says how to finish; --drop-old-ca la
 	const recipe = await loadRecipe('portainer');
 	t.is(commandLine(headlessCommand(recipe, keep)), 'mtls-wizard rotate-ca 20261207-190000-abcd --keep-old-ca');
 	t.is(commandLine(headlessCommand(recipe, {...drop, rotation: {...rotation, excludeAgents: ['edge-2'], stage: 'drop-old-ca'}})), 'mtls-wizard rotate-ca 20261207-190000-abcd --drop-old-ca', 'the exclusions were decided in phase 2');
+});
+
+test('docker, built for an export: the steps apply.sh runs name copies of the old leaves in the bundle, and Plan.carried says where each comes from', async t => {
+	const bundle = '/build/bundle';
+	const plan = await rotationOf('portainer', 'docker', {exportTo: bundle});
+	t.deepEqual(
+		plan.carried,
+		['server.crt', 'server.key', 'agent.crt', 'agent.key'].map(file => ({from: oldPki(file), to: `${bundle}/deployed/certs/${file}`})),
+	);
+	// The certificate and proof steps run when the bundle is written; only the others are in apply.sh.
+	const applied = plan.steps.filter(step => step.kind !== 'issue-certificates' && step.kind !== 'verify-handshake');
+	t.false(JSON.stringify(applied).includes(`${outDir}/`), 'no step apply.sh runs names the deployment\'s directory');
+	t.true(JSON.stringify(stepOf(plan, 'trust-both-run-portainer', 'docker-run')).includes(`${bundle}/deployed/certs/server.key`), 'phase 1 deploys the old server key from the bundle');
+	t.is((await rotationOf('portainer', 'docker')).carried, undefined, 'a rotation run in place carries nothing');
 });

@@ -1,8 +1,8 @@
 import {X509Certificate} from 'node:crypto';
-import {readdir, readFile} from 'node:fs/promises';
+import {mkdir, readdir, readFile, rename} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {docker, freePort, httpsGetInNamespace, initSwarm} from '../../support/private-docker.js';
+import {docker, freePort, httpsGetInNamespace, initSwarm, inNamespace, runCommand} from '../../support/private-docker.js';
 import {buildStandInImage} from '../../support/stand-in-image.js';
 import {logsOf, privateEngineForFile, shown, waitForLog, type DockerE2e} from './support/docker-e2e.js';
 import {followLogs} from './support/follow-logs.js';
@@ -158,4 +158,49 @@ test.serial('docker: --exclude-agent leaves a lost device out; it gets through w
 	t.is(dropped.exitCode, 0, shown(dropped));
 	t.is(await edgeStatus(port, kept), 200);
 	t.regex(String(await edgeStatus(port, {...lost, ca: kept.ca})), /^refused/, 'the products check no CRL: leaving the device out of the new CA is what revokes it');
+});
+
+/** The lines of files under dir that hold needle, each as `file: line`. */
+async function linesHolding(dir: string, needle: string): Promise<string[]> {
+	const holding: string[] = [];
+	for (const entry of await readdir(dir, {withFileTypes: true, recursive: true})) {
+		const path = join(entry.parentPath, entry.name);
+		if (!entry.isFile()) continue;
+		for (const line of (await readFile(path, 'utf8')).split('\n')) if (line.includes(needle)) holding.push(`${path.slice(dir.length + 1)}: ${line}`);
+	}
+
+	return holding.sort();
+}
+
+test.serial('docker: a rotate-ca --export bundle moved elsewhere, with the deployment\'s directory gone, moves Portainer and its Edge Agent to the new CA through its apply.sh', async t => {
+	const e2e = setup();
+	const {out, env, port} = await deployWithAgent(e2e, 'docker', 'exported');
+	const written = join(e2e.work, 'rotation-bundle');
+	const exported = await e2e.wizard(['rotate-ca', '--export', written], env);
+	t.is(exported.exitCode, 0, shown(exported));
+	t.is(await edgeStatus(port, {ca: join(out, 'certs', 'ca.crt'), cert: join(out, 'certs', 'agent.crt'), key: join(out, 'certs', 'agent.key')}), 200, 'the export changed nothing deployed');
+
+	// Moved to another place, and the deployment's own directory (its old PKI) out of the way: the bundle alone must do.
+	const moved = join(e2e.work, 'elsewhere', 'bundle');
+	await mkdir(join(e2e.work, 'elsewhere'));
+	await rename(written, moved);
+	await rename(out, `${out}-moved-away`);
+	t.deepEqual(await linesHolding(moved, out), [], 'no file of the bundle names the deployment\'s directory');
+	// Where it was written is named only in the command that writes it again: a path the user gives.
+	const commandLines = (await linesHolding(moved, written)).filter(line => !line.includes(`--export ${written}`));
+	t.deepEqual(commandLines, [], 'nor where the bundle was written, but in the command that writes it');
+
+	const agentLogs = followLogs(e2e.engine.env, ['container=portainer_edge_agent'], new Date());
+	const [file, args] = inNamespace(e2e.engine.netns, '/bin/bash', [join(moved, 'apply.sh')]);
+	const applied = await runCommand(file, args, {env: {...e2e.engine.env, EDGE_KEY: edgeKey(port)}, timeoutMs: 240_000});
+	t.is(applied.exitCode, 0, `${applied.stdout}\n${applied.stderr}`);
+	await waitForLog(e2e.engine.env, 'portainer_edge_agent', goodPoll);
+	agentLogs.stop();
+	const lines = agentLogs.lines();
+	t.true(new Set(lines.map(entry => entry.container)).size >= 3, 'the agent of every phase was followed');
+	t.deepEqual(lines.filter(entry => refusedPoll.test(entry.line)).map(entry => entry.line), [], 'no poll was refused during the rotation');
+
+	const now = {ca: join(moved, 'certs', 'ca.crt'), cert: join(moved, 'certs', 'agent.crt'), key: join(moved, 'certs', 'agent.key')};
+	t.is(await edgeStatus(port, now), 200, 'the new agent certificate gets through');
+	t.regex(String(await edgeStatus(port, {...now, cert: join(moved, 'deployed', 'certs', 'agent.crt'), key: join(moved, 'deployed', 'certs', 'agent.key')})), /^refused/, 'the old one is refused once the old CA is dropped');
 });
