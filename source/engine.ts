@@ -171,6 +171,18 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 	// Tools may echo what they were given (a rejected manifest, a container's log): no renderer ever sees a secret
 	// answer, nor key material from a file the plan marks secret (rebuilt before each step, as those files appear).
 	const hideAnswers = answerRedactor(options.secrets);
+	// Steps after the certificates read the same key files: their redactor (every 64-character window of each key) is built once.
+	const keyRedactors = new Map<string, (text: string) => string>();
+	const keyRedactorFor = (contents: string[]) => {
+		const key = contents.join('\0');
+		let redactor = keyRedactors.get(key);
+		if (!redactor) {
+			redactor = keyMaterialRedactor(contents);
+			keyRedactors.set(key, redactor);
+		}
+
+		return redactor;
+	};
 	const secretFiles = [...new Set(plan.steps.flatMap(step => (options.runnerFor(step).files?.(step) ?? []).filter(file => file.mode === 0o600).map(file => file.path)))];
 	// A fleet agent's key reaches a tool only through a step planned for that agent, which names the file; indexing
 	// every agent's key for every step would grow with the fleet (each key is thousands of windows).
@@ -242,7 +254,7 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 	const start = async (index: number, first: boolean): Promise<StepRun> => {
 		const step = plan.steps[index]!;
 		// Key material from a file the plan marks secret is read before each step, as those files appear.
-		const hideKeys = keyMaterialRedactor(await readSecretFiles(secretFilesFor(step)));
+		const hideKeys = keyRedactorFor(await readSecretFiles(secretFilesFor(step)));
 		const hide = (text: string) => hideKeys(hideAnswers(text));
 		const run: StepRun = {index, step, hide, started: Date.now(), startedAt: now(), held: [], stop: new AbortController(), lastLines: [], onMarked: []};
 		// What a redone step made before: it may replace a key the session made itself.

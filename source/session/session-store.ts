@@ -66,7 +66,10 @@ export async function prepareSessionsDirectory(env: NodeJS.ProcessEnv): Promise<
 	}
 }
 
-/** Writes the session atomically (temporary file, fsync, rename, fsync of the directory; 0600 in a 0700 directory), with secret values and PEM blocks scrubbed from every string. */
+/** Session files this process has synced the directory of since they got their name there. */
+const syncedSessionFiles = new Set<string>();
+
+/** Writes the session atomically (temporary file, fsync, rename, fsync of the directory the first time; 0600 in a 0700 directory), with secret values and PEM blocks scrubbed from every string. */
 export async function saveSession(
 	session: Session,
 	options: {env: NodeJS.ProcessEnv; secrets: Readonly<Record<string, string>>},
@@ -78,11 +81,16 @@ export async function saveSession(
 		(_key, value: unknown) => (typeof value === 'string' ? scrubText(value, options.secrets) : value),
 		'\t',
 	);
+	const path = sessionPath(options.env, session.id);
 	try {
 		// Made 0700 when it is new; an existing directory (MTLS_WIZARD_HOME may be one of the user's) keeps its mode.
-		await makeDirectories(directory);
-		await writeFileAtomic(sessionPath(options.env, session.id), `${text}\n`, fileMode);
-		await syncDirectory(directory);
+		await writeFileAtomic(path, `${text}\n`, fileMode);
+		// The directory is synced once the file has a name in it. Each later save renames a synced file over it, which
+		// a crash leaves as the old session or the new, both whole; a run saves twice a step, so this halves the fsyncs.
+		if (!syncedSessionFiles.has(path)) {
+			await syncDirectory(directory);
+			syncedSessionFiles.add(path);
+		}
 	} catch (error) {
 		if (!isFileSystemFault(error)) throw error;
 		// The disk filled or the mount changed during the run: what ran stays done, but progress can no longer be saved.
