@@ -18,7 +18,7 @@ import {join} from 'node:path';
 import {loadSession, newSessionId, prepareSessionsDirectory, saveSession, sessionFromPlan, sessionPath} from './session/session-store.js';
 import {lineUpSession} from './session/line-up-session.js';
 import type {Session} from './session/types.js';
-import {runnerFor} from './steps/registry.js';
+import {loadRunners} from './steps/load-runners.js';
 import type {StepRunner} from './steps/types.js';
 
 export type ExecuteOptions = {
@@ -126,7 +126,7 @@ export async function executePlan(
 			signal: controller.signal,
 			emit: render,
 			save: async saved => saveSession(saved, {env: options.env, secrets}),
-			runnerFor: dependencies.runnerFor ?? runnerFor,
+			runnerFor: dependencies.runnerFor ?? (await loadRunners(plan)),
 			exec: execLayer,
 		});
 	} finally {

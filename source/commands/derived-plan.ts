@@ -1,5 +1,4 @@
 import {exitCodes, UsageError} from '../errors.js';
-import {formatMode, formatPlan} from '../render/print-plan.js';
 import type {Plan} from '../plan/types.js';
 import {checkAnswerFiles} from '../recipes/check-answer-files.js';
 import type {CollectedAnswers} from '../recipes/collect-answers.js';
@@ -28,6 +27,8 @@ export async function runDerivedPlan(input: {
 }): Promise<number> {
 	const {session, recipe, collected, command, noun, planFor, options, env} = input;
 	if (options.dryRun) {
+		// Printing a plan asks every kind's runner for its commands: loaded for --dry-run only.
+		const {formatPlan} = await import('../render/print-plan.js');
 		process.stdout.write(formatPlan(planFor(), {secrets: collected.secrets}));
 		return exitCodes.ok;
 	}
@@ -38,6 +39,7 @@ export async function runDerivedPlan(input: {
 		if (options.export === '') throw new UsageError(`--export: (empty) is not a directory. Give a new directory for the bundle, e.g. --export ./mtls-${noun}.`);
 		const {exportBundle} = await import('../bundle/export-bundle.js');
 		const result = await exportBundle({dir: options.export, plan: planFor, recipe, secrets: collected.secrets, env, signal: new AbortController().signal});
+		const {formatMode} = await import('../render/print-plan.js');
 		process.stdout.write(`${noun[0]!.toUpperCase()}${noun.slice(1)} bundle written to ${result.dir}:\n${result.files.map(f => `  ${f.path} (${formatMode(f.mode)})`).join('\n')}\nRead README.txt, then run ./apply.sh.\n`);
 		return exitCodes.ok;
 	}

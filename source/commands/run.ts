@@ -3,7 +3,6 @@ import {exitCodes, UsageError} from '../errors.js';
 import {invokerIds} from '../environment/invoker.js';
 import {buildPlan} from '../plan/build-plan.js';
 import {startKeysAhead} from '../steps/keys-ahead.js';
-import {formatMode, formatPlan} from '../render/print-plan.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import {checkAnswerFiles} from '../recipes/check-answer-files.js';
 import {collectAnswers} from '../recipes/collect-answers.js';
@@ -62,6 +61,8 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 		});
 
 	if (options.dryRun) {
+		// Printing a plan asks every kind's runner for its commands: loaded for --dry-run only.
+		const {formatPlan} = await import('../render/print-plan.js');
 		process.stdout.write(formatPlan(planFor(resolve(options.out ?? `mtls-${recipe.id}`)), {secrets}));
 		return 0;
 	}
@@ -87,6 +88,7 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 		if (options.json) {
 			process.stdout.write(`${JSON.stringify({type: 'exported', dir: result.dir, files: result.files, manualSteps: result.manualSteps})}\n`);
 		} else {
+			const {formatMode} = await import('../render/print-plan.js');
 			process.stdout.write(`Bundle written to ${result.dir}:\n${result.files.map(f => `  ${f.path} (${formatMode(f.mode)})`).join('\n')}\nRead README.txt, then run ./apply.sh.\n`);
 		}
 

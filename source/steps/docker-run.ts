@@ -1,6 +1,6 @@
 import {writeFileAtomic} from '../exec/write-file-atomic.js';
 import type {DockerRunStep} from '../plan/types.js';
-import {renderEnvFile} from './render-file.js';
+import {renderEnvFile} from './render-env-file.js';
 import {redactingResolver, secretEnvValues, secretResolver} from './secret-values.js';
 import type {StepRunner} from './types.js';
 

@@ -1,6 +1,6 @@
 import {stringify} from 'yaml';
-import {StepFailedError} from '../errors.js';
 import type {FileToWrite, MaybeSecret, ValueTree} from '../plan/types.js';
+import {renderEnvFile} from './render-env-file.js';
 import {isSecretRef, type SecretResolver} from './secret-values.js';
 
 type TreeValue = ValueTree | ValueTree[] | MaybeSecret | number | boolean | null;
@@ -32,20 +32,6 @@ function holdsSecret(contents: FileToWrite['contents'] | TreeValue): boolean {
 	}
 
 	return treeHoldsSecret(contents as TreeValue);
-}
-
-/** docker --env-file format: KEY=value per line, taken literally (no quotes, no escapes, so no newlines). */
-export function renderEnvFile(entries: Record<string, MaybeSecret>, resolve: SecretResolver, path: string): string {
-	const lines = Object.entries(entries).map(([key, value]) => {
-		const text = resolve(value);
-		if (/[\r\n]/.test(text)) {
-			const shown = typeof value === 'string' ? `the value of ${key}` : `the secret answer '${value.secret}'`;
-			throw new StepFailedError(`${path}: ${shown} holds a line break, which an env file cannot carry.`);
-		}
-
-		return `${key}=${text}`;
-	});
-	return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 export function renderContents(file: FileToWrite, resolve: SecretResolver): string {
