@@ -10,20 +10,10 @@ import {createController} from '../../source/wizard/create-controller.js';
 import {startKubeEmulator} from '../support/kube-emulator/index.js';
 import {runCli} from '../support/run-cli.js';
 import {tempDir} from '../support/temp-dir.js';
+import {runEvents} from './support/run-to-end.js';
 
 const run = promisify(execFile);
 const contexts = ['east', 'west'] as const;
-
-/** Runs what the controller has reviewed, with every event, to its run-finished event. */
-async function runToEnd(start: (onEvent: (event: EngineEvent) => void) => Promise<unknown>): Promise<EngineEvent[]> {
-	return new Promise((resolve, reject) => {
-		const events: EngineEvent[] = [];
-		start(event => {
-			events.push(event);
-			if (event.type === 'run-finished') resolve(events);
-		}).catch(reject);
-	});
-}
 
 const doneSteps = (events: EngineEvent[]) => events.flatMap(event => (event.type === 'step-done' ? [event.stepId] : []));
 const exitCode = (events: EngineEvent[]) => events.flatMap(event => (event.type === 'run-finished' ? [event.exitCode] : []))[0];
@@ -74,7 +64,7 @@ test('a session in two kube contexts keeps both through Change answers, Save on 
 	t.deepEqual(saved.contexts, [...contexts]);
 	t.true(contexts.every(context => saved.stepOrder.includes(`secret-server@${context}`)), saved.stepOrder.join(' '));
 
-	const revised = await runToEnd(async onEvent => controller.startRun('reviewed', onEvent));
+	const revised = await runEvents(async onEvent => controller.startRun('reviewed', onEvent));
 	t.is(exitCode(revised), 0);
 	for (const context of contexts) t.true(doneSteps(revised).includes(`secret-server@${context}`), `${context}: ${doneSteps(revised).join(' ')}`);
 

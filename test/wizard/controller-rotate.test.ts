@@ -3,19 +3,10 @@ import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
-import type {EngineEvent} from '../../source/engine-events.js';
 import {createController} from '../../source/wizard/create-controller.js';
 import {openssl} from '../pki/support/openssl.js';
 import {runCli} from '../support/run-cli.js';
-
-/** Runs what the controller has reviewed, to its run-finished event. */
-async function runToEnd(start: (onEvent: (event: EngineEvent) => void) => Promise<unknown>): Promise<Extract<EngineEvent, {type: 'run-finished'}>> {
-	return new Promise((resolve, reject) => {
-		start(event => {
-			if (event.type === 'run-finished') resolve(event);
-		}).catch(reject);
-	});
-}
+import {runToEnd} from './support/run-to-end.js';
 
 async function deployed(t: ExecutionContext, extra: string[] = []) {
 	const dir = await mkdtemp(join(tmpdir(), 'mtls-wizard-controller-rotate-'));
