@@ -126,18 +126,16 @@ test('at 80×24 the entry is first, above the products, with the pointer on the 
 	await waitFor(lastFrame, /3 finished deployments, newest first/);
 });
 
-test('the resume screen offers the deployments too; Esc on their list returns to it, and an action added with verb rotate names the entry', async t => {
+test('the resume screen offers the deployments too, first, with the pointer on the session; Esc on their list returns to it, and an action added with verb rotate names the entry', async t => {
 	const rotate: DeploymentActionView = {id: 'rotate-ca', verb: 'rotate', label: 'Rotate the CA', description: 'trust both, re-issue, drop the old'};
 	const controller = fakeController({
 		deployments: deployments.map(deployment => ({...deployment, actions: [...renewals, rotate]})),
 		resumable: [{id: 's-9', recipe: 'generic', recipeTitle: 'Generic mTLS', target: 'bundle', nextStep: 2, totalSteps: 3, savedAt: now, resumeQuestions: []}],
 	});
 	const {lastFrame, stdin} = renderInkSized(t, <App controller={controller} now={() => now} onExit={() => {}} />, {columns: 80, rows: 24});
-	await waitFor(lastFrame, /Renew or rotate a deployment/);
-	t.regex(lastFrame() ?? '', /An unfinished session was found/);
-	stdin.write('j');
-	await waitFor(lastFrame, /❯ Start new/);
-	stdin.write('j');
+	const frame = await waitFor(lastFrame, /Renew or rotate a deployment/);
+	t.regex(frame, /An unfinished session was found\.\n {2}Renew or rotate a deployment\s+3 finished deployments[^\n]*\n❯ Resume Generic mTLS/, 'the entry heads the list, the pointer on the session');
+	stdin.write('k');
 	await waitFor(lastFrame, /❯ Renew or rotate a deployment/);
 	stdin.write(keys.enter);
 	await waitFor(lastFrame, /finished deployments, newest first/);
