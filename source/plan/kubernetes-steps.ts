@@ -51,11 +51,13 @@ export function helmReleaseSteps(ctx: PlanContext, step: Extract<RecipeProductSt
 		hasAllAnswers(ctx, file) ? [ctx.text(file, `${where}.extraValuesFiles[${index}]`)] : [],
 	);
 	const mustNotSet = extraValuesFiles.length === 0 ? [] : (step.extraValuesMustNotSet ?? []).filter(rule => ctx.holds(rule.when)).map(({key, reason}) => ({key, reason}));
+	// In a fleet each agent has its own values: the plan and the run screen tell them apart by the agent's name.
+	const agent = ctx.fleetAgent();
 	return [
 		{
 			id: `${step.id}-values`,
 			kind: 'write-files',
-			title: `Write the helm values for ${base.id.replace(/^helm-/, '')}`,
+			title: `Write the helm values for ${base.id.replace(/^helm-/, '')}${agent === undefined ? '' : ` of agent ${agent}`}`,
 			files: [{path: valuesFile, contents: {yaml: values}, mode: 0o600}],
 		},
 		{

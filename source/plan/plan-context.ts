@@ -129,6 +129,11 @@ export class PlanContext {
 		return copy;
 	}
 
+	/** The fleet agent these answers are planned for (forAgent), for titles that must tell its steps apart; undefined outside a fleet. */
+	fleetAgent(): string | undefined {
+		return this.variables['agent.suffix'] ? this.variables['agent.name'] : undefined;
+	}
+
 	hasSecret(id: string): boolean {
 		return this.secretIds.has(id);
 	}

@@ -6,7 +6,7 @@
  */
 import {join} from 'node:path';
 import {leafSummary} from './certificate-steps.js';
-import type {HelmReleaseStep, IssueCertificatesStep, KubeRestartStep, KubectlApplyStep, Plan, Renewal, Step} from './types.js';
+import type {HelmReleaseStep, IssueCertificatesStep, KubeRestartStep, KubectlApplyStep, Plan, Renewal, Rotation, Step} from './types.js';
 import {versionOf} from './version-suffix.js';
 
 /** kubectl rollout restart with a selector: the kinds a chart's workloads are made of. */
@@ -41,8 +41,8 @@ export function freshLines<S extends Step>(step: S): S {
 }
 
 /** The renewal of session `of`, chosen now: `renew` and the wizard make it the same way. */
-export function renewalOf(of: string, reuseKeys: boolean, now: Date): Renewal {
-	return {of, reuseKeys, version: versionOf(now)};
+export function renewalOf(of: string, reuseKeys: boolean, now: Date, keptRotation?: Rotation): Renewal {
+	return {of, reuseKeys, version: versionOf(now), ...(keptRotation ? {keptRotation} : {})};
 }
 
 /** caDir: the certificates directory of the renewed session, which holds a CA the wizard generated. */

@@ -45,6 +45,27 @@ function issueStep(plan: Plan): IssueCertificatesStep {
 	return issue;
 }
 
+/** The new CA's file and each agent bundle's copy of it → `both`: the trust points of phases 1 and 2. */
+function trustBothPaths(issue: IssueCertificatesStep, both: string): Map<string, string> {
+	const copies = issue.leaves.filter(leaf => leaf.dir !== undefined).map(leaf => join(leaf.dir!, 'ca.crt'));
+	return new Map([join(issue.dir, 'ca.crt'), ...copies].map(file => [file, both]));
+}
+
+/**
+ * A plan made in a rotation's directory with its trust points as phase 2 left them: each that reads the new CA (or
+ * an agent bundle's copy of it) reads `both`, the old CA then the new, except those that hold one CA at a time. A
+ * renewal of a rotation stopped with --keep-old-ca deploys this, so the old CA stays trusted until --drop-old-ca.
+ */
+export function bothCasTrusted(plan: Plan, both: string, notes?: RecipeRotation): Plan {
+	const issue = issueStep(plan);
+	const paths = trustBothPaths(issue, both);
+	const newCaAlone = new Map(paths);
+	newCaAlone.delete(join(issue.dir, 'ca.crt'));
+	const singleCa = new Set(notes?.singleCaSteps ?? []);
+	const steps = plan.steps.map(step => (isDeployment(step) || isConfirmation(step) ? substitute(step, singleCa.has(step.id) ? newCaAlone : paths) : step));
+	return {...plan, steps};
+}
+
 function leafFiles(issue: IssueCertificatesStep, leaf: LeafSpec): [string, string] {
 	const home = leaf.dir ?? issue.dir;
 	return [join(home, `${leaf.id}.crt`), join(home, `${leaf.id}.key`)];
@@ -120,7 +141,6 @@ export function rotatePlan({deployed, rotated, rotation, notes, carryInto}: Rota
 	const oldLeaves = new Map(oldIssue.leaves.map(leaf => [leafKey(leaf), leaf]));
 	// The deployed state seen through the new plan's steps: new leaf files → the old ones, new CA → old CA.
 	const toOldLeaves = new Map<string, string>();
-	const agentCaCopies: string[] = [];
 	for (const leaf of newIssue.leaves) {
 		const old = oldLeaves.get(leafKey(leaf));
 		if (!old) throw new Error(`recipe ${deployed.recipe}: the rotated plan has a leaf ${leaf.id} (${leaf.commonName}) the deployment never issued`);
@@ -128,22 +148,14 @@ export function rotatePlan({deployed, rotated, rotation, notes, carryInto}: Rota
 		const [oldCert, oldKey] = leafFiles(oldIssue, old);
 		toOldLeaves.set(newCert, deployedFile(oldCert)).set(newKey, deployedFile(oldKey));
 		// A fleet agent's bundle carries its own copy of ca.crt, a trust point like any other.
-		if (leaf.dir !== undefined && old.dir !== undefined) {
-			toOldLeaves.set(join(leaf.dir, 'ca.crt'), deployedFile(join(old.dir, 'ca.crt')));
-			agentCaCopies.push(join(leaf.dir, 'ca.crt'));
-		}
+		if (leaf.dir !== undefined && old.dir !== undefined) toOldLeaves.set(join(leaf.dir, 'ca.crt'), deployedFile(join(old.dir, 'ca.crt')));
 	}
 
 	const singleCa = new Set(notes?.singleCaSteps ?? []);
-	const trustBoth = (paths: Map<string, string>) => {
-		for (const copy of [newCa, ...agentCaCopies]) paths.set(copy, both);
-		return paths;
-	};
-
 	const views: Record<0 | RotationPhase, PhaseView['paths']> = {
 		0: new Map([...toOldLeaves, [newCa, oldCa]]),
-		1: trustBoth(new Map(toOldLeaves)),
-		2: trustBoth(new Map()),
+		1: new Map([...toOldLeaves, ...trustBothPaths(newIssue, both)]),
+		2: trustBothPaths(newIssue, both),
 		3: new Map(),
 	};
 	// A trust point that holds one CA at a time keeps the old CA through phase 1 and takes the new one in phase 2.

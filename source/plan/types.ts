@@ -356,6 +356,11 @@ export type Renewal = {
 	reuseKeys: boolean;
 	/** Suffix of the renewed swarm secrets' names (<name>.<version>): they cannot be replaced in place. */
 	version: string;
+	/**
+	 * The CA rotation stopped with both CAs trusted (rotate-ca --keep-old-ca) that the renewed deployment is in: the
+	 * renewal leaves its trust points trusting both, and rotate-ca --drop-old-ca still finishes it.
+	 */
+	keptRotation?: Rotation;
 };
 
 /**

@@ -37,15 +37,24 @@ export function rotationOf(session: Session, options: {excludeAgents?: readonly 
 	return {of: session.id, from: session.outDir, version: options.version, excludeAgents, stage};
 }
 
+/**
+ * The rotation stopped with both CAs trusted (--keep-old-ca) that the session's deployment is in: its own, or the one
+ * the deployment it renewed was in (a renewal leaves the trust as it found it).
+ */
+export function keptRotationOf(session: Session): Rotation | undefined {
+	return session.rotation?.stage === 'keep-old-ca' ? session.rotation : session.renewal?.keptRotation;
+}
+
 /** --drop-old-ca: phase 3 of a rotation that stopped after phase 2 (--keep-old-ca), with its directory and exclusions. */
 function finishing(session: Session, excludeAgents: readonly string[]): Rotation {
-	if (session.rotation?.stage !== 'keep-old-ca') {
+	const kept = keptRotationOf(session);
+	if (!kept) {
 		throw new UsageError(`--drop-old-ca: session ${session.id} is not a rotation that kept the old CA. Give the session of mtls-wizard rotate-ca --keep-old-ca (see: mtls-wizard sessions).`);
 	}
 
 	if (excludeAgents.length > 0) {
-		throw new UsageError(`--exclude-agent ${excludeAgents[0]!}: not with --drop-old-ca; the agents were left out in phase 2 (${session.rotation.excludeAgents.join(', ') || 'none'}). Drop --exclude-agent, or rotate anew.`);
+		throw new UsageError(`--exclude-agent ${excludeAgents[0]!}: not with --drop-old-ca; the agents were left out in phase 2 (${kept.excludeAgents.join(', ') || 'none'}). Drop --exclude-agent, or rotate anew.`);
 	}
 
-	return {...session.rotation, of: session.id, stage: 'drop-old-ca'};
+	return {...kept, of: session.id, stage: 'drop-old-ca'};
 }

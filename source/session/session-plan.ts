@@ -3,11 +3,12 @@ import {UsageError} from '../errors.js';
 import {invokerIds} from '../environment/invoker.js';
 import {buildPlan, type PlanAnswers} from '../plan/build-plan.js';
 import {renewalOf, renewPlan} from '../plan/renew-plan.js';
-import {answersWithout, rotatePlan, rotationDir} from '../plan/rotate-plan.js';
+import {answersWithout, bothCasTrusted, rotatePlan, rotationDir, trustBothFile} from '../plan/rotate-plan.js';
 import type {Plan, Renewal, Rotation} from '../plan/types.js';
 import {collectAnswers, secretEnvName, type CollectedAnswers} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import type {Recipe} from '../recipes/recipe-schema.js';
+import {keptRotationOf} from './rotation-of.js';
 import {isFinished, listSessions, loadSession} from './session-store.js';
 import type {Session} from './types.js';
 
@@ -81,13 +82,16 @@ export function sessionPlanFor(recipe: Recipe, session: Session, answers: PlanAn
 	}
 
 	const plan = planned(options.outDir ?? session.outDir, answers);
-	return options.renewal ? renewPlan(plan, options.renewal, certificatesDir(session)) : plan;
+	if (!options.renewal) return plan;
+	// Renewed within a rotation that kept the old CA: the trust points keep trusting both CAs, as phase 2 left them.
+	const trusted = options.renewal.keptRotation ? bothCasTrusted(plan, join(certificatesDir(session), trustBothFile), recipe.rotation) : plan;
+	return renewPlan(trusted, options.renewal, certificatesDir(session));
 }
 
 /** The plan that renews a finished session's deployment: new leaves from its CA, redeployed and confirmed again. */
 export function renewalPlanFor(recipe: Recipe, session: Session, answers: PlanAnswers, options: {reuseKeys: boolean; now: Date} & Pick<SessionPlanOptions, 'secretIds' | 'outDir'>): Plan {
 	const {reuseKeys, now, ...rest} = options;
-	return sessionPlanFor(recipe, session, answers, {...rest, renewal: renewalOf(session.id, reuseKeys, now)});
+	return sessionPlanFor(recipe, session, answers, {...rest, renewal: renewalOf(session.id, reuseKeys, now, keptRotationOf(session))});
 }
 
 /**

@@ -13,6 +13,9 @@ const stepSchema = z.object({
 	inputs: z.string().optional(),
 });
 
+/** A CA rotation: the session's own, or the one a renewal of it keeps. */
+const rotationSchema = z.object({of: z.string(), from: z.string(), version: z.string().regex(/^[\w-]+$/), excludeAgents: z.array(z.string()), stage: z.enum(['all', 'keep-old-ca', 'drop-old-ca'])});
+
 /** A session file is read back from disk, where it may be damaged or hand-edited: check it before trusting it. */
 export const sessionSchema = z.object({
 	version: z.literal(1),
@@ -27,8 +30,8 @@ export const sessionSchema = z.object({
 	contexts: z.array(z.string()).optional(),
 	digestSalt: z.string().regex(/^[\da-f]+$/).optional(),
 	signedDir: z.string().optional(),
-	renewal: z.object({of: z.string(), reuseKeys: z.boolean(), version: z.string().regex(/^[\w-]+$/)}).optional(),
-	rotation: z.object({of: z.string(), from: z.string(), version: z.string().regex(/^[\w-]+$/), excludeAgents: z.array(z.string()), stage: z.enum(['all', 'keep-old-ca', 'drop-old-ca'])}).optional(),
+	renewal: z.object({of: z.string(), reuseKeys: z.boolean(), version: z.string().regex(/^[\w-]+$/), keptRotation: rotationSchema.optional()}).optional(),
+	rotation: rotationSchema.optional(),
 	stepOrder: z.array(z.string()),
 	steps: z.record(z.string(), stepSchema),
 	outcome: z.enum(['not-started', 'running', 'interrupted', 'failed', 'not-confirmed', 'awaiting-signature', 'done']),

@@ -12,7 +12,7 @@ type Props = {
 	now: Date;
 	onResume(session: ResumableSession): void;
 	onNew(): void;
-	/** Offered beside Start new when there are finished deployments. */
+	/** Offered first, above the sessions, when there are finished deployments. */
 	deployments?: DeploymentsEntry;
 	/** Called only once the user confirmed it. */
 	onDiscard(session: ResumableSession): void;
@@ -86,6 +86,9 @@ export function ResumeScreen({sessions, now, onResume, onNew, deployments, onDis
 
 	type Choice = {resume: ResumableSession} | 'new' | 'deployments' | 'discard';
 	const found = wrapText(sessions.length === 1 ? 'An unfinished session was found.' : `${sessions.length} unfinished sessions were found, newest first.`, width);
+	// The deployments' entry heads the list, as on the product list, so however many sessions there are it shows
+	// without scrolling; the pointer starts on the newest session.
+	const entry = deployments ? [{value: 'deployments' as const, label: deployments.label, description: deployments.description}] : [];
 	return (
 		<Box flexDirection="column">
 			<Heading lines={found} />
@@ -93,10 +96,11 @@ export function ResumeScreen({sessions, now, onResume, onNew, deployments, onDis
 				key="list"
 				width={width}
 				height={height - found.length}
+				initialIndex={entry.length}
 				items={[
+					...entry,
 					...sessions.map(session => ({value: {resume: session}, label: `Resume ${describe(session)}`, description: saved(session)})),
 					{value: 'new' as const, label: 'Start new', description: `keep the saved session${sessions.length === 1 ? '' : 's'} for later`},
-					...(deployments ? [{value: 'deployments' as const, label: deployments.label, description: deployments.description}] : []),
 					{value: 'discard' as const, label: 'Discard', description: sessions.length === 1 ? 'forget the saved session (asks first)' : 'forget one of the saved sessions (asks first)'},
 				]}
 				onSelect={choice => {

@@ -67,6 +67,11 @@ export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true,
 	const tone = useTone();
 	const {stdout} = useStdout();
 	const [index, setIndex, indexRef] = useRefState(startIndex(items, initialIndex));
+	// The pointer stays on its item when items are added above it (an entry that joins the list after the first
+	// frame): a key pressed next acts on what the user saw under the pointer, not on whatever moved into its place.
+	const pointed = useRef(items[index]?.value);
+	const moved = items.findIndex(item => item.value === pointed.current);
+	if (moved !== -1 && moved !== index) setIndex(moved);
 	// Enter on an item that cannot be picked says why under the list, until the pointer moves.
 	const [refused, setRefused] = useState<string>();
 	// The first item shown when the list scrolls; it moves only as far as the pointer needs.
@@ -77,6 +82,7 @@ export function SelectList<T>({items, onSelect, onBack, onQuit, isActive = true,
 		const move = (to: number) => {
 			setRefused(undefined);
 			setIndex(to);
+			pointed.current = items[to]?.value;
 		};
 
 		if (key.upArrow || input === 'k') move(current <= 0 ? items.length - 1 : current - 1);

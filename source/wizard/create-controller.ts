@@ -96,15 +96,19 @@ function signedDirQuestion(session: Session): QuestionView {
 }
 
 /**
- * context: the kube context a resumed session was built with, for the headless command the summary shows; with
- * contexts, saved in a new session (a renewal's) so resume rebuilds the same plan.
+ * The kube context, or every context of a plan run in several (--context repeated), that a session was built with:
+ * each plan rebuilt from it (resume, Change answers, renew, rotate) and each session saved of it carries them all.
  */
-type Run = {plan: Plan; secrets: Record<string, string>; sessionId?: string; context?: string; contexts?: string[]; done?: Promise<number>; running?: boolean};
-
 type KubeContexts = Pick<Session, 'context' | 'contexts'>;
 
-/** A session's kube context(s), for the plan and the session a run of it makes. */
-const contextsOf = (session: Session): KubeContexts => ({...(session.context ? {context: session.context} : {}), ...(session.contexts ? {contexts: session.contexts} : {})});
+/** Only the kube context(s) of a session, a run or a review, copied. */
+const contextsOf = (from: KubeContexts): KubeContexts => ({...(from.context ? {context: from.context} : {}), ...(from.contexts ? {contexts: [...from.contexts]} : {})});
+
+/** The contexts as the headless command gives them: --context once per context. */
+const contextFlags = (kube: KubeContexts): string | readonly string[] | undefined => kube.contexts ?? kube.context;
+
+/** With the kube context(s) it was built with, for the headless command the summary shows and the session it makes. */
+type Run = {plan: Plan; secrets: Record<string, string>; sessionId?: string; done?: Promise<number>; running?: boolean} & KubeContexts;
 
 /** A fixed mask: its length says nothing about the secret's. */
 const secretMask = '••••••••';
@@ -112,8 +116,8 @@ const secretMask = '••••••••';
 export function createController({env, cwd, readCertificate}: ControllerOptions): WizardController {
 	const recipes = new Map<string, Recipe>();
 	let reviewed: ({plan: Plan; secrets: Record<string, string>; planFor(outDir: string): Plan; sessionId?: string} & KubeContexts) | undefined;
-	/** Set by changeAnswers: the session the next review continues, with its output directory and kube context. */
-	let revising: {sessionId: string; recipe: string; target: TargetId; outDir: string; context?: string} | undefined;
+	/** Set by changeAnswers: the session the next review continues, with its output directory and kube context(s). */
+	let revising: ({sessionId: string; recipe: string; target: TargetId; outDir: string} & KubeContexts) | undefined;
 	let lastFailure: string | undefined;
 	let run: Run | undefined;
 	/** Sessions found awaiting the certificates a PKI signs: resuming one asks for their directory. */
@@ -151,8 +155,9 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 	 * The `run` command for a plan of this wizard: its default output directory is the one `run` uses here. A secret
 	 * typed into a non-secret answer is redacted, as in every printed plan, though the command no longer reproduces it.
 	 */
-	const headlessView = async (plan: Plan, secrets: Record<string, string>, context?: string): Promise<HeadlessView> => {
+	const headlessView = async (plan: Plan, secrets: Record<string, string>, kube: KubeContexts): Promise<HeadlessView> => {
 		const [{commandLine, headlessCommand, secretsNote}, {redactAnswers}] = await Promise.all([import('../plan/headless-command.js'), import('../exec/redact.js')]);
+		const context = contextFlags(kube);
 		const command = headlessCommand(await recipe(plan.recipe), plan, {out: plan.outDir, defaultOut: path.resolve(cwd, `mtls-${plan.recipe}`), ...(context ? {context} : {})});
 		const note = secretsNote(command);
 		return {command: redactAnswers(commandLine(command), secrets), ...(note ? {note} : {})};
@@ -165,7 +170,7 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 		current.done = executePlan(
 			current.plan,
 			current.secrets,
-			{json: false, env, ...(current.sessionId ? {sessionId: current.sessionId} : {}), ...(current.context ? {context: current.context} : {}), ...(current.contexts ? {contexts: current.contexts} : {})},
+			{json: false, env, ...(current.sessionId ? {sessionId: current.sessionId} : {}), ...contextsOf(current)},
 			{
 				render(event) {
 					if (event.type === 'run-started') current.sessionId = event.sessionId;
@@ -262,7 +267,7 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 	};
 
 	/** What Review shows of a plan: answers (secrets masked), names, files, commands, steps and the headless command. */
-	const reviewOf = async (loaded: Recipe, plan: Plan, secrets: Record<string, string>, context?: string): Promise<ReviewView> => {
+	const reviewOf = async (loaded: Recipe, plan: Plan, secrets: Record<string, string>, kube: KubeContexts): Promise<ReviewView> => {
 		const [{describeCertificates, formatMode, printouts}, {quoteCommand}, {redact}, {answerSettings}] = await Promise.all([
 			import('../render/print-plan.js'),
 			import('../exec/shell-quote.js'),
@@ -279,7 +284,7 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 		return {
 			answers: settings.map((setting): AnswerView => ({id: setting.question.id, shown: redact(shown(setting), secretValues), isDefault: setting.isDefault})),
 			certificates: describeCertificates(plan).map(line => redact(line, secretValues)),
-			headless: await headlessView(plan, secrets, context),
+			headless: await headlessView(plan, secrets, kube),
 			outDir: plan.outDir,
 			files: printed.flatMap(({files}) => files.map(file => ({path: redact(file.path, secretValues), mode: formatMode(file.mode)}))),
 			commands: printed.flatMap(({commands}) => commands.map(command => redact(quoteCommand(command), secretValues))),
@@ -400,15 +405,14 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 			});
 			const {buildPlan} = await import('../plan/build-plan.js');
 			const loaded = await recipe(recipeId);
-			// The same default output directory as `mtls-wizard run` without --out.
-			const planFor = (outDir: string) => buildPlan(loaded, target, collected.answers, {outDir, secretAnswerIds: Object.keys(collected.secrets), ...invokerIds()});
-			// Changed answers continue the failed session, in its directory; another recipe or target is a new run.
+			// Changed answers continue the failed session, in its directory and kube context(s); another recipe or target is a new run.
 			if (revising && (revising.recipe !== recipeId || revising.target !== target)) revising = undefined;
-			const plan = revising
-				? buildPlan(loaded, target, collected.answers, {outDir: revising.outDir, secretAnswerIds: Object.keys(collected.secrets), ...(revising.context ? {context: revising.context} : {}), ...invokerIds()})
-				: planFor(path.resolve(cwd, `mtls-${recipeId}`));
-			reviewed = {plan, secrets: collected.secrets, planFor, ...(revising ? {sessionId: revising.sessionId} : {})};
-			return reviewOf(loaded, plan, collected.secrets, revising?.context);
+			const kube = revising ? contextsOf(revising) : {};
+			const planFor = (outDir: string) => buildPlan(loaded, target, collected.answers, {outDir, secretAnswerIds: Object.keys(collected.secrets), ...kube, ...invokerIds()});
+			// A new run: the same default output directory as `mtls-wizard run` without --out.
+			const plan = planFor(revising ? revising.outDir : path.resolve(cwd, `mtls-${recipeId}`));
+			reviewed = {plan, secrets: collected.secrets, planFor, ...(revising ? {sessionId: revising.sessionId} : {}), ...kube};
+			return reviewOf(loaded, plan, collected.secrets, kube);
 		},
 
 		async findDeployments(): Promise<DeploymentView[]> {
@@ -462,7 +466,7 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 			// A new session: the deployment's stays as it finished.
 			revising = undefined;
 			reviewed = {plan, secrets: collected.secrets, planFor: outDir => action.planFor({...input, outDir}), ...contextsOf(session)};
-			return reviewOf(loaded, plan, collected.secrets, session.context);
+			return reviewOf(loaded, plan, collected.secrets, contextsOf(session));
 		},
 
 		async exportBundle(dir) {
@@ -484,9 +488,9 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 		async startRun(from, onEvent) {
 			if (from === 'reviewed') {
 				if (!reviewed) throw new Error('nothing reviewed to run');
-				const {sessionId, context, contexts} = reviewed;
+				const {sessionId} = reviewed;
 				const start = await stepsWithProgress(reviewed.plan, sessionId, reviewed.secrets);
-				await startExecution({plan: reviewed.plan, secrets: reviewed.secrets, ...(sessionId ? {sessionId} : {}), ...(context ? {context} : {}), ...(contexts ? {contexts} : {})}, onEvent);
+				await startExecution({plan: reviewed.plan, secrets: reviewed.secrets, ...(sessionId ? {sessionId} : {}), ...contextsOf(reviewed)}, onEvent);
 				return start;
 			}
 
@@ -500,14 +504,14 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 			const {[signedDirId]: signedDir, ...secrets} = from.secrets;
 			const {plan, collected} = await sessionPlan(session, secrets, signedDir);
 			const start = await stepsWithProgress(plan, session.id, collected.secrets);
-			await startExecution({plan, secrets: collected.secrets, sessionId: session.id, ...(session.context ? {context: session.context} : {})}, onEvent);
+			await startExecution({plan, secrets: collected.secrets, sessionId: session.id, ...contextsOf(session)}, onEvent);
 			return start;
 		},
 
 		async retry(onEvent) {
 			if (!run?.sessionId) throw new Error('no failed run to retry');
 			const start = await stepsWithProgress(run.plan, run.sessionId, run.secrets);
-			await startExecution({plan: run.plan, secrets: run.secrets, sessionId: run.sessionId, ...(run.context ? {context: run.context} : {})}, onEvent);
+			await startExecution({plan: run.plan, secrets: run.secrets, sessionId: run.sessionId, ...contextsOf(run)}, onEvent);
 			return start;
 		},
 
@@ -520,7 +524,7 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 			const questions = await questionsOf(session.recipe, session.target);
 			const yesNo = (value: string | number | boolean) => (value === true ? 'yes' : value === false ? 'no' : String(value));
 			const answers = {...Object.fromEntries(Object.entries(session.answers).map(([id, value]) => [id, yesNo(value)])), ...secrets};
-			revising = {sessionId, recipe: session.recipe, target: session.target, outDir: session.outDir, ...(session.context ? {context: session.context} : {})};
+			revising = {sessionId, recipe: session.recipe, target: session.target, outDir: session.outDir, ...contextsOf(session)};
 			const question = faultQuestion(message ?? lastFailure ?? '', questions, answers);
 			return {recipe: session.recipe, target: session.target, answers, ...(question ? {question} : {})};
 		},
@@ -550,7 +554,7 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 				certificates,
 				deployed: run.plan.steps.filter(step => !local.has(step.kind)).map(step => session.steps[step.id]?.detail ?? step.title),
 				manualSteps: manualSteps(run.plan),
-				headless: await headlessView(run.plan, run.secrets, run.context),
+				headless: await headlessView(run.plan, run.secrets, contextsOf(run)),
 				// The step passes only when every case does, so a done step proved all of them.
 				proved: run.plan.steps.flatMap(step =>
 					step.kind === 'verify-handshake' && session.steps[step.id]?.state === 'done' ? provedByHandshake(step.serverName) : [],
@@ -570,7 +574,8 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 				return revised.id;
 			}
 
-			const session = sessionFromPlan(reviewed.plan, newSessionId());
+			// Resume rebuilds the plan from the session: in every kube context it was reviewed for.
+			const session = {...sessionFromPlan(reviewed.plan, newSessionId()), ...contextsOf(reviewed)};
 			// No process works on it: a saved 'running' outcome with no pid would read as a killed run.
 			session.outcome = 'not-started';
 			delete session.pid;

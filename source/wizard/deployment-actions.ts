@@ -8,7 +8,7 @@ import type {PlanAnswers} from '../plan/build-plan.js';
 import type {Plan, Rotation} from '../plan/types.js';
 import {versionOf} from '../plan/version-suffix.js';
 import type {Recipe} from '../recipes/recipe-schema.js';
-import {rotationOf} from '../session/rotation-of.js';
+import {keptRotationOf, rotationOf} from '../session/rotation-of.js';
 import {renewalPlanFor, sessionPlanFor} from '../session/session-plan.js';
 import type {Session} from '../session/types.js';
 import type {DeploymentActionView} from './types.js';
@@ -67,7 +67,7 @@ export const deploymentActions: readonly DeploymentAction[] = [
 		verb: 'rotate',
 		label: 'Rotate to a new CA',
 		description: 'trust both CAs, leaves from the new CA, drop the old CA: three phases, each confirmed',
-		offeredFor: session => session.rotation?.stage !== 'keep-old-ca',
+		offeredFor: session => keptRotationOf(session) === undefined,
 		...rotationAction('all'),
 	},
 	{
@@ -75,7 +75,7 @@ export const deploymentActions: readonly DeploymentAction[] = [
 		verb: 'rotate',
 		label: 'Rotate to a new CA, keeping the old CA trusted',
 		description: 'phases 1 and 2 only, so fleet devices can take their new certificates before the old CA goes',
-		offeredFor: session => session.rotation?.stage !== 'keep-old-ca',
+		offeredFor: session => keptRotationOf(session) === undefined,
 		...rotationAction('keep-old-ca'),
 	},
 	{
@@ -83,7 +83,7 @@ export const deploymentActions: readonly DeploymentAction[] = [
 		verb: 'rotate',
 		label: 'Drop the old CA',
 		description: 'phase 3 of this rotation: every trust point keeps the new CA alone',
-		offeredFor: session => session.rotation?.stage === 'keep-old-ca',
+		offeredFor: session => keptRotationOf(session) !== undefined,
 		...rotationAction('drop-old-ca'),
 	},
 ];

@@ -155,3 +155,20 @@ test('--context three times: the certificates once, then the same deployment and
 	const error = t.throws(() => buildPlan(recipe, 'docker', collected.answers, {outDir, contexts: ['a', 'b']}));
 	t.regex(error.message, /^--context: given 2 times, but --target docker deploys to no Kubernetes context/);
 });
+
+test('every recipe and target that takes a fleet titles each step of it differently: the dry run and the run screen tell the agents apart', async t => {
+	let fleets = 0;
+	for (const [recipeId, targets] of Object.entries(fullAnswers)) {
+		const recipe = await loadRecipe(recipeId);
+		for (const [target, given] of Object.entries(targets)) {
+			// Harness on kubectl patches one downloaded manifest: it takes no fleet (above).
+			if (!recipe.agents || (recipeId === 'harness-delegate' && target === 'kubectl')) continue;
+			const plan = await planFor(recipeId, target as keyof typeof targets, [...given.sets, 'agents=east,west'], given.secrets);
+			const titles = plan.steps.map(step => step.title);
+			t.deepEqual(titles.filter((title, index) => titles.indexOf(title) !== index), [], `${recipeId} --target ${target}`);
+			fleets++;
+		}
+	}
+
+	t.true(fleets >= 8, `${fleets} fleet plans checked`);
+});

@@ -114,6 +114,24 @@ test('helm: mTLS.secretName, managerEndpoint, and GRPC_AUTHORITY_MODIFICATION_DI
 	});
 });
 
+test('helm fleet: each delegate\'s values step is titled with its agent, one title per step, and writes its own values file', async t => {
+	const plan = await planFor('harness-delegate', 'helm', [...helm, 'agents=east,west'], token);
+	const values = plan.steps.filter(step => step.kind === 'write-files' && step.id.startsWith('helm-harness-delegate-values'));
+	t.deepEqual(
+		values.map(step => [step.id, step.title]),
+		[
+			['helm-harness-delegate-values-east', 'Write the helm values for harness-delegate of agent east'],
+			['helm-harness-delegate-values-west', 'Write the helm values for harness-delegate of agent west'],
+		],
+	);
+	t.deepEqual(
+		values.map(step => (step.kind === 'write-files' ? step.files[0]!.path : '')),
+		['/srv/mtls/values/harness-delegate-east.yaml', '/srv/mtls/values/harness-delegate-west.yaml'],
+	);
+	const titles = plan.steps.map(step => step.title);
+	t.is(new Set(titles).size, titles.length, `every step of the fleet plan has its own title:\n${titles.join('\n')}`);
+});
+
 test('docker: on the default bridge as the vendor runs it, env, mounts at /etc/mtls, root user, token as secret env', async t => {
 	const plan = await planFor('harness-delegate', 'docker', docker, token);
 	t.deepEqual(ids(plan).slice(-2), ['confirm-delegate', 'check-delegate-connected'], 'the log line alone proves no handshake: a person checks the connection');

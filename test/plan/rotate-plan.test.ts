@@ -1,6 +1,6 @@
 import test from 'ava';
 import {formatPlan} from '../../source/render/print-plan.js';
-import {answersWithout, rotatePlan, rotationDir, trustBothFile} from '../../source/plan/rotate-plan.js';
+import {answersWithout, bothCasTrusted, rotatePlan, rotationDir, trustBothFile} from '../../source/plan/rotate-plan.js';
 import type {Plan, Rotation, Step, TargetId} from '../../source/plan/types.js';
 import {loadRecipe} from '../../source/recipes/load-recipes.js';
 import {buildPlan} from '../../source/plan/build-plan.js';
@@ -172,3 +172,32 @@ test('docker, built for an export: the steps apply.sh runs name copies of the ol
 	t.true(JSON.stringify(stepOf(plan, 'trust-both-run-portainer', 'docker-run')).includes(`${bundle}/deployed/certs/server.key`), 'phase 1 deploys the old server key from the bundle');
 	t.is((await rotationOf('portainer', 'docker')).carried, undefined, 'a rotation run in place carries nothing');
 });
+
+/** A plan of the deployment made in the rotation's directory: what a renewal of the rotation starts from. */
+async function plannedInRotation(recipeId: string, target: TargetId): Promise<Plan> {
+	const recipe = await loadRecipe(recipeId);
+	const given = fullAnswers[recipeId]![target]!;
+	const env = Object.fromEntries(Object.entries(given.secrets).map(([id, value]) => [secretEnvName(id), value]));
+	const collected = await collectAnswers(recipe, target, {sets: given.sets, env});
+	return buildPlan(recipe, target, collected.answers, {outDir: newDir, secretAnswerIds: Object.keys(collected.secrets), invoker});
+}
+
+test('trust as --keep-old-ca left it (a renewal within that rotation): every trust point that reads the new CA reads both CAs, except one that holds a single CA; certificates and proof unchanged', async t => {
+	const recipe = await loadRecipe('harness-delegate');
+	const plan = await plannedInRotation('harness-delegate', 'docker');
+	const trusted = bothCasTrusted(plan, both, recipe.rotation);
+	const reads = (step: Step | undefined, file: string) => JSON.stringify(step).includes(file);
+	t.deepEqual(trusted.steps.map(s => s.id), plan.steps.map(s => s.id), 'the same steps');
+	for (const id of ['certificates', 'verify-handshake']) t.deepEqual(trusted.steps.find(s => s.id === id), plan.steps.find(s => s.id === id), `${id}: unchanged`);
+	const byId = (id: string) => trusted.steps.find(s => s.id === id);
+	t.true(reads(byId('send-ca-to-harness'), newPki('ca.crt')) && !reads(byId('send-ca-to-harness'), both), 'Harness holds one CA: it keeps the new one');
+
+	const portainer = await plannedInRotation('portainer', 'docker');
+	const deployed = bothCasTrusted(portainer, both).steps.filter(s => s.kind === 'docker-run');
+	t.true(deployed.length > 0);
+	for (const step of deployed) {
+		t.true(reads(step, both), `${step.id}: trusts both CAs`);
+		t.false(reads(step, newPki('ca.crt')), `${step.id}: not the new CA alone`);
+	}
+});
+

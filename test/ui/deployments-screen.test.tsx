@@ -102,18 +102,40 @@ for (const [columns, rows] of [
 	});
 }
 
-test('the resume screen offers the deployments too; Esc on their list returns to it, and an action added with verb rotate names the entry', async t => {
+test('at 80×24 the entry is first, above the products, with the pointer on the first product; read late, it leaves the pointer where the user moved it', async t => {
+	let read!: () => void;
+	const controller = fakeController({deployments, deploymentsRead: new Promise(resolve => (read = resolve))});
+	const {lastFrame, stdin} = renderInkSized(t, <App controller={controller} now={() => now} onExit={() => {}} />, {columns: 80, rows: 24});
+	controller.setEnvironment(fullEnvironment);
+	await waitFor(lastFrame, /❯ Generic mTLS/);
+	stdin.write('j');
+	await waitFor(lastFrame, /❯ Steadybit agent ↔ extensions/);
+	read();
+	const frame = await waitFor(lastFrame, /Renew a deployment/);
+	const list = frame.slice(frame.indexOf('Which product needs mutual TLS?'));
+	t.regex(list, /^Which product needs mutual TLS\?\n {2}Renew a deployment +3 finished deployments[^\n]*\n {2}Generic mTLS/, 'the entry heads the list');
+	t.regex(list, /❯ Steadybit agent ↔ extensions/, 'the pointer stays on the product it was on');
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /Where should Steadybit agent ↔ extensions be set up\?/);
+	stdin.write(keys.escape);
+	await waitFor(lastFrame, /❯ Steadybit agent ↔ extensions/);
+	stdin.write('k');
+	stdin.write('k');
+	await waitFor(lastFrame, /❯ Renew a deployment/);
+	stdin.write(keys.enter);
+	await waitFor(lastFrame, /3 finished deployments, newest first/);
+});
+
+test('the resume screen offers the deployments too, first, with the pointer on the session; Esc on their list returns to it, and an action added with verb rotate names the entry', async t => {
 	const rotate: DeploymentActionView = {id: 'rotate-ca', verb: 'rotate', label: 'Rotate the CA', description: 'trust both, re-issue, drop the old'};
 	const controller = fakeController({
 		deployments: deployments.map(deployment => ({...deployment, actions: [...renewals, rotate]})),
 		resumable: [{id: 's-9', recipe: 'generic', recipeTitle: 'Generic mTLS', target: 'bundle', nextStep: 2, totalSteps: 3, savedAt: now, resumeQuestions: []}],
 	});
 	const {lastFrame, stdin} = renderInkSized(t, <App controller={controller} now={() => now} onExit={() => {}} />, {columns: 80, rows: 24});
-	await waitFor(lastFrame, /Renew or rotate a deployment/);
-	t.regex(lastFrame() ?? '', /An unfinished session was found/);
-	stdin.write('j');
-	await waitFor(lastFrame, /❯ Start new/);
-	stdin.write('j');
+	const frame = await waitFor(lastFrame, /Renew or rotate a deployment/);
+	t.regex(frame, /An unfinished session was found\.\n {2}Renew or rotate a deployment\s+3 finished deployments[^\n]*\n❯ Resume Generic mTLS/, 'the entry heads the list, the pointer on the session');
+	stdin.write('k');
 	await waitFor(lastFrame, /❯ Renew or rotate a deployment/);
 	stdin.write(keys.enter);
 	await waitFor(lastFrame, /finished deployments, newest first/);

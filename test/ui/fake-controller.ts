@@ -28,7 +28,8 @@ export const questions: QuestionView[] = [
 	{id: 'days', prompt: 'Certificate validity in days', defaultValue: '825', secret: false},
 ];
 
-export function fakeController(options: {resumable?: ResumableSession[]; deployments?: DeploymentView[]} = {}): FakeController {
+/** deploymentsRead: the finished deployments are listed only once it settles, as certificates being read late. */
+export function fakeController(options: {resumable?: ResumableSession[]; deployments?: DeploymentView[]; deploymentsRead?: Promise<void>} = {}): FakeController {
 	const calls: string[] = [];
 	let listener: ((event: EngineEvent) => void) | undefined;
 	let environmentListener: ((report: EnvironmentReport) => void) | undefined;
@@ -59,6 +60,7 @@ export function fakeController(options: {resumable?: ResumableSession[]; deploym
 			calls.push(`discard ${id}`);
 		},
 		async findDeployments() {
+			await options.deploymentsRead;
 			return options.deployments ?? [];
 		},
 		async reviewDeployment(sessionId, actionId, secrets) {

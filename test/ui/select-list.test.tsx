@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
 import test from 'ava';
 import {SelectList} from '../../source/ui/SelectList.js';
+import {KeyRouter} from '../../source/ui/use-keys.js';
 import {keys, renderInk, tick, waitFor} from '../support/ink-wait.js';
 
 const items = [
@@ -151,4 +152,22 @@ test('a list taller than its height shows a window that follows the pointer and 
 	frame = await waitFor(lastFrame, /❯ Item 1\b/);
 	fits(frame);
 	t.regex(frame, /↓ \d+ more below/);
+});
+
+test('an item added above the pointer leaves the pointer on the item it was on, and Enter picks that item', async t => {
+	const picked: string[] = [];
+	const later = [{value: 'new', label: 'Newcomer'}, ...items];
+	const {lastFrame, stdin, rerender} = renderInk(t, <SelectList items={items} onSelect={value => picked.push(value)} />);
+	await tick();
+	stdin.write(keys.down);
+	stdin.write(keys.down);
+	await waitFor(lastFrame, /❯ Gamma/);
+	rerender(<KeyRouter><SelectList items={later} onSelect={value => picked.push(value)} /></KeyRouter>);
+	const frame = await waitFor(lastFrame, /Newcomer/);
+	t.regex(frame, /❯ Gamma/);
+	stdin.write(keys.enter);
+	await tick();
+	t.deepEqual(picked, ['c']);
+	stdin.write('k');
+	await waitFor(lastFrame, /❯ Beta/);
 });

@@ -5,25 +5,15 @@ import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {parse, stringify} from 'yaml';
 import type {EngineEvent} from '../../source/engine-events.js';
-import type {RunStart, WizardController} from '../../source/wizard/types.js';
+import type {WizardController} from '../../source/wizard/types.js';
 import {createController} from '../../source/wizard/create-controller.js';
 import {startKubeEmulator, type KubeEmulator} from '../support/kube-emulator/index.js';
 import {runCli} from '../support/run-cli.js';
 import {tempDir} from '../support/temp-dir.js';
 import {openssl} from '../pki/support/openssl.js';
+import {runEvents} from './support/run-to-end.js';
 
 const run = promisify(execFile);
-
-/** Starts a run through the controller and resolves with every event once the engine says the run finished. */
-async function runToEnd(start: (onEvent: (event: EngineEvent) => void) => Promise<RunStart>): Promise<EngineEvent[]> {
-	return new Promise((resolve, reject) => {
-		const events: EngineEvent[] = [];
-		start(event => {
-			events.push(event);
-			if (event.type === 'run-finished') resolve(events);
-		}).catch(reject);
-	});
-}
 
 /** "step-done certificates" for each step event, in order: what the run did with each step. */
 const stepEvents = (events: EngineEvent[]) =>
@@ -73,7 +63,7 @@ test('Change answers end to end: the secret name at fault is asked again, the ne
 	const controller: WizardController = createController({env, cwd: dir});
 
 	await controller.review('generic', 'kubectl', {});
-	const first = await runToEnd(async onEvent => controller.startRun('reviewed', onEvent));
+	const first = await runEvents(async onEvent => controller.startRun('reviewed', onEvent));
 	t.is(finished(first)?.exitCode, 1);
 	t.deepEqual(stepEvents(first), ['step-done certificates', 'step-done verify-handshake', 'step-failed secret-server']);
 	const failure = first.find(event => event.type === 'step-failed');
@@ -90,7 +80,7 @@ test('Change answers end to end: the secret name at fault is asked again, the ne
 	t.is(review.outDir, join(dir, 'mtls-generic'));
 	t.true(review.commands.some(command => command.includes('mtls-server-tls')), 'the new plan names the new secret');
 
-	const second = await runToEnd(async onEvent => controller.startRun('reviewed', onEvent));
+	const second = await runEvents(async onEvent => controller.startRun('reviewed', onEvent));
 	t.like(second[0], {type: 'run-started', sessionId, resumedAt: 3});
 	t.is(finished(second)?.exitCode, 0);
 	t.deepEqual(stepEvents(second), ['step-skipped certificates', 'step-skipped verify-handshake', 'step-done secret-server', 'step-done secret-client', 'step-to-do mount-secrets']);
@@ -123,7 +113,7 @@ test('Quit on the review after Change answers saves into the failed session (sam
 	const resumable = await controller.findResumable();
 	t.deepEqual(resumable.map(session => session.id), [sessionId]);
 	t.like(resumable[0], {nextStep: 3, totalSteps: 5}, 'it resumes at the secret that failed');
-	const again = await runToEnd(async onEvent => controller.startRun({sessionId, secrets: {}}, onEvent));
+	const again = await runEvents(async onEvent => controller.startRun({sessionId, secrets: {}}, onEvent));
 	t.deepEqual(stepEvents(again), ['step-skipped certificates', 'step-skipped verify-handshake', 'step-failed secret-server']);
 
 	const revision = await controller.changeAnswers('run');
@@ -173,7 +163,7 @@ test('a new key passphrase on Change answers issues the agent key again, encrypt
 	const certs = join(dir, 'mtls-steadybit', 'certs');
 
 	await controller.review('steadybit', 'bundle', {agentKeyPassphrase: 'first horse battery'});
-	const first = await runToEnd(async onEvent => controller.startRun('reviewed', onEvent));
+	const first = await runEvents(async onEvent => controller.startRun('reviewed', onEvent));
 	t.is(finished(first)?.exitCode, 0);
 	const sessionId = finished(first)!.sessionId;
 	const firstKey = await agentKey(certs);
@@ -182,7 +172,7 @@ test('a new key passphrase on Change answers issues the agent key again, encrypt
 	const revision = await controller.changeAnswers('run');
 	t.is(revision.answers['agentKeyPassphrase'], 'first horse battery', 'the passphrase of this run, from memory');
 	await controller.review('steadybit', 'bundle', {...revision.answers, agentKeyPassphrase: 'second horse battery'});
-	const changed = await runToEnd(async onEvent => controller.startRun('reviewed', onEvent));
+	const changed = await runEvents(async onEvent => controller.startRun('reviewed', onEvent));
 	t.like(changed[0], {type: 'run-started', sessionId});
 	t.is(finished(changed)?.exitCode, 0);
 	t.true(stepEvents(changed).includes('step-done certificates'), 'the certificates step runs again');
@@ -194,7 +184,7 @@ test('a new key passphrase on Change answers issues the agent key again, encrypt
 
 	await controller.changeAnswers('run');
 	await controller.review('steadybit', 'bundle', {...revision.answers, agentKeyPassphrase: 'second horse battery'});
-	const same = await runToEnd(async onEvent => controller.startRun('reviewed', onEvent));
+	const same = await runEvents(async onEvent => controller.startRun('reviewed', onEvent));
 	t.is(finished(same)?.exitCode, 0);
 	t.deepEqual(stepEvents(same).slice(0, 2), ['step-skipped certificates', 'step-skipped verify-handshake']);
 	t.deepEqual(await certificateFiles(certs), kept, 'nothing changed, nothing issued');

@@ -3,22 +3,13 @@ import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import type {EngineEvent} from '../../source/engine-events.js';
 import {createController} from '../../source/wizard/create-controller.js';
 import {requested, signedDir} from '../commands/support/csr-session.js';
 import {openssl} from '../pki/support/openssl.js';
 import {runCli} from '../support/run-cli.js';
+import {runToEnd} from './support/run-to-end.js';
 
 const leaves = ['server', 'client'] as const;
-
-/** Runs what the controller has reviewed or resumes, to its run-finished event. */
-async function runToEnd(start: (onEvent: (event: EngineEvent) => void) => Promise<unknown>): Promise<Extract<EngineEvent, {type: 'run-finished'}>> {
-	return new Promise((resolve, reject) => {
-		start(event => {
-			if (event.type === 'run-finished') resolve(event);
-		}).catch(reject);
-	});
-}
 
 test('the real controller lists a finished bundle deployment with its first expiry, reviews its renewal and runs it: new leaves from the same CA', async t => {
 	const dir = await mkdtemp(join(tmpdir(), 'mtls-wizard-controller-renew-'));

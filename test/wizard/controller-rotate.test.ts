@@ -3,19 +3,10 @@ import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
-import type {EngineEvent} from '../../source/engine-events.js';
 import {createController} from '../../source/wizard/create-controller.js';
 import {openssl} from '../pki/support/openssl.js';
 import {runCli} from '../support/run-cli.js';
-
-/** Runs what the controller has reviewed, to its run-finished event. */
-async function runToEnd(start: (onEvent: (event: EngineEvent) => void) => Promise<unknown>): Promise<Extract<EngineEvent, {type: 'run-finished'}>> {
-	return new Promise((resolve, reject) => {
-		start(event => {
-			if (event.type === 'run-finished') resolve(event);
-		}).catch(reject);
-	});
-}
+import {runToEnd} from './support/run-to-end.js';
 
 async function deployed(t: ExecutionContext, extra: string[] = []) {
 	const dir = await mkdtemp(join(tmpdir(), 'mtls-wizard-controller-rotate-'));
@@ -76,6 +67,27 @@ test('a rotation that kept the old CA is offered its last phase, and nothing els
 	t.deepEqual(kept?.actions.map(action => action.id), ['renew', 'renew-reuse-keys', 'rotate-ca-drop-old-ca']);
 	const review = await controller.reviewDeployment(kept!.id, 'rotate-ca-drop-old-ca', {});
 	t.is(review.headless.command, `mtls-wizard rotate-ca ${kept!.id} --drop-old-ca`);
+});
+
+test('a renewal of a rotation that kept the old CA keeps both CAs trusted and is still offered the last phase, which ends with the new CA alone', async t => {
+	const {controller} = await deployed(t);
+	const [deployment] = await controller.findDeployments();
+	await controller.reviewDeployment(deployment!.id, 'rotate-ca-keep-old-ca', {});
+	t.is((await runToEnd(async onEvent => controller.startRun('reviewed', onEvent))).exitCode, 0);
+	const [kept] = await controller.findDeployments();
+	await controller.reviewDeployment(kept!.id, 'renew', {});
+	const bothTrusted = /require client certificates signed by \S+\/ca-old-and-new\.crt/;
+	t.is((await runToEnd(async onEvent => controller.startRun('reviewed', onEvent))).exitCode, 0);
+	const summary = await controller.summary();
+	t.regex(summary.manualSteps.flat().join('\n'), bothTrusted, 'the renewed deployment still trusts both CAs');
+
+	const [renewed] = await controller.findDeployments();
+	t.is(renewed?.id, summary.sessionId, 'the renewal supersedes the rotation');
+	t.deepEqual(renewed?.actions.map(action => action.id), ['renew', 'renew-reuse-keys', 'rotate-ca-drop-old-ca']);
+	await controller.reviewDeployment(renewed!.id, 'rotate-ca-drop-old-ca', {});
+	t.is((await runToEnd(async onEvent => controller.startRun('reviewed', onEvent))).exitCode, 0);
+	const dropped = await controller.summary();
+	t.regex(dropped.manualSteps.flat().join('\n'), /require client certificates signed by \S+\/rotate-ca\/\w+\/certs\/ca\.crt/, 'phase 3: the new CA alone');
 });
 
 test('a deployment your own CA signed lists rotation as unavailable, with the reason rotate-ca gives', async t => {
