@@ -106,6 +106,8 @@ test.serial('docker: rotate-ca moves Portainer and its Edge Agent to a new CA in
 
 test.serial('swarm: rotate-ca swaps a new secret into the services in each phase; the Edge Agent service is never refused, and the old certificates end refused', async t => {
 	const e2e = setup();
+	// The tests after this one run plain containers: an Edge Agent on a swarm node would run in cluster mode.
+	t.teardown(async () => docker(e2e.engine.env, ['swarm', 'leave', '--force']));
 	const {out, env, port} = await deployWithAgent(e2e, 'swarm', 'swarm');
 	const rotated = await e2e.wizard(['rotate-ca', '--yes'], env);
 	t.is(rotated.exitCode, 0, shown(rotated));
