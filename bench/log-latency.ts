@@ -22,6 +22,7 @@ import {answerRedactor, keyMaterialRedactor} from '../source/exec/redact.js';
 import {runCommandChecked} from '../source/exec/run-command.js';
 import type {WaitForLogStep} from '../source/plan/types.js';
 import {waitForLog} from '../source/steps/wait-for-log.js';
+import {percentile} from './support/statistics.js';
 
 export const name = 'log-latency';
 /** Milliseconds, p95 of line written → line recognised. */
@@ -37,10 +38,6 @@ const nowMs = 'performance.timeOrigin + performance.now()';
 const writer = `process.stderr.write('ready\\n'); process.on('SIGUSR2', () => process.stderr.write((${nowMs}).toFixed(3) + ' ' + ${JSON.stringify(line)} + '\\n')); setInterval(() => {}, 1e6);`;
 
 const stamped = /^(\d+\.\d+) INF Starting/;
-
-function percentile(sorted: number[], p: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 /** What the engine hides in every line of a step that follows a deployment with a secret key: as in engine.ts. */
 function engineRedaction(): (text: string) => string {
