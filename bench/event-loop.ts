@@ -2,17 +2,15 @@
  * DESIGN.md "Performance": key generation never blocks the UI, no event-loop stall over 50 ms while keys are made.
  * The generic recipe's plan (buildPlan, --target bundle, a fleet of agents, RSA-2048: a CA, the server, the client
  * and one certificate per agent) runs in this process as the TUI runs it: executePlan (the engine with the real
- * step runners) with the events going to a callback instead of Ink, RSA keys made apart as the wizard's controller
- * asks (makeRsaKeysApart). perf_hooks.monitorEventLoopDelay (5 ms resolution) records how late the event loop came
- * round while the certificate step ran, from its step-started event to its step-done event. Judged: the median over
- * rounds of each round's longest stall.
+ * step runners) with the events going to a callback instead of Ink. perf_hooks.monitorEventLoopDelay (5 ms
+ * resolution) records how late the event loop came round while the certificate step ran, from its step-started
+ * event to its step-done event. Judged: the median over rounds of each round's longest stall.
  *
  * The machine is shared, so a stall may be the kernel giving the cores to other processes rather than work on this
- * thread. For comparison each round also measures, in turn: the same run with the keys made on this process's
- * threadpool (as a headless run makes them), and the event loop with nothing to do for as long. A 1 ms timer finds
- * the longest gap of the judged runs and, from the main thread's /proc schedstat, splits it into time this thread
- * ran (work that blocked the loop) and time it waited for a core. One smaller unmeasured run first loads every
- * module the run needs, as a TUI session has loaded most of them by the time the user confirms the run.
+ * thread. So each round also measures the event loop with nothing to do for as long, and a 1 ms timer finds the
+ * longest gap of the runs and, from the main thread's /proc schedstat, splits it into time this thread ran (work
+ * that blocked the loop) and time it waited for a core. One smaller unmeasured run first loads every module the run
+ * needs, as a TUI session has loaded most of them by the time the user confirms the run.
  */
 import {readFileSync} from 'node:fs';
 import {mkdtemp, rm} from 'node:fs/promises';
@@ -24,7 +22,6 @@ import type {EngineEvent} from '../source/engine-events.js';
 import {buildPlan} from '../source/plan/build-plan.js';
 import {collectAnswers} from '../source/recipes/collect-answers.js';
 import {loadRecipe} from '../source/recipes/load-recipes.js';
-import {makeRsaKeysApart} from '../source/pki/generate-key.js';
 import {executePlan} from '../source/run-headless.js';
 import {median} from './support/statistics.js';
 
@@ -66,8 +63,7 @@ function gapRecorder(): {longest(): Gap; reset(): void; stop(): void} {
 
 type Round = {stepMaxMs: number; stepP99Ms: number; runMaxMs: number; longest: Gap; stepMs: number};
 
-async function oneRound(agents: number, keysApart: boolean): Promise<Round> {
-	makeRsaKeysApart(keysApart);
+async function oneRound(agents: number): Promise<Round> {
 	const dir = await mkdtemp(join(tmpdir(), 'mtls-bench-event-loop-'));
 	try {
 		const recipe = await loadRecipe('generic');
@@ -122,34 +118,29 @@ export async function measure(
 	agents = Number(process.env['MTLS_BENCH_EVENT_LOOP_AGENTS'] ?? defaultAgents),
 ): Promise<{ok: boolean; report: string; rounds: Round[]}> {
 	const load = loadavg()[0]!;
-	await oneRound(2, true);
-	const tui: Round[] = [];
-	const inProcess: Round[] = [];
+	await oneRound(2);
+	const runs: Round[] = [];
 	const idle: number[] = [];
 	for (let round = 0; round < rounds; round++) {
-		// Alternate which goes first, so neither always runs on a machine the other has just warmed or loaded.
-		const first = round % 2 === 0;
-		const a = await oneRound(agents, first);
-		const b = await oneRound(agents, !first);
-		tui.push(first ? a : b);
-		inProcess.push(first ? b : a);
-		idle.push(await idleStall(Math.min(a.stepMs, 10_000)));
+		// Alternate which goes first, so neither always runs on a machine the other has just loaded.
+		if (round % 2 === 0) runs.push(await oneRound(agents));
+		idle.push(await idleStall(Math.min(runs.at(-1)?.stepMs ?? 5000, 10_000)));
+		if (round % 2 === 1) runs.push(await oneRound(agents));
 	}
 
-	const judged = median(tui.map(r => r.stepMaxMs));
+	const judged = median(runs.map(r => r.stepMaxMs));
 	const ok = judged <= target;
-	const worst = tui.reduce((a, b) => (b.longest.ms > a.longest.ms ? b : a)).longest;
-	const list = (results: Round[], pick: (r: Round) => number) => results.map(r => pick(r).toFixed(0)).join(' ');
+	const worst = runs.reduce((a, b) => (b.longest.ms > a.longest.ms ? b : a)).longest;
+	const list = (pick: (r: Round) => number) => runs.map(r => pick(r).toFixed(0)).join(' ');
 	return {
 		ok,
-		rounds: tui,
+		rounds: runs,
 		report: [
 			`  generic --target bundle, ${agents} agents (${agents + 3} RSA-2048 keys), in process as the TUI runs it, ${rounds} alternating rounds, load average ${load.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end:`,
-			`  as the TUI (keys made apart): certificate step ${list(tui, r => r.stepMs)} ms; longest stall per round ${list(tui, r => r.stepMaxMs)} ms, p99 ${list(tui, r => r.stepP99Ms)} ms`,
+			`  certificate step ${list(r => r.stepMs)} ms; longest stall per round ${list(r => r.stepMaxMs)} ms, p99 ${list(r => r.stepP99Ms)} ms`,
 			`  median of the longest stalls ${judged.toFixed(1)} ms (target <= ${target} ms) ${ok ? 'OK' : 'MISSED'}`,
 			`  the longest gap of all: ${worst.ms.toFixed(1)} ms, of which this thread ran ${worst.runMs.toFixed(1)} ms and waited for a core ${worst.waitMs.toFixed(1)} ms`,
-			`  whole run, bundles and handshake proof included (information): longest stall per round ${list(tui, r => r.runMaxMs)} ms`,
-			`  keys on this process's threadpool, as a headless run (information): certificate step ${list(inProcess, r => r.stepMs)} ms; longest stall per round ${list(inProcess, r => r.stepMaxMs)} ms (median ${median(inProcess.map(r => r.stepMaxMs)).toFixed(1)}), p99 ${list(inProcess, r => r.stepP99Ms)} ms`,
+			`  whole run, bundles and handshake proof included (information): longest stall per round ${list(r => r.runMaxMs)} ms`,
 			`  nothing to do, as long (information): longest stall per round ${idle.map(ms => ms.toFixed(0)).join(' ')} ms (median ${median(idle).toFixed(1)})`,
 		].join('\n'),
 	};

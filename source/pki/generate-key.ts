@@ -12,32 +12,8 @@ const curves = {'ecdsa-p256': 'prime256v1', 'ecdsa-p384': 'secp384r1'} as const;
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-/** Whether RSA keys are made by the helper process of key-maker.ts (the interactive wizard) or on this threadpool. */
-let rsaApart = false;
-
-/** Loaded once: an import() per key would wait each time for a module loader, and with loader hooks for their thread. */
-let keyMaker: Promise<typeof import('./key-maker.js')> | undefined;
-
-/**
- * The interactive wizard makes RSA keys in a helper process, so that making them does not take the cores from its
- * UI thread (key-maker.ts says why). A headless run has no UI to keep responsive and makes them here.
- */
-export function makeRsaKeysApart(apart: boolean): void {
-	rsaApart = apart;
-}
-
-async function makeRsaKey(bits: KeySize): Promise<KeyObject> {
-	return (await generateKeyPairAsync('rsa', {modulusLength: bits, publicExponent: 0x10001})).privateKey;
-}
-
 async function makeKey(type: KeyType, bits: KeySize): Promise<KeyObject> {
-	if (type === 'rsa' && rsaApart) {
-		// Without the helper (it could not start, or died) the key is made here: slower for the UI, never missing.
-		const {makeRsaKeyApart} = await (keyMaker ??= import('./key-maker.js'));
-		return makeRsaKeyApart(bits).catch(async () => makeRsaKey(bits));
-	}
-
-	if (type === 'rsa') return makeRsaKey(bits);
+	if (type === 'rsa') return (await generateKeyPairAsync('rsa', {modulusLength: bits, publicExponent: 0x10001})).privateKey;
 	return (await generateKeyPairAsync('ec', {namedCurve: curves[type]})).privateKey;
 }
 

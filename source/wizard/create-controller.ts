@@ -156,9 +156,7 @@ export function createController({env, cwd}: ControllerOptions): WizardControlle
 	};
 
 	const startExecution = async (current: Run, onEvent: (event: EngineEvent) => void): Promise<void> => {
-		const [{executePlan}, {makeRsaKeysApart}] = await Promise.all([import('../run-headless.js'), import('../pki/generate-key.js')]);
-		// Keys made in a helper process leave the cores to the UI thread: the spinner and log lines keep moving.
-		makeRsaKeysApart(true);
+		const {executePlan} = await import('../run-headless.js');
 		run = current;
 		current.running = true;
 		current.done = executePlan(
