@@ -8,7 +8,7 @@
  *
  * The machine is shared, so a stall may be the kernel giving the cores to other processes rather than work on this
  * thread. So each round also measures the event loop with nothing to do for as long, and a 1 ms timer finds the
- * longest gap of the runs and, from the main thread's /proc schedstat, splits it into time this thread ran (work
+ * longest gap during the certificate steps and, from the main thread's /proc schedstat, splits it into time this thread ran (work
  * that blocked the loop) and time it waited for a core. One smaller unmeasured run first loads every module the run
  * needs, as a TUI session has loaded most of them by the time the user confirms the run.
  */
@@ -75,6 +75,7 @@ async function oneRound(agents: number): Promise<Round> {
 		const gaps = gapRecorder();
 		let stepStart = 0;
 		let stepMs = 0;
+		let longest: Gap | undefined;
 		let failure: string | undefined;
 		runDelay.enable();
 		const exitCode = await executePlan(plan, secrets, {json: false, env: {...process.env, MTLS_WIZARD_HOME: join(dir, 'home')}}, {
@@ -88,15 +89,15 @@ async function oneRound(agents: number): Promise<Round> {
 				if (event.type === 'step-done' && event.stepId === certificates) {
 					stepDelay.disable();
 					stepMs = performance.now() - stepStart;
+					longest = gaps.longest();
 				}
 
 				if (event.type === 'step-failed') failure = `${event.stepId}: ${event.message}`;
 			},
 		});
 		runDelay.disable();
-		const longest = gaps.longest();
 		gaps.stop();
-		if (exitCode !== 0 || stepMs === 0) throw new Error(`the run ended with exit code ${exitCode}${failure ? ` (${failure})` : ''} before the certificate step was done`);
+		if (exitCode !== 0 || longest === undefined) throw new Error(`the run ended with exit code ${exitCode}${failure ? ` (${failure})` : ''} before the certificate step was done`);
 		const ms = (ns: number) => ns / 1e6;
 		return {stepMaxMs: ms(stepDelay.max), stepP99Ms: ms(stepDelay.percentile(99)), runMaxMs: ms(runDelay.max), longest, stepMs};
 	} finally {
