@@ -12,6 +12,11 @@ import type {Session} from './types.js';
 export function rotationOf(session: Session, options: {excludeAgents?: readonly string[]; version: string; stage?: 'all' | 'keep-old-ca' | 'drop-old-ca'}): Rotation {
 	const stage = options.stage ?? 'all';
 	if (stage === 'drop-old-ca') return finishing(session, options.excludeAgents ?? []);
+	// Its phases take the deployed trust to be one CA: a deployment trusting two would lose the older one unannounced.
+	if (keptRotationOf(session)) {
+		throw new UsageError(`session ${session.id}: its deployment still trusts both the old and the new CA (rotate-ca --keep-old-ca). Finish that rotation first with: mtls-wizard rotate-ca ${session.id} --drop-old-ca`);
+	}
+
 	const mode = caModeOf(session.answers);
 	if (mode !== 'generate') {
 		throw new UsageError(

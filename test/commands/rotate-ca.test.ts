@@ -127,6 +127,11 @@ test('--keep-old-ca stops with both CAs trusted; --drop-old-ca finishes that rot
 
 	await refused(t, deployment, [deployment.id, '--drop-old-ca'], new RegExp(`--drop-old-ca: session ${deployment.id} is not a rotation that kept the old CA`), ['rotate-ca']);
 	await refused(t, deployment, ['--drop-old-ca', '--exclude-agent', 'edge-1'], /--exclude-agent edge-1: not with --drop-old-ca; the agents were left out in phase 2 \(edge-2\)/, ['rotate-ca']);
+	// Its phases would take the deployed trust to be one CA and drop the old one unannounced.
+	for (const stage of [[], ['--keep-old-ca']]) {
+		await refused(t, deployment, [keepSession!.id, ...stage], new RegExp(`session ${keepSession!.id}: its deployment still trusts both the old and the new CA .*mtls-wizard rotate-ca ${keepSession!.id} --drop-old-ca`), ['rotate-ca']);
+	}
+
 
 	const dropped = await runCli(['rotate-ca', '--drop-old-ca', '--yes', '--json'], {cwd: deployment.cwd, env: deployment.env});
 	t.is(dropped.exitCode, 0, dropped.stderr);
