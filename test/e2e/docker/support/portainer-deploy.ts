@@ -43,12 +43,19 @@ export async function deployPortainer(
 /**
  * What in an Edge Agent's log says its mutual TLS is not working: any FTL line, any short-poll error after its first
  * successful poll, and before it any short-poll error other than "nobody answers yet" (EOF, refused, reset, timeout,
- * unknown host), which an agent started beside its server logs until the server listens. Empty when all is well.
+ * unknown host), which an agent started beside its server logs until the server listens. Nor is this FTL
+ * before the first successful poll: a swarm task that asked Docker's DNS for tasks.<service> before its own address
+ * was registered exits (platforms.md: agent cmd/agent/main.go log.Fatal), and the global service starts it again,
+ * as on a loaded swarm. Empty when all is well.
  */
 export function agentLogProblems(log: string): string[] {
 	const lines = log.split('\n');
 	const firstPoll = lines.findIndex(line => /checkin_interval_seconds=/.test(line));
 	const serverNotUpYet = /an error occured during short poll.*(context deadline exceeded|connection refused|no such host|: EOF\\?"|connection reset by peer)/;
-	return lines.filter((line, index) =>
-		/(^|\s)FTL\s/.test(line) || (/an error occured/.test(line) && (firstPoll === -1 || index > firstPoll || !serverNotUpYet.test(line))));
+	const clusterNotUpYet = /FTL .*unable to retrieve a list of IP associated to the host .*no such host/;
+	const beforeFirstPoll = (index: number) => firstPoll !== -1 && index < firstPoll;
+	return lines.filter((line, index) => {
+		if (/(^|\s)FTL\s/.test(line)) return !(clusterNotUpYet.test(line) && beforeFirstPoll(index));
+		return /an error occured/.test(line) && (!beforeFirstPoll(index) || !serverNotUpYet.test(line));
+	});
 }
