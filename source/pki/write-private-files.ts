@@ -1,9 +1,9 @@
-import {open, readdir, readFile, rename, rm, rmdir, stat} from 'node:fs/promises';
+import {open, readdir, readFile, rename, rm, rmdir, stat, unlink} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
 import {badInput} from '../errors.js';
 import {takeLock, type HeldLock} from '../exec/directory-lock.js';
 import {describeFault} from '../exec/file-system-fault.js';
-import {makeDirectories} from '../exec/make-directories.js';
+import {makeDirectories, makeNewDirectory} from '../exec/make-directories.js';
 
 export type OutputFile = {name: string; content: string; secret: boolean};
 
@@ -85,55 +85,73 @@ export async function recoverStagedFiles(dir: string): Promise<'nothing' | 'comp
 	return 'completed';
 }
 
+/** Waits for every one of the operations, then fails with the first failure: nothing is still writing when the caller cleans up. */
+async function allSettled(operations: Array<Promise<unknown>>): Promise<void> {
+	const failed = (await Promise.allSettled(operations)).find(result => result.status === 'rejected');
+	if (failed) throw failed.reason;
+}
+
+/** Creates the file with exactly `mode`, writes it and syncs it: on disk before anything that depends on it is. */
+async function writeSynced(path: string, content: string, mode: number): Promise<void> {
+	const handle = await open(path, 'wx', mode);
+	try {
+		await handle.writeFile(content);
+		// The umask may have narrowed the mode at creation; chmod makes it exactly what was asked.
+		await handle.chmod(mode);
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+}
+
 /**
  * Writes the files into dir (which must exist) all or none: each is written and synced in the staging directory,
  * the completion mark is written, then they are renamed into place. A kill at any point leaves something
  * recoverStagedFiles finishes or removes; an error removes the staging directory. Files already in dir with the
  * same names are replaced (callers decide whether that is allowed). Secret files are 0600, the others 0644.
+ * `recovered`: the caller has just run recoverStagedFiles on dir (or made dir), so there is nothing to look for.
+ *
+ * What must be on disk before what is ordered; the rest runs at once (a fleet commits thousands of these): the
+ * files are written and synced together, the mark is created only once they all are, its data and the staging
+ * directory's entries are synced together, and the renames run together once both are.
  */
-export async function commitFiles(dir: string, files: OutputFile[]): Promise<WrittenFile[]> {
+export async function commitFiles(dir: string, files: OutputFile[], options: {recovered?: boolean} = {}): Promise<WrittenFile[]> {
 	const staging = join(dir, stagingName);
-	await recoverStagedFiles(dir);
+	if (!options.recovered) await recoverStagedFiles(dir);
 	try {
-		await makeDirectories(staging);
+		await makeNewDirectory(staging);
 		wrote();
-		for (const file of files) {
-			const mode = file.secret ? 0o600 : 0o644;
-			const handle = await open(join(staging, file.name), 'wx', mode);
-			try {
-				await handle.writeFile(file.content);
-				// The umask may have narrowed the mode at creation; chmod makes it exactly what was asked.
-				await handle.chmod(mode);
-				await handle.sync();
-			} finally {
-				await handle.close();
-			}
-
-			wrote();
-		}
-
+		await allSettled(
+			files.map(async file => {
+				await writeSynced(join(staging, file.name), file.content, file.secret ? 0o600 : 0o644);
+				wrote();
+			}),
+		);
 		const mark = await open(join(staging, completeMark), 'wx', 0o600);
 		try {
 			await mark.writeFile(JSON.stringify(files.map(f => f.name)));
-			await mark.sync();
+			// The mark's entry exists before the directory is synced, so that sync makes it durable.
+			await allSettled([mark.sync(), syncPath(staging)]);
 		} finally {
 			await mark.close();
 		}
 
-		await syncPath(staging);
 		wrote();
 	} catch (error) {
 		await rm(staging, {recursive: true, force: true});
 		throw error;
 	}
 
-	for (const file of files) {
-		await rename(join(staging, file.name), join(dir, file.name));
-		wrote();
-	}
-
+	await allSettled(
+		files.map(async file => {
+			await rename(join(staging, file.name), join(dir, file.name));
+			wrote();
+		}),
+	);
 	await syncPath(dir);
-	await rm(staging, {recursive: true, force: true});
+	// Only the mark is left in it.
+	await unlink(join(staging, completeMark));
+	await rmdir(staging);
 	wrote();
 	return files.map(f => ({path: join(dir, f.name), mode: f.secret ? 0o600 : 0o644}));
 }
@@ -160,7 +178,7 @@ export async function writePrivateFiles(dir: string, files: OutputFile[], option
 		lock = await takeLock(join(target, '.mtls-wizard.lock'), `${field} ${dir}`, {command: 'certs'});
 		await recoverStagedFiles(target);
 		await checkOutputDirectory(target, files.map(f => f.name), options);
-		return await commitFiles(target, files);
+		return await commitFiles(target, files, {recovered: true});
 	} catch (error) {
 		await lock?.release();
 		lock = undefined;

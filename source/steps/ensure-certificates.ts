@@ -3,7 +3,7 @@ import {availableParallelism} from 'node:os';
 import {basename, dirname, resolve} from 'node:path';
 import {StepFailedError, UsageError, WizardError} from '../errors.js';
 import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-fault.js';
-import {makeDirectories} from '../exec/make-directories.js';
+import {makeDirectories, makeNewDirectory} from '../exec/make-directories.js';
 import {quoteWord} from '../exec/shell-quote.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
 import {checkBeforeIssuing, type IssuingFields} from '../pki/check-before-issuing.js';
@@ -214,9 +214,12 @@ async function trustBundle(step: IssueCertificatesStep, ca: CertificateAuthority
 	return [{name: basename(path), content, secret: false}];
 }
 
-/** Everything staged in dir, all or none; a full disk or a bad mount is the step's failure with the fix. */
+/**
+ * Everything staged in dir, all or none; a full disk or a bad mount is the step's failure with the fix. Each caller
+ * has already finished or removed what a killed run left in dir.
+ */
 async function commitStaged(step: IssueCertificatesStep, staged: Staged, dir = step.dir): Promise<WrittenFile[]> {
-	return commitFiles(dir, staged).catch((error: unknown) => {
+	return commitFiles(dir, staged, {recovered: true}).catch((error: unknown) => {
 		if (!isFileSystemFault(error)) throw error;
 		const failure = new StepFailedError(
 			`${dir} ${describeFault(error)}: the certificates cannot be written there.`,
@@ -248,7 +251,7 @@ async function eachBounded<T>(items: readonly T[], limit: number, work: (item: T
  */
 async function ensureAgent(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext): Promise<{files: string[]; issued: boolean}> {
 	const dir = leaf.dir!;
-	const created = await makeDirectories(dir).catch((error: unknown) => {
+	const created = await makeNewDirectory(dir).catch((error: unknown) => {
 		if (!isFileSystemFault(error)) throw error;
 		throw new StepFailedError(`${faultPath(error, dir)} ${describeFault(error)}: the bundle directory ${dir} cannot be created.`, step.id, 'Fix the path or the mount, then continue with mtls-wizard resume.');
 	});
