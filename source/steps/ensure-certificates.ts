@@ -1,9 +1,9 @@
 import {X509Certificate, type KeyObject} from 'node:crypto';
 import {availableParallelism} from 'node:os';
-import {basename, dirname, resolve} from 'node:path';
+import {basename, dirname} from 'node:path';
 import {StepFailedError, UsageError, WizardError} from '../errors.js';
 import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-fault.js';
-import {makeDirectories, makeNewDirectory} from '../exec/make-directories.js';
+import {makeDirectories} from '../exec/make-directories.js';
 import {quoteWord} from '../exec/shell-quote.js';
 import type {CertificateAuthority} from '../pki/certificate-authority.js';
 import {checkBeforeIssuing, type IssuingFields} from '../pki/check-before-issuing.js';
@@ -15,7 +15,7 @@ import {wholeDaysUntil} from '../pki/days.js';
 import {ipAddressBytes} from '../pki/ip-address.js';
 import {loadCa, type CaSources} from '../pki/load-ca.js';
 import {pemBlocks} from '../pki/pem-blocks.js';
-import {commitFiles, recoverStagedFiles, type OutputFile, type WrittenFile} from '../pki/write-private-files.js';
+import {commitFiles, commitNewDirectory, recoverStagedFiles, removeStagedDirectories, syncDirectory, type OutputFile, type WrittenFile} from '../pki/write-private-files.js';
 import type {IssueCertificatesStep, LeafSpec} from '../plan/types.js';
 import {secretEnvName} from '../recipes/collect-answers.js';
 import {caPaths, leafPaths} from './certificate-paths.js';
@@ -216,10 +216,11 @@ async function trustBundle(step: IssueCertificatesStep, ca: CertificateAuthority
 
 /**
  * Everything staged in dir, all or none; a full disk or a bad mount is the step's failure with the fix. Each caller
- * has already finished or removed what a killed run left in dir.
+ * has already finished or removed what a killed run left in dir. `newDirectory`: dir does not exist yet and is
+ * written whole (commitNewDirectory).
  */
-async function commitStaged(step: IssueCertificatesStep, staged: Staged, dir = step.dir): Promise<WrittenFile[]> {
-	return commitFiles(dir, staged, {recovered: true}).catch((error: unknown) => {
+async function commitStaged(step: IssueCertificatesStep, staged: Staged, dir = step.dir, newDirectory = false): Promise<WrittenFile[]> {
+	return (newDirectory ? commitNewDirectory(dir, staged) : commitFiles(dir, staged, {recovered: true})).catch((error: unknown) => {
 		if (!isFileSystemFault(error)) throw error;
 		const failure = new StepFailedError(
 			`${dir} ${describeFault(error)}: the certificates cannot be written there.`,
@@ -245,21 +246,46 @@ async function eachBounded<T>(items: readonly T[], limit: number, work: (item: T
 	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
 }
 
-/**
- * A fleet agent's bundle: its key and certificate and a copy of the CA, committed all or none in its own directory
- * as soon as they are issued, so nothing of the fleet waits in memory for the rest.
- */
-async function ensureAgent(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext): Promise<{files: string[]; issued: boolean}> {
-	const dir = leaf.dir!;
-	const created = await makeNewDirectory(dir).catch((error: unknown) => {
+function bundleDirectoryFault(step: IssueCertificatesStep, dir: string): (error: unknown) => never {
+	return error => {
 		if (!isFileSystemFault(error)) throw error;
 		throw new StepFailedError(`${faultPath(error, dir)} ${describeFault(error)}: the bundle directory ${dir} cannot be created.`, step.id, 'Fix the path or the mount, then continue with mtls-wizard resume.');
-	});
-	// A directory made just now holds nothing to finish, reuse or compare: a fleet's first run reads nothing per agent.
-	const emptyDir = created.includes(resolve(dir));
-	if (!emptyDir) await recoverStagedFiles(dir);
-	const staged = await ensureLeaf(step, leaf, ca, freshCa, context, emptyDir);
-	if (emptyDir || (await readIfPresent(caPaths(dir).cert)) !== ca.chainPem) staged.push({name: 'ca.crt', content: ca.chainPem, secret: false});
+	};
+}
+
+/**
+ * The fleet agents' directories that do not exist yet, from one listing of each parent rather than a lookup per
+ * agent, once what killed runs left half-made there is removed. Parents are made when missing.
+ */
+async function newAgentDirectories(step: IssueCertificatesStep, agents: LeafSpec[]): Promise<{parents: string[]; fresh: Set<string>}> {
+	const parents = [...new Set(agents.map(leaf => dirname(leaf.dir!)))];
+	const present = new Map<string, Set<string>>();
+	for (const parent of parents) {
+		await makeDirectories(parent).catch(bundleDirectoryFault(step, parent));
+		present.set(parent, await removeStagedDirectories(parent).catch(bundleDirectoryFault(step, parent)));
+	}
+
+	return {parents, fresh: new Set(agents.filter(leaf => !present.get(dirname(leaf.dir!))!.has(basename(leaf.dir!))).map(leaf => leaf.dir!))};
+}
+
+/**
+ * A fleet agent's bundle: its key and certificate and a copy of the CA, committed all or none in its own directory
+ * as soon as they are issued, so nothing of the fleet waits in memory for the rest. A directory that does not exist
+ * yet holds nothing to finish, reuse or compare: a fleet's first run reads nothing per agent and writes each bundle
+ * whole under a hidden name, then renames it into place.
+ */
+async function ensureAgent(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext, fresh: boolean): Promise<{files: string[]; issued: boolean}> {
+	const dir = leaf.dir!;
+	const caCopy: OutputFile = {name: 'ca.crt', content: ca.chainPem, secret: false};
+	if (fresh) {
+		const written = await commitStaged(step, [...(await ensureLeaf(step, leaf, ca, freshCa, context, true)), caCopy], dir, true);
+		return {files: written.map(file => file.path), issued: true};
+	}
+
+	await makeDirectories(dir).catch(bundleDirectoryFault(step, dir));
+	await recoverStagedFiles(dir);
+	const staged = await ensureLeaf(step, leaf, ca, freshCa, context);
+	if ((await readIfPresent(caPaths(dir).cert)) !== ca.chainPem) staged.push(caCopy);
 	const written = await commitStaged(step, staged, dir);
 	return {files: written.map(file => file.path), issued: staged.some(file => file.name !== 'ca.crt' && file.name.endsWith('.crt'))};
 }
@@ -325,13 +351,16 @@ export async function ensureCertificates(step: IssueCertificatesStep, context: S
 	if (agents.length > 0) {
 		let done = 0;
 		context.progress?.(0, agents.length);
+		const made = await newAgentDirectories(step, agents);
 		await eachBounded(agents, inFlight, async leaf => {
-			const agent = await ensureAgent(step, leaf, ca, fresh, context);
+			const agent = await ensureAgent(step, leaf, ca, fresh, context, made.fresh.has(leaf.dir!));
 			files.push(...agent.files);
 			if (agent.issued) issued += 1;
 			done += 1;
 			context.progress?.(done, agents.length);
 		});
+		// The new bundles' renames, made durable together before the step is reported done.
+		if (made.fresh.size > 0) await Promise.all(made.parents.map(async parent => syncDirectory(parent)));
 	}
 
 	const reused = step.leaves.length - issued;
