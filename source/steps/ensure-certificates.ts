@@ -1,5 +1,4 @@
 import {X509Certificate, type KeyObject} from 'node:crypto';
-import {availableParallelism} from 'node:os';
 import {basename, dirname} from 'node:path';
 import {StepFailedError, UsageError, WizardError} from '../errors.js';
 import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-fault.js';
@@ -19,6 +18,7 @@ import {commitFiles, commitNewDirectory, recoverStagedFiles, removeStagedDirecto
 import type {IssueCertificatesStep, LeafSpec} from '../plan/types.js';
 import {secretEnvName} from '../recipes/collect-answers.js';
 import {caPaths, leafPaths} from './certificate-paths.js';
+import {eachBounded, threadpoolThreads} from './each-bounded.js';
 import {readIfPresent, readLeafKey} from './existing-pki-files.js';
 import {keptSignedCertificates, makeRequests, suggestedSignedDir, takeSignedCertificates} from './signed-elsewhere.js';
 import {secretResolver} from './secret-values.js';
@@ -233,17 +233,15 @@ async function commitStaged(step: IssueCertificatesStep, staged: Staged, dir = s
 	});
 }
 
-/** Keys made and signed at once: enough to keep the threadpool's threads (UV_THREADPOOL_SIZE, 4 by default) busy on every core, few enough that memory does not grow with the fleet. */
-const inFlight = Math.max(4, availableParallelism() * 2);
-
-/** Runs work over items with at most `limit` at once, in order of start; rejects on the first failure. */
-async function eachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-	let next = 0;
-	const worker = async (): Promise<void> => {
-		while (next < items.length) await work(items[next++]!);
-	};
-
-	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
+/**
+ * Fleet agents issued at once. An RSA key holds a threadpool thread for a tenth of a second or more: as many agents as
+ * threads keep every thread making keys (as bare key generation does), and an agent writing its bundle has no key in
+ * the making, so its file-system calls find a thread free instead of queueing behind keys that have not started. An
+ * ECDSA key takes well under a millisecond: the agents then wait on their file-system calls (a few at a time each),
+ * so more of them at once keep the threads busy.
+ */
+function agentsInFlight(agents: LeafSpec[]): number {
+	return agents.some(leaf => (leaf.keyType ?? 'rsa') === 'rsa') ? threadpoolThreads : 4 * threadpoolThreads;
 }
 
 function bundleDirectoryFault(step: IssueCertificatesStep, dir: string): (error: unknown) => never {
@@ -352,7 +350,7 @@ export async function ensureCertificates(step: IssueCertificatesStep, context: S
 		let done = 0;
 		context.progress?.(0, agents.length);
 		const made = await newAgentDirectories(step, agents);
-		await eachBounded(agents, inFlight, async leaf => {
+		await eachBounded(agents, agentsInFlight(agents), async leaf => {
 			const agent = await ensureAgent(step, leaf, ca, fresh, context, made.fresh.has(leaf.dir!));
 			files.push(...agent.files);
 			if (agent.issued) issued += 1;
