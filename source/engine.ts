@@ -8,6 +8,7 @@ import {describeFault, faultPath, isFileSystemFault} from './exec/file-system-fa
 import {readFile} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import {answerRedactor, keyMaterialRedactor} from './exec/redact.js';
+import {filesByEnd, namedFiles} from './named-files.js';
 import type {CommandResult, CommandSpec, OutputLine} from './exec/types.js';
 import {isDeploymentStep} from './plan/deployment-steps.js';
 import {isToDoByHand, manualSteps} from './plan/manual-steps.js';
@@ -180,10 +181,10 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 	};
 	const sharedSecretFiles = agentDirs.size === 0 ? secretFiles : secretFiles.filter(file => !inAgentDir(file));
 	const agentSecretFiles = agentDirs.size === 0 ? [] : secretFiles.filter(inAgentDir);
+	const agentSecretFilesByEnd = filesByEnd(agentSecretFiles);
 	const secretFilesFor = (step: Step) => {
 		if (agentSecretFiles.length === 0) return sharedSecretFiles;
-		const named = JSON.stringify(step);
-		return [...sharedSecretFiles, ...agentSecretFiles.filter(file => named.includes(file))];
+		return [...sharedSecretFiles, ...namedFiles(JSON.stringify(step), agentSecretFilesByEnd)];
 	};
 	const total = plan.steps.length;
 	const firstOpen = plan.steps.findIndex(step => !isPastStep(session.steps[step.id]?.state));
