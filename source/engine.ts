@@ -6,8 +6,9 @@ import type {EngineEvent} from './engine-events.js';
 import {exitCodes, InterruptedError, NotConfirmedError, StepFailedError, WizardError} from './errors.js';
 import {describeFault, faultPath, isFileSystemFault} from './exec/file-system-fault.js';
 import {readFile} from 'node:fs/promises';
-import {sep} from 'node:path';
+import {dirname} from 'node:path';
 import {answerRedactor, keyMaterialRedactor} from './exec/redact.js';
+import {filesByEnd, namedFiles} from './named-files.js';
 import type {CommandResult, CommandSpec, OutputLine} from './exec/types.js';
 import {isDeploymentStep} from './plan/deployment-steps.js';
 import {isToDoByHand, manualSteps} from './plan/manual-steps.js';
@@ -186,14 +187,21 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 	const secretFiles = [...new Set(plan.steps.flatMap(step => (options.runnerFor(step).files?.(step) ?? []).filter(file => file.mode === 0o600).map(file => file.path)))];
 	// A fleet agent's key reaches a tool only through a step planned for that agent, which names the file; indexing
 	// every agent's key for every step would grow with the fleet (each key is thousands of windows).
-	const agentDirs = plan.steps.flatMap(step => (step.kind === 'issue-certificates' ? step.leaves.flatMap(leaf => (leaf.dir ? [leaf.dir + sep] : [])) : []));
-	const inAgentDir = (file: string) => agentDirs.some(dir => file.startsWith(dir));
-	const sharedSecretFiles = agentDirs.length === 0 ? secretFiles : secretFiles.filter(file => !inAgentDir(file));
-	const agentSecretFiles = agentDirs.length === 0 ? [] : secretFiles.filter(inAgentDir);
+	const agentDirs = new Set(plan.steps.flatMap(step => (step.kind === 'issue-certificates' ? step.leaves.flatMap(leaf => (leaf.dir ? [leaf.dir] : [])) : [])));
+	// A lookup per ancestor of the file, not a scan of every agent's directory per file: N keys by N directories took
+	// a fifth of a second of the main thread at N=1000. The plan's paths are joined, so normalized.
+	const inAgentDir = (file: string) => {
+		for (let dir = dirname(file); ; dir = dirname(dir)) {
+			if (agentDirs.has(dir)) return true;
+			if (dirname(dir) === dir) return false;
+		}
+	};
+	const sharedSecretFiles = agentDirs.size === 0 ? secretFiles : secretFiles.filter(file => !inAgentDir(file));
+	const agentSecretFiles = agentDirs.size === 0 ? [] : secretFiles.filter(inAgentDir);
+	const agentSecretFilesByEnd = filesByEnd(agentSecretFiles);
 	const secretFilesFor = (step: Step) => {
 		if (agentSecretFiles.length === 0) return sharedSecretFiles;
-		const named = JSON.stringify(step);
-		return [...sharedSecretFiles, ...agentSecretFiles.filter(file => named.includes(file))];
+		return [...sharedSecretFiles, ...namedFiles(JSON.stringify(step), agentSecretFilesByEnd)];
 	};
 	const total = plan.steps.length;
 	const firstOpen = plan.steps.findIndex(step => !isPastStep(session.steps[step.id]?.state));

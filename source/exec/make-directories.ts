@@ -45,3 +45,20 @@ export async function makeDirectories(dir: string): Promise<string[]> {
 
 	return created;
 }
+
+/**
+ * makeDirectories for a directory that most likely does not exist yet under one that does (a fleet agent's, a
+ * staging directory): one mkdir instead of a stat of every level first. Anything else takes makeDirectories' way,
+ * with its errors.
+ */
+export async function makeNewDirectory(dir: string): Promise<string[]> {
+	const path = resolve(dir);
+	try {
+		await mkdir(path, {mode: ownMode});
+	} catch {
+		return makeDirectories(path);
+	}
+
+	await chmod(path, ownMode);
+	return [path];
+}

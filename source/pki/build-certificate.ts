@@ -81,7 +81,8 @@ export type CertificateInput = {
 	subject: Buffer;
 	/** The issuer's subject exactly as its certificate holds it; the subject itself for a self-signed CA. */
 	issuer: Buffer;
-	publicKey: KeyObject;
+	/** The subject's SubjectPublicKeyInfo (publicKeyInfo): callers computing its key identifier export the key once. */
+	publicKeyInfo: Buffer;
 	signer: Signer;
 	notAfter: Date;
 	extensions: Buffer[];
@@ -97,7 +98,7 @@ export async function buildCertificate(input: CertificateInput): Promise<{pem: s
 		input.issuer,
 		sequence(time(notBefore), time(input.notAfter)),
 		input.subject,
-		publicKeyInfo(input.publicKey),
+		input.publicKeyInfo,
 		der(contextConstructed(3), sequence(...input.extensions)),
 	);
 	const signature = await input.signer.sign(tbs);

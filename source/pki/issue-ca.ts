@@ -13,13 +13,14 @@ export async function issueCa(spec: CaSpec, key?: KeyObject): Promise<Certificat
 	const signer = signerFor(privateKey);
 	if (!signer) throw new Error(`a ${privateKey.asymmetricKeyType} key cannot sign a CA`);
 	const subject = commonNameDer(spec.commonName);
+	const spki = publicKeyInfo(privateKey);
 	const {pem} = await buildCertificate({
 		subject,
 		issuer: subject,
-		publicKey: privateKey,
+		publicKeyInfo: spki,
 		signer,
 		notAfter: daysFromNow(spec.days),
-		extensions: [extensions.basicConstraints(true), extensions.keyUsage(['keyCertSign', 'cRLSign']), extensions.subjectKeyIdentifier(keyIdentifier(publicKeyInfo(privateKey)))],
+		extensions: [extensions.basicConstraints(true), extensions.keyUsage(['keyCertSign', 'cRLSign']), extensions.subjectKeyIdentifier(keyIdentifier(spki))],
 	});
 	return assembleCa([pem], privateKey, signer, false);
 }

@@ -21,8 +21,8 @@ export type IssuedLeaf = {
 	privateKeyPem: string;
 };
 
-/** What the leaf's own key needs: keyUsage, EKU by role, SANs and its key identifier. */
-function ownExtensions(spec: LeafSpec, key: KeyObject): Buffer[] {
+/** What the leaf's own key needs: keyUsage, EKU by role, SANs and its key identifier (from spki, the key's publicKeyInfo). */
+function ownExtensions(spec: LeafSpec, key: KeyObject, spki: Buffer): Buffer[] {
 	// keyEncipherment is for RSA key transport only; an EC key that claims it is refused by strict peers (RFC 8813).
 	const usages: Usage[] = key.asymmetricKeyType === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
 	const purposes = [...(spec.role === 'client' ? [] : ['serverAuth' as const]), ...(spec.role === 'server' ? [] : ['clientAuth' as const])];
@@ -31,13 +31,13 @@ function ownExtensions(spec: LeafSpec, key: KeyObject): Buffer[] {
 		extensions.keyUsage(usages),
 		extensions.extendedKeyUsage(purposes),
 		...(spec.dnsNames.length + spec.ipAddresses.length > 0 ? [extensions.subjectAltName(spec.dnsNames, spec.ipAddresses)] : []),
-		extensions.subjectKeyIdentifier(keyIdentifier(publicKeyInfo(key))),
+		extensions.subjectKeyIdentifier(keyIdentifier(spki)),
 	];
 }
 
-function leafExtensions(ca: CertificateAuthority, spec: LeafSpec, key: KeyObject): Buffer[] {
+function leafExtensions(ca: CertificateAuthority, spec: LeafSpec, key: KeyObject, spki: Buffer): Buffer[] {
 	return [
-		...ownExtensions(spec, key),
+		...ownExtensions(spec, key, spki),
 		// The CA's own SKI, so chain builders match AKI to SKI even for a CA made by another tool.
 		extensions.authorityKeyIdentifier(ca.profile.subjectKeyId ?? keyIdentifier(publicKeyInfo(ca.privateKey))),
 	];
@@ -46,14 +46,15 @@ function leafExtensions(ca: CertificateAuthority, spec: LeafSpec, key: KeyObject
 /** Signs a leaf for a key made elsewhere, so callers can generate all keys of a PKI in parallel. */
 export async function signLeaf(ca: CertificateAuthority, spec: LeafSpec, key: KeyObject, keyPassphrase?: string): Promise<IssuedLeaf> {
 	const wanted = daysFromNow(spec.days);
+	const spki = publicKeyInfo(key);
 	const {pem} = await buildCertificate({
 		subject: commonNameDer(spec.commonName),
 		issuer: ca.profile.subjectDer,
-		publicKey: key,
+		publicKeyInfo: spki,
 		signer: ca.signer,
 		// Never past the CA, not even by the moments between issuing the two.
 		notAfter: wanted > ca.notAfter ? ca.notAfter : wanted,
-		extensions: leafExtensions(ca, spec, key),
+		extensions: leafExtensions(ca, spec, key, spki),
 	});
 	return {certificatePem: pem + ca.intermediatesPem, leafPem: pem, privateKeyPem: privateKeyToPkcs8Pem(key, keyPassphrase)};
 }
@@ -85,6 +86,6 @@ export function requestLine(spec: LeafSpec, key: KeyObject): string {
 export async function requestLeaf(spec: LeafSpec, key: KeyObject, keyPassphrase?: string): Promise<{csrPem: string; privateKeyPem: string}> {
 	const signer = signerFor(key);
 	if (!signer) throw new Error(`a ${key.asymmetricKeyType} key cannot sign a request`);
-	const csrPem = await buildCertificationRequest({subject: commonNameDer(spec.commonName), key, signer, extensions: ownExtensions(spec, key)});
+	const csrPem = await buildCertificationRequest({subject: commonNameDer(spec.commonName), key, signer, extensions: ownExtensions(spec, key, publicKeyInfo(key))});
 	return {csrPem, privateKeyPem: privateKeyToPkcs8Pem(key, keyPassphrase)};
 }

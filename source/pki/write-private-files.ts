@@ -1,9 +1,9 @@
-import {open, readdir, readFile, rename, rm, rmdir, stat} from 'node:fs/promises';
-import {join, resolve} from 'node:path';
+import {chmod, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink} from 'node:fs/promises';
+import {basename, dirname, join, resolve} from 'node:path';
 import {badInput} from '../errors.js';
 import {takeLock, type HeldLock} from '../exec/directory-lock.js';
 import {describeFault} from '../exec/file-system-fault.js';
-import {makeDirectories} from '../exec/make-directories.js';
+import {makeDirectories, makeNewDirectory} from '../exec/make-directories.js';
 
 export type OutputFile = {name: string; content: string; secret: boolean};
 
@@ -39,7 +39,8 @@ async function statOrUndefined(path: string) {
 	}
 }
 
-async function syncPath(path: string): Promise<void> {
+/** Makes the entries made or renamed in a directory durable. */
+export async function syncDirectory(path: string): Promise<void> {
 	const handle = await open(path, 'r');
 	try {
 		await handle.sync();
@@ -80,9 +81,28 @@ export async function recoverStagedFiles(dir: string): Promise<'nothing' | 'comp
 	const names = JSON.parse(mark) as string[];
 	const staged = new Set(await readdir(staging));
 	for (const name of names) if (staged.has(name)) await rename(join(staging, name), join(dir, name));
-	await syncPath(dir);
+	await syncDirectory(dir);
 	await rm(staging, {recursive: true, force: true});
 	return 'completed';
+}
+
+/** Waits for every one of the operations, then fails with the first failure: nothing is still writing when the caller cleans up. */
+async function allSettled(operations: Array<Promise<unknown>>): Promise<void> {
+	const failed = (await Promise.allSettled(operations)).find(result => result.status === 'rejected');
+	if (failed) throw failed.reason;
+}
+
+/** Creates the file with exactly `mode`, writes it and syncs it: on disk before anything that depends on it is. */
+async function writeSynced(path: string, content: string, mode: number): Promise<void> {
+	const handle = await open(path, 'wx', mode);
+	try {
+		await handle.writeFile(content);
+		// The umask may have narrowed the mode at creation; chmod makes it exactly what was asked.
+		await handle.chmod(mode);
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
 }
 
 /**
@@ -90,52 +110,100 @@ export async function recoverStagedFiles(dir: string): Promise<'nothing' | 'comp
  * the completion mark is written, then they are renamed into place. A kill at any point leaves something
  * recoverStagedFiles finishes or removes; an error removes the staging directory. Files already in dir with the
  * same names are replaced (callers decide whether that is allowed). Secret files are 0600, the others 0644.
+ * `recovered`: the caller has just run recoverStagedFiles on dir (or made dir), so there is nothing to look for.
+ *
+ * What must be on disk before what is ordered; the rest runs at once (a fleet commits thousands of these): the
+ * files are written and synced together, the mark is created only once they all are, its data and the staging
+ * directory's entries are synced together, and the renames run together once both are.
  */
-export async function commitFiles(dir: string, files: OutputFile[]): Promise<WrittenFile[]> {
+export async function commitFiles(dir: string, files: OutputFile[], options: {recovered?: boolean} = {}): Promise<WrittenFile[]> {
 	const staging = join(dir, stagingName);
-	await recoverStagedFiles(dir);
+	if (!options.recovered) await recoverStagedFiles(dir);
 	try {
-		await makeDirectories(staging);
+		await makeNewDirectory(staging);
 		wrote();
-		for (const file of files) {
-			const mode = file.secret ? 0o600 : 0o644;
-			const handle = await open(join(staging, file.name), 'wx', mode);
-			try {
-				await handle.writeFile(file.content);
-				// The umask may have narrowed the mode at creation; chmod makes it exactly what was asked.
-				await handle.chmod(mode);
-				await handle.sync();
-			} finally {
-				await handle.close();
-			}
-
-			wrote();
-		}
-
+		await allSettled(
+			files.map(async file => {
+				await writeSynced(join(staging, file.name), file.content, file.secret ? 0o600 : 0o644);
+				wrote();
+			}),
+		);
 		const mark = await open(join(staging, completeMark), 'wx', 0o600);
 		try {
 			await mark.writeFile(JSON.stringify(files.map(f => f.name)));
-			await mark.sync();
+			// The mark's entry exists before the directory is synced, so that sync makes it durable.
+			await allSettled([mark.sync(), syncDirectory(staging)]);
 		} finally {
 			await mark.close();
 		}
 
-		await syncPath(staging);
 		wrote();
 	} catch (error) {
 		await rm(staging, {recursive: true, force: true});
 		throw error;
 	}
 
-	for (const file of files) {
-		await rename(join(staging, file.name), join(dir, file.name));
-		wrote();
-	}
-
-	await syncPath(dir);
-	await rm(staging, {recursive: true, force: true});
+	await allSettled(
+		files.map(async file => {
+			await rename(join(staging, file.name), join(dir, file.name));
+			wrote();
+		}),
+	);
+	await syncDirectory(dir);
+	// Only the mark is left in it.
+	await unlink(join(staging, completeMark));
+	await rmdir(staging);
 	wrote();
 	return files.map(f => ({path: join(dir, f.name), mode: f.secret ? 0o600 : 0o644}));
+}
+
+/** A directory commitNewDirectory is filling: hidden beside the one it becomes (agent names never start with a dot). */
+const stagedDirectorySuffix = '.mtls-wizard-staging';
+const stagedDirectoryName = (name: string) => `.${name}${stagedDirectorySuffix}`;
+
+/**
+ * Writes a directory that does not exist yet, with its files, all or none, in fewer steps than commitFiles: the
+ * directory is made 0700 under a hidden name beside its own, each file is written and synced in it (all at once),
+ * the directory is synced, then renamed to its name in one step. A kill leaves it whole or absent, plus perhaps the
+ * hidden one, which removeStagedDirectories takes away. The rename is on disk once the parent is synced: callers
+ * making many (a fleet's agents) sync the parent once for all of them (syncDirectory) before they report done.
+ */
+export async function commitNewDirectory(dir: string, files: OutputFile[]): Promise<WrittenFile[]> {
+	const staging = join(dirname(dir), stagedDirectoryName(basename(dir)));
+	await mkdir(staging, {mode: 0o700});
+	try {
+		await chmod(staging, 0o700);
+		wrote();
+		await allSettled(
+			files.map(async file => {
+				await writeSynced(join(staging, file.name), file.content, file.secret ? 0o600 : 0o644);
+				wrote();
+			}),
+		);
+		await syncDirectory(staging);
+		await rename(staging, dir);
+	} catch (error) {
+		await rm(staging, {recursive: true, force: true});
+		throw error;
+	}
+
+	wrote();
+	return files.map(f => ({path: join(dir, f.name), mode: f.secret ? 0o600 : 0o644}));
+}
+
+/**
+ * Removes what killed commitNewDirectory calls left in parent (unfinished directories may hold private keys) and
+ * returns the names of the entries that are left. Only call it while holding the lock over parent.
+ */
+export async function removeStagedDirectories(parent: string): Promise<Set<string>> {
+	const names = await readdir(parent);
+	const left = new Set<string>();
+	for (const name of names) {
+		if (name.startsWith('.') && name.endsWith(stagedDirectorySuffix)) await rm(join(parent, name), {recursive: true, force: true});
+		else left.add(name);
+	}
+
+	return left;
 }
 
 /** Removes the directories this run created, innermost first, if they are still empty. */
@@ -160,7 +228,7 @@ export async function writePrivateFiles(dir: string, files: OutputFile[], option
 		lock = await takeLock(join(target, '.mtls-wizard.lock'), `${field} ${dir}`, {command: 'certs'});
 		await recoverStagedFiles(target);
 		await checkOutputDirectory(target, files.map(f => f.name), options);
-		return await commitFiles(target, files);
+		return await commitFiles(target, files, {recovered: true});
 	} catch (error) {
 		await lock?.release();
 		lock = undefined;

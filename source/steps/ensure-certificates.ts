@@ -1,6 +1,5 @@
 import {X509Certificate, type KeyObject} from 'node:crypto';
-import {availableParallelism} from 'node:os';
-import {basename, dirname, join, resolve} from 'node:path';
+import {basename, dirname, join} from 'node:path';
 import {StepFailedError, UsageError, WizardError} from '../errors.js';
 import {describeFault, faultPath, isFileSystemFault} from '../exec/file-system-fault.js';
 import {makeDirectories} from '../exec/make-directories.js';
@@ -15,10 +14,11 @@ import {wholeDaysUntil} from '../pki/days.js';
 import {ipAddressBytes} from '../pki/ip-address.js';
 import {loadCa, type CaSources} from '../pki/load-ca.js';
 import {pemBlocks} from '../pki/pem-blocks.js';
-import {commitFiles, recoverStagedFiles, type OutputFile, type WrittenFile} from '../pki/write-private-files.js';
+import {commitFiles, commitNewDirectory, recoverStagedFiles, removeStagedDirectories, syncDirectory, type OutputFile, type WrittenFile} from '../pki/write-private-files.js';
 import type {IssueCertificatesStep, LeafSpec} from '../plan/types.js';
 import {secretEnvName} from '../recipes/collect-answers.js';
 import {caPaths, leafPaths, requestFileName} from './certificate-paths.js';
+import {eachBounded, threadpoolThreads} from './each-bounded.js';
 import {readIfPresent, readLeafKey} from './existing-pki-files.js';
 import {keptSignedCertificates, makeRequests, suggestedSignedDir, takenBySession, takenRecord, takeSignedCertificates, type SignedSet} from './signed-elsewhere.js';
 import {secretResolver} from './secret-values.js';
@@ -214,9 +214,13 @@ async function trustBundle(step: IssueCertificatesStep, ca: CertificateAuthority
 	return [{name: basename(path), content, secret: false}];
 }
 
-/** Everything staged in dir, all or none; a full disk or a bad mount is the step's failure with the fix. */
-async function commitStaged(step: IssueCertificatesStep, staged: Staged, dir = step.dir): Promise<WrittenFile[]> {
-	return commitFiles(dir, staged).catch((error: unknown) => {
+/**
+ * Everything staged in dir, all or none; a full disk or a bad mount is the step's failure with the fix. Each caller
+ * has already finished or removed what a killed run left in dir. `newDirectory`: dir does not exist yet and is
+ * written whole (commitNewDirectory).
+ */
+async function commitStaged(step: IssueCertificatesStep, staged: Staged, dir = step.dir, newDirectory = false): Promise<WrittenFile[]> {
+	return (newDirectory ? commitNewDirectory(dir, staged) : commitFiles(dir, staged, {recovered: true})).catch((error: unknown) => {
 		if (!isFileSystemFault(error)) throw error;
 		const failure = new StepFailedError(
 			`${dir} ${describeFault(error)}: the certificates cannot be written there.`,
@@ -229,34 +233,57 @@ async function commitStaged(step: IssueCertificatesStep, staged: Staged, dir = s
 	});
 }
 
-/** Keys made and signed at once: enough to keep the threadpool's threads (UV_THREADPOOL_SIZE, 4 by default) busy on every core, few enough that memory does not grow with the fleet. */
-const inFlight = Math.max(4, availableParallelism() * 2);
+/**
+ * Fleet agents issued at once. An RSA key holds a threadpool thread for a tenth of a second or more: as many agents as
+ * threads keep every thread making keys (as bare key generation does), and an agent writing its bundle has no key in
+ * the making, so its file-system calls find a thread free instead of queueing behind keys that have not started. An
+ * ECDSA key takes well under a millisecond: the agents then wait on their file-system calls (a few at a time each),
+ * so more of them at once keep the threads busy.
+ */
+function agentsInFlight(agents: LeafSpec[]): number {
+	return agents.some(leaf => (leaf.keyType ?? 'rsa') === 'rsa') ? threadpoolThreads : 4 * threadpoolThreads;
+}
 
-/** Runs work over items with at most `limit` at once, in order of start; rejects on the first failure. */
-async function eachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-	let next = 0;
-	const worker = async (): Promise<void> => {
-		while (next < items.length) await work(items[next++]!);
+function bundleDirectoryFault(step: IssueCertificatesStep, dir: string): (error: unknown) => never {
+	return error => {
+		if (!isFileSystemFault(error)) throw error;
+		throw new StepFailedError(`${faultPath(error, dir)} ${describeFault(error)}: the bundle directory ${dir} cannot be created.`, step.id, 'Fix the path or the mount, then continue with mtls-wizard resume.');
 	};
+}
 
-	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
+/**
+ * The fleet agents' directories that do not exist yet, from one listing of each parent rather than a lookup per
+ * agent, once what killed runs left half-made there is removed. Parents are made when missing.
+ */
+async function newAgentDirectories(step: IssueCertificatesStep, agents: LeafSpec[]): Promise<{parents: string[]; fresh: Set<string>}> {
+	const parents = [...new Set(agents.map(leaf => dirname(leaf.dir!)))];
+	const present = new Map<string, Set<string>>();
+	for (const parent of parents) {
+		await makeDirectories(parent).catch(bundleDirectoryFault(step, parent));
+		present.set(parent, await removeStagedDirectories(parent).catch(bundleDirectoryFault(step, parent)));
+	}
+
+	return {parents, fresh: new Set(agents.filter(leaf => !present.get(dirname(leaf.dir!))!.has(basename(leaf.dir!))).map(leaf => leaf.dir!))};
 }
 
 /**
  * A fleet agent's bundle: its key and certificate and a copy of the CA, committed all or none in its own directory
- * as soon as they are issued, so nothing of the fleet waits in memory for the rest.
+ * as soon as they are issued, so nothing of the fleet waits in memory for the rest. A directory that does not exist
+ * yet holds nothing to finish, reuse or compare: a fleet's first run reads nothing per agent and writes each bundle
+ * whole under a hidden name, then renames it into place.
  */
-async function ensureAgent(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext): Promise<{files: string[]; issued: boolean}> {
+async function ensureAgent(step: IssueCertificatesStep, leaf: LeafSpec, ca: CertificateAuthority, freshCa: boolean, context: StepContext, fresh: boolean): Promise<{files: string[]; issued: boolean}> {
 	const dir = leaf.dir!;
-	const created = await makeDirectories(dir).catch((error: unknown) => {
-		if (!isFileSystemFault(error)) throw error;
-		throw new StepFailedError(`${faultPath(error, dir)} ${describeFault(error)}: the bundle directory ${dir} cannot be created.`, step.id, 'Fix the path or the mount, then continue with mtls-wizard resume.');
-	});
-	// A directory made just now holds nothing to finish, reuse or compare: a fleet's first run reads nothing per agent.
-	const emptyDir = created.includes(resolve(dir));
-	if (!emptyDir) await recoverStagedFiles(dir);
-	const staged = await ensureLeaf(step, leaf, ca, freshCa, context, emptyDir);
-	if (emptyDir || (await readIfPresent(caPaths(dir).cert)) !== ca.chainPem) staged.push({name: 'ca.crt', content: ca.chainPem, secret: false});
+	const caCopy: OutputFile = {name: 'ca.crt', content: ca.chainPem, secret: false};
+	if (fresh) {
+		const written = await commitStaged(step, [...(await ensureLeaf(step, leaf, ca, freshCa, context, true)), caCopy], dir, true);
+		return {files: written.map(file => file.path), issued: true};
+	}
+
+	await makeDirectories(dir).catch(bundleDirectoryFault(step, dir));
+	await recoverStagedFiles(dir);
+	const staged = await ensureLeaf(step, leaf, ca, freshCa, context);
+	if ((await readIfPresent(caPaths(dir).cert)) !== ca.chainPem) staged.push(caCopy);
 	const written = await commitStaged(step, staged, dir);
 	return {files: written.map(file => file.path), issued: staged.some(file => file.name !== 'ca.crt' && file.name.endsWith('.crt'))};
 }
@@ -331,13 +358,16 @@ export async function ensureCertificates(step: IssueCertificatesStep, context: S
 	if (agents.length > 0) {
 		let done = 0;
 		context.progress?.(0, agents.length);
-		await eachBounded(agents, inFlight, async leaf => {
-			const agent = await ensureAgent(step, leaf, ca, fresh, context);
+		const made = await newAgentDirectories(step, agents);
+		await eachBounded(agents, agentsInFlight(agents), async leaf => {
+			const agent = await ensureAgent(step, leaf, ca, fresh, context, made.fresh.has(leaf.dir!));
 			files.push(...agent.files);
 			if (agent.issued) issued += 1;
 			done += 1;
 			context.progress?.(done, agents.length);
 		});
+		// The new bundles' renames, made durable together before the step is reported done.
+		if (made.fresh.size > 0) await Promise.all(made.parents.map(async parent => syncDirectory(parent)));
 	}
 
 	const reused = step.leaves.length - issued;

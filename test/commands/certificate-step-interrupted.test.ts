@@ -1,9 +1,11 @@
 import {execFile} from 'node:child_process';
-import {mkdir, readdir, rm, writeFile} from 'node:fs/promises';
+import {createPrivateKey, X509Certificate} from 'node:crypto';
+import {mkdir, readFile, readdir, rm, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {runCli} from '../support/run-cli.js';
 import {tempDir} from '../support/temp-dir.js';
+import {opensslVerify} from '../pki/support/openssl.js';
 import {assertWholeSet} from './support/certificate-set.js';
 import {spawnCli} from './support/spawn-cli.js';
 
@@ -31,6 +33,48 @@ test('nothing is half-written: a run killed at every write point of the certific
 	// The staging directory, six files, the completion mark, six renames and the clean-up: every one was a kill point.
 	t.true(point > 14, `only ${point - 1} write points were found`);
 	t.true(point < 50, 'the run never got past the kill points');
+});
+
+test('nothing is half-written: a fleet run killed at every write point of its agents\' bundles is finished by resume with every bundle whole and nothing hidden left', async t => {
+	t.timeout(15 * 60_000);
+	const root = await tempDir(t, 'mtls-fleet-kill-points-');
+	const agents = ['edge-1', 'edge-2'];
+	// The shared set's points come first and are the test above's; the agents' own start after them.
+	let point = 1;
+	let agentPoints = 0;
+	for (; point < 80; point++) {
+		const cwd = join(root, `point-${point}`);
+		await mkdir(cwd);
+		const env = {MTLS_WIZARD_HOME: join(cwd, 'home')};
+		const args = ['run', 'generic', '--target', 'bundle', '--set', `agents=${agents.join(',')}`, '--set', 'keyType=ecdsa-p256'];
+		const killed = await spawnCli(args, {...env, [killVariable]: String(point)}, cwd).exited;
+		if (killed.exitCode === 0) break;
+		t.is(killed.signal, 'SIGKILL', `write point ${point}: the run must die at that point\n${killed.stdout}${killed.stderr}`);
+		const agentsDir = join(cwd, 'mtls-generic', 'agents');
+		const leftByKill = await readdir(agentsDir).catch(() => []);
+		if (leftByKill.length > 0) agentPoints += 1;
+		const resumed = await runCli(['resume'], {cwd, env});
+		t.is(resumed.exitCode, 0, `write point ${point}: resume must finish\n${resumed.stdout}${resumed.stderr}`);
+		const ca = join(cwd, 'mtls-generic', 'certs', 'ca.crt');
+		t.deepEqual((await readdir(agentsDir)).sort(), agents, `write point ${point}: the agents' directory holds the bundles and nothing hidden`);
+		for (const agent of agents) {
+			const dir = join(agentsDir, agent);
+			t.deepEqual((await readdir(dir)).sort(), ['ca.crt', 'client.crt', 'client.key', 'connect.txt'], `write point ${point}: ${agent}`);
+			t.is((await stat(dir)).mode & 0o777, 0o700, `write point ${point}: ${agent} is 0700`);
+			t.is((await stat(join(dir, 'client.key'))).mode & 0o777, 0o600, `write point ${point}: ${agent}'s key is 0600`);
+			t.is(await readFile(join(dir, 'ca.crt'), 'utf8'), await readFile(ca, 'utf8'), `write point ${point}: ${agent} carries the run's CA`);
+			const verified = await opensslVerify(ca, join(dir, 'client.crt'), ['-purpose', 'sslclient']);
+			t.true(verified.ok, `write point ${point}: ${agent}: ${verified.output}`);
+			const certificate = new X509Certificate(await readFile(join(dir, 'client.crt')));
+			t.true(certificate.checkPrivateKey(createPrivateKey(await readFile(join(dir, 'client.key')))), `write point ${point}: ${agent}'s key matches its certificate`);
+		}
+
+		await rm(cwd, {recursive: true, force: true});
+	}
+
+	// Each agent: its hidden directory, three files and the rename into place.
+	t.true(agentPoints >= agents.length * 5, `only ${agentPoints} write points left something of the agents`);
+	t.true(point < 80, 'the run never got past the kill points');
 });
 
 async function sh(command: string[]): Promise<{code: number; output: string}> {
