@@ -10,6 +10,7 @@ import {certificateNotAfter} from '../pki/not-after.js';
 import type {Plan} from '../plan/types.js';
 import type {FirstExpiry} from '../session/types.js';
 import {caPaths, leafPaths} from './certificate-paths.js';
+import {eachBounded, threadpoolThreads} from './each-bounded.js';
 
 /** How a certificate file is read: injected by tests that count what is read. */
 export type ReadCertificate = (path: string) => Promise<string>;
@@ -21,14 +22,17 @@ export function certificateFiles(plan: Plan): string[] {
 	return [...new Set(plan.steps.flatMap(step => (step.kind === 'issue-certificates' ? [caPaths(step.dir).cert, ...step.leaves.map(leaf => leafPaths(step.dir, leaf).cert)] : [])))];
 }
 
-async function stampOf(files: readonly string[]): Promise<string> {
-	const stats = await Promise.all(files.map(async file => stat(file, {bigint: true}).catch(() => undefined)));
-	const hash = createHash('sha256');
-	for (const [index, file] of files.entries()) {
-		const found = stats[index];
-		hash.update(`${file}\0${found ? `${found.ino}:${found.size}:${found.mtimeNs}:${found.ctimeNs}` : 'missing'}\n`);
-	}
+/** A fleet's files are looked at a few at a time: a thousand at once would hold a thousand results and requests. */
+const inFlight = 2 * threadpoolThreads;
 
+async function stampOf(files: readonly string[]): Promise<string> {
+	const stamps = new Array<string>(files.length);
+	await eachBounded([...files.keys()], inFlight, async index => {
+		const found = await stat(files[index]!, {bigint: true}).catch(() => undefined);
+		stamps[index] = `${files[index]}\0${found ? `${found.ino}:${found.size}:${found.mtimeNs}:${found.ctimeNs}` : 'missing'}\n`;
+	});
+	const hash = createHash('sha256');
+	for (const stamp of stamps) hash.update(stamp);
 	return hash.digest('hex');
 }
 
@@ -36,17 +40,19 @@ async function stampOf(files: readonly string[]): Promise<string> {
 export async function readFirstExpiry(files: readonly string[], read: ReadCertificate = readText): Promise<FirstExpiry | undefined> {
 	// Stamped before reading: a file replaced while it is read leaves a stamp the next look does not match.
 	const stamp = await stampOf(files);
-	const found = await Promise.all(
-		files.map(async file => {
-			try {
-				return {file, notAfter: certificateNotAfter(await read(file))};
-			} catch {
-				return undefined;
-			}
-		}),
-	);
-	const [first] = found.filter(entry => entry !== undefined).sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime());
-	return first && {file: first.file, notAfter: first.notAfter.toISOString(), stamp};
+	let first: {index: number; notAfter: Date} | undefined;
+	await eachBounded([...files.keys()], inFlight, async index => {
+		let notAfter: Date;
+		try {
+			notAfter = certificateNotAfter(await read(files[index]!));
+		} catch {
+			return;
+		}
+
+		// The earliest end; between equal ends, the file listed first, as a sort of every file would choose.
+		if (!first || notAfter < first.notAfter || (notAfter.getTime() === first.notAfter.getTime() && index < first.index)) first = {index, notAfter};
+	});
+	return first && {file: files[first.index]!, notAfter: first.notAfter.toISOString(), stamp};
 }
 
 /** The recorded first expiry while every file is as it was when recorded; otherwise read again from the files. */
