@@ -105,6 +105,20 @@ async function writeSynced(path: string, content: string, mode: number): Promise
 	}
 }
 
+const modeOf = (file: OutputFile) => (file.secret ? 0o600 : 0o644);
+
+/** Every file written and synced into the staging directory at once, each counted as written when it is. */
+async function writeAllSynced(staging: string, files: OutputFile[]): Promise<void> {
+	await allSettled(
+		files.map(async file => {
+			await writeSynced(join(staging, file.name), file.content, modeOf(file));
+			wrote();
+		}),
+	);
+}
+
+const written = (dir: string, files: OutputFile[]): WrittenFile[] => files.map(file => ({path: join(dir, file.name), mode: modeOf(file)}));
+
 /**
  * Writes the files into dir (which must exist) all or none: each is written and synced in the staging directory,
  * the completion mark is written, then they are renamed into place. A kill at any point leaves something
@@ -122,12 +136,7 @@ export async function commitFiles(dir: string, files: OutputFile[], options: {re
 	try {
 		await makeNewDirectory(staging);
 		wrote();
-		await allSettled(
-			files.map(async file => {
-				await writeSynced(join(staging, file.name), file.content, file.secret ? 0o600 : 0o644);
-				wrote();
-			}),
-		);
+		await writeAllSynced(staging, files);
 		const mark = await open(join(staging, completeMark), 'wx', 0o600);
 		try {
 			await mark.writeFile(JSON.stringify(files.map(f => f.name)));
@@ -154,7 +163,7 @@ export async function commitFiles(dir: string, files: OutputFile[], options: {re
 	await unlink(join(staging, completeMark));
 	await rmdir(staging);
 	wrote();
-	return files.map(f => ({path: join(dir, f.name), mode: f.secret ? 0o600 : 0o644}));
+	return written(dir, files);
 }
 
 /** A directory commitNewDirectory is filling: hidden beside the one it becomes (agent names never start with a dot). */
@@ -174,12 +183,7 @@ export async function commitNewDirectory(dir: string, files: OutputFile[]): Prom
 	try {
 		await chmod(staging, 0o700);
 		wrote();
-		await allSettled(
-			files.map(async file => {
-				await writeSynced(join(staging, file.name), file.content, file.secret ? 0o600 : 0o644);
-				wrote();
-			}),
-		);
+		await writeAllSynced(staging, files);
 		await syncDirectory(staging);
 		await rename(staging, dir);
 	} catch (error) {
@@ -188,7 +192,7 @@ export async function commitNewDirectory(dir: string, files: OutputFile[]): Prom
 	}
 
 	wrote();
-	return files.map(f => ({path: join(dir, f.name), mode: f.secret ? 0o600 : 0o644}));
+	return written(dir, files);
 }
 
 /**
