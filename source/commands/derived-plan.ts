@@ -6,6 +6,7 @@ import type {Recipe} from '../recipes/recipe-schema.js';
 import type {Session} from '../session/types.js';
 import {confirmRun} from './confirm-run.js';
 import {checkSecretsGiven} from '../session/session-plan.js';
+import {contextsOf} from '../session/kube-contexts.js';
 
 export type DerivedPlanOptions = {answers?: string; yes?: boolean; json?: boolean; dryRun?: boolean; export?: string};
 
@@ -51,5 +52,5 @@ export async function runDerivedPlan(input: {
 	}
 
 	const {executePlan} = await import('../run-headless.js');
-	return executePlan(plan, collected.secrets, {json: Boolean(options.json), env, ...(session.context ? {context: session.context} : {}), ...(session.contexts ? {contexts: session.contexts} : {})});
+	return executePlan(plan, collected.secrets, {json: Boolean(options.json), env, ...contextsOf(session)});
 }

@@ -8,6 +8,7 @@ import {executePlan} from '../run-headless.js';
 import {effectiveOutcome, isFinished, listSessions, loadSession} from '../session/session-store.js';
 import type {Session} from '../session/types.js';
 import {checkSecretsGiven, sessionPlanFor} from '../session/session-plan.js';
+import {contextsOf} from '../session/kube-contexts.js';
 
 export type ResumeOptions = {json?: boolean; answers?: string; signed?: string; set?: string[]};
 
@@ -86,5 +87,5 @@ export async function resumeCommand(id: string | undefined, options: ResumeOptio
 	// finish what a new run would; the ones the session needs were checked above. A renewal resumes as one.
 	const plan = sessionPlanFor(recipe, session, collected.answers, {secretIds: Object.keys(collected.secrets), renewal: session.renewal, rotation: session.rotation, ...(signedDir === undefined ? {} : {signedDir})});
 	if (signedDir !== undefined) await checkSigned(session, plan, collected.secrets);
-	return executePlan(plan, collected.secrets, {json: options.json ?? false, env, sessionId: session.id, ...(session.context ? {context: session.context} : {}), ...(session.contexts ? {contexts: session.contexts} : {})});
+	return executePlan(plan, collected.secrets, {json: options.json ?? false, env, sessionId: session.id, ...contextsOf(session)});
 }

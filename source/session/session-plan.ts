@@ -8,6 +8,7 @@ import type {Plan, Renewal, Rotation} from '../plan/types.js';
 import {collectAnswers, secretEnvName, type CollectedAnswers} from '../recipes/collect-answers.js';
 import {loadRecipe} from '../recipes/load-recipes.js';
 import type {Recipe} from '../recipes/recipe-schema.js';
+import {contextsOf} from './kube-contexts.js';
 import {keptRotationOf} from './rotation-of.js';
 import {isFinished, listSessions, loadSession} from './session-store.js';
 import type {Session} from './types.js';
@@ -64,8 +65,7 @@ export function sessionPlanFor(recipe: Recipe, session: Session, answers: PlanAn
 		buildPlan(recipe, session.target, planAnswers, {
 			outDir,
 			secretAnswerIds: [...new Set([...session.secretAnswers, ...(options.secretIds ?? [])])],
-			...(session.context ? {context: session.context} : {}),
-			...(session.contexts ? {contexts: session.contexts} : {}),
+			...contextsOf(session),
 			...invokerIds(),
 			...(options.signedDir === undefined ? {} : {signedDir: options.signedDir}),
 		});

@@ -13,6 +13,7 @@ import {isToDoByHand, manualSteps} from '../plan/manual-steps.js';
 import type {Plan, TargetId} from '../plan/types.js';
 import type {Recipe, RecipeQuestion} from '../recipes/recipe-schema.js';
 import {isPastStep, signedDirOf} from '../session/step-states.js';
+import {contextsOf, type KubeContexts} from '../session/kube-contexts.js';
 import type {Session} from '../session/types.js';
 import type {ReadCertificate} from '../steps/first-expiry.js';
 import {faultQuestion} from './fault-question.js';
@@ -94,15 +95,6 @@ function signedDirQuestion(session: Session): QuestionView {
 		secret: false,
 	};
 }
-
-/**
- * The kube context, or every context of a plan run in several (--context repeated), that a session was built with:
- * each plan rebuilt from it (resume, Change answers, renew, rotate) and each session saved of it carries them all.
- */
-type KubeContexts = Pick<Session, 'context' | 'contexts'>;
-
-/** Only the kube context(s) of a session, a run or a review, copied. */
-const contextsOf = (from: KubeContexts): KubeContexts => ({...(from.context ? {context: from.context} : {}), ...(from.contexts ? {contexts: [...from.contexts]} : {})});
 
 /** The contexts as the headless command gives them: --context once per context. */
 const contextFlags = (kube: KubeContexts): string | readonly string[] | undefined => kube.contexts ?? kube.context;
