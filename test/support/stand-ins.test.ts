@@ -234,8 +234,9 @@ test('portainer: the Auto onboarding key gives each EDGE_ID its own environment;
 	t.truthy(ids[0]);
 	t.truthy(ids[1]);
 	t.not(ids[0], ids[1], 'each EDGE_ID is its own environment');
-	await server.waitFor(/stand-in: edge poll over mutual TLS \| client_cn=client edge_id=device-b/);
-	t.regex(server.stderr(), new RegExp(`INF stand-in > stand-in: edge poll over mutual TLS \\| client_cn=client edge_id=device-a endpoint_id=${ids[0]!}`));
+	// Each line is awaited: the server's stderr and the agents' output are separate pipes, read in no fixed order.
+	await server.waitFor(new RegExp(`INF stand-in > stand-in: edge poll over mutual TLS \\| client_cn=client edge_id=device-a endpoint_id=${ids[0]!}`));
+	await server.waitFor(new RegExp(`INF stand-in > stand-in: edge poll over mutual TLS \\| client_cn=client edge_id=device-b endpoint_id=${ids[1]!}`));
 
 	const owner = run(t, 'portainer-agent', {env: agentEnv('device-c', 3)});
 	await owner.waitFor(/checkin_interval_seconds=/);
