@@ -86,23 +86,47 @@ export function decodeOid(content: Buffer): string {
 	return [...head, ...rest].join('.');
 }
 
-function encodeLength(length: number): Buffer {
-	if (length < 0x80) return Buffer.from([length]);
-	const bytes: number[] = [];
-	for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest & 0xff);
-	return Buffer.from([0x80 | bytes.length, ...bytes]);
+/** The octets a definite length takes: one below 128, else a count octet and the big-endian length. */
+function lengthOctets(length: number): number {
+	if (length < 0x80) return 1;
+	let octets = 1;
+	for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) octets++;
+	return octets;
 }
 
+/**
+ * One element from its content parts, written into a single buffer: a fleet encodes dozens of elements per
+ * certificate for every agent, and an element built by concatenating its header and content copies each part twice
+ * and leaves four short-lived buffers behind.
+ */
 export function der(tag: number, ...content: Buffer[]): Buffer {
-	const body = Buffer.concat(content);
-	return Buffer.concat([Buffer.from([tag]), encodeLength(body.length), body]);
+	let length = 0;
+	for (const part of content) length += part.length;
+	const header = 1 + lengthOctets(length);
+	const element = Buffer.allocUnsafe(header + length);
+	element[0] = tag;
+	if (length < 0x80) {
+		element[1] = length;
+	} else {
+		element[1] = 0x80 | (header - 2);
+		for (let index = header - 1, rest = length; index >= 2; index--, rest = Math.floor(rest / 256)) element[index] = rest & 0xff;
+	}
+
+	let offset = header;
+	for (const part of content) offset += part.copy(element, offset);
+	return element;
 }
 
 export function sequence(...content: Buffer[]): Buffer {
 	return der(derTag.sequence, ...content);
 }
 
+/** Encoded OIDs by their dotted form: X.509 uses a handful, each in every certificate. Callers never write into them. */
+const encodedOids = new Map<string, Buffer>();
+
 export function oid(dotted: string): Buffer {
+	const known = encodedOids.get(dotted);
+	if (known) return known;
 	const [a = 0, b = 0, ...rest] = dotted.split('.').map(Number);
 	const bytes: number[] = [];
 	for (const arc of [a * 40 + b, ...rest]) {
@@ -111,7 +135,9 @@ export function oid(dotted: string): Buffer {
 		bytes.push(...group);
 	}
 
-	return der(derTag.oid, Buffer.from(bytes));
+	const encoded = der(derTag.oid, Buffer.from(bytes));
+	encodedOids.set(dotted, encoded);
+	return encoded;
 }
 
 /** A non-negative INTEGER from its big-endian bytes, with the leading zero DER needs when the top bit is set. */
