@@ -21,26 +21,50 @@ export type IssuedLeaf = {
 	privateKeyPem: string;
 };
 
+/**
+ * basicConstraints, keyUsage and EKU depend only on the key's algorithm and the leaf's role, so a fleet encodes each
+ * combination once. Nothing writes into the encoded extensions.
+ */
+const roleExtensions = new Map<string, Buffer[]>();
+
+function fixedExtensions(spec: LeafSpec, key: KeyObject): Buffer[] {
+	const rsa = key.asymmetricKeyType === 'rsa';
+	const id = `${rsa ? 'rsa' : 'other'} ${spec.role}`;
+	const known = roleExtensions.get(id);
+	if (known) return known;
+	// keyEncipherment is for RSA key transport only; an EC key that claims it is refused by strict peers (RFC 8813).
+	const usages: Usage[] = rsa ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
+	const purposes = [...(spec.role === 'client' ? [] : ['serverAuth' as const]), ...(spec.role === 'server' ? [] : ['clientAuth' as const])];
+	const encoded = [extensions.basicConstraints(false), extensions.keyUsage(usages), extensions.extendedKeyUsage(purposes)];
+	roleExtensions.set(id, encoded);
+	return encoded;
+}
+
 /** What the leaf's own key needs: keyUsage, EKU by role, SANs and its key identifier (from spki, the key's publicKeyInfo). */
 function ownExtensions(spec: LeafSpec, key: KeyObject, spki: Buffer): Buffer[] {
-	// keyEncipherment is for RSA key transport only; an EC key that claims it is refused by strict peers (RFC 8813).
-	const usages: Usage[] = key.asymmetricKeyType === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
-	const purposes = [...(spec.role === 'client' ? [] : ['serverAuth' as const]), ...(spec.role === 'server' ? [] : ['clientAuth' as const])];
 	return [
-		extensions.basicConstraints(false),
-		extensions.keyUsage(usages),
-		extensions.extendedKeyUsage(purposes),
+		...fixedExtensions(spec, key),
 		...(spec.dnsNames.length + spec.ipAddresses.length > 0 ? [extensions.subjectAltName(spec.dnsNames, spec.ipAddresses)] : []),
 		extensions.subjectKeyIdentifier(keyIdentifier(spki)),
 	];
 }
 
-function leafExtensions(ca: CertificateAuthority, spec: LeafSpec, key: KeyObject, spki: Buffer): Buffer[] {
-	return [
-		...ownExtensions(spec, key, spki),
+/** Each CA's authorityKeyIdentifier, encoded once for all the leaves it signs. */
+const authorityKeyIds = new WeakMap<CertificateAuthority, Buffer>();
+
+function authorityKeyIdentifier(ca: CertificateAuthority): Buffer {
+	let encoded = authorityKeyIds.get(ca);
+	if (!encoded) {
 		// The CA's own SKI, so chain builders match AKI to SKI even for a CA made by another tool.
-		extensions.authorityKeyIdentifier(ca.profile.subjectKeyId ?? keyIdentifier(publicKeyInfo(ca.privateKey))),
-	];
+		encoded = extensions.authorityKeyIdentifier(ca.profile.subjectKeyId ?? keyIdentifier(publicKeyInfo(ca.privateKey)));
+		authorityKeyIds.set(ca, encoded);
+	}
+
+	return encoded;
+}
+
+function leafExtensions(ca: CertificateAuthority, spec: LeafSpec, key: KeyObject, spki: Buffer): Buffer[] {
+	return [...ownExtensions(spec, key, spki), authorityKeyIdentifier(ca)];
 }
 
 /** Signs a leaf for a key made elsewhere, so callers can generate all keys of a PKI in parallel. */
