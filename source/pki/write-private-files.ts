@@ -4,6 +4,7 @@ import {badInput} from '../errors.js';
 import {takeLock, type HeldLock} from '../exec/directory-lock.js';
 import {describeFault} from '../exec/file-system-fault.js';
 import {makeDirectories, makeNewDirectory} from '../exec/make-directories.js';
+import {syncDirectory, writeNewFileSynced} from '../exec/synced-files.js';
 
 export type OutputFile = {name: string; content: string; secret: boolean};
 
@@ -36,16 +37,6 @@ async function statOrUndefined(path: string) {
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 		throw error;
-	}
-}
-
-/** Makes the entries made or renamed in a directory durable. */
-export async function syncDirectory(path: string): Promise<void> {
-	const handle = await open(path, 'r');
-	try {
-		await handle.sync();
-	} finally {
-		await handle.close();
 	}
 }
 
@@ -92,26 +83,13 @@ async function allSettled(operations: Array<Promise<unknown>>): Promise<void> {
 	if (failed) throw failed.reason;
 }
 
-/** Creates the file with exactly `mode`, writes it and syncs it: on disk before anything that depends on it is. */
-async function writeSynced(path: string, content: string, mode: number): Promise<void> {
-	const handle = await open(path, 'wx', mode);
-	try {
-		await handle.writeFile(content);
-		// The umask may have narrowed the mode at creation; chmod makes it exactly what was asked.
-		await handle.chmod(mode);
-		await handle.sync();
-	} finally {
-		await handle.close();
-	}
-}
-
 const modeOf = (file: OutputFile) => (file.secret ? 0o600 : 0o644);
 
 /** Every file written and synced into the staging directory at once, each counted as written when it is. */
 async function writeAllSynced(staging: string, files: OutputFile[]): Promise<void> {
 	await allSettled(
 		files.map(async file => {
-			await writeSynced(join(staging, file.name), file.content, modeOf(file));
+			await writeNewFileSynced(join(staging, file.name), file.content, modeOf(file));
 			wrote();
 		}),
 	);

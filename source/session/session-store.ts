@@ -6,12 +6,12 @@ import {isAlive} from '../exec/directory-lock.js';
 import {describeFault, isFileSystemFault} from '../exec/file-system-fault.js';
 import type {Plan} from '../plan/types.js';
 import {makeDirectories} from '../exec/make-directories.js';
+import {syncDirectory} from '../exec/synced-files.js';
 import {writeFileAtomic} from '../exec/write-file-atomic.js';
 import {sessionsDir, sessionsDirSource} from './paths.js';
 import {scrubText} from './scrub.js';
 import {sessionIdPattern} from './session-id.js';
 import {isPastStep} from './step-states.js';
-import {syncDirectory} from './sync-directory.js';
 import type {SavedStepState, Session, SessionOutcome} from './types.js';
 
 const fileMode = 0o600;
