@@ -49,11 +49,13 @@ export function certificateSteps(ctx: PlanContext, certificates: RecipeCertifica
 		};
 		if (fleet.length === 0 || leaf.id !== ctx.recipe.agents?.leaf) return [planned];
 		// Each agent its own certificate: its name as CN, the leaf's names plus its own extra SANs, in its bundle.
+		// An agent without extra SANs shares the leaf's lists: a fleet's plan holds one copy, not one per agent.
+		const withExtra = (names: string[], extra: string[]) => (extra.length === 0 ? names : [...new Set([...names, ...extra])]);
 		return fleet.map(agent => ({
 			...planned,
 			commonName: validateCommonName(agent.name, `agent ${agent.name} common name`),
-			dnsNames: [...new Set([...planned.dnsNames, ...agent.dnsNames])],
-			ipAddresses: [...new Set([...planned.ipAddresses, ...agent.ipAddresses])],
+			dnsNames: withExtra(planned.dnsNames, agent.dnsNames),
+			ipAddresses: withExtra(planned.ipAddresses, agent.ipAddresses),
 			dir: agent.dir,
 		}));
 	});

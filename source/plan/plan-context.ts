@@ -46,6 +46,8 @@ export class PlanContext {
 	private readonly variables: Record<string, string>;
 	private readonly secretIds: Set<string>;
 	private readonly kubeContext: string | undefined;
+	/** Shared with every forAgent copy (they inherit it), so a plan computes its agents' placements once. */
+	private readonly computed: {placements?: AgentPlacement[]} = {};
 
 	constructor(
 		readonly recipe: Recipe,
@@ -96,6 +98,11 @@ export class PlanContext {
 
 	/** The fleet's agents, or the recipe's one agent when no `agents` answer was given; [] without an agent side. */
 	agentPlacements(): AgentPlacement[] {
+		this.computed.placements ??= this.placeAgents();
+		return this.computed.placements;
+	}
+
+	private placeAgents(): AgentPlacement[] {
 		const spec = this.recipe.agents;
 		if (!spec) return [];
 		const fleet = agentsOf(this.answers['agents']);
@@ -105,9 +112,12 @@ export class PlanContext {
 			return [{name, dnsNames: [], ipAddresses: [], suffix: '', dir: this.pkiDir, certFile: this.variables[`pki.${leaf.id}.crt`]!, keyFile: this.variables[`pki.${leaf.id}.key`]!, caFile: this.variables['pki.ca.crt']!}];
 		}
 
+		// agentsDir is normalized and an agent name is a DNS label (agent-list.ts), so plain joins give what
+		// path.join would, without its per-character normalizing of four paths for each of thousands of agents.
+		const {sep} = path;
 		return fleet.map(agent => {
-			const dir = path.join(this.agentsDir, agent.name);
-			return {...agent, suffix: `-${agent.name}`, dir, certFile: path.join(dir, `${spec.leaf}.crt`), keyFile: path.join(dir, `${spec.leaf}.key`), caFile: path.join(dir, 'ca.crt')};
+			const dir = `${this.agentsDir}${sep}${agent.name}`;
+			return {...agent, suffix: `-${agent.name}`, dir, certFile: `${dir}${sep}${spec.leaf}.crt`, keyFile: `${dir}${sep}${spec.leaf}.key`, caFile: `${dir}${sep}ca.crt`};
 		});
 	}
 
