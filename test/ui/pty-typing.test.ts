@@ -7,6 +7,7 @@ import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {cliPath} from '../support/run-cli.js';
 import {openTerminal, type Terminal} from './tmux-terminal.js';
+import {escapeRegExp} from '../support/escape-regexp.js';
 
 /*
  * The wizard in a real terminal, typed at as a person types: every answer of the Steadybit recipe on the bundle
@@ -84,8 +85,6 @@ async function setup(t: {teardown(fn: () => Promise<void>): void}) {
 	});
 	return {dir, homeDir, terminal};
 }
-
-const escapeRegExp = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Moves the list pointer with j until it is on `label`. */
 async function pointAt(terminal: Terminal, label: RegExp, what: string): Promise<void> {

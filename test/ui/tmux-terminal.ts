@@ -4,6 +4,7 @@ import {readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
+import {escapeRegExp} from '../support/escape-regexp.js';
 
 const run = promisify(execFile);
 const tmux = '/usr/bin/tmux';
@@ -82,7 +83,7 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 		async type(text, shownAs) {
 			for (let i = 1; i <= text.length; i++) {
 				await call(['send-keys', '-t', 'wizard', '-l', text[i - 1]!]);
-				await waitFor(shownAs ? shownAs(text.slice(0, i)) : new RegExp(`› ${text.slice(0, i).replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+				await waitFor(shownAs ? shownAs(text.slice(0, i)) : new RegExp(`› ${escapeRegExp(text.slice(0, i))}`));
 			}
 		},
 		screen,
