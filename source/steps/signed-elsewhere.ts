@@ -133,7 +133,7 @@ export async function takeSignedCertificates(step: IssueCertificatesStep, signed
 		}
 
 		const problem = signedLeafProblem({label: path, spec: leafSpec(leaf), key: await keyOf(step, leaf, secrets), certificates, chain: trusted}) ?? (await notRenewed(step, leaf, path, certificates[0]!, taken));
-		if (problem) throw new UsageError(`--signed: ${problem}. Have your PKI sign ${request} as ${join(step.dir, requestFileName)} asks, put the certificate at ${path}, then resume again.`);
+		if (problem) throw new UsageError(`--signed: ${problem}. Have your PKI sign ${request}${await asRequestAsks(step)}, put the certificate at ${path}, then resume again.`);
 		const [certificate, ...carried] = certificates as [X509Certificate, ...X509Certificate[]];
 		const built = buildCertificatePath(certificate, carried, trusted).path;
 		// What a TLS peer sends: the leaf and the intermediates of its path (a root is the peer's to have).
@@ -145,6 +145,12 @@ export async function takeSignedCertificates(step: IssueCertificatesStep, signed
 
 	files.push({name: 'ca.crt', content: chain.map(ca => ca.pem).join(''), secret: false});
 	return {files, caSubject: oneLineName(trusted[0]!.subject), daysLeft, fingerprints};
+}
+
+/** Points to REQUEST.txt while it holds the requests; once a take recorded itself there (takenRecord), it asks nothing. */
+async function asRequestAsks(step: IssueCertificatesStep): Promise<string> {
+	const path = join(step.dir, requestFileName);
+	return (await readIfPresent(path))?.startsWith(takenHeading) ? '' : ` as ${path} asks`;
 }
 
 /**

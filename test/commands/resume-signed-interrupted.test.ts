@@ -4,9 +4,11 @@ import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {openssl} from '../pki/support/openssl.js';
 import {runCli} from '../support/run-cli.js';
+import {opensslSignRequest} from '../pki/support/openssl-ca.js';
 import {requested, signedDir, type Requested} from './support/csr-session.js';
 import {fingerprint, readSessions} from './support/session-files.js';
 import {spawnCli} from './support/spawn-cli.js';
+import {escapeRegExp} from '../support/escape-regexp.js';
 
 /** The session a `renew` of r's deployment made (or r's own when none). */
 async function latestSession(r: Requested, renewal: boolean) {
@@ -20,7 +22,7 @@ async function latestSession(r: Requested, renewal: boolean) {
  * resume --signed killed (SIGKILL, a real process) once the step has written the signed certificates into the
  * certificates directory but before the session recorded it; then the same resume --signed again.
  */
-async function killedAfterTaking(t: ExecutionContext, r: Requested, sessionId: string, stepId: string, signed: string, resumeWith: string[] = ['--signed', signed]) {
+async function killedAfterTaking(t: ExecutionContext, r: Requested, sessionId: string, stepId: string, signed: string, resumeWith: string[] = ['--signed', signed], inTheWindow?: () => Promise<void>) {
 	const killed = spawnCli(['resume', sessionId, '--signed', signed], {...r.env, MTLS_WIZARD_TEST_PAUSE_AFTER: stepId});
 	await killed.waitForLine(new RegExp(`test pause after step ${stepId}`));
 	killed.child.kill('SIGKILL');
@@ -31,6 +33,7 @@ async function killedAfterTaking(t: ExecutionContext, r: Requested, sessionId: s
 	}
 
 	t.not((await latestSession(r, stepId !== 'certificates')).steps[stepId]?.state, 'done', 'the kill came before the step was recorded');
+	await inTheWindow?.();
 	const again = await runCli(['resume', sessionId, ...resumeWith], {env: r.env});
 	t.is(again.exitCode, 0, again.stdout + again.stderr);
 	t.regex(again.stdout, resumeWith.length > 0 ? /took the certificates your PKI signed/ : /keeping the certificates your PKI signed, taken into \S+ by an interrupted run of this session/, again.stderr);
@@ -58,7 +61,14 @@ async function assertDeployed(t: ExecutionContext, r: Requested, signed: string)
 test('caMode=csr run: resume --signed killed after writing the certificates, before recording them, finishes when resumed --signed again', async t => {
 	const r = await requested(t);
 	const signed = await signedDir(r, 'signed-ok');
-	await killedAfterTaking(t, r, r.session.id, 'certificates', signed);
+	await killedAfterTaking(t, r, r.session.id, 'certificates', signed, undefined, async () => {
+		// A wrong certificate given meanwhile is refused as ever; REQUEST.txt now holds the record of the take, not the requests.
+		const swapped = await signedDir(r, 'signed-swapped', {client: async (_csr, ca) => opensslSignRequest(r.pki, ca, {name: 'swapped-client', csrPath: join(r.certs, 'server.csr')})});
+		const refused = await runCli(['resume', r.session.id, '--signed', swapped], {env: r.env});
+		t.is(refused.exitCode, 2, refused.stdout + refused.stderr);
+		t.regex(refused.stderr, new RegExp(`--signed: .*client\\.crt.*\\. Have your PKI sign ${escapeRegExp(join(r.certs, 'client.csr'))}, put the certificate at ${escapeRegExp(join(swapped, 'client.crt'))}, then resume again\\.`));
+		t.notRegex(refused.stderr, /REQUEST\.txt/);
+	});
 	await assertDeployed(t, r, signed);
 });
 
