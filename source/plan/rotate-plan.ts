@@ -12,7 +12,7 @@
 import {join, relative} from 'node:path';
 import type {RecipeRotation} from '../recipes/recipe-schema.js';
 import {freshLines, restartAfter} from './renew-plan.js';
-import type {IssueCertificatesStep, LeafSpec, ManualStep, Plan, Rotation, Step} from './types.js';
+import type {CarriedFile, IssueCertificatesStep, LeafSpec, ManualStep, Plan, Rotation, Step} from './types.js';
 
 export type RotationPhase = 1 | 2 | 3;
 
@@ -274,11 +274,18 @@ export function rotatePlan({deployed, rotated, rotation, notes, carryInto}: Rota
 	};
 	// The session saves the fleet without the excluded agents: a later renew or rotate-ca never issues them again.
 	const steps = stages[rotation.stage]();
-	return {
-		...rotated,
-		steps,
-		rotation,
-		// Only what a step still names: an old key no phase deploys stays where it is.
-		...(carryInto === undefined ? {} : {carried: [...carried].filter(([, to]) => JSON.stringify(steps).includes(to)).map(([from, to]) => ({from, to}))}),
-	};
+	if (carryInto === undefined) return {...rotated, steps, rotation};
+	// Only what a step still names: an old key no phase deploys stays where it is.
+	const deployedFiles = [...carried].filter(([, to]) => JSON.stringify(steps).includes(to)).map(([from, to]) => ({from, to}));
+	return {...rotated, steps, rotation, carried: [...deployedFiles, ...keptFiles(newIssue, rotated.outDir, rotation)]};
+}
+
+/**
+ * Phase 3 run on its own keeps what phase 2 issued in the rotation's directory: an export built elsewhere carries the
+ * new CA, its key and the leaves into the bundle, where the kept certificates step checks them (and issues nothing).
+ */
+function keptFiles(issue: IssueCertificatesStep, bundleDir: string, rotation: Rotation): CarriedFile[] {
+	if (rotation.stage !== 'drop-old-ca') return [];
+	const files = [join(issue.dir, 'ca.crt'), join(issue.dir, 'ca.key'), ...issue.leaves.flatMap(leaf => [...leafFiles(issue, leaf), ...(leaf.dir === undefined ? [] : [join(leaf.dir, 'ca.crt')])])];
+	return files.map(to => ({from: join(rotationDir(rotation), relative(bundleDir, to)), to}));
 }
