@@ -9,7 +9,7 @@
  * output directory and the swarm secrets' names come from `rotation.version`, chosen once by the command and saved
  * in the session, so a resumed rotation rebuilds the same plan.
  */
-import {join, relative} from 'node:path';
+import {dirname, join, relative} from 'node:path';
 import type {RecipeRotation} from '../recipes/recipe-schema.js';
 import {freshLines, restartAfter} from './renew-plan.js';
 import type {CarriedFile, IssueCertificatesStep, LeafSpec, ManualStep, Plan, Rotation, Step} from './types.js';
@@ -229,11 +229,12 @@ export function rotatePlan({deployed, rotated, rotation, notes, carryInto}: Rota
 	const fleetSteps = (phase: RotationPhase): ManualStep[] => {
 		if (devices.length === 0) return [];
 		const names = devices.map(leaf => leaf.commonName).join(', ');
+		// Where the new plan writes the agents' bundles: the rotation's directory, or the bundle an export writes.
 		const excluded = rotation.excludeAgents.length === 0 ? [] : [`Left out (their old certificates are refused once the old CA is dropped, in phase 3): ${rotation.excludeAgents.join(', ')}.`];
 		const restart = 'then restart its agent (an agent that reloads its files when they change, as the Portainer Edge Agent does, needs no restart).';
 		const instructions = {
 			1: [`On each device (${names}), replace ca.crt in its bundle with ${both}, ${restart}`],
-			2: [`On each device (${names}), replace its certificate and key with those of its new bundle, ${rotationDir(rotation)}/agents/<name>/, keeping ${both} as its ca.crt, ${restart}`, ...excluded],
+			2: [`On each device (${names}), replace its certificate and key with those of its new bundle, ${join(dirname(devices[0]!.dir!), '<name>')}/, keeping ${both} as its ca.crt, ${restart}`, ...excluded],
 			3: [`On each device (${names}), replace ca.crt with the new CA alone, ca.crt of its new bundle, ${restart}`, 'A device that is still on its old certificate is refused from this phase on: move every device in phase 2 first (rotate-ca --keep-old-ca stops before this phase, until rotate-ca --drop-old-ca).', ...excluded],
 		}[phase];
 		return [{id: `${phases[phase].prefix}-fleet-devices`, kind: 'manual', title: `${phases[phase].title}: the same on the ${devices.length} device${devices.length === 1 ? '' : 's'} of the fleet`, instructions}];
