@@ -46,6 +46,12 @@ function runCases(): Array<{name: string; deployment: Deployment}> {
 	return cases;
 }
 
+async function holdsNowhere(t: ExecutionContext, dir: string, text: string, what: string): Promise<void> {
+	for (const entry of await readdir(dir, {recursive: true, withFileTypes: true})) {
+		if (entry.isFile()) t.false((await readFile(join(entry.parentPath, entry.name), 'utf8')).includes(text), `${entry.name} does not hold ${what}`);
+	}
+}
+
 const secretEnv = (secrets: Record<string, string>) => Object.fromEntries(Object.entries(secrets).map(([id, value]) => [secretEnvName(id), value]));
 
 for (const {name, deployment} of runCases()) {
@@ -78,9 +84,7 @@ test.serial('run --export with caMode=own-ca: the moved bundle holds your CA cer
 	const read = await checkStandsAlone(t, moved, [cwd]);
 	t.true(read.includes('certs/ca.crt'));
 	t.deepEqual(certificates(await readFile(join(moved, 'certs', 'ca.crt'), 'utf8')), certificates(caPem), 'the CA the secrets carry is yours');
-	for (const entry of await readdir(moved, {recursive: true, withFileTypes: true})) {
-		if (entry.isFile()) t.false((await readFile(join(entry.parentPath, entry.name), 'utf8')).includes(caKey.trim()), `${entry.name} does not hold your CA key`);
-	}
+	await holdsNowhere(t, moved, caKey.trim(), 'your CA key');
 });
 
 /** Deployments renew exports: each target a recipe offers, fleets too, and your values file and manifest. */
@@ -131,6 +135,22 @@ for (const {name, deployment} of renewed) {
 		});
 	}
 }
+
+test.serial('renew --reuse-keys --export of a caMode=own-ca deployment: the moved bundle holds your CA certificate, never its key, and the leaves it signed again', async t => {
+	let ca: {certPath: string; keyPath: string} | undefined;
+	const deployment: Deployment = {recipe: 'generic', target: 'kubectl', sets: ['caMode=own-ca', 'caCert=./my-ca.crt', 'caKey=./my-ca.key', 'days=5'], secrets: {}};
+	const deployed = await finishedOnDisk(t, deployment, async dir => {
+		ca = await opensslCa(dir, {name: 'my-ca', subject: '/CN=My CA', days: 30});
+	});
+	const [caPem, caKey] = await Promise.all([readFile(ca!.certPath, 'utf8'), readFile(ca!.keyPath, 'utf8')]);
+	const result = await runCli(['renew', '--reuse-keys', '--export', 'renewal'], {cwd: deployed.dir, env: deployed.env});
+	t.is(result.exitCode, 0, shown(result));
+	const moved = await moveAway(t, join(deployed.dir, 'renewal'), [deployed.dir]);
+	await checkStandsAlone(t, moved, [deployed.dir]);
+	t.deepEqual(certificates(await readFile(join(moved, 'certs', 'ca.crt'), 'utf8')), certificates(caPem));
+	t.true(new X509Certificate(await readFile(join(moved, 'certs', 'server.crt'))).checkIssued(new X509Certificate(caPem)), 'the renewed server certificate is signed by your CA');
+	await holdsNowhere(t, moved, caKey.trim(), 'your CA key');
+});
 
 test.serial('renew --export within a rotation kept with --keep-old-ca: the bundle carries the rotation\'s ca-old-and-new.crt and names it relatively', async t => {
 	const dir = await tempDir(t, 'mtls-deployed-');
