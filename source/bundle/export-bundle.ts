@@ -1,4 +1,4 @@
-import {chmod, copyFile, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile} from 'node:fs/promises';
+import {chmod, copyFile, cp, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile} from 'node:fs/promises';
 import {basename, dirname, join, relative, resolve} from 'node:path';
 import {StepFailedError, UsageError} from '../errors.js';
 import {describeFault, isFileSystemFault} from '../exec/file-system-fault.js';
@@ -12,6 +12,7 @@ import {writeDockerEnvFile} from '../steps/docker-run.js';
 import {writePatchedManifest} from '../steps/kubectl-apply.js';
 import {runnerFor} from '../steps/registry.js';
 import type {StepContext} from '../steps/types.js';
+import {carryInputs} from '../plan/carry-inputs.js';
 import {commandLine, headlessCommand, secretsNote} from '../plan/headless-command.js';
 import {describeStep, environmentSecrets, formatMode, printouts} from '../render/print-plan.js';
 import type {Plan, Step} from '../plan/types.js';
@@ -168,15 +169,21 @@ async function listFiles(root: string, dir = root): Promise<Array<{path: string;
 	return found.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** The deployment's files the plan names in the bundle (Plan.carried), copied there with their modes. */
-async function carryDeployedFiles(plan: Plan): Promise<void> {
-	for (const {from, to} of plan.carried ?? []) {
-		await makeDirectories(dirname(to));
-		await copyFile(from, to).catch((error: unknown) => {
+/** The files the plan names in the bundle (Plan.carried), copied there: a file with its mode or the plan's, a directory whole. */
+async function carryFiles(plan: Plan): Promise<void> {
+	for (const {from, to, mode} of plan.carried ?? []) {
+		const found = await stat(from).catch((error: unknown) => {
 			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-			throw new UsageError(`${from} is missing: the bundle must carry this file of the deployment. Put it back where the deployment wrote it, then export again.`);
+			throw new UsageError(`${from} is missing: the bundle must carry it, since apply.sh reads it. Put it back where it was, then export again.`);
 		});
-		await chmod(to, (await stat(from)).mode & 0o777);
+		await makeDirectories(dirname(to));
+		if (found.isDirectory()) {
+			await cp(from, to, {recursive: true});
+			continue;
+		}
+
+		await copyFile(from, to);
+		await chmod(to, mode ?? found.mode & 0o777);
 	}
 }
 
@@ -216,7 +223,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
 
 	try {
 		await chmod(temp, 0o700);
-		const plan = options.plan(temp);
+		const plan = carryInputs(options.plan(temp));
 		const context: StepContext = {
 			secrets: options.secrets,
 			env: options.env,
@@ -233,7 +240,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
 		const command = headlessCommand(options.recipe, plan, {export: from.startsWith('..') ? target : `./${from}`, ...(options.context ? {context: options.context} : {})});
 		// Redacted like every printed plan: a secret typed into a non-secret answer is not written out here either.
 		const headless = {line: redactAnswers(commandLine(command), options.secrets), note: secretsNote(command)};
-		await carryDeployedFiles(plan);
+		await carryFiles(plan);
 		const manualSteps: string[][] = [];
 		for (const step of plan.steps) {
 			if (localKinds.has(step.kind)) await runnerFor(step).run(step, context);

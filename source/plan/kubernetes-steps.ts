@@ -35,6 +35,11 @@ function checkTlsSecret(ctx: PlanContext, secret: Extract<Step, {kind: 'kube-sec
 	);
 }
 
+/** A chart helm reads from disk (a directory or .tgz), not from a repository or URL. */
+export function isLocalChart(chart: string): boolean {
+	return chart.startsWith('.') || chart.startsWith('/') || chart.endsWith('.tgz');
+}
+
 /** Two steps: write the rendered values file, then install or upgrade the release with it. */
 export function helmReleaseSteps(ctx: PlanContext, step: Extract<RecipeProductStep, {kind: 'helm-release'}>, base: StepBase, where: string): Step[] {
 	let values = ctx.tree(step.values, `${where}.values`);
@@ -44,7 +49,7 @@ export function helmReleaseSteps(ctx: PlanContext, step: Extract<RecipeProductSt
 
 	const valuesFile = ctx.text(step.valuesFile, `${where}.valuesFile`);
 	const chart = ctx.text(step.chart, `${where}.chart`);
-	const local = chart.startsWith('.') || chart.startsWith('/') || chart.endsWith('.tgz');
+	const local = isLocalChart(chart);
 	const repo = step.repo ? {name: ctx.text(step.repo.name, `${where}.repo.name`), url: ctx.text(step.repo.url, `${where}.repo.url`)} : undefined;
 	const version = step.version === undefined || local ? '' : ctx.text(step.version, `${where}.version`);
 	const extraValuesFiles = (step.extraValuesFiles ?? []).flatMap((file, index) =>

@@ -4,7 +4,7 @@
  * secrets' new names come from `renewal.version`, chosen once by the command and saved in the session, so a
  * resumed renewal rebuilds the same plan.
  */
-import {join} from 'node:path';
+import {join, relative} from 'node:path';
 import {leafSummary} from './certificate-steps.js';
 import type {HelmReleaseStep, IssueCertificatesStep, KubeRestartStep, KubectlApplyStep, Plan, Renewal, Rotation, Step} from './types.js';
 import {versionOf} from './version-suffix.js';
@@ -45,8 +45,12 @@ export function renewalOf(of: string, reuseKeys: boolean, now: Date, keptRotatio
 	return {of, reuseKeys, version: versionOf(now), ...(keptRotation ? {keptRotation} : {})};
 }
 
-/** caDir: the certificates directory of the renewed session, which holds a CA the wizard generated. */
-export function renewPlan(plan: Plan, renewal: Renewal, caDir: string): Plan {
+/**
+ * caDir: the certificates directory of the renewed session, which holds a CA the wizard generated. deployedDir: the
+ * renewed deployment's directory when the plan is built elsewhere (an export): the keys --reuse-keys signs again are
+ * carried from there into the bundle (Plan.carried).
+ */
+export function renewPlan(plan: Plan, renewal: Renewal, caDir: string, deployedDir?: string): Plan {
 	const issue = plan.steps.find((step): step is IssueCertificatesStep => step.kind === 'issue-certificates');
 	if (!issue) throw new Error(`recipe ${plan.recipe}, target ${plan.target}: the plan issues no certificates, so there is nothing to renew`);
 	const renewed = leafFiles(issue);
@@ -89,5 +93,6 @@ export function renewPlan(plan: Plan, renewal: Renewal, caDir: string): Plan {
 				return [freshLines(step)];
 		}
 	});
-	return {...plan, steps, renewal};
+	const reused = renewal.reuseKeys && deployedDir !== undefined ? issue.leaves.map(leaf => join(leaf.dir ?? issue.dir, `${leaf.id}.key`)).map(to => ({from: join(deployedDir, relative(plan.outDir, to)), to})) : [];
+	return {...plan, steps, renewal, ...(reused.length === 0 ? {} : {carried: [...(plan.carried ?? []), ...reused]})};
 }

@@ -9,10 +9,10 @@
  * output directory and the swarm secrets' names come from `rotation.version`, chosen once by the command and saved
  * in the session, so a resumed rotation rebuilds the same plan.
  */
-import {join, relative} from 'node:path';
+import {dirname, join, relative} from 'node:path';
 import type {RecipeRotation} from '../recipes/recipe-schema.js';
 import {freshLines, restartAfter} from './renew-plan.js';
-import type {IssueCertificatesStep, LeafSpec, ManualStep, Plan, Rotation, Step} from './types.js';
+import type {CarriedFile, IssueCertificatesStep, LeafSpec, ManualStep, Plan, Rotation, Step} from './types.js';
 
 export type RotationPhase = 1 | 2 | 3;
 
@@ -229,11 +229,12 @@ export function rotatePlan({deployed, rotated, rotation, notes, carryInto}: Rota
 	const fleetSteps = (phase: RotationPhase): ManualStep[] => {
 		if (devices.length === 0) return [];
 		const names = devices.map(leaf => leaf.commonName).join(', ');
+		// Where the new plan writes the agents' bundles: the rotation's directory, or the bundle an export writes.
 		const excluded = rotation.excludeAgents.length === 0 ? [] : [`Left out (their old certificates are refused once the old CA is dropped, in phase 3): ${rotation.excludeAgents.join(', ')}.`];
 		const restart = 'then restart its agent (an agent that reloads its files when they change, as the Portainer Edge Agent does, needs no restart).';
 		const instructions = {
 			1: [`On each device (${names}), replace ca.crt in its bundle with ${both}, ${restart}`],
-			2: [`On each device (${names}), replace its certificate and key with those of its new bundle, ${rotationDir(rotation)}/agents/<name>/, keeping ${both} as its ca.crt, ${restart}`, ...excluded],
+			2: [`On each device (${names}), replace its certificate and key with those of its new bundle, ${join(dirname(devices[0]!.dir!), '<name>')}/, keeping ${both} as its ca.crt, ${restart}`, ...excluded],
 			3: [`On each device (${names}), replace ca.crt with the new CA alone, ca.crt of its new bundle, ${restart}`, 'A device that is still on its old certificate is refused from this phase on: move every device in phase 2 first (rotate-ca --keep-old-ca stops before this phase, until rotate-ca --drop-old-ca).', ...excluded],
 		}[phase];
 		return [{id: `${phases[phase].prefix}-fleet-devices`, kind: 'manual', title: `${phases[phase].title}: the same on the ${devices.length} device${devices.length === 1 ? '' : 's'} of the fleet`, instructions}];
@@ -274,11 +275,18 @@ export function rotatePlan({deployed, rotated, rotation, notes, carryInto}: Rota
 	};
 	// The session saves the fleet without the excluded agents: a later renew or rotate-ca never issues them again.
 	const steps = stages[rotation.stage]();
-	return {
-		...rotated,
-		steps,
-		rotation,
-		// Only what a step still names: an old key no phase deploys stays where it is.
-		...(carryInto === undefined ? {} : {carried: [...carried].filter(([, to]) => JSON.stringify(steps).includes(to)).map(([from, to]) => ({from, to}))}),
-	};
+	if (carryInto === undefined) return {...rotated, steps, rotation};
+	// Only what a step still names: an old key no phase deploys stays where it is.
+	const deployedFiles = [...carried].filter(([, to]) => JSON.stringify(steps).includes(to)).map(([from, to]) => ({from, to}));
+	return {...rotated, steps, rotation, carried: [...deployedFiles, ...keptFiles(newIssue, rotated.outDir, rotation)]};
+}
+
+/**
+ * Phase 3 run on its own keeps what phase 2 issued in the rotation's directory: an export built elsewhere carries the
+ * new CA, its key and the leaves into the bundle, where the kept certificates step checks them (and issues nothing).
+ */
+function keptFiles(issue: IssueCertificatesStep, bundleDir: string, rotation: Rotation): CarriedFile[] {
+	if (rotation.stage !== 'drop-old-ca') return [];
+	const files = [join(issue.dir, 'ca.crt'), join(issue.dir, 'ca.key'), ...issue.leaves.flatMap(leaf => [...leafFiles(issue, leaf), ...(leaf.dir === undefined ? [] : [join(leaf.dir, 'ca.crt')])])];
+	return files.map(to => ({from: join(rotationDir(rotation), relative(bundleDir, to)), to}));
 }

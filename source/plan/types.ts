@@ -397,8 +397,16 @@ export type Plan = {
 	renewal?: Renewal;
 	rotation?: Rotation;
 	/**
-	 * Files of the deployment a bundle carries (a CA rotation's old CA and leaves): the plan's steps name `to`, inside
-	 * the bundle, and writing the bundle copies each `from` there, so the bundle moves without the old directory.
+	 * Files a bundle carries (a CA rotation's old CA and leaves, the keys a renewal signs again, your values files and
+	 * local chart): the plan's steps name `to`, inside the bundle, and writing the bundle copies each `from` there (a
+	 * directory with everything in it), so the bundle moves without the directories it was written from.
 	 */
-	carried?: Array<{from: string; to: string}>;
+	carried?: CarriedFile[];
+};
+
+export type CarriedFile = {
+	from: string;
+	to: string;
+	/** The copy's mode; the original's when absent. */
+	mode?: number;
 };

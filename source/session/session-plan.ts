@@ -41,7 +41,7 @@ export function checkSecretsGiven(session: Session, secrets: Readonly<Record<str
 }
 
 /** The session's certificates directory: where a CA the wizard generated for it is kept. */
-export function certificatesDir(session: Session): string {
+export function certificatesDir(session: Pick<Session, 'outDir'>): string {
 	return join(session.outDir, 'certs');
 }
 
@@ -83,9 +83,15 @@ export function sessionPlanFor(recipe: Recipe, session: Session, answers: PlanAn
 
 	const plan = planned(options.outDir ?? session.outDir, answers);
 	if (!options.renewal) return plan;
+	const renewed = (trusted: Plan) => renewPlan(trusted, options.renewal!, certificatesDir(session), options.outDir === undefined ? undefined : session.outDir);
+	if (!options.renewal.keptRotation) return renewed(plan);
 	// Renewed within a rotation that kept the old CA: the trust points keep trusting both CAs, as phase 2 left them.
-	const trusted = options.renewal.keptRotation ? bothCasTrusted(plan, join(certificatesDir(session), trustBothFile), recipe.rotation) : plan;
-	return renewPlan(trusted, options.renewal, certificatesDir(session));
+	const both = join(certificatesDir(session), trustBothFile);
+	if (options.outDir === undefined) return renewed(bothCasTrusted(plan, both, recipe.rotation));
+	// An export names a copy in the bundle, beside the renewed certificates.
+	const copy = join(certificatesDir({outDir: options.outDir}), trustBothFile);
+	const exported = renewed(bothCasTrusted(plan, copy, recipe.rotation));
+	return {...exported, carried: [...(exported.carried ?? []), {from: both, to: copy}]};
 }
 
 /** The plan that renews a finished session's deployment: new leaves from its CA, redeployed and confirmed again. */

@@ -66,3 +66,18 @@ test('a renewal bundle names renew, not run, as the command that writes it (a ru
 	const plan = renewPlan(await base('portainer', 'docker'), {...renewal, reuseKeys: true}, caDir);
 	t.is(commandLine(headlessCommand(await loadRecipe('portainer'), plan, {export: './bundle'})), 'mtls-wizard renew 20261202-010000-abcd --reuse-keys --export ./bundle');
 });
+
+test('built for an export, --reuse-keys carries each leaf key from the deployment into the bundle (a fleet\'s from each agent\'s directory); new keys carry nothing', async t => {
+	const bundle = '/build/bundle';
+	const {buildPlan} = await import('../../source/plan/build-plan.js');
+	const {loadRecipe} = await import('../../source/recipes/load-recipes.js');
+	const fleet = await planFor('portainer', 'swarm', ['mtlsDomain=portainer.example.com', 'edgeId=site', 'agents=edge-a,edge-b'], {edgeKey: 'EDGE-KEY'});
+	const inBundle = buildPlan(await loadRecipe('portainer'), 'swarm', fleet.answers, {outDir: bundle, secretAnswerIds: fleet.secretAnswers});
+	t.deepEqual(renewPlan(inBundle, {...renewal, reuseKeys: true}, caDir, outDir).carried, [
+		{from: pki('server.key'), to: `${bundle}/certs/server.key`},
+		{from: `${outDir}/agents/edge-a/agent.key`, to: `${bundle}/agents/edge-a/agent.key`},
+		{from: `${outDir}/agents/edge-b/agent.key`, to: `${bundle}/agents/edge-b/agent.key`},
+	]);
+	t.is(renewPlan(inBundle, renewal, caDir, outDir).carried, undefined);
+	t.is(renewPlan(fleet, {...renewal, reuseKeys: true}, caDir).carried, undefined, 'renewed in place, the keys are where they are');
+});

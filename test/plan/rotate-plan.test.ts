@@ -201,3 +201,14 @@ test('trust as --keep-old-ca left it (a renewal within that rotation): every tru
 	}
 });
 
+
+test('--drop-old-ca built for an export carries what phase 2 issued in the rotation\'s directory into the bundle, where the kept certificates step checks it', async t => {
+	const bundle = '/build/bundle';
+	const plan = await rotationOf('portainer', 'docker', {rotation: {...rotation, stage: 'drop-old-ca'}, exportTo: bundle, sets: ['agents=edge-a']});
+	t.deepEqual(
+		plan.carried,
+		['certs/ca.crt', 'certs/ca.key', 'certs/server.crt', 'certs/server.key', 'agents/edge-a/agent.crt', 'agents/edge-a/agent.key', 'agents/edge-a/ca.crt'].map(file => ({from: `${newDir}/${file}`, to: `${bundle}/${file}`})),
+	);
+	t.is(stepOf(plan, 'drop-old-ca-certificates', 'issue-certificates').dir, `${bundle}/certs`);
+	t.false(JSON.stringify(plan.steps).includes(`${outDir}/`), 'no step names the deployment\'s directory');
+});

@@ -1,10 +1,10 @@
 import {createPrivateKey, createPublicKey, X509Certificate} from 'node:crypto';
-import {readFile} from 'node:fs/promises';
+import {mkdir, readFile, rename} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {spawnCli} from '../../commands/support/spawn-cli.js';
 import {readSessions} from '../../commands/support/session-files.js';
-import {docker} from '../../support/private-docker.js';
+import {docker, freePort, inNamespace, runCommand} from '../../support/private-docker.js';
 import {buildStandInImage} from '../../support/stand-in-image.js';
 import {privateEngineForFile, shown} from './support/docker-e2e.js';
 import {deployPortainer, type PortainerImages} from './support/portainer-deploy.js';
@@ -61,6 +61,42 @@ test.serial('docker: renew issues new leaves and keys from the same CA, re-creat
 	t.is(reused.exitCode, 0, shown(reused));
 	t.is(await publicKeyOf(join(certs, 'server.key')), after.key, '--reuse-keys keeps the key');
 	t.not(await fingerprint(join(certs, 'server.crt')), after.server, 'and issues a new certificate for it');
+});
+
+/** The certificate the server on the port presents, read over a handshake from inside the engine's namespace. */
+async function servedOn(netns: string, port: number, client: {cert: string; key: string; ca: string}): Promise<string> {
+	const script = `const tls = require('node:tls'); const fs = require('node:fs');
+const socket = tls.connect({host: '127.0.0.1', port: ${port}, servername: 'portainer.test', ca: fs.readFileSync(${JSON.stringify(client.ca)}), cert: fs.readFileSync(${JSON.stringify(client.cert)}), key: fs.readFileSync(${JSON.stringify(client.key)})}, () => { process.stdout.write(socket.getPeerCertificate().fingerprint256); socket.destroy(); });
+socket.on('error', error => { console.error(error.message); process.exit(1); });`;
+	const [file, args] = inNamespace(netns, process.execPath, ['-e', script]);
+	const result = await runCommand(file, args);
+	if (result.exitCode !== 0) throw new Error(`handshake with 127.0.0.1:${port}: ${result.stderr}`);
+	return result.stdout;
+}
+
+test.serial('docker: a renew --reuse-keys --export bundle, moved elsewhere with the deployment\'s directory gone, re-creates Portainer with the renewed certificate for the same key', async t => {
+	const e2e = setup();
+	const port = await freePort();
+	const {out, env, result: deployed} = await deployPortainer(e2e, images, 'docker', 'exported', [], {port});
+	t.is(deployed.exitCode, 0, shown(deployed));
+	const key = await publicKeyOf(join(out, 'certs', 'server.key'));
+	const written = join(e2e.work, 'renewal-bundle');
+	const exported = await e2e.wizard(['renew', '--reuse-keys', '--export', written], env);
+	t.is(exported.exitCode, 0, shown(exported));
+
+	// Moved to another place, and the deployment's own directory out of the way: the bundle alone must do.
+	const moved = join(e2e.work, 'elsewhere', 'bundle');
+	await mkdir(join(e2e.work, 'elsewhere'));
+	await rename(written, moved);
+	await rename(out, `${out}-moved-away`);
+	const [file, args] = inNamespace(e2e.engine.netns, '/bin/bash', [join(moved, 'apply.sh')]);
+	const applied = await runCommand(file, args, {env: e2e.engine.env, timeoutMs: 240_000});
+	t.is(applied.exitCode, 0, `${applied.stdout}\n${applied.stderr}`);
+
+	const bundle = (name: string) => join(moved, 'certs', name);
+	t.is(await publicKeyOf(bundle('server.key')), key, 'the deployed key, signed again');
+	const served = await servedOn(e2e.engine.netns, port, {ca: bundle('ca.crt'), cert: bundle('agent.crt'), key: bundle('agent.key')});
+	t.is(served, await fingerprint(bundle('server.crt')), 'the re-created container serves the renewed certificate from the moved bundle');
 });
 
 test.serial('docker: a renewal killed before the container is re-created resumes as a renewal and ends confirmed', async t => {
