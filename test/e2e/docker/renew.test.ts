@@ -69,9 +69,17 @@ async function servedOn(netns: string, port: number, client: {cert: string; key:
 const socket = tls.connect({host: '127.0.0.1', port: ${port}, servername: 'portainer.test', ca: fs.readFileSync(${JSON.stringify(client.ca)}), cert: fs.readFileSync(${JSON.stringify(client.cert)}), key: fs.readFileSync(${JSON.stringify(client.key)})}, () => { process.stdout.write(socket.getPeerCertificate().fingerprint256); socket.destroy(); });
 socket.on('error', error => { console.error(error.message); process.exit(1); });`;
 	const [file, args] = inNamespace(netns, process.execPath, ['-e', script]);
-	const result = await runCommand(file, args);
-	if (result.exitCode !== 0) throw new Error(`handshake with 127.0.0.1:${port}: ${result.stderr}`);
-	return result.stdout;
+	// A container just re-created (apply.sh ends with its docker run) may not listen yet: refused connections are
+	// tried again until it does. The deadline only turns a server that never listens into a readable failure.
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const result = await runCommand(file, args);
+		if (result.exitCode === 0) return result.stdout;
+		if (!result.stderr.includes('ECONNREFUSED') || Date.now() > deadline) throw new Error(`handshake with 127.0.0.1:${port}: ${result.stderr}`);
+		await new Promise(resolve => {
+			setTimeout(resolve, 100);
+		});
+	}
 }
 
 test.serial('docker: a renew --reuse-keys --export bundle, moved elsewhere with the deployment\'s directory gone, re-creates Portainer with the renewed certificate for the same key', async t => {
