@@ -5,7 +5,7 @@ import test from 'ava';
 import {docker, freePort, httpsGetInNamespace, initSwarm, inNamespace, runCommand} from '../../support/private-docker.js';
 import {buildStandInImage} from '../../support/stand-in-image.js';
 import {logsOf, privateEngineForFile, shown, waitForLog, type DockerE2e} from './support/docker-e2e.js';
-import {followLogs} from './support/follow-logs.js';
+import {followLogs, type FollowedSoFar} from './support/follow-logs.js';
 import {portainerRunArgs, type PortainerImages} from './support/portainer-deploy.js';
 
 let images: PortainerImages;
@@ -29,6 +29,19 @@ function edgeKey(port: number): string {
  */
 const refusedPoll = /an error occured during short poll.*(tls:|x509|certificate)|poll request failure/;
 const goodPoll = /checkin_interval_seconds=/;
+
+/** The id of the Edge Agent container running now (rotate-ca replaces it in each phase). */
+async function runningAgent(e2e: DockerE2e): Promise<string> {
+	return (await docker(e2e.engine.env, ['container', 'inspect', '--format', '{{.Id}}', 'portainer_edge_agent'])).trim();
+}
+
+/**
+ * Whether a follower of the agent has read all the checks after it look at: a successful poll of the agent running
+ * now, and to its end the log of every agent container the rotation replaced, refusals and all.
+ */
+function readThrough(seen: FollowedSoFar, running: string): boolean {
+	return seen.lines.some(entry => entry.container === running && goodPoll.test(entry.line)) && seen.started.every(container => container === running || seen.ended.has(container));
+}
 
 /** Portainer and its Edge Agent deployed with their Edge key: the agent polls all through the rotation. */
 async function deployWithAgent(e2e: DockerE2e, target: 'docker' | 'swarm', name: string): Promise<{out: string; env: NodeJS.ProcessEnv; port: number}> {
@@ -68,21 +81,25 @@ test.serial('docker: rotate-ca moves Portainer and its Edge Agent to a new CA in
 	t.is(await edgeStatus(port, old), 200, 'before the rotation the old agent certificate gets through');
 
 	const agentLogs = followLogs(e2e.engine.env, ['container=portainer_edge_agent'], new Date());
+	t.teardown(() => {
+		agentLogs.stop();
+	});
 	const rotated = await e2e.wizard(['rotate-ca', '--yes'], env);
-	await waitForLog(e2e.engine.env, 'portainer_edge_agent', goodPoll);
-	agentLogs.stop();
 	t.is(rotated.exitCode, 0, shown(rotated));
+	// The run confirmed each phase's agent from a `docker logs` of its own; the follower reads the same lines later.
+	const running = await runningAgent(e2e);
+	await agentLogs.until(
+		seen => seen.started.length >= 3 && readThrough(seen, running) && seen.started.every(container => seen.lines.some(entry => entry.container === container && goodPoll.test(entry.line))),
+		'a successful poll of the agent of every phase (at least 3 containers), each replaced one\'s log read to its end',
+	);
+	agentLogs.stop();
 
 	const dir = await rotationDir(out);
 	const [oldServer, newServer] = [await fingerprint(join(out, 'certs', 'server.crt')), await fingerprint(join(dir, 'certs', 'server.crt'))];
 	t.deepEqual(servedFingerprints(rotated.stdout), [oldServer, newServer, newServer], 'phase 1 still serves the old certificate; phases 2 and 3 the new one');
 	t.is((rotated.stdout.match(/confirmed: The Edge Agent polled Portainer over mutual TLS/g) ?? []).length, 3, 'each phase is confirmed by the agent\'s poll');
 
-	const lines = agentLogs.lines();
-	const containers = new Set(lines.map(entry => entry.container));
-	t.true(containers.size >= 3, `the agent of every phase was followed (${containers.size} containers)`);
-	for (const container of containers) t.true(lines.some(entry => entry.container === container && goodPoll.test(entry.line)), `container ${container} polled successfully`);
-	t.deepEqual(lines.filter(entry => refusedPoll.test(entry.line)).map(entry => entry.line), [], 'no poll was refused during the rotation');
+	t.deepEqual(agentLogs.lines().filter(entry => refusedPoll.test(entry.line)).map(entry => entry.line), [], 'no poll was refused during the rotation');
 
 	const now = {ca: join(dir, 'certs', 'ca.crt'), cert: join(dir, 'certs', 'agent.crt'), key: join(dir, 'certs', 'agent.key')};
 	t.is(await edgeStatus(port, now), 200);
@@ -193,14 +210,18 @@ test.serial('docker: a rotate-ca --export bundle moved elsewhere, with the deplo
 	t.deepEqual(commandLines, [], 'nor where the bundle was written, but in the command that writes it');
 
 	const agentLogs = followLogs(e2e.engine.env, ['container=portainer_edge_agent'], new Date());
+	t.teardown(() => {
+		agentLogs.stop();
+	});
 	const [file, args] = inNamespace(e2e.engine.netns, '/bin/bash', [join(moved, 'apply.sh')]);
 	const applied = await runCommand(file, args, {env: {...e2e.engine.env, EDGE_KEY: edgeKey(port)}, timeoutMs: 240_000});
 	t.is(applied.exitCode, 0, `${applied.stdout}\n${applied.stderr}`);
-	await waitForLog(e2e.engine.env, 'portainer_edge_agent', goodPoll);
+	// apply.sh does not wait between phases: an agent it replaces at once may be gone before it logged a line, or
+	// before the follower attached, so the agent of every phase counts by its start, and only the last must have polled.
+	const running = await runningAgent(e2e);
+	await agentLogs.until(seen => seen.started.length >= 3 && readThrough(seen, running), 'the agent of every phase started (at least 3 containers), the last one polled, the replaced ones\' logs read to their end');
 	agentLogs.stop();
-	const lines = agentLogs.lines();
-	t.true(new Set(lines.map(entry => entry.container)).size >= 3, 'the agent of every phase was followed');
-	t.deepEqual(lines.filter(entry => refusedPoll.test(entry.line)).map(entry => entry.line), [], 'no poll was refused during the rotation');
+	t.deepEqual(agentLogs.lines().filter(entry => refusedPoll.test(entry.line)).map(entry => entry.line), [], 'no poll was refused during the rotation');
 
 	const now = {ca: join(moved, 'certs', 'ca.crt'), cert: join(moved, 'certs', 'agent.crt'), key: join(moved, 'certs', 'agent.key')};
 	t.is(await edgeStatus(port, now), 200, 'the new agent certificate gets through');
