@@ -211,6 +211,8 @@ test('portainer server and edge agent: coloured PRETTY startup lines, mTLS poll 
 	t.regex(plain, /^\d{4}\/\d\d\/\d\d \d\d:\d\d[AP]M INF api\/cmd\/portainer\/main\.go:\d+ > starting Portainer \| version=\S+/m);
 	t.regex(plain, new RegExp(`INF api/http/server\\.go:365 > starting HTTPS server \\| bind_address=127\\.0\\.0\\.1:${port}`));
 
+	// The server prints its startup line before it binds: the agent, whose first poll must not fail, starts once it answers.
+	t.is((await get(`https://localhost:${port}/api/system/status`, pki.client)).status, 200);
 	const agentEnv = {EDGE: '1', EDGE_ID: 'edge-1', EDGE_KEY: edgeKey(`https://localhost:${port}`), LOG_LEVEL: 'DEBUG', LOG_MODE: 'NOCOLOR', STAND_IN_POLL_INTERVAL_MS: '300'};
 	const agent = run(t, 'portainer-agent', {args: ['--mtlscacert', pki.ca.cert, '--mtlscert', pki.client.cert, '--mtlskey', pki.client.key], env: agentEnv});
 	await agent.waitFor(/DBG edge\/poll\.go:\d+ > +\| checkin_interval_seconds=5 port=0 schedule_count=0 status=IDLE/);
