@@ -1,10 +1,9 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 
 /**
- * Every log line of every container matching `filters` (docker events filters, e.g. container=NAME or
- * label=com.docker.swarm.service.name=NAME) that starts from `since` on, each container followed from its first
- * line with `docker logs -f`: a workload that is re-created (a container removed and run again) is watched across
- * every one of its containers, which `docker logs` after the fact cannot do once a container was removed.
+ * Every log line of every container named `name` that starts from `since` on, each container followed from its
+ * first line with `docker logs -f`: a workload that is re-created (a container removed and run again) is watched
+ * across every one of its containers, which `docker logs` after the fact cannot do once a container was removed.
  */
 /** What a follower has seen: the containers whose start it saw (in order), those whose log it read to the end (the container stopped), the lines. */
 export type FollowedSoFar = {started: string[]; ended: ReadonlySet<string>; lines: Array<{container: string; line: string}>};
@@ -23,7 +22,7 @@ export type LogFollower = {
 
 const followPatienceMs = 120_000;
 
-export function followLogs(env: NodeJS.ProcessEnv, filters: string[], since: Date): LogFollower {
+export function followLogs(env: NodeJS.ProcessEnv, name: string, since: Date): LogFollower {
 	const children: ChildProcess[] = [];
 	const collected: Array<{container: string; line: string}> = [];
 	const started: string[] = [];
@@ -46,10 +45,13 @@ export function followLogs(env: NodeJS.ProcessEnv, filters: string[], since: Dat
 		child.stderr?.on('data', take);
 	};
 
-	const events = spawn('docker', ['events', '--since', String(Math.floor(since.getTime() / 1000)), '--filter', 'type=container', '--filter', 'event=start', ...filters.flatMap(filter => ['--filter', filter]), '--format', '{{.ID}}'], {env, stdio: ['ignore', 'pipe', 'pipe']});
+	// The container filter also matches names that start with `name` (portainer matches portainer_edge_agent): the
+	// name is printed beside the id and compared whole.
+	const events = spawn('docker', ['events', '--since', String(Math.floor(since.getTime() / 1000)), '--filter', 'type=container', '--filter', 'event=start', '--filter', `container=${name}`, '--format', '{{.ID}} {{.Actor.Attributes.name}}'], {env, stdio: ['ignore', 'pipe', 'pipe']});
 	children.push(events);
-	onLines(events, id => {
-		if (!id || started.includes(id)) return;
+	onLines(events, event => {
+		const [id, startedName] = event.split(' ');
+		if (!id || startedName !== name || started.includes(id)) return;
 		started.push(id);
 		const logs = spawn('docker', ['logs', '-f', id], {env, stdio: ['ignore', 'pipe', 'pipe']});
 		children.push(logs);
