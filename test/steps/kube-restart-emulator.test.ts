@@ -45,15 +45,20 @@ spec:
 	const step: KubeRestartStep = {id: 'restart', title: 'Restart', kind: 'kube-restart', namespace: 'restart-test', context: emulator.context, resource: 'deployment', selector: 'app.kubernetes.io/instance=release', waitSeconds: 120};
 	t.regex((await kubeRestartRunner.run(step, execContext({env}))).detail ?? '', /restarted and rolled out: deployment\.apps\/server/);
 
-	// Another restart stamped with this very second (kubectl stamps restartedAt to the second), then the step at once:
-	// kubectl's own restart in that second would be refused as an empty patch. A slow machine may reach the next
-	// second first, so the set-up is tried until the step met the refusal.
+	// Another restart stamped with a second still to come (kubectl stamps restartedAt to the second), then the step
+	// as that second begins: kubectl's own restart in that second would be refused as an empty patch. The patch is
+	// made before the second, so only the step's kubectl has to start within it; a loaded machine may still take
+	// longer than a second for that, so the set-up is tried until the step met the refusal.
 	const retried = /kubectl refuses a second restart in the same second: trying again in the next one/;
 	let lines: string[] = [];
-	for (let attempt = 0; attempt < 5 && !lines.some(line => retried.test(line)); attempt++) {
-		const thisSecond = `${new Date().toISOString().slice(0, 19)}Z`;
-		const patched = await kubectl('patch', 'deployment', 'server', '-n', 'restart-test', '-p', JSON.stringify({spec: {template: {metadata: {annotations: {'kubectl.kubernetes.io/restartedAt': thisSecond}}}}}));
+	for (let attempt = 0; attempt < 10 && !lines.some(line => retried.test(line)); attempt++) {
+		const comingSecond = (Math.floor(Date.now() / 1000) + 2) * 1000;
+		const patched = await kubectl('patch', 'deployment', 'server', '-n', 'restart-test', '-p', JSON.stringify({spec: {template: {metadata: {annotations: {'kubectl.kubernetes.io/restartedAt': `${new Date(comingSecond).toISOString().slice(0, 19)}Z`}}}}}));
 		t.is(patched.exitCode, 0, patched.stderr);
+		// A patch slower than the two seconds only makes this attempt miss.
+		await new Promise(resolve => {
+			setTimeout(resolve, Math.max(0, comingSecond - Date.now()));
+		});
 		const context = execContext({env});
 		const outcome = await kubeRestartRunner.run(step, context);
 		t.regex(outcome.detail ?? '', /restarted and rolled out: deployment\.apps\/server/);

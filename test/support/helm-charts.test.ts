@@ -146,9 +146,10 @@ test('harness-delegate-ng: mTLS.secretName mounts /etc/mtls (defaultMode 400) an
 		await secret(tool, 'client-certificate', ['client.crt', 'client.key']);
 		const installed = await tool(helmPath(), 'upgrade', '--install', 'helm-delegate', chart('harness-delegate-ng'), '-n', 'demo', '--values', valuesFile(values), '--wait', '--timeout', '60s');
 		t.is(installed.exitCode, 0, installed.stderr);
-		const logs = await waitForOutput(kubectlPath(), ['-n', 'demo', 'logs', '-f', 'deployment/helm-delegate'], '/etc/mtls/client.crt: content of client-certificate/client.crt', emulator.env);
+		// The fixture prints PRINT_FILES in order: the key's line is the last, so the certificate's is in by then.
+		const logs = await waitForOutput(kubectlPath(), ['-n', 'demo', 'logs', '-f', 'deployment/helm-delegate'], '/etc/mtls/client.key: content of client-certificate/client.key\n', emulator.env);
 		logs.stop();
-		t.regex(logs.output, /^\/etc\/mtls\/client\.key: content of client-certificate\/client\.key$/m);
+		t.regex(logs.output, /^\/etc\/mtls\/client\.crt: content of client-certificate\/client\.crt$/m);
 	});
 });
 

@@ -103,6 +103,8 @@ test('kubectl apply twice, rollout status, logs -f and logs -l against a Deploym
 		const follow = await waitForOutput(kubectlPath(), ['-n', 'demo', 'logs', '-f', 'deployment/web'], '/etc/fixture/message: mounted hello', emulator.env);
 		follow.stop();
 		t.regex(follow.output, /args: --mode=test/);
+		// The fixture prints the env line on stderr, a pipe the kubelet reads apart from stdout: awaited on its own.
+		(await waitForOutput(kubectlPath(), ['-n', 'demo', 'logs', '-f', 'deployment/web'], 'env GREETING=', emulator.env)).stop();
 		const byLabel = await kubectl('-n', 'demo', 'logs', '-l', 'app=web');
 		t.regex(byLabel.stdout, /env GREETING=mounted hello/);
 		const pods = JSON.parse((await kubectl('-n', 'demo', 'get', 'pods', '-l', 'app=web', '-o', 'json')).stdout) as {items: Array<{metadata: {ownerReferences: Array<{kind: string}>}; status: {phase: string}}>};

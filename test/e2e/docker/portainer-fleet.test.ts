@@ -29,6 +29,14 @@ type AgentService = {
 	};
 };
 
+/**
+ * A server log that holds a poll line of every one of `cns`: the agents poll side by side, so the line of one
+ * device (the last one's, say) does not mean the others' are in the log yet.
+ */
+function pollsOfEvery(cns: string[]): RegExp {
+	return new RegExp(`^${cns.map(cn => `(?=[\\s\\S]*edge poll over mutual TLS \\| client_cn=${cn} )`).join('')}`);
+}
+
 // First: the swarm test leaves the engine a swarm node, where the agent would run in cluster mode.
 test.serial('docker fleet: three Edge devices, each its own container polling with its own certificate, each confirmed', async t => {
 	const e2e = setup();
@@ -48,7 +56,7 @@ test.serial('docker fleet: three Edge devices, each its own container polling wi
 		t.deepEqual(agentLogProblems(await waitForLog(e2e.engine.env, `portainer_edge_agent-${device}`, /checkin_interval_seconds=/)), [], device);
 	}
 
-	const serverLog = await waitForLog(e2e.engine.env, 'portainer', /client_cn=lab-c /);
+	const serverLog = await waitForLog(e2e.engine.env, 'portainer', pollsOfEvery(trio));
 	t.deepEqual([...serverLog.matchAll(/edge poll over mutual TLS \| client_cn=(\S+) edge_id=(\S+)/g)].map(([, cn, edgeId]) => `${cn!} ${edgeId!}`).sort(), trio.map(device => `${device} site-${device}`));
 });
 
@@ -104,7 +112,7 @@ test.serial('swarm fleet: 20 Edge devices, each its own global service polling P
 
 	// The server names the client certificate of each environment's first poll: 20 distinct CNs, each with its EDGE_ID.
 	const pollLine = /stand-in: edge poll over mutual TLS \| client_cn=(\S+) edge_id=(\S+) endpoint_id=(\d+)/g;
-	const serverLog = await waitForLog(engineEnv, 'portainer', /client_cn=edge-20 /, 'service');
+	const serverLog = await waitForLog(engineEnv, 'portainer', pollsOfEvery(devices), 'service');
 	const polls = [...serverLog.matchAll(pollLine)].map(([, cn, edgeId, endpoint]) => ({cn: cn!, edgeId: edgeId!, endpoint: endpoint!}));
 	t.deepEqual(polls.map(poll => poll.cn).sort(), devices);
 	for (const poll of polls) t.is(poll.edgeId, `site-${poll.cn}`);

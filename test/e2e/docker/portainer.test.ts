@@ -76,7 +76,8 @@ test.serial('docker: Portainer and the Edge Agent run with the issued certificat
 	t.regex(serverLog, /INF api\/http\/server\.go:365 > starting HTTPS server \| bind_address=:9443/);
 	const agentLog = await waitForLog(engine.env, 'portainer_edge_agent', /checkin_interval_seconds=/);
 	t.regex(agentLog, /DBG edge\/poll\.go:171 > +\| checkin_interval_seconds=5 port=0 schedule_count=0 status=IDLE/);
-	t.notRegex(agentLog, /an error occured/);
+	// run-portainer does not wait for Portainer to listen before run-edge-agent: a first poll nobody answered is normal.
+	t.deepEqual(agentLogProblems(agentLog), []);
 
 	// Judged by our own client: the issued agent certificate gets the edge status, no certificate is turned away.
 	const certs = join(out, 'certs');

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import test from 'ava';
 import type {StandInImage} from '../../support/kube-emulator/index.js';
 import {stepOutputs} from '../../support/run-cli.js';
-import {chartPath, freePort, shown, standInImage, startCluster, startClusters} from './support.js';
+import {chartPath, freePort, shown, standInImage, startCluster, startClusters, type Cluster} from './support.js';
 
 const extensions = ['http', 'kubernetes', 'container', 'host'] as const;
 
@@ -56,11 +56,21 @@ test.serial('steadybit --target helm: four extensions start with RequireAndVerif
 		t.regex(log, new RegExp(`on port ${ports[name]!.port} \\(ClientAuth: RequireAndVerifyClientCert\\)`));
 	}
 
-	const lastUrl = `https://127.0.0.1:${ports.host!.port}`;
-	const agent = await cluster.logs('steadybit-e2e', 'statefulset/steadybit-agent', new RegExp(`Extension ${lastUrl.replaceAll('.', '\\.')} responded with HTTP 200`));
+	// The agent logs its mutual TLS line before any call; each extension's answer is awaited on its own (see agentReached).
+	const agent = await agentReached(cluster, extensions.map(name => ports[name]!.port));
 	t.regex(agent, /Configuring extension http client using mutual TLS \(keyFile=\/opt\/steadybit\/agent\/etc\/extensions\/client\/tls\.key, chainFile=\/opt\/steadybit\/agent\/etc\/extensions\/client\/tls\.crt\)/);
-	for (const name of extensions) t.regex(agent, new RegExp(`Extension https://127\\.0\\.0\\.1:${ports[name]!.port} responded with HTTP 200`));
 });
+
+/**
+ * Follows the agent's log until every extension (by port) has answered it with HTTP 200, and returns the log. The
+ * agent calls them in turn from its start, and an extension may start after it: a round in which the last one
+ * answered can hold a refusal of an earlier one, so the last one's answer says nothing of the others.
+ */
+async function agentReached(cluster: Cluster, ports: number[]): Promise<string> {
+	let log = '';
+	for (const port of ports) log = await cluster.logs('steadybit-e2e', 'statefulset/steadybit-agent', new RegExp(`Extension https://127\\.0\\.0\\.1:${port} responded with HTTP 200`));
+	return log;
+}
 
 test.serial('steadybit --target helm with three --context: the certificates once, then every cluster its secrets, release and four extensions confirmed from its own logs', async t => {
 	const contexts = ['eu', 'us', 'ap'] as const;
@@ -92,8 +102,7 @@ test.serial('steadybit --target helm with three --context: the certificates once
 		const cluster = clusters[context]!;
 		const secret = await cluster.kubectl('-n', 'steadybit-e2e', 'get', 'secret', 'steadybit-mtls-ca', '-o', 'jsonpath={.data.tls\\.crt}');
 		t.is(Buffer.from(secret.stdout, 'base64').toString('utf8'), ca, `context ${context} trusts the one CA`);
-		const lastUrl = `https://127.0.0.1:${standIns[context]!.ports.host!.port}`;
-		const agent = await cluster.logs('steadybit-e2e', 'statefulset/steadybit-agent', new RegExp(`Extension ${lastUrl.replaceAll('.', '\\.')} responded with HTTP 200`));
-		for (const name of extensions) t.regex(agent, new RegExp(`Extension https://127\\.0\\.0\\.1:${standIns[context]!.ports[name]!.port} responded with HTTP 200`), `${name}@${context}`);
+		// Each extension's answer is awaited: failing that, the wait names the one the agent never reached.
+		await agentReached(cluster, extensions.map(name => standIns[context]!.ports[name]!.port));
 	}
 });

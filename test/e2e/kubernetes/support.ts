@@ -70,7 +70,8 @@ export async function startCluster(t: ExecutionContext, images: Record<string, S
 		scratch,
 		cli: async (args, options = {}) => runCli(args, {env: {...env, ...options.env}, cwd: scratch, timeoutMs: options.timeoutMs ?? 110_000}),
 		kubectl: async (...args) => runTool(kubectl, args, {env}),
-		logs: async (namespace, resource, pattern, timeoutMs = 20_000) =>
+		// Generous: kubectl starts, finds the pod and streams its log on a loaded 2-core machine; the wait ends at the line.
+		logs: async (namespace, resource, pattern, timeoutMs = 90_000) =>
 			new Promise((resolve, reject) => {
 				const child = spawn(kubectl, ['-n', namespace, 'logs', '-f', resource], {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
 				let output = '';
