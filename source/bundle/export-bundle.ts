@@ -16,6 +16,7 @@ import {carryInputs} from '../plan/carry-inputs.js';
 import {commandLine, headlessCommand, secretsNote} from '../plan/headless-command.js';
 import {describeStep, environmentSecrets, formatMode, printouts} from '../render/print-plan.js';
 import type {Plan, Step} from '../plan/types.js';
+import {checkCarried} from './check-carried.js';
 
 /** Steps whose work is local and belongs in the bundle: certificates (proved) and generated files. */
 const localKinds: ReadonlySet<Step['kind']> = new Set(['issue-certificates', 'verify-handshake', 'write-files']);
@@ -37,6 +38,8 @@ export type ExportOptions = {
 	onLine?: (line: OutputLine | {line: string; stream: 'info'}) => void;
 	/** How errors name the directory: `--export` headless; the wizard names the question it asked. */
 	field?: string;
+	/** Where each answer came from (CollectedAnswers.sources), for errors about a file or directory an answer names. */
+	sources?: Readonly<Record<string, string>>;
 };
 
 export type ExportResult = {dir: string; files: Array<{path: string; mode: number}>; manualSteps: string[][]};
@@ -169,13 +172,13 @@ async function listFiles(root: string, dir = root): Promise<Array<{path: string;
 	return found.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** The files the plan names in the bundle (Plan.carried), copied there: a file with its mode or the plan's, a directory whole. */
+/**
+ * The files the plan names in the bundle (Plan.carried), copied there: a file with its mode or the plan's, a directory
+ * whole. checkCarried has refused what is missing and a directory that holds the bundle.
+ */
 async function carryFiles(plan: Plan): Promise<void> {
 	for (const {from, to, mode} of plan.carried ?? []) {
-		const found = await stat(from).catch((error: unknown) => {
-			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-			throw new UsageError(`${from} is missing: the bundle must carry it, since apply.sh reads it. Put it back where it was, then export again.`);
-		});
+		const found = await stat(from);
 		await makeDirectories(dirname(to));
 		if (found.isDirectory()) {
 			await cp(from, to, {recursive: true});
@@ -196,10 +199,12 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
 	const target = resolve(options.dir);
 	const field = options.field ?? '--export';
 	// A bundle holds proved certificates; requests still to be signed are none (the plan is pure: built on a dry path).
-	if (options.plan(target).steps.some(step => step.kind === 'issue-certificates' && step.ca.mode === 'csr')) {
+	const planned = carryInputs(options.plan(target));
+	if (planned.steps.some(step => step.kind === 'issue-certificates' && step.ca.mode === 'csr')) {
 		throw new UsageError(`${field}: not with caMode=csr, whose certificates your PKI has yet to sign. Run without ${field}: the run makes the requests and stops; mtls-wizard resume ID --signed DIR carries on.`);
 	}
 
+	await checkCarried(planned, {dir: options.dir, target, field, sources: options.sources ?? {}});
 	await checkTarget(target, field);
 	// Missing parents are made 0700 whatever the umask: the bundle holds keys, and its parents say so to nobody.
 	const fault = (failure: unknown) => {

@@ -78,6 +78,7 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 			recipe,
 			...(contexts.length > 0 ? {context: contexts} : {}),
 			secrets,
+			sources: collected.sources,
 			env: process.env,
 			// Export runs no external command; Ctrl-C simply ends the process and the rename never happens.
 			signal: new AbortController().signal,

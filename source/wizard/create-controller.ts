@@ -107,7 +107,8 @@ const secretMask = '••••••••';
 
 export function createController({env, cwd, readCertificate}: ControllerOptions): WizardController {
 	const recipes = new Map<string, Recipe>();
-	let reviewed: ({plan: Plan; secrets: Record<string, string>; planFor(outDir: string): Plan; sessionId?: string} & KubeContexts) | undefined;
+	// sources: where each answer came from, so an export's error about a directory an answer names names its question.
+	let reviewed: ({plan: Plan; secrets: Record<string, string>; sources: Record<string, string>; planFor(outDir: string): Plan; sessionId?: string} & KubeContexts) | undefined;
 	/** Set by changeAnswers: the session the next review continues, with its output directory and kube context(s). */
 	let revising: ({sessionId: string; recipe: string; target: TargetId; outDir: string} & KubeContexts) | undefined;
 	let lastFailure: string | undefined;
@@ -403,7 +404,7 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 			const planFor = (outDir: string) => buildPlan(loaded, target, collected.answers, {outDir, secretAnswerIds: Object.keys(collected.secrets), ...kube, ...invokerIds()});
 			// A new run: the same default output directory as `mtls-wizard run` without --out.
 			const plan = planFor(revising ? revising.outDir : path.resolve(cwd, `mtls-${recipeId}`));
-			reviewed = {plan, secrets: collected.secrets, planFor, ...(revising ? {sessionId: revising.sessionId} : {}), ...kube};
+			reviewed = {plan, secrets: collected.secrets, sources: collected.sources, planFor, ...(revising ? {sessionId: revising.sessionId} : {}), ...kube};
 			return reviewOf(loaded, plan, collected.secrets, kube);
 		},
 
@@ -457,7 +458,7 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 			const plan = action.planFor(input);
 			// A new session: the deployment's stays as it finished.
 			revising = undefined;
-			reviewed = {plan, secrets: collected.secrets, planFor: outDir => action.planFor({...input, outDir}), ...contextsOf(session)};
+			reviewed = {plan, secrets: collected.secrets, sources: collected.sources, planFor: outDir => action.planFor({...input, outDir}), ...contextsOf(session)};
 			return reviewOf(loaded, plan, collected.secrets, contextsOf(session));
 		},
 
@@ -469,6 +470,7 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 				plan: reviewed.planFor,
 				recipe: await recipe(reviewed.plan.recipe),
 				secrets: reviewed.secrets,
+				sources: reviewed.sources,
 				env,
 				signal: new AbortController().signal,
 				// The export screen's question.
