@@ -28,6 +28,7 @@ export type BadInputCase = {
 	files?: Record<string, string>;
 };
 
+const chartYaml = 'apiVersion: v2\nname: chart\nversion: 0.1.0\n';
 const harness = ['--set', 'delegateName=d', '--set', 'managerEndpoint=https://a.agent.harness.io', '--set', 'accountId=A'];
 
 export const cases: BadInputCase[] = [
@@ -102,6 +103,9 @@ export const cases: BadInputCase[] = [
 	{command: 'run', title: 'an empty --export', args: ['run', 'generic', '--target', 'bundle', '--export', ''], names: '--export'},
 	{command: 'run', title: 'an --export that is not empty', args: ['run', 'generic', '--target', 'bundle', '--export', '~bundle'], names: '--export', files: {'bundle/old.txt': 'old\n'}},
 	{command: 'run', title: 'an --export that is a file', args: ['run', 'generic', '--target', 'bundle', '--export', '~notes.txt'], names: '--export', files: {'notes.txt': 'notes\n'}},
+	{command: 'run', title: 'an --export inside the local chart it carries', args: ['run', 'portainer', '--target', 'helm', '--set', 'mtlsDomain=p.example', '--set', 'chart=~chart', '--export', '~chart/bundle'], names: '--set chart', files: {'chart/Chart.yaml': chartYaml}},
+	{command: 'run', title: 'an --export that is the local chart', args: ['run', 'portainer', '--target', 'helm', '--set', 'mtlsDomain=p.example', '--set', 'chart=~chart', '--export', '~chart'], names: '--set chart', files: {'chart/Chart.yaml': chartYaml}},
+	{command: 'run', title: 'a local chart that is not there', args: ['run', 'portainer', '--target', 'helm', '--set', 'mtlsDomain=p.example', '--set', 'chart=~chart', '--export', '~bundle'], names: '--set chart'},
 	{command: 'run', title: '--dry-run with --export', args: ['run', 'generic', '--target', 'bundle', '--dry-run', '--export', '~bundle'], names: '--dry-run'},
 	{command: 'run', title: 'an empty --context', args: ['run', 'generic', '--target', 'kubectl', '--context', '', '--dry-run'], names: '--context'},
 	{command: 'run', title: 'a deploying run without --yes and without a terminal', args: ['run', 'generic', '--target', 'kubectl'], names: '--yes'},

@@ -9,6 +9,7 @@ import {fileURLToPath} from 'node:url';
 import test, {type ExecutionContext} from 'ava';
 import {runCli, type CliResult} from '../support/run-cli.js';
 import {tempDir} from '../support/temp-dir.js';
+import {finishedOnDisk} from './support/moved-bundle.js';
 
 const portainerChart = fileURLToPath(new URL('../support/charts/portainer', import.meta.url));
 const portainer = ['run', 'portainer', '--target', 'helm', '--set', 'mtlsDomain=portainer.example'];
@@ -122,4 +123,13 @@ test('a chart beside the bundle, even one whose name the bundle\'s starts with, 
 	t.is(result.exitCode, 0, result.stderr);
 	t.deepEqual(await readdir(join(cwd, 'chart-bundles', 'one', 'inputs', 'chart')), await readdir(portainerChart));
 	t.deepEqual((await readdir(cwd)).sort(), ['chart', 'chart-bundles'], 'nothing else beside it');
+});
+
+test('renew --export inside the chart of the deployment it renews is refused the same way', async t => {
+	const deployment = {recipe: 'portainer', target: 'helm' as const, sets: ['mtlsDomain=portainer.example', 'chart=./chart'], secrets: {}};
+	const {dir, env} = await finishedOnDisk(t, deployment, async dir => cp(portainerChart, join(dir, 'chart'), {recursive: true}));
+	const result = await runCli(['renew', '--export', './chart/renewal'], {cwd: dir, env});
+	t.is(result.exitCode, 2, result.stderr);
+	t.regex(result.stderr, /^mtls-wizard: --export: "\.\/chart\/renewal" is inside the directory "\.\/chart" that session \S+: chart names, .* Choose a bundle directory outside "\.\/chart", e\.g\. \.\/mtls-bundle\.\n$/);
+	t.deepEqual(await readdir(join(dir, 'chart')), await readdir(portainerChart), 'nothing written into the chart');
 });

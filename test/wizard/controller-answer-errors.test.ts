@@ -1,7 +1,8 @@
 import test from 'ava';
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {cp, mkdir, mkdtemp, readdir, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {join, relative} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {createController} from '../../source/wizard/create-controller.js';
 
 const workspace = async (t: {teardown(fn: () => Promise<void>): void}) => {
@@ -32,4 +33,19 @@ test('an export directory the wizard cannot use is named as its question, not --
 	await writeFile(join(used, 'something'), 'x');
 	const error = await t.throwsAsync(controller.exportBundle(used));
 	t.is(error?.message, `Bundle directory: ${JSON.stringify(used)} is not empty. Choose a new or empty directory; nothing is ever written over an existing bundle.`);
+});
+
+test('an export directory inside the local chart it would carry is named as its question, and the chart as its own', async t => {
+	const {dir, controller} = await workspace(t);
+	const chart = join(dir, 'chart');
+	await cp(fileURLToPath(new URL('../support/charts/portainer', import.meta.url)), chart, {recursive: true});
+	await controller.review('portainer', 'helm', {mtlsDomain: 'portainer.example', chart});
+	const bundle = join(chart, 'bundle');
+	const error = await t.throwsAsync(controller.exportBundle(bundle));
+	t.is(
+		error?.message,
+		`Bundle directory: ${JSON.stringify(bundle)} is inside the directory ${JSON.stringify(chart)} that Chart (repo/chart, OCI or https URL, or a local .tgz or directory) names, which the bundle copies whole into inputs/, so it would copy itself. Choose a bundle directory outside ${JSON.stringify(chart)}, e.g. ${relative(process.cwd(), join(dir, 'mtls-bundle'))}.`,
+	);
+	t.deepEqual((await readdir(dir)).sort(), ['chart'], 'nothing written beside the chart');
+	t.false((await readdir(chart)).some(name => name.includes('bundle')), 'nor inside it');
 });
