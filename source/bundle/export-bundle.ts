@@ -181,7 +181,9 @@ async function carryFiles(plan: Plan): Promise<void> {
 		const found = await stat(from);
 		await makeDirectories(dirname(to));
 		if (found.isDirectory()) {
-			await cp(from, to, {recursive: true});
+			// helm reads a chart directory through its symlinks (the chart given as one, or links inside it): the copy holds
+			// what they point at, since a link would name this machine's files.
+			await cp(from, to, {recursive: true, dereference: true});
 			continue;
 		}
 

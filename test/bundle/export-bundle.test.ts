@@ -1,7 +1,8 @@
 import {execFileSync} from 'node:child_process';
-import {copyFile, mkdir, readFile, readdir, rename, stat, writeFile} from 'node:fs/promises';
+import {copyFile, cp, lstat, mkdir, readFile, readdir, rename, stat, symlink, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {secretEnvName} from '../../source/recipes/collect-answers.js';
 import {gluedToPunctuation} from '../../source/recipes/glued-punctuation.js';
@@ -172,3 +173,19 @@ for (const [recipeId, targets] of Object.entries(fullAnswers)) {
 		});
 	}
 }
+
+test('a local chart reached through symlinks is carried as the files helm would read, never as links to this machine', async t => {
+	const cwd = await tempDir(t, 'mtls-export-');
+	await cp(fileURLToPath(new URL('../support/charts/portainer', import.meta.url)), join(cwd, 'real-chart'), {recursive: true});
+	await mkdir(join(cwd, 'shared'));
+	await writeFile(join(cwd, 'shared', 'notes.txt'), 'kept outside the chart\n');
+	await symlink('../shared/notes.txt', join(cwd, 'real-chart', 'notes.txt'));
+	await symlink('real-chart', join(cwd, 'chart'));
+	const result = await runCli(['run', 'portainer', '--target', 'helm', '--set', 'mtlsDomain=portainer.example', '--set', 'chart=./chart', '--export', 'bundle'], {cwd});
+	t.is(result.exitCode, 0, result.stderr);
+	const carried = join(cwd, 'bundle', 'inputs', 'chart');
+	t.true((await lstat(carried)).isDirectory(), 'the chart given as a link is a directory in the bundle');
+	t.true((await lstat(join(carried, 'notes.txt'))).isFile(), 'a link inside the chart is the file it points at');
+	t.is(await readFile(join(carried, 'notes.txt'), 'utf8'), 'kept outside the chart\n');
+	t.deepEqual((await readdir(carried)).sort(), [...(await readdir(join(cwd, 'real-chart')))].sort());
+});
