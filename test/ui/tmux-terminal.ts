@@ -1,8 +1,6 @@
 import {execFile} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
-import {readFile, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {rm} from 'node:fs/promises';
 import {promisify} from 'node:util';
 import {escapeRegExp} from '../support/escape-regexp.js';
 
@@ -28,7 +26,10 @@ export type Terminal = {
 	styledScreen(): Promise<string>;
 	/** Resolves with the screen once `expected` matches it (or returns true for it); `what` names it in the failure message. */
 	waitFor(expected: RegExp | ((screen: string) => boolean), what?: string, timeoutMs?: number): Promise<string>;
-	/** Resolves with the program's exit status once it has ended. */
+	/**
+	 * Resolves with the program's exit status once the terminal shows that it ended, so the screen then holds all
+	 * the program wrote.
+	 */
 	exitStatus(timeoutMs?: number): Promise<number>;
 	close(): Promise<void>;
 };
@@ -52,9 +53,10 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 	const {columns, rows} = options.size ?? {columns: 80, rows: 24};
 	const socket = `mtls-wizard-test-${process.pid}-${randomBytes(4).toString('hex')}`;
 	const call = async (args: string[]) => (await run(tmux, ['-L', socket, ...args], {env: options.env})).stdout;
-	// tmux does not always record a dead pane's exit status, so a shell around the program writes it to a file.
-	const statusFile = join(tmpdir(), `${socket}.status`);
-	const recordStatus = ['sh', '-c', '"$@"; echo "$?" > "$0"', statusFile, ...command];
+	// tmux does not always record a dead pane's exit status, and it draws a pane's output on its own time: a shell
+	// around the program prints the status to the pane after the program's last output, so once it shows, so has
+	// everything the program wrote.
+	const recordStatus = ['sh', '-c', '"$@"; printf \'\\n[the program exited with status %s]\\n\' "$?"', 'sh', ...command];
 	await call(['-f', '/dev/null', 'new-session', '-d', '-s', 'wizard', '-x', String(columns), '-y', String(rows), '-c', options.cwd, ...recordStatus, ';', 'set-option', '-t', 'wizard', 'remain-on-exit', 'on']);
 
 	const screen = async () => call(['capture-pane', '-p', '-t', 'wizard']);
@@ -93,8 +95,8 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 		async exitStatus(timeoutMs = screenPatience) {
 			const start = Date.now();
 			for (;;) {
-				const status = await readFile(statusFile, 'utf8').catch(() => '');
-				if (status.endsWith('\n')) return Number(status.trim());
+				const status = /^\[the program exited with status (\d+)\]$/m.exec(await screen())?.[1];
+				if (status !== undefined) return Number(status);
 				if (Date.now() - start > timeoutMs) throw new Error(`waited ${timeoutMs / 1000} s for the program to exit; it did not. The screen:\n${await screen()}`);
 				await sleep(50);
 			}
@@ -103,7 +105,6 @@ export async function openTerminal(command: string[], options: {cwd: string; env
 			// kill-server leaves the socket file behind; remove it too.
 			const socketPath = (await call(['display-message', '-p', '#{socket_path}']).catch(() => '')).trim();
 			await call(['kill-server']).catch(() => undefined);
-			await rm(statusFile, {force: true});
 			if (socketPath) await rm(socketPath, {force: true});
 		},
 	};
