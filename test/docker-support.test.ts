@@ -14,6 +14,7 @@ import {
 	inNamespace,
 	runCommand,
 	startPrivateDocker,
+	type NamespaceHttpsResult,
 	type PrivateDocker,
 } from './support/private-docker.js';
 import {buildStandInImage} from './support/stand-in-image.js';
@@ -78,6 +79,32 @@ async function runToEnd(args: string[]): Promise<{exitCode: number; logs: string
 	return {exitCode, logs: stripAnsi(result.stdout + result.stderr)};
 }
 
+/**
+ * Waits until a GET from inside the namespace gets an HTTP answer and returns it. A server prints its startup line
+ * just before it binds (as the products do), and a published port's proxy accepts before anything is behind it:
+ * until then the connection is refused or reset. Any other outcome (a TLS error, say) is returned at once.
+ */
+async function firstAnswerInNamespace(netns: string, request: Parameters<typeof httpsGetInNamespace>[1]): Promise<NamespaceHttpsResult> {
+	// Not a timing assertion: the deadline turns a server that never answers into a failure that shows the last try.
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const answer = await httpsGetInNamespace(netns, request);
+		if (!['ECONNREFUSED', 'ECONNRESET'].includes(answer.code ?? '') || Date.now() > deadline) return answer;
+		await sleep(100);
+	}
+}
+
+/** Waits until something accepts connections on `port` inside a running container (from within it, on loopback). */
+async function waitUntilListening(container: string, port: number): Promise<void> {
+	const probe = `require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
+	// Not a timing assertion: the deadline turns a server that never listens into a failure naming it.
+	const deadline = Date.now() + 60_000;
+	while ((await runCommand('docker', ['exec', container, process.execPath, '-e', probe], {env: setup().env})).exitCode !== 0) {
+		if (Date.now() > deadline) throw new Error(`${container}: nothing listened on port ${port} within 60 s`);
+		await sleep(100);
+	}
+}
+
 /** A directory holding a server pair as the wizard writes it: key 0600, owned by whoever runs the tests (root). */
 async function serverSecretDir(name: string): Promise<string> {
 	const dir = join(work, name);
@@ -123,13 +150,7 @@ test.serial('a port published from the default bridge answers inside the namespa
 	});
 	await waitForLogs(['logs', 'published'], /starting HTTPS server \| bind_address=:9443/);
 	const url = `https://127.0.0.1:${port}/api/endpoints/1/edge/status`;
-	let answer = await httpsGetInNamespace(netns, {url, servername: 'localhost', ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key});
-	// docker-proxy binds right after the container starts; a refusal until then is not the answer under test.
-	for (let attempt = 0; answer.code === 'ECONNREFUSED' && attempt < 100; attempt++) {
-		await sleep(100);
-		answer = await httpsGetInNamespace(netns, {url, servername: 'localhost', ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key});
-	}
-
+	const answer = await firstAnswerInNamespace(netns, {url, servername: 'localhost', ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key});
 	t.is(answer.status, 200, JSON.stringify(answer));
 	const onHost = await new Promise<string>(resolve => {
 		connect(port, '127.0.0.1').once('connect', function (this: ReturnType<typeof connect>) {
@@ -207,6 +228,8 @@ test.serial('network: a Steadybit agent off the extension\'s user-defined networ
 		await runCommand('docker', ['network', 'rm', 'steadybit'], {env});
 	});
 	await waitForLogs(['logs', 'alias-extension'], /ClientAuth: RequireAndVerifyClientCert/);
+	// The line comes just before the bind: the agent on the network must find the extension listening on its first call.
+	await waitUntilListening('alias-extension', 8085);
 	const agentArgs = (name: string, network: string) => [
 		'run', '-d', '--name', name, '--network', network, ...asOwner,
 		'-v', `${join(clientDir, 'tls.crt')}:/opt/steadybit/agent/etc/extensions/client/tls.crt:ro`,
@@ -244,7 +267,7 @@ test.serial('extension-kit before v1.10.0 stops on a client CA it cannot load; f
 });
 
 test.serial('swarm: the Portainer Edge Agent in cluster mode exits on --network host (no tasks.<service> DNS) and polls from an overlay network', async t => {
-	const {env} = setup();
+	const {env, netns} = setup();
 	await initSwarm(env);
 	const [server, agent] = await Promise.all([buildStandInImage(env, 'portainer-server'), buildStandInImage(env, 'portainer-agent')]);
 	const dir = await serverSecretDir('portainer-swarm');
@@ -255,6 +278,9 @@ test.serial('swarm: the Portainer Edge Agent in cluster mode exits on --network 
 		'--mtlscacert', '/certs/ca.crt', '--mtlscert', '/certs/tls.crt', '--mtlskey', '/certs/tls.key',
 	]);
 	await waitForLogs(['logs', 'portainer'], /starting HTTPS server/);
+	// The line comes just before the bind: the agent's first poll must find the server answering.
+	const ready = await firstAnswerInNamespace(netns, {url: `https://127.0.0.1:${port}/api/endpoints/1/edge/status`, servername: 'localhost', ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key});
+	t.is(ready.status, 200, `the server answers before the agents start: ${JSON.stringify(ready)}`);
 	for (const [secret, file] of [['portainer.mtlscacert', pki.ca.cert], ['portainer.mtlscert', pki.client.cert], ['portainer.mtlskey', pki.client.key]] as const) {
 		await docker(env, ['secret', 'create', secret, '-'], await readFile(file));
 	}
