@@ -14,6 +14,7 @@ import {
 	inNamespace,
 	runCommand,
 	startPrivateDocker,
+	type NamespaceHttpsResult,
 	type PrivateDocker,
 } from './support/private-docker.js';
 import {buildStandInImage} from './support/stand-in-image.js';
@@ -68,14 +69,45 @@ async function waitForLogs(command: string[], pattern: RegExp): Promise<string> 
 	throw new Error(`docker ${command.join(' ')}: no line matching ${String(pattern)} within 60 s. Logs:\n${logs}`);
 }
 
-/** Runs a container to its end and returns its exit code and both log streams. */
-async function runToEnd(args: string[]): Promise<{exitCode: number; logs: string}> {
+/**
+ * Runs a container to its end and returns its exit code and both log streams, once they hold `lastLine` (the
+ * line the container prints last): dockerd waits at most 2 s for a container's output to be copied to its log
+ * before it reports the exit (moby daemon/monitor.go, handleContainerExit), so under load `docker wait` can return
+ * before the log holds the end.
+ */
+async function runToEnd(args: string[], lastLine: RegExp): Promise<{exitCode: number; logs: string}> {
 	const {env} = setup();
 	const id = (await docker(env, ['run', '-d', ...args])).trim();
 	const exitCode = Number((await docker(env, ['wait', id])).trim());
-	const result = await runCommand('docker', ['logs', id], {env});
+	const logs = await waitForLogs(['logs', id], lastLine);
 	await runCommand('docker', ['rm', '-f', id], {env});
-	return {exitCode, logs: stripAnsi(result.stdout + result.stderr)};
+	return {exitCode, logs};
+}
+
+/**
+ * Waits until a GET from inside the namespace gets an HTTP answer and returns it. A server prints its startup line
+ * just before it binds (as the products do), and a published port's proxy accepts before anything is behind it:
+ * until then the connection is refused or reset. Any other outcome (a TLS error, say) is returned at once.
+ */
+async function firstAnswerInNamespace(netns: string, request: Parameters<typeof httpsGetInNamespace>[1]): Promise<NamespaceHttpsResult> {
+	// Not a timing assertion: the deadline turns a server that never answers into a failure that shows the last try.
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const answer = await httpsGetInNamespace(netns, request);
+		if (!['ECONNREFUSED', 'ECONNRESET'].includes(answer.code ?? '') || Date.now() > deadline) return answer;
+		await sleep(100);
+	}
+}
+
+/** Waits until something accepts connections on `port` inside a running container (from within it, on loopback). */
+async function waitUntilListening(container: string, port: number): Promise<void> {
+	const probe = `require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
+	// Not a timing assertion: the deadline turns a server that never listens into a failure naming it.
+	const deadline = Date.now() + 60_000;
+	while ((await runCommand('docker', ['exec', container, process.execPath, '-e', probe], {env: setup().env})).exitCode !== 0) {
+		if (Date.now() > deadline) throw new Error(`${container}: nothing listened on port ${port} within 60 s`);
+		await sleep(100);
+	}
 }
 
 /** A directory holding a server pair as the wizard writes it: key 0600, owned by whoever runs the tests (root). */
@@ -123,13 +155,7 @@ test.serial('a port published from the default bridge answers inside the namespa
 	});
 	await waitForLogs(['logs', 'published'], /starting HTTPS server \| bind_address=:9443/);
 	const url = `https://127.0.0.1:${port}/api/endpoints/1/edge/status`;
-	let answer = await httpsGetInNamespace(netns, {url, servername: 'localhost', ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key});
-	// docker-proxy binds right after the container starts; a refusal until then is not the answer under test.
-	for (let attempt = 0; answer.code === 'ECONNREFUSED' && attempt < 100; attempt++) {
-		await sleep(100);
-		answer = await httpsGetInNamespace(netns, {url, servername: 'localhost', ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key});
-	}
-
+	const answer = await firstAnswerInNamespace(netns, {url, servername: 'localhost', ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key});
 	t.is(answer.status, 200, JSON.stringify(answer));
 	const onHost = await new Promise<string>(resolve => {
 		connect(port, '127.0.0.1').once('connect', function (this: ReturnType<typeof connect>) {
@@ -147,8 +173,9 @@ test.serial('containers resolve *.test to the Docker host through the namespace 
 		'--entrypoint', process.execPath, image, '-e',
 		`require('dns').lookup(${JSON.stringify(name)}, (error, address) => console.log(error ? 'ERR ' + error.code : address))`,
 	];
-	t.is((await runToEnd(lookup('portainer.test'))).logs.trim(), dockerHostAddress);
-	t.is((await runToEnd(lookup('registry-1.docker.io'))).logs.trim(), 'ERR ENOTFOUND');
+	const answered = /^(ERR \w+|[\d.]+)$/m;
+	t.is((await runToEnd(lookup('portainer.test'), answered)).logs.trim(), dockerHostAddress);
+	t.is((await runToEnd(lookup('registry-1.docker.io'), answered)).logs.trim(), 'ERR ENOTFOUND');
 });
 
 test.serial('Steadybit extension image (USER steadybit, uid 10000): a 0600 key bind-mounted from the host stops it with the product\'s permission-denied line', async t => {
@@ -158,7 +185,7 @@ test.serial('Steadybit extension image (USER steadybit, uid 10000): a 0600 key b
 	t.is(inspect[0]!.Config.User, 'steadybit');
 	const dir = await serverSecretDir('extension-0600');
 	// The old setup: the wizard's key as it is on the host, the container as the image's user.
-	const refused = await runToEnd([...extensionEnv(dir, 8085), image]);
+	const refused = await runToEnd([...extensionEnv(dir, 8085), image], / FTL /);
 	t.is(refused.exitCode, 1);
 	t.regex(refused.logs, /FTL Failed to start extension server error="failed to load TLS certificate: failed loading tls key pair: open \/etc\/extension\/certificates\/server\/tls\.key: permission denied"/);
 
@@ -185,7 +212,7 @@ test.serial('Steadybit agent as uid 10000 (the chart\'s runAsUser): a 0600 key f
 		'-e', 'STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_CHAIN_FILE=/opt/steadybit/agent/etc/extensions/client/tls.crt',
 		'-e', 'STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_KEY_FILE=/opt/steadybit/agent/etc/extensions/client/tls.key',
 		image,
-	]);
+	], /Failed to configure extension http client/);
 	t.is(refused.exitCode, 1);
 	t.regex(refused.logs, /ERROR .*c\.s\.k\.c\.service\.ExtensionHttpClient.*Failed to configure extension http client: java\.nio\.file\.AccessDeniedException: \/opt\/steadybit\/agent\/etc\/extensions\/client\/tls\.key/);
 });
@@ -207,6 +234,8 @@ test.serial('network: a Steadybit agent off the extension\'s user-defined networ
 		await runCommand('docker', ['network', 'rm', 'steadybit'], {env});
 	});
 	await waitForLogs(['logs', 'alias-extension'], /ClientAuth: RequireAndVerifyClientCert/);
+	// The line comes just before the bind: the agent on the network must find the extension listening on its first call.
+	await waitUntilListening('alias-extension', 8085);
 	const agentArgs = (name: string, network: string) => [
 		'run', '-d', '--name', name, '--network', network, ...asOwner,
 		'-v', `${join(clientDir, 'tls.crt')}:/opt/steadybit/agent/etc/extensions/client/tls.crt:ro`,
@@ -230,7 +259,7 @@ test.serial('extension-kit before v1.10.0 stops on a client CA it cannot load; f
 	const dir = await serverSecretDir('extension-bad-ca');
 	const badCa = ['-e', 'STEADYBIT_EXTENSION_TLS_CLIENT_CAS=/etc/extension/certificates/client-ca/tls.crt'];
 	const asOwner = ['--user', `${process.getuid!()}:${process.getgid!()}`];
-	const old = await runToEnd([...asOwner, ...extensionEnv(dir, 8085), ...badCa, '-e', 'STAND_IN_EXTENSION_KIT_VERSION=1.9.6', image]);
+	const old = await runToEnd([...asOwner, ...extensionEnv(dir, 8085), ...badCa, '-e', 'STAND_IN_EXTENSION_KIT_VERSION=1.9.6', image], / FTL /);
 	t.is(old.exitCode, 1);
 	t.regex(old.logs, /FTL Failed to start extension server error="failed to load TLS client CA certificates: lstat \/etc\/extension\/certificates\/client-ca\/tls\.crt: no such file or directory"/);
 
@@ -244,7 +273,7 @@ test.serial('extension-kit before v1.10.0 stops on a client CA it cannot load; f
 });
 
 test.serial('swarm: the Portainer Edge Agent in cluster mode exits on --network host (no tasks.<service> DNS) and polls from an overlay network', async t => {
-	const {env} = setup();
+	const {env, netns} = setup();
 	await initSwarm(env);
 	const [server, agent] = await Promise.all([buildStandInImage(env, 'portainer-server'), buildStandInImage(env, 'portainer-agent')]);
 	const dir = await serverSecretDir('portainer-swarm');
@@ -255,6 +284,9 @@ test.serial('swarm: the Portainer Edge Agent in cluster mode exits on --network 
 		'--mtlscacert', '/certs/ca.crt', '--mtlscert', '/certs/tls.crt', '--mtlskey', '/certs/tls.key',
 	]);
 	await waitForLogs(['logs', 'portainer'], /starting HTTPS server/);
+	// The line comes just before the bind: the agent's first poll must find the server answering.
+	const ready = await firstAnswerInNamespace(netns, {url: `https://127.0.0.1:${port}/api/endpoints/1/edge/status`, servername: 'localhost', ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key});
+	t.is(ready.status, 200, `the server answers before the agents start: ${JSON.stringify(ready)}`);
 	for (const [secret, file] of [['portainer.mtlscacert', pki.ca.cert], ['portainer.mtlscert', pki.client.cert], ['portainer.mtlskey', pki.client.key]] as const) {
 		await docker(env, ['secret', 'create', secret, '-'], await readFile(file));
 	}

@@ -42,8 +42,7 @@ test('generic recipe in a real 80×24 terminal: answer, review, run, summary wit
 	const {dir, open} = await setup(t);
 	// As on a CI machine: the wizard must still draw every frame when it has a terminal.
 	const terminal = await open({CI: 'true'});
-	const first = await terminal.waitFor(/mtls-wizard/);
-	t.regex(first, /kubectl/, 'the environment check is on the first screen');
+	await terminal.waitFor([/mtls-wizard/, /kubectl/], 'the first screen with the environment check on it');
 	await pickGenericBundle(terminal);
 	// Waited for, not read once: tmux may be part-way through drawing the frame whose first line was awaited.
 	await terminal.waitFor(/DNS name clients use to reach the server/);
@@ -51,14 +50,15 @@ test('generic recipe in a real 80×24 terminal: answer, review, run, summary wit
 	await terminal.press('Enter');
 	await terminal.waitFor(/Question 2 of/);
 	await terminal.press('Escape');
-	const back = await terminal.waitFor(/Question 1 of/);
-	t.regex(back, /› api\.test/, 'Esc returns to the earlier answer, kept');
+	await terminal.waitFor([/Question 1 of/, /› api\.test/], 'Esc to return to the earlier answer, kept');
 	await terminal.press('Enter');
 	await terminal.waitFor(/Question 2 of/);
 
 	const review = await acceptDefaults(terminal);
 	t.regex(review, /^ {2}serverName {5}api\.test$/m, 'Review starts with the answers');
-	t.regex(await pageDownTo(terminal, /^ {2}server \(server\): CN=api\.test DNS:api\.test IP:127\.0\.0\.1/m), /❯ Run it/);
+	const serverLine = /^ {2}server \(server\): CN=api\.test DNS:api\.test IP:127\.0\.0\.1/m;
+	await pageDownTo(terminal, serverLine);
+	await terminal.waitFor([serverLine, /❯ Run it/], 'the actions under the page with the server certificate');
 	await pageDownTo(terminal, /0600 {2}\S+\/certs\/server\.key/);
 	await terminal.press('Enter');
 
@@ -92,8 +92,7 @@ test('quit mid-run with q, start again, resume at the saved step, finish, leave 
 	await first.waitFor(/✔ Issue the CA/);
 	await first.press('q');
 	t.is(await first.exitStatus(), 130);
-	// The status file is written after the wizard exits, but tmux reads the pane's last output on its own time.
-	await first.waitFor(/Interrupted; progress is saved\. Continue with: mtls-wizard resume \S+/);
+	t.regex(await first.screen(), /Interrupted; progress is saved\. Continue with: mtls-wizard resume \S+/);
 	const sessions = await readdir(join(home, 'sessions'));
 	t.is(sessions.filter(name => name.endsWith('.json')).length, 1);
 	const saved = JSON.parse(await readFile(join(home, 'sessions', sessions.find(name => name.endsWith('.json'))!), 'utf8')) as {
@@ -106,15 +105,14 @@ test('quit mid-run with q, start again, resume at the saved step, finish, leave 
 	const caBefore = await readFile(join(dir, 'mtls-generic', 'certs', 'ca.crt'), 'utf8');
 
 	const second = await open();
-	const offer = await second.waitFor(/❯ Resume Any server and client on bundle at step 2 of 3 \(saved (just now|\d+ minutes? ago)\)/);
-	t.regex(offer, /Start new/);
-	t.regex(offer, /Discard/);
+	await second.waitFor([/❯ Resume Any server and client on bundle at step 2 of 3 \(saved (just now|\d+ minutes? ago)\)/, /Start new/, /Discard/]);
 	await second.press('Enter');
 	const summary = await second.waitFor(/Press Enter to exit/, 'the summary after the run');
 	t.regex(summary, /✔ Done\./);
 	t.is(await readFile(join(dir, 'mtls-generic', 'certs', 'ca.crt'), 'utf8'), caBefore, 'the resumed run kept the CA issued before the quit');
 	// A finished run is left with success however it is left, Ctrl-C included (Enter is the first test's way out).
 	await second.press('C-c');
+	// exitStatus waits for the line the terminal prints after the wizard's last output: the screen below is final.
 	t.is(await second.exitStatus(), 0);
 	t.notRegex(await second.screen(), /Interrupted/);
 
@@ -193,7 +191,7 @@ test('colours by default, none with NO_COLOR; Ctrl-C before anything ran exits 1
 	t.notRegex(await plain.styledScreen(), colourCode);
 	await plain.press('C-c');
 	t.is(await plain.exitStatus(), 130);
-	await plain.waitFor(/mtls-wizard: Interrupted before anything ran\./);
+	t.regex(await plain.screen(), /mtls-wizard: Interrupted before anything ran\./);
 });
 
 test('review offers the bundle export: files, apply.sh and README.txt written, nothing run; Ctrl-C once it is written exits 0', async t => {
@@ -206,8 +204,7 @@ test('review offers the bundle export: files, apply.sh and README.txt written, n
 	await terminal.press('Enter');
 	await terminal.waitFor(/Bundle directory \(Enter for mtls-generic-bundle\)/);
 	await terminal.press('Enter');
-	const done = await terminal.waitFor(/Bundle written to .*mtls-generic-bundle \(\d+ files\)/, 'the bundle to be written');
-	t.regex(done, /apply\.sh/);
+	await terminal.waitFor([/Bundle written to .*mtls-generic-bundle \(\d+ files\)/, /apply\.sh/], 'the bundle to be written, apply.sh listed');
 	const bundle = join(dir, 'mtls-generic-bundle');
 	const files = await readdir(bundle, {recursive: true});
 	t.true(files.includes('apply.sh'));
@@ -259,8 +256,11 @@ test('"My PKI signs the certificates": the run ends on where to put them; the ne
 	await second.press('Enter');
 	await second.waitFor(/Directory of the certificates your PKI signed/);
 	await second.press('Enter');
-	const refused = await second.waitFor(/✘ .*client\.crt/, 'the missing client.crt explained under the question');
-	t.regex(refused.replaceAll('\n', ''), /client\.crt" does\s*not exist/);
+	// The explanation wraps: its end is waited for as well as its start.
+	await second.waitFor(
+		screen => /✘ .*client\.crt/.test(screen) && /client\.crt" does\s*not exist/.test(screen.replaceAll('\n', '')),
+		'the missing client.crt explained under the question',
+	);
 	await copyFile(await opensslSignRequest(pki, root, {name: 'client', csrPath: join(certs, 'client.csr')}), join(signed, 'client.crt'));
 	await second.press('Enter');
 	const summary = await second.waitFor(/Press Enter to exit/, 'the summary after the resumed run');

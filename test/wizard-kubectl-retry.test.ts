@@ -38,21 +38,24 @@ test('kubectl target: a step fails against an unreachable cluster, the failure i
 	await terminal.press('Enter');
 	const review = await acceptDefaults(terminal);
 	t.regex(review, /↓ \d+ more below/);
-	const commands = await pageDownTo(terminal, /\$ kubectl create/);
+	await pageDownTo(terminal, /\$ kubectl create/);
+	// The whole page, down to Review's key hints, before judging what it does not show.
+	const commands = await terminal.waitFor([/\$ kubectl create/, /save and quit/], 'the page with the kubectl commands, drawn whole');
 	t.notRegex(commands, /BEGIN|PRIVATE KEY/);
 	await terminal.press('Enter');
 
-	const failed = await terminal.waitFor(/Retry this step/, 'the failed step to offer Retry');
-	t.regex(failed, /✘ Create secret mtls-server/);
-	t.regex(failed, /\$ kubectl /, 'the failing command is shown');
-	t.regex(failed, /✔ Prove client → server with a local mutual-TLS handshake/, 'certificates were proved before the cluster was touched');
-	t.regex(failed, /Quit \(session saved/);
+	// One wait for all of the failure screen: a capture can show its first rows before the rest is drawn.
+	await terminal.waitFor(
+		[/Retry this step/, /✘ Create secret mtls-server/, /\$ kubectl /, /✔ Prove client → server with a local mutual-TLS handshake/, /Quit \(session saved/],
+		'the failed step to offer Retry and Quit, with the failing command shown and the certificates proved before the cluster was touched',
+	);
 
 	await writeFile(kubeconfig, stringify({...config, 'current-context': emulator.context}), {mode: 0o600});
 	await terminal.press('Enter');
 	const summary = await terminal.waitFor(/Press Enter to exit/, 'the summary after the run');
 	t.regex(summary, /✔ Done\./);
-	t.regex(await pageDownTo(terminal, /Deployed/), /mtls-server/);
+	await pageDownTo(terminal, /Deployed/);
+	await terminal.waitFor([/Deployed/, /mtls-server/], 'the deployed secrets under Deployed');
 
 	for (const name of ['mtls-server', 'mtls-client']) {
 		const {stdout} = await run('kubectl', ['get', 'secret', name, '--namespace', 'default', '-o', 'json'], {env});

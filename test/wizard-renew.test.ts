@@ -25,14 +25,18 @@ test('in a real 80×24 terminal the first screen offers the finished deployment 
 	});
 	// The product list is taller than 80×24 shows; the entry heads it, on screen without scrolling, once the
 	// deployments are read, and the pointer stays on the first product.
-	const first = await terminal.waitFor(/Which product needs mutual TLS\?\n {2}Renew or rotate a deployment 1 finished deployment\n❯ Any server and client/, 'the entry above the products');
-	t.regex(first, /↓ \d+ more below/, 'the product list itself still scrolls');
+	await terminal.waitFor(
+		[/Which product needs mutual TLS\?\n {2}Renew or rotate a deployment 1 finished deployment\n❯ Any server and client/, /↓ \d+ more below/],
+		'the entry above the products, and the product list itself still scrolling',
+	);
 	await terminal.press('k');
 	await terminal.waitFor(/❯ Renew or rotate a deployment 1 finished deployment/, 'the entry for the finished deployment');
 	await terminal.press('Enter');
-	const list = await terminal.waitFor(/One finished deployment:/);
-	t.regex(list, /❯ Any server and client on bundle deployed (just now|\d+ minutes? ago)/);
-	t.regex(list, /(server|client)\.crt expires first, on \d{4}-\d\d-\d\d: 82[34] days left/);
+	await terminal.waitFor([
+		/One finished deployment:/,
+		/❯ Any server and client on bundle deployed (just now|\d+ minutes? ago)/,
+		/(server|client)\.crt expires first, on \d{4}-\d\d-\d\d: 82[34] days left/,
+	]);
 	await terminal.press('Enter');
 	await terminal.waitFor(/What should be done with Any server and client on bundle\?/);
 	await terminal.waitFor(/❯ Renew the certificates \(same CA\)\s+new keys/);

@@ -1,6 +1,7 @@
 import test from 'ava';
 import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import https from 'node:https';
+import {connect} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {stripAnsi} from '../../source/steps/log-checks.js';
@@ -27,23 +28,39 @@ function run(t: {teardown(fn: () => Promise<void>): void}, name: string, options
 
 type Identity = {cert?: string; key?: string};
 
-async function get(url: string, identity: Identity, caFile = pki.ca.cert): Promise<{status: number; body: string}> {
-	// Like the products (extension-kit logs "Starting ..." and then binds), stand-ins print their startup line just
-	// before they listen: a connection refused in the first moments means "not bound yet", so it is tried again. A
-	// loaded machine may not run the stand-in again for a while, so the limit is generous; only refusals are retried.
+/**
+ * Like the products (extension-kit logs "Starting ..." and then binds), stand-ins print their startup line just
+ * before they listen: a connection refused in the first moments means "not bound yet", so it is tried again. A
+ * loaded machine may not run the stand-in again for a while, so the limit is generous; only refusals are retried.
+ */
+async function whileRefused<T>(address: string, attempt: () => Promise<T>): Promise<T> {
 	const bindPatienceMs = 60_000;
 	const start = Date.now();
 	for (;;) {
 		try {
-			return await getOnce(url, identity, caFile);
+			return await attempt();
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw error;
-			if (Date.now() - start > bindPatienceMs) throw new Error(`${url} still refused connections ${bindPatienceMs / 1000} s after the stand-in printed its startup line: it never bound its port`, {cause: error});
+			if (Date.now() - start > bindPatienceMs) throw new Error(`${address} still refused connections ${bindPatienceMs / 1000} s after the stand-in printed its startup line: it never bound its port`, {cause: error});
 			await new Promise(resolve => {
 				setTimeout(resolve, 50);
 			});
 		}
 	}
+}
+
+async function get(url: string, identity: Identity, caFile = pki.ca.cert): Promise<{status: number; body: string}> {
+	return whileRefused(url, async () => getOnce(url, identity, caFile));
+}
+
+/** Resolves once a server accepts connections on the port: before a client stand-in whose first call is under test. */
+async function listening(port: number): Promise<void> {
+	await whileRefused(`127.0.0.1:${port}`, async () => new Promise<void>((resolve, reject) => {
+		const socket = connect(port, '127.0.0.1', () => {
+			socket.destroy();
+			resolve();
+		}).on('error', reject);
+	}));
 }
 
 async function getOnce(url: string, identity: Identity, caFile: string): Promise<{status: number; body: string}> {
@@ -154,6 +171,8 @@ test('steadybit-agent: logs the mutual TLS line, calls the extension with an enc
 		STEADYBIT_EXTENSION_PORT: String(port),
 	}});
 	await extension.waitFor(/Starting extension https server/);
+	// The line comes just before the bind; the agent's first call is under test (no "Failed to call").
+	await listening(port);
 	const agentEnv = {
 		STEADYBIT_AGENT_EXTENSIONS_REGISTRATIONS_0_URL: `https://localhost:${port}`,
 		STEADYBIT_AGENT_EXTENSIONS_SERVER_CERT: pki.ca.cert,
@@ -380,6 +399,8 @@ test('steadybit-agent: hostname verification modes (default skips IPs, strict ch
 		STEADYBIT_EXTENSION_PORT: String(port),
 	}});
 	await extension.waitFor(/Starting extension https server/);
+	// The line comes just before the bind, and each agent calls once a minute: its first calls are the ones under test.
+	await listening(port);
 	const base = {
 		STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_CHAIN_FILE: pki.client.cert,
 		STEADYBIT_AGENT_EXTENSIONS_CLIENT_CERT_KEY_FILE: pki.client.key,

@@ -6,7 +6,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {cliPath} from '../support/run-cli.js';
-import {openTerminal, type Terminal} from './tmux-terminal.js';
+import {openTerminal, questionHints, questionOrReview, reviewHints, type Terminal} from './tmux-terminal.js';
 import {escapeRegExp} from '../support/escape-regexp.js';
 
 /*
@@ -89,7 +89,8 @@ async function setup(t: {teardown(fn: () => Promise<void>): void}) {
 /** Moves the list pointer with j until it is on `label`. */
 async function pointAt(terminal: Terminal, label: RegExp, what: string): Promise<void> {
 	for (let moves = 0; ; moves++) {
-		const screen = await terminal.waitFor(/❯ /);
+		// Down to the list's key hints, its last row: a pointer row part-drawn would not match its label.
+		const screen = await terminal.waitFor([/❯ /, /· q quit\s*$/], 'a list, drawn whole');
 		if (label.test(screen)) return;
 		if (moves > 12) throw new Error(`${what} is not in the list:\n${screen}`);
 		const pointed = /❯ .*/.exec(screen)![0];
@@ -127,7 +128,8 @@ const keyByKey: Typist = async (terminal, keys) => {
 /** Answers every question from `entries` (one not there fails), each typed as soon as its screen shows; returns the review screen. */
 async function answerAll(terminal: Terminal, typeAnswer: Typist): Promise<string> {
 	for (;;) {
-		const screen = await terminal.waitFor(/Question (\d+) of \d+|Review: \d+ steps/);
+		// Drawn whole: the prompt that picks the answer is below the "Question n of m" line.
+		const screen = await questionOrReview(terminal);
 		if (/Review: \d+ steps/.test(screen)) return screen;
 
 		const number = /Question (\d+) of/.exec(screen)![1]!;
@@ -154,7 +156,8 @@ async function wholeReview(terminal: Terminal, first: string): Promise<string> {
 	while (/↓ \d+ more below/.test(pages.at(-1)!)) {
 		const before = pages.at(-1)!;
 		await terminal.press('NPage');
-		pages.push(await terminal.waitFor(screen => screen !== before, 'the next page of the review'));
+		// Down to Review's key hints: a page part-drawn would lose lines and could hide that more follow.
+		pages.push(await terminal.waitFor(screen => screen !== before && reviewHints.test(screen), 'the next page of the review, drawn whole'));
 	}
 
 	return pages.join('\n');
@@ -241,7 +244,8 @@ test('a key written the moment a new screen shows, or in one write behind the ke
 	await pointAt(terminal, /❯ Steadybit/, 'Steadybit');
 	// Enter and k in one write: the target list opens and its pointer moves up from where it starts.
 	await terminal.write('\rk');
-	const targets = await terminal.waitFor(/Where should Steadybit .* be set up\?/);
+	// Down to the list's key hints: the targets are parsed from it.
+	const targets = await terminal.waitFor([/Where should Steadybit .* be set up\?/, /Esc back · q quit/], 'the target list, drawn whole');
 	const items = targets.split('\n').filter(line => /^[❯ ] \S/.test(line) && !line.includes('Which product'));
 	const start = items.findIndex(line => !line.includes('(unavailable:'));
 	const above = items[(start + items.length - 1) % items.length]!.slice(2);
@@ -260,7 +264,7 @@ test('a key written the moment a new screen shows, or in one write behind the ke
 		await terminal.waitFor(/Question 1 of/);
 	}
 
-	const kept = /^› (a*) *$/m.exec(await terminal.screen())?.[1] ?? '';
+	const kept = /^› (a*) *$/m.exec(await terminal.waitFor([/Question 1 of/, questionHints], 'question 1, drawn whole'))?.[1] ?? '';
 	t.is(kept.length, cycles, `letters kept of ${cycles} written right after question 1 appeared`);
 });
 
@@ -290,7 +294,7 @@ test('the whole questionnaire in one write, own CA files and a refused answer co
 		'', // caKeyPassphrase: none
 	];
 	await terminal.write(answersInOrder.map(keys => `${keys}\r`).join(''));
-	const review = await wholeReview(terminal, await terminal.waitFor(/Review: \d+ steps/, 'Review after the one write'));
+	const review = await wholeReview(terminal, await terminal.waitFor([/Review: \d+ steps/, reviewHints], 'Review after the one write, drawn whole'));
 	t.regex(review, /^ {2}serverName +api\.burst\.test$/m);
 	t.regex(review, /^ {2}extraDnsNames +alt\.burst\.test$/m);
 	t.regex(review, /^ {2}clientCn +burst-client$/m);

@@ -462,10 +462,19 @@ export function goServerHandshakeError(error, tlsSocket) {
 }
 
 /**
+ * How long a stand-in client's connection may wait with nothing from the server (connecting, in the TLS handshake,
+ * for the response) before it logs a timeout. The stand-ins' own limit, not a product's (platforms.md names no
+ * client timeout): generous, because a timeout line ('context deadline exceeded' and the like) is what tests and
+ * the recipes' log checks read as a failed connection, and on a loaded 2-core machine a handshake and answer
+ * between two Node processes can take seconds.
+ */
+const answerPatienceMs = 60_000;
+
+/**
  * One HTTPS (or HTTP) request with explicit TLS options. `checkHost(host, cert)` returns an Error to refuse the
  * server's name (with goMessage/javaMessage set) or undefined. Resolves {status, body}; rejects with Node's error.
  */
-export async function request(url, {method = 'GET', headers = {}, body, tlsOptions = {}, checkHost, timeoutMs = 5000} = {}) {
+export async function request(url, {method = 'GET', headers = {}, body, tlsOptions = {}, checkHost, timeoutMs = answerPatienceMs} = {}) {
 	const {default: https} = await import('node:https');
 	const {default: http} = await import('node:http');
 	const target = new URL(url);
