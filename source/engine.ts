@@ -205,7 +205,7 @@ export async function runPlan(options: EngineOptions): Promise<number> {
 	};
 	const total = plan.steps.length;
 	const firstOpen = plan.steps.findIndex(step => !isPastStep(session.steps[step.id]?.state));
-	const marks = secretMarks(session.digestSalt, options.secrets);
+	const marks = await secretMarks(session.digestSalt, options.secrets, session.marksKdf);
 	emit({
 		type: 'run-started',
 		sessionId: session.id,

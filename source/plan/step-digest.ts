@@ -1,4 +1,4 @@
-import {createHash, createHmac} from 'node:crypto';
+import {createHash, createHmac, scrypt} from 'node:crypto';
 import type {Step} from './types.js';
 
 function canonical(value: unknown): unknown {
@@ -26,13 +26,41 @@ function secretIdsOf(value: unknown, found = new Set<string>()): Set<string> {
 }
 
 /**
- * Each secret answer as a keyed hash (HMAC-SHA256 under the session's random salt), so a step's digest changes with a
- * secret it uses (a new key passphrase) while the session holds neither the secret nor a plain hash of it. Without a
- * salt (a session saved before there was one) secrets are left out, as they were then, so its done steps stay done.
+ * How a session derives its secret marks: 'scrypt' for sessions made since it existed; absent, the HMAC-SHA256 that
+ * sessions made before keep, so their done steps stay done.
  */
-export function secretMarks(salt: string | undefined, secrets: Readonly<Record<string, string>>): Record<string, string> {
+export type MarksKdf = 'scrypt';
+
+/**
+ * scrypt's interactive cost (N=2^14, r=8: 16 MiB, some 50 ms): a guess at a secret checked against a session's step
+ * digests costs as much, where a plain keyed hash cost well under the PBKDF2 of the encrypted key file beside it.
+ */
+const scryptCost = {N: 2 ** 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024};
+
+/** On the threadpool: a run with several secrets derives them in parallel and its event loop keeps turning. */
+async function scryptMark(value: string, salt: Buffer): Promise<string> {
+	return new Promise((resolve, reject) => {
+		scrypt(value, salt, 32, scryptCost, (error, key) => {
+			if (error) reject(error);
+			else resolve(key.toString('hex'));
+		});
+	});
+}
+
+/**
+ * Each secret answer as a mark derived under the session's random salt, so a step's digest changes with a secret it
+ * uses (a new key passphrase) while the session holds neither the secret nor a plain hash of it. With `kdf` scrypt
+ * (sessions made now) the mark costs a guesser as much as scrypt does; without it, the HMAC older sessions recorded.
+ * Without a salt (a session saved before there was one) secrets are left out, as they were then, so its done steps
+ * stay done.
+ */
+export async function secretMarks(salt: string | undefined, secrets: Readonly<Record<string, string>>, kdf?: MarksKdf): Promise<Record<string, string>> {
 	if (salt === undefined) return {};
-	return Object.fromEntries(Object.entries(secrets).map(([id, value]) => [id, createHmac('sha256', Buffer.from(salt, 'hex')).update(`${id}\0${value}`).digest('hex')]));
+	const key = Buffer.from(salt, 'hex');
+	const marks = await Promise.all(
+		Object.entries(secrets).map(async ([id, value]) => [id, kdf === 'scrypt' ? await scryptMark(value, Buffer.concat([key, Buffer.from(`\0${id}`)])) : createHmac('sha256', key).update(`${id}\0${value}`).digest('hex')] as const),
+	);
+	return Object.fromEntries(marks);
 }
 
 /**

@@ -11,8 +11,8 @@ import type {SavedStep, Session} from './types.js';
  * a step may depend on what it makes (a secret holds the certificates the first step issues), so it runs again too.
  * A step that runs again keeps the paths of the files it made, which it may replace (an answer that shaped them changed).
  */
-export function lineUpSession(session: Session, plan: Plan, secrets: Readonly<Record<string, string>>): Session {
-	const marks = secretMarks(session.digestSalt, secrets);
+export async function lineUpSession(session: Session, plan: Plan, secrets: Readonly<Record<string, string>>): Promise<Session> {
+	const marks = await secretMarks(session.digestSalt, secrets, session.marksKdf);
 	let redo = false;
 	const steps: Record<string, SavedStep> = {};
 	for (const step of plan.steps) {

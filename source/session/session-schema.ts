@@ -29,6 +29,7 @@ export const sessionSchema = z.object({
 	context: z.string().optional(),
 	contexts: z.array(z.string()).optional(),
 	digestSalt: z.string().regex(/^[\da-f]+$/).optional(),
+	marksKdf: z.literal('scrypt').optional(),
 	signedDir: z.string().optional(),
 	renewal: z.object({of: z.string(), reuseKeys: z.boolean(), version: z.string().regex(/^[\w-]+$/), keptRotation: rotationSchema.optional()}).optional(),
 	rotation: rotationSchema.optional(),

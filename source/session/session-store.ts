@@ -34,6 +34,7 @@ export function sessionFromPlan(plan: Plan, id: string, now = new Date()): Sessi
 		secretAnswers: [...plan.secretAnswers],
 		outDir: plan.outDir,
 		digestSalt: randomBytes(16).toString('hex'),
+		marksKdf: 'scrypt',
 		...(plan.renewal ? {renewal: {...plan.renewal}} : {}),
 		...(plan.rotation ? {rotation: {...plan.rotation, excludeAgents: [...plan.rotation.excludeAgents]}} : {}),
 		stepOrder: plan.steps.map(step => step.id),

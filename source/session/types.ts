@@ -1,3 +1,4 @@
+import type {MarksKdf} from '../plan/step-digest.js';
 import type {Plan} from '../plan/types.js';
 
 /**
@@ -50,6 +51,8 @@ export type Session = Pick<Plan, 'recipe' | 'recipeDigest' | 'target' | 'answers
 	 * secret redoes the steps that use it. Absent in sessions saved before it existed; their digests leave secrets out.
 	 */
 	digestSalt?: string;
+	/** How the secret marks are derived from the salt (plan/step-digest.ts); absent in sessions made before scrypt, which keep the HMAC. */
+	marksKdf?: MarksKdf;
 	/** Where the run asked for the certificates a PKI signs (caMode=csr), while the session is awaiting them. */
 	signedDir?: string;
 	/** Step ids in plan order; progress is recorded by id, never by index. */

@@ -289,7 +289,7 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 		const [{describeStep}, {loadSession}] = await Promise.all([import('../render/print-plan.js'), import('../session/session-store.js')]);
 		const {lineUpSession} = await import('../session/line-up-session.js');
 		// As the engine will see it: steps the plan now makes differently are no longer done.
-		const session = sessionId ? lineUpSession(await loadSession(env, sessionId), plan, secrets) : undefined;
+		const session = sessionId ? await lineUpSession(await loadSession(env, sessionId), plan, secrets) : undefined;
 		return {
 			steps: plan.steps.map(step => {
 				const waitsFor = step.kind === 'wait-for-log' || step.kind === 'tls-probe' ? describeStep(step)[0] : undefined;
@@ -563,7 +563,7 @@ export function createController({env, cwd, readCertificate}: ControllerOptions)
 				// Answers changed after a failure: the failed session takes them (its id, directory and kube context stay),
 				// lined up as "Run it" would continue it, so resume later keeps what is still valid.
 				const {lineUpSession} = await import('../session/line-up-session.js');
-				const revised = lineUpSession(await loadSession(env, reviewed.sessionId), reviewed.plan, reviewed.secrets);
+				const revised = await lineUpSession(await loadSession(env, reviewed.sessionId), reviewed.plan, reviewed.secrets);
 				await saveSession(revised, {env, secrets: reviewed.secrets});
 				return revised.id;
 			}
