@@ -7,6 +7,7 @@
 import {realpath, stat} from 'node:fs/promises';
 import {basename, dirname, join, relative, resolve} from 'node:path';
 import {UsageError} from '../errors.js';
+import {placeIn} from '../path-within.js';
 import type {Plan} from '../plan/types.js';
 
 /** The bundle directory need not exist yet: its nearest existing parent resolved, the rest as given. */
@@ -18,12 +19,6 @@ async function resolvedOnDisk(path: string): Promise<string> {
 		if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === path) return path;
 		return join(await resolvedOnDisk(parent), basename(path));
 	}
-}
-
-/** Whether path is dir or lies under it (`..x` is a name, not a way up). */
-function within(dir: string, path: string): boolean {
-	const rel = relative(dir, path);
-	return rel !== '..' && !rel.startsWith('../') && !rel.startsWith('/');
 }
 
 /** A path relative to where the wizard runs, written as one (`./x`), as path answers are. */
@@ -57,8 +52,9 @@ export async function checkCarried(plan: Plan, {dir, target, field, sources}: Ch
 
 		if (!found.isDirectory()) continue;
 		const carried = await realpath(from);
-		if (!within(carried, bundle)) continue;
-		const where = relative(carried, bundle) === '' ? 'is' : 'is inside';
+		const place = placeIn(carried, bundle);
+		if (place === 'outside') continue;
+		const where = place === 'self' ? 'is' : 'is inside';
 		throw new UsageError(
 			`${field}: ${JSON.stringify(dir)} ${where} the directory ${JSON.stringify(from)}${named ? ` that ${named} names` : ''}, which the bundle copies whole into inputs/, so it would copy itself. Choose a bundle directory outside ${JSON.stringify(from)}, e.g. ${fromHere(join(dirname(carried), 'mtls-bundle'))}.`,
 		);

@@ -4,6 +4,7 @@ import {StepFailedError, UsageError} from '../errors.js';
 import {describeFault, isFileSystemFault} from '../exec/file-system-fault.js';
 import {makeDirectories} from '../exec/make-directories.js';
 import {redactAnswers} from '../exec/redact.js';
+import {placeIn} from '../path-within.js';
 import {quoteCommand} from '../exec/shell-quote.js';
 import type {CommandSpec, OutputLine} from '../exec/types.js';
 import {wrapCommand} from '../exec/wrap-command.js';
@@ -244,7 +245,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
 		};
 		// Relative to where it was written from, as path answers are: the bundle names no absolute path of this machine.
 		const from = relative(process.cwd(), target);
-		const command = headlessCommand(options.recipe, plan, {export: from.startsWith('..') ? target : `./${from}`, ...(options.context ? {context: options.context} : {})});
+		const command = headlessCommand(options.recipe, plan, {export: placeIn(process.cwd(), target) === 'outside' ? target : `./${from}`, ...(options.context ? {context: options.context} : {})});
 		// Redacted like every printed plan: a secret typed into a non-secret answer is not written out here either.
 		const headless = {line: redactAnswers(commandLine(command), options.secrets), note: secretsNote(command)};
 		await carryFiles(plan);

@@ -3,17 +3,13 @@
  * the plan names them as you gave them, relative to where you ran the wizard or absolute on this machine. A bundle's
  * apply.sh runs in the bundle, maybe on another machine, so an export names copies inside the bundle instead.
  */
-import {basename, join, relative} from 'node:path';
+import {basename, join} from 'node:path';
+import {placeIn} from '../path-within.js';
 import {isLocalChart} from './kubernetes-steps.js';
 import type {CarriedFile, Plan, Step} from './types.js';
 
 /** The bundle's directory of your files, beside the certificates. */
 export const inputsDir = 'inputs';
-
-function inside(dir: string, path: string): boolean {
-	const rel = relative(dir, path);
-	return rel !== '' && !rel.startsWith('..') && !rel.startsWith('/');
-}
 
 /**
  * The plan (built into the bundle's directory) with every such file of yours named by its copy in `<outDir>/inputs/`,
@@ -45,7 +41,7 @@ export function carryInputs(plan: Plan): Plan {
 		}
 
 		// A patched manifest is written into the bundle from yours; one applied as it is must travel with it.
-		if (step.kind === 'kubectl-apply' && !step.patchFrom && !inside(plan.outDir, step.manifest)) return {...step, manifest: copyOf(step.manifest)};
+		if (step.kind === 'kubectl-apply' && !step.patchFrom && placeIn(plan.outDir, step.manifest) !== 'inside') return {...step, manifest: copyOf(step.manifest)};
 		return step;
 	});
 	if (copies.size === 0) return plan;

@@ -10,6 +10,7 @@
  * in the session, so a resumed rotation rebuilds the same plan.
  */
 import {dirname, join, relative} from 'node:path';
+import {placeIn} from '../path-within.js';
 import type {RecipeRotation} from '../recipes/recipe-schema.js';
 import {freshLines, restartAfter} from './renew-plan.js';
 import type {CarriedFile, IssueCertificatesStep, LeafSpec, ManualStep, Plan, Rotation, Step} from './types.js';
@@ -127,7 +128,7 @@ export function rotatePlan({deployed, rotated, rotation, notes, carryInto}: Rota
 	const deployedFile = (path: string): string => {
 		if (carryInto === undefined) return path;
 		const inside = relative(rotation.from, path);
-		if (inside.startsWith('..')) throw new Error(`${path}: a file of the deployment outside its directory ${rotation.from}`);
+		if (placeIn(rotation.from, path) === 'outside') throw new Error(`${path}: a file of the deployment outside its directory ${rotation.from}`);
 		const copy = join(carryInto, inside);
 		carried.set(path, copy);
 		return copy;

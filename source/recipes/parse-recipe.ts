@@ -6,6 +6,7 @@
 import path from 'node:path';
 import {parseDocument} from 'yaml';
 import type {core} from 'zod';
+import {placeIn} from '../path-within.js';
 import {checkRecipeReferences} from './check-recipe-references.js';
 import {formatFieldPath} from './format-field-path.js';
 import {checkInstructionTexts} from './glued-punctuation.js';
@@ -38,8 +39,7 @@ export function parseRecipe(file: string, text: string): RecipeFile {
 }
 
 function displayPath(file: string): string {
-	const relative = path.relative(process.cwd(), file);
-	return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+	return placeIn(process.cwd(), file) === 'inside' ? path.relative(process.cwd(), file) : file;
 }
 
 function describeIssue(issue: core.$ZodIssue): string {
