@@ -1,5 +1,6 @@
-import {link, open, readFile, rename, unlink} from 'node:fs/promises';
+import {link, readFile, rename, unlink} from 'node:fs/promises';
 import {UsageError} from '../errors.js';
+import {writeNewFileSynced} from './synced-files.js';
 
 export type LockHolder = {pid: number; session?: string; command: string; since: string};
 
@@ -47,13 +48,7 @@ export async function takeLock(path: string, what: string, holder: Omit<LockHold
 	const text = JSON.stringify(mine);
 	for (let attempt = 0; attempt < 5; attempt++) {
 		try {
-			const handle = await open(path, 'wx', 0o600);
-			try {
-				await handle.writeFile(text);
-				await handle.sync();
-			} finally {
-				await handle.close();
-			}
+			await writeNewFileSynced(path, text, 0o600);
 
 			return {
 				async release() {
