@@ -40,8 +40,8 @@ export async function runDerivedPlan(input: {
 		if (options.export === '') throw new UsageError(`--export: (empty) is not a directory. Give a new directory for the bundle, e.g. --export ./mtls-${noun}.`);
 		const {exportBundle} = await import('../bundle/export-bundle.js');
 		const result = await exportBundle({dir: options.export, plan: planFor, recipe, secrets: collected.secrets, sources: collected.sources, env, signal: new AbortController().signal});
-		const {formatMode} = await import('../render/print-plan.js');
-		process.stdout.write(`${noun[0]!.toUpperCase()}${noun.slice(1)} bundle written to ${result.dir}:\n${result.files.map(f => `  ${f.path} (${formatMode(f.mode)})`).join('\n')}\nRead README.txt, then run ./apply.sh.\n`);
+		const {bundleWrittenText} = await import('../render/bundle-written.js');
+		process.stdout.write(bundleWrittenText(`${noun[0]!.toUpperCase()}${noun.slice(1)} bundle`, result));
 		return exitCodes.ok;
 	}
 

@@ -89,8 +89,8 @@ export async function runCommand(recipeId: string, options: RunOptions): Promise
 		if (options.json) {
 			process.stdout.write(`${JSON.stringify({type: 'exported', dir: result.dir, files: result.files, manualSteps: result.manualSteps})}\n`);
 		} else {
-			const {formatMode} = await import('../render/print-plan.js');
-			process.stdout.write(`Bundle written to ${result.dir}:\n${result.files.map(f => `  ${f.path} (${formatMode(f.mode)})`).join('\n')}\nRead README.txt, then run ./apply.sh.\n`);
+			const {bundleWrittenText} = await import('../render/bundle-written.js');
+			process.stdout.write(bundleWrittenText('Bundle', result));
 		}
 
 		return 0;
