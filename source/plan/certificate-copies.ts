@@ -1,4 +1,5 @@
-import {basename, join, posix} from 'node:path';
+import {basename, join, parse, posix, relative, sep} from 'node:path';
+import {placeIn} from '../path-within.js';
 import type {KubeTarget, Plan} from './types.js';
 
 /** The label a docker-secret step sets on a certificate secret (DockerSecretStep.labelFingerprint). */
@@ -64,9 +65,15 @@ function stepCopies(plan: Plan, file: string): TargetCopy[] {
 	});
 }
 
-/** The file's path inside the container: the mount is the file itself, or a directory holding it. */
+/**
+ * The file's path inside the container: the mount is the file itself, or a directory holding it. A mount of the host's
+ * whole root (the Portainer Edge Agent's `-v /:/host`) holds every file without being a copy of any: what it shows is
+ * the file on disk, read as such. Reading it back through it, docker cp mounts the host's every mount again, which a
+ * busy host refuses (ENOSPC).
+ */
 function pathInMount(source: string, target: string, file: string): string | undefined {
-	if (source === file) return target;
-	const prefix = source.endsWith('/') ? source : `${source}/`;
-	return file.startsWith(prefix) ? posix.join(target, file.slice(prefix.length)) : undefined;
+	if (parse(source).root === source) return undefined;
+	const place = placeIn(source, file);
+	if (place === 'self') return target;
+	return place === 'inside' ? posix.join(target, relative(source, file).split(sep).join('/')) : undefined;
 }

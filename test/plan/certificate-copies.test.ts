@@ -24,3 +24,13 @@ test('a single agent keeps its certificate in certs/ under its leaf id', async t
 		['agent', `${outDir}/certs/agent.crt`],
 	]);
 });
+
+test('docker: the Edge Agent\'s certificate is read back where its flags read it; its mount of the host root is no copy of it', async t => {
+	const plan = await planFor('portainer', 'docker', ['mtlsDomain=portainer.example.com', 'edgeId=site'], {edgeKey: 'EDGE-KEY'});
+	const agent = certificateCopies(plan).find(entry => entry.id === 'agent')!;
+	t.deepEqual(
+		agent.copies.map(copy => (copy.kind === 'container-file' ? `${copy.container}:${copy.path}` : copy.kind)),
+		['portainer_edge_agent:/certs/client.crt'],
+	);
+	t.true(stepOf(plan, 'run-edge-agent', 'docker-run').mounts.some(mount => mount.source === '/' && mount.target === '/host'), 'the agent does mount the host root');
+});
